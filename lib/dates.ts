@@ -1,0 +1,81 @@
+// Calendar dates ("2026-12-12") are what ETAs are made of: a ship window is a range of days in
+// the merchant's time zone. Instants are Date objects stored as timestamptz.
+
+export type IsoDate = string;
+
+const isoDate = /^\d{4}-\d{2}-\d{2}$/;
+
+export function isIsoDate(value: string): value is IsoDate {
+  if (!isoDate.test(value)) return false;
+  const parsed = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value;
+}
+
+/** The calendar date of `instant` in `timeZone`. */
+export function dateIn(timeZone: string, instant: Date): IsoDate {
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).formatToParts(instant);
+  const get = (type: string) => parts.find((p) => p.type === type)!.value;
+  return `${get("year")}-${get("month")}-${get("day")}`;
+}
+
+export function addDays(date: IsoDate, days: number): IsoDate {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Whole days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: IsoDate, to: IsoDate): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+export function maxDate(a: IsoDate, b: IsoDate): IsoDate {
+  return a > b ? a : b;
+}
+
+const dayFormat = new Map<string, Intl.DateTimeFormat>();
+
+/** "Fri, Dec 12", as a person reads a date. Calendar dates need no zone conversion. */
+export function formatDay(date: IsoDate, options: { year?: boolean } = {}): string {
+  const key = options.year ? "y" : "n";
+  let format = dayFormat.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-US", {
+      weekday: "short",
+      month: "short",
+      day: "numeric",
+      ...(options.year ? { year: "numeric" } : {}),
+      timeZone: "UTC",
+    });
+    dayFormat.set(key, format);
+  }
+  return format.format(new Date(`${date}T00:00:00Z`));
+}
+
+/** "Fri, Dec 12 – Tue, Dec 16", or one day when both ends agree. */
+export function formatWindow(start: IsoDate, end: IsoDate): string {
+  return start === end ? formatDay(start) : `${formatDay(start)} – ${formatDay(end)}`;
+}
+
+/** "Dec 12", the short form used inside sentences. */
+export function formatShortDay(date: IsoDate): string {
+  return new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", timeZone: "UTC" }).format(
+    new Date(`${date}T00:00:00Z`),
+  );
+}
+
+/** An instant shown in the merchant's zone: "Nov 26, 9:41 PM". */
+export function formatInstant(instant: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat("en-US", {
+    month: "short",
+    day: "numeric",
+    hour: "numeric",
+    minute: "2-digit",
+    timeZone,
+  }).format(instant);
+}

@@ -1,0 +1,76 @@
+import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { unaccent } from "@electric-sql/pglite/contrib/unaccent";
+import { sql, type SQL } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import postgres from "postgres";
+import { env } from "../env";
+
+// The one database client. DATABASE_URL set: PostgreSQL through postgres.js. Unset: PGlite in a
+// local folder (the embedded default), which only one process may open at a time.
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export type Db = PgDatabase<PgQueryResultHKT, Record<string, never>>;
+export type Tx = PgTransaction<PgQueryResultHKT, Record<string, never>, any>;
+/** Either the database or a transaction in it: domain functions accept both. */
+export type DbOrTx = Db | Tx;
+
+export type Database = {
+  db: Db;
+  kind: "postgres" | "pglite";
+  close(): Promise<void>;
+};
+
+export function openPostgres(url: string, options: { max?: number } = {}): Database {
+  const client = postgres(url, {
+    max: options.max ?? env().DB_POOL_MAX,
+    onnotice: () => {},
+    // A dropped connection is replaced on the next query instead of failing every request.
+    idle_timeout: 60,
+    connect_timeout: 10,
+  });
+  const db = drizzlePostgres(client, { casing: "snake_case" }) as unknown as Db;
+  return { db, kind: "postgres", close: () => client.end({ timeout: 5 }) };
+}
+
+export function openPglite(dataDir: string | undefined): Database {
+  if (dataDir) mkdirSync(path.resolve(dataDir), { recursive: true });
+  const client = new PGlite(dataDir ? path.resolve(dataDir) : "memory://", { extensions: { pg_trgm, unaccent } });
+  const db = drizzlePglite(client, { casing: "snake_case" }) as unknown as Db;
+  return { db, kind: "pglite", close: () => client.close() };
+}
+
+export function openConfigured(): Database {
+  const { DATABASE_URL, PGLITE_DIR } = env();
+  return DATABASE_URL ? openPostgres(DATABASE_URL) : openPglite(PGLITE_DIR);
+}
+
+// Kept on globalThis so Next's dev reloads and the in-process worker share one client.
+const holder = globalThis as unknown as { __backorderDatabase?: Database };
+
+export function database(): Database {
+  holder.__backorderDatabase ??= openConfigured();
+  return holder.__backorderDatabase;
+}
+
+export function db(): Db {
+  return database().db;
+}
+
+/** Lets tests and scripts point the app's client at a database they opened. */
+export function useDatabase(database: Database | undefined) {
+  holder.__backorderDatabase = database;
+}
+
+/** Runs raw SQL and returns its rows, whichever driver is underneath. */
+export async function rows<T = Record<string, unknown>>(dbOrTx: DbOrTx, query: SQL): Promise<T[]> {
+  const result = (await dbOrTx.execute(query)) as unknown;
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+export { sql };

@@ -1,0 +1,168 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  check,
+  date,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { merchants } from "./merchants";
+import { orderLines, orders } from "./orders";
+
+export const domainEventTypes = [
+  "line_backordered",
+  "line_preordered",
+  "eta_changed",
+  "line_ready",
+  "line_shipped",
+  "line_cancelled",
+  "line_swapped",
+  "delay_consent_expired",
+  "fulfillment_preference_changed",
+] as const;
+export type DomainEventType = (typeof domainEventTypes)[number];
+
+/**
+ * What changed, written in the same transaction as the change. Notifications and outgoing
+ * webhooks are derived from these rows.
+ */
+export const domainEvents = pgTable(
+  "domain_events",
+  {
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    merchantId: uuid()
+      .notNull()
+      .references(() => merchants.id),
+    orderId: uuid(),
+    orderLineId: bigint({ mode: "number" }),
+    type: text({ enum: domainEventTypes }).notNull(),
+    payload: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    actorType: text().notNull(),
+    actorId: text(),
+    at: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("domain_events_order_idx").on(t.orderId, t.at), index("domain_events_type_idx").on(t.type, t.at)],
+);
+
+export const notificationKinds = [
+  "backordered",
+  "eta_moved",
+  "eta_confirmed",
+  "shipped",
+  "cancelled",
+  "swapped",
+  "delay_first",
+  "delay_renewed",
+] as const;
+export type NotificationKind = (typeof notificationKinds)[number];
+
+export const notificationStatuses = ["pending", "sending", "sent", "failed", "skipped"] as const;
+export type NotificationStatus = (typeof notificationStatuses)[number];
+
+/** The outbox: one email to send, written with the change that causes it. */
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    merchantId: uuid().notNull(),
+    orderId: uuid().notNull(),
+    email: text().notNull(),
+    kind: text({ enum: notificationKinds }).notNull(),
+    payload: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    status: text({ enum: notificationStatuses }).notNull().default("pending"),
+    /** Not sent before this moment (the gathering window for ETA changes). */
+    dueAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    attempts: integer().notNull().default(0),
+    /** The batch it was last sent in; the batch id is the provider's idempotency key. */
+    batchId: uuid(),
+    /** A worker holds a claimed batch until then; after it, another worker may resend it. */
+    leaseUntil: timestamp({ withTimezone: true }),
+    lastError: text(),
+    providerMessageId: text(),
+    sentAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    foreignKey({ name: "notifications_order_fk", columns: [t.merchantId, t.orderId], foreignColumns: [orders.merchantId, orders.id] }),
+    index("notifications_due_idx").on(t.dueAt).where(sql`${t.status} = 'pending'`),
+    index("notifications_batch_idx").on(t.batchId).where(sql`${t.status} = 'sending'`),
+    index("notifications_order_idx").on(t.orderId, t.createdAt),
+    // At most one gathering ETA-change email per order at a time.
+    uniqueIndex("notifications_one_pending_eta_per_order")
+      .on(t.orderId)
+      .where(sql`${t.status} = 'pending' and ${t.kind} = 'eta_moved'`),
+    check("notifications_kind", sql`${t.kind} in ('backordered','eta_moved','eta_confirmed','shipped','cancelled','swapped','delay_first','delay_renewed')`),
+    check("notifications_status", sql`${t.status} in ('pending','sending','sent','failed','skipped')`),
+  ],
+);
+
+/** Mail kept in the database instead of sent, shown at /dev/mailbox (never with a Resend key). */
+export const devMailbox = pgTable(
+  "dev_mailbox",
+  {
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    to: text().notNull(),
+    from: text().notNull(),
+    subject: text().notNull(),
+    html: text().notNull(),
+    text: text().notNull(),
+    headers: jsonb().$type<Record<string, string>>().notNull().default({}),
+    idempotencyKey: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("dev_mailbox_to_idx").on(t.to, t.createdAt), uniqueIndex("dev_mailbox_idempotency").on(t.idempotencyKey)],
+);
+
+export const delayNoticeKinds = ["first", "renewed"] as const;
+
+/** A delay notice sent under the mail-order rule, and the shopper's answer. */
+export const delayNotices = pgTable(
+  "delay_notices",
+  {
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    merchantId: uuid().notNull(),
+    orderId: uuid().notNull(),
+    orderLineId: bigint({ mode: "number" })
+      .notNull()
+      .references(() => orderLines.id),
+    kind: text({ enum: delayNoticeKinds }).notNull(),
+    /** The revised ship date offered, or null when there is none. */
+    newShipEnd: date({ mode: "string" }),
+    /** Explicit consent is needed by then; null when silence keeps the order. */
+    consentDeadline: timestamp({ withTimezone: true }),
+    response: text({ enum: ["keep_waiting", "cancel"] }),
+    respondedAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    foreignKey({ name: "delay_notices_order_fk", columns: [t.merchantId, t.orderId], foreignColumns: [orders.merchantId, orders.id] }),
+    index("delay_notices_line_idx").on(t.orderLineId, t.createdAt),
+    check("delay_notices_kind", sql`${t.kind} in ('first','renewed')`),
+  ],
+);
+
+/** A shopper's choices, by email, across merchants. */
+export const emailPreferences = pgTable(
+  "email_preferences",
+  {
+    email: text().primaryKey(),
+    etaUpdates: boolean().notNull().default(true),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check("email_preferences_lower", sql`${t.email} = lower(${t.email})`)],
+);
+
+export type DomainEvent = typeof domainEvents.$inferSelect;
+export type Notification = typeof notifications.$inferSelect;
+export type NewNotification = typeof notifications.$inferInsert;
+export type DevMail = typeof devMailbox.$inferSelect;
+export type DelayNotice = typeof delayNotices.$inferSelect;

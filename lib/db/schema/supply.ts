@@ -1,0 +1,152 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  check,
+  date,
+  foreignKey,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { skus } from "./catalog";
+import { merchants } from "./merchants";
+
+export const suppliers = pgTable(
+  "suppliers",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    merchantId: uuid()
+      .notNull()
+      .references(() => merchants.id),
+    name: text().notNull(),
+    /**
+     * Days added to the late end of a ship window, derived from this supplier's receipts by
+     * `slipAllowance` in lib/eta and stored here so the set-based recompute can read it.
+     * Null until the supplier has enough receipts; the merchant default applies then.
+     */
+    slipAllowanceDays: integer(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    unique("suppliers_merchant_name").on(t.merchantId, t.name),
+    unique("suppliers_merchant_id").on(t.merchantId, t.id),
+    check("suppliers_slip", sql`${t.slipAllowanceDays} is null or ${t.slipAllowanceDays} >= 0`),
+  ],
+);
+
+export const purchaseOrderStatuses = ["open", "partially_received", "received", "cancelled"] as const;
+export type PurchaseOrderStatus = (typeof purchaseOrderStatuses)[number];
+
+export const purchaseOrders = pgTable(
+  "purchase_orders",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    merchantId: uuid().notNull(),
+    supplierId: uuid().notNull(),
+    /** The merchant's own PO number. */
+    reference: text().notNull(),
+    status: text({ enum: purchaseOrderStatuses }).notNull().default("open"),
+    /** The date the supplier currently promises. */
+    expectedDate: date({ mode: "string" }).notNull(),
+    /** The date the supplier promised first; slip is measured from it. */
+    firstPromisedDate: date({ mode: "string" }).notNull(),
+    shipmentMode: text(),
+    placedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    receivedAt: timestamp({ withTimezone: true }),
+    cancelledAt: timestamp({ withTimezone: true }),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    unique("purchase_orders_merchant_reference").on(t.merchantId, t.reference),
+    unique("purchase_orders_merchant_id").on(t.merchantId, t.id),
+    foreignKey({
+      name: "purchase_orders_supplier_fk",
+      columns: [t.merchantId, t.supplierId],
+      foreignColumns: [suppliers.merchantId, suppliers.id],
+    }),
+    foreignKey({ name: "purchase_orders_merchant_fk", columns: [t.merchantId], foreignColumns: [merchants.id] }),
+    index("purchase_orders_supplier_idx").on(t.supplierId, t.receivedAt),
+    check("purchase_orders_status", sql`${t.status} in ('open','partially_received','received','cancelled')`),
+  ],
+);
+
+export const purchaseOrderLines = pgTable(
+  "purchase_order_lines",
+  {
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    merchantId: uuid().notNull(),
+    purchaseOrderId: uuid().notNull(),
+    skuId: uuid().notNull(),
+    quantity: integer().notNull(),
+    receivedQuantity: integer().notNull().default(0),
+  },
+  (t) => [
+    unique("purchase_order_lines_po_sku").on(t.purchaseOrderId, t.skuId),
+    foreignKey({
+      name: "purchase_order_lines_po_fk",
+      columns: [t.merchantId, t.purchaseOrderId],
+      foreignColumns: [purchaseOrders.merchantId, purchaseOrders.id],
+    }).onDelete("cascade"),
+    foreignKey({ name: "purchase_order_lines_sku_fk", columns: [t.merchantId, t.skuId], foreignColumns: [skus.merchantId, skus.id] }),
+    index("purchase_order_lines_sku_idx").on(t.skuId),
+    check("purchase_order_lines_quantity", sql`${t.quantity} > 0`),
+    check(
+      "purchase_order_lines_received",
+      sql`${t.receivedQuantity} >= 0 and ${t.receivedQuantity} <= ${t.quantity}`,
+    ),
+  ],
+);
+
+/** Every change of a PO's expected date, so its history can be shown and slips measured. */
+export const purchaseOrderDateChanges = pgTable(
+  "purchase_order_date_changes",
+  {
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    merchantId: uuid().notNull(),
+    purchaseOrderId: uuid().notNull(),
+    oldDate: date({ mode: "string" }),
+    newDate: date({ mode: "string" }).notNull(),
+    note: text(),
+    changedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    foreignKey({
+      name: "purchase_order_date_changes_po_fk",
+      columns: [t.merchantId, t.purchaseOrderId],
+      foreignColumns: [purchaseOrders.merchantId, purchaseOrders.id],
+    }).onDelete("cascade"),
+    index("purchase_order_date_changes_po_idx").on(t.purchaseOrderId, t.changedAt),
+  ],
+);
+
+/** Units received against a PO line. The first receipt of a PO measures its supplier's slip. */
+export const purchaseOrderReceipts = pgTable(
+  "purchase_order_receipts",
+  {
+    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    merchantId: uuid().notNull(),
+    purchaseOrderId: uuid().notNull(),
+    purchaseOrderLineId: bigint({ mode: "number" })
+      .notNull()
+      .references(() => purchaseOrderLines.id, { onDelete: "cascade" }),
+    quantity: integer().notNull(),
+    receivedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    foreignKey({
+      name: "purchase_order_receipts_po_fk",
+      columns: [t.merchantId, t.purchaseOrderId],
+      foreignColumns: [purchaseOrders.merchantId, purchaseOrders.id],
+    }).onDelete("cascade"),
+    index("purchase_order_receipts_po_idx").on(t.purchaseOrderId),
+    check("purchase_order_receipts_quantity", sql`${t.quantity} > 0`),
+  ],
+);
+
+export type Supplier = typeof suppliers.$inferSelect;
+export type PurchaseOrder = typeof purchaseOrders.$inferSelect;
+export type PurchaseOrderLine = typeof purchaseOrderLines.$inferSelect;

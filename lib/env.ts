@@ -1,0 +1,86 @@
+import { z } from "zod";
+
+// One place that reads process.env. A missing or malformed variable stops start-up with one
+// sentence that names it, instead of a stack trace deep inside a request.
+
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
+
+const booleanFlag = z
+  .enum(["true", "false", "1", "0"])
+  .transform((value) => value === "true" || value === "1");
+
+const envSchema = z.object({
+  NODE_ENV: optional(z.enum(["development", "production", "test"])),
+  DATABASE_URL: optional(
+    z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" }),
+  ),
+  PGLITE_DIR: optional(z.string()).default(".data/pglite"),
+  DB_POOL_MAX: optional(z.coerce.number().int().min(1).max(200)).default(10),
+  AUTH_SECRET: optional(z.string().min(32, "must be at least 32 characters")),
+  APP_URL: optional(z.url()).default("http://localhost:3000"),
+  RESEND_API_KEY: optional(z.string().startsWith("re_", "must start with re_")),
+  RESEND_BASE_URL: optional(z.url()),
+  MAIL_TRANSPORT: optional(z.enum(["resend", "mailbox"])),
+  MAIL_FROM: optional(z.string().min(3)).default("Backorder updates <updates@backorder.example>"),
+  RUN_WORKER: optional(booleanFlag).default(true),
+});
+
+export type Env = z.infer<typeof envSchema> & { mailTransport: "resend" | "mailbox" };
+
+export class EnvError extends Error {
+  override name = "EnvError";
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new EnvError(`Environment variable ${issue.path.join(".")} ${issue.message}.`);
+  }
+  const env = parsed.data;
+  return { ...env, mailTransport: chooseMailTransport(env) };
+}
+
+/**
+ * The dev mailbox shows sign-in links, so it must never be the transport of a real deployment
+ * by accident: it is the default only on the embedded database.
+ */
+function chooseMailTransport(env: z.infer<typeof envSchema>): "resend" | "mailbox" {
+  if (env.RESEND_API_KEY) {
+    if (env.MAIL_TRANSPORT === "mailbox") {
+      throw new EnvError("MAIL_TRANSPORT=mailbox cannot be combined with RESEND_API_KEY; unset one of them.");
+    }
+    return "resend";
+  }
+  if (env.MAIL_TRANSPORT === "resend") {
+    throw new EnvError("MAIL_TRANSPORT=resend needs RESEND_API_KEY to be set.");
+  }
+  if (env.DATABASE_URL && env.MAIL_TRANSPORT !== "mailbox") {
+    throw new EnvError(
+      "With DATABASE_URL set, email needs RESEND_API_KEY, or MAIL_TRANSPORT=mailbox to keep mail in the dev mailbox on purpose.",
+    );
+  }
+  return "mailbox";
+}
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** For tests that change process.env between cases. */
+export function resetEnvCache() {
+  cached = undefined;
+}
+
+/** The secret behind sessions, magic links and signed view links. */
+export function authSecret(): string {
+  const secret = env().AUTH_SECRET;
+  if (!secret) {
+    throw new EnvError("Environment variable AUTH_SECRET is missing; `npm start` creates one in .data/, or set your own (openssl rand -base64 33).");
+  }
+  return secret;
+}

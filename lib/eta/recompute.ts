@@ -1,0 +1,209 @@
+import { sql } from "drizzle-orm";
+import { rows, type DbOrTx } from "../db/client";
+import type { EtaReason } from "../db/schema/orders";
+import { instant, uuidArray } from "../db/sql-helpers";
+
+/**
+ * What changed the queue or the supply. Most map straight to the ETA event's reason; a PO date
+ * change becomes `po_delayed` or `po_advanced` line by line, and a stock correction becomes
+ * `po_received` for lines it fills and `queue_moved` for the others.
+ */
+export type RecomputeCause =
+  | "initial"
+  | "po_created"
+  | "po_date_changed"
+  | "po_received"
+  | "po_cancelled"
+  | "queue_moved"
+  | "stock_changed";
+
+export type EtaChange = {
+  eventId: number;
+  merchantId: string;
+  orderId: string;
+  lineId: number;
+  oldShipStart: string | null;
+  oldShipEnd: string | null;
+  newShipStart: string | null;
+  newShipEnd: string | null;
+  reason: EtaReason;
+};
+
+/**
+ * Recomputes the ETA of every open line of these SKUs in one statement: walks each SKU's queue
+ * (open unallocated units, first come first served) against its supply (free stock, then open PO
+ * lines by expected date) with window sums, and finds for each line the PO that covers its last
+ * unit. The ship window is that PO's date (never before today) plus handling days, its late end
+ * widened by the supplier's slip allowance; pre-orders never ship before their release date.
+ *
+ * Lines keep their current window, queue position and basis for fast reads; an `eta_events` row is
+ * written only where the window really changed (or for a line's first computation). An agent's
+ * override stays until a supply event changes the line's basis. Callers hold the SKU rows locked.
+ */
+export async function recomputeEta(
+  tx: DbOrTx,
+  params: { skuIds: readonly string[]; cause: RecomputeCause; now: Date; purchaseOrderId?: string | null },
+): Promise<EtaChange[]> {
+  const { skuIds, cause, now } = params;
+  if (skuIds.length === 0) return [];
+  const result = await rows<Record<string, unknown>>(
+    tx,
+    sql`
+    with sku as (
+      select s.id, s.on_hand - s.allocated as free, s.backorder_policy, s.release_date,
+             m.handling_days, m.transit_days_min, m.transit_days_max, m.default_slip_days,
+             (${instant(now)} at time zone m.timezone)::date as today
+      from skus s join merchants m on m.id = s.merchant_id
+      where s.id = any(${uuidArray(skuIds)})
+    ),
+    line as (
+      select l.id, l.order_id, l.merchant_id, l.sku_id, l.placed_at, l.ship_start, l.ship_end, l.eta_basis,
+             l.basis_purchase_order_id, l.basis_date, l.queue_position, l.lines_ahead, l.eta_updated_at,
+             l.eta_override_note,
+             l.quantity - l.shipped_quantity - l.cancelled_quantity - l.allocated_quantity as need
+      from order_lines l
+      where l.sku_id = any(${uuidArray(skuIds)}) and l.status in ('backordered', 'preorder', 'ready')
+    ),
+    queue as (
+      select id, sku_id, need,
+             sum(need) over w as through,
+             (row_number() over w - 1)::int as lines_ahead
+      from line where need > 0
+      window w as (partition by sku_id order by placed_at, id)
+    ),
+    supply as (
+      select pol.sku_id, po.id as po_id, po.supplier_id, po.expected_date,
+             pol.quantity - pol.received_quantity as remaining,
+             sum(pol.quantity - pol.received_quantity)
+               over (partition by pol.sku_id order by po.expected_date, po.placed_at, pol.id) as through
+      from purchase_order_lines pol join purchase_orders po on po.id = pol.purchase_order_id
+      where pol.sku_id = any(${uuidArray(skuIds)})
+        and po.status in ('open', 'partially_received') and pol.quantity > pol.received_quantity
+    ),
+    covered as (
+      select l.*, k.today, k.handling_days, k.transit_days_min, k.transit_days_max,
+             case when k.backorder_policy = 'preorder' then k.release_date end as release_date,
+             coalesce(q.through - q.need, 0)::int as new_queue_position,
+             coalesce(q.lines_ahead, 0) as new_lines_ahead,
+             case when l.need = 0 or q.through <= k.free then 'stock'
+                  when s.po_id is not null then 'po'
+                  else 'unknown' end as supply_kind,
+             s.po_id,
+             case when l.need = 0 or q.through <= k.free then
+                    (case when l.eta_basis = 'stock' and l.basis_date is not null then l.basis_date else k.today end)
+                  else s.expected_date end as supply_date,
+             case when s.po_id is not null then coalesce(sup.slip_allowance_days, k.default_slip_days) else 0 end as slip
+      from line l
+      join sku k on k.id = l.sku_id
+      left join queue q on q.id = l.id
+      left join supply s on s.sku_id = l.sku_id and l.need > 0
+        and q.through > k.free + s.through - s.remaining and q.through <= k.free + s.through
+      left join suppliers sup on sup.id = s.supplier_id
+    ),
+    dated as (
+      select c.*,
+             case when c.supply_kind = 'unknown' then null else greatest(c.supply_date, c.today) end as ready_on
+      from covered c
+    ),
+    resolved as (
+      select d.*,
+             case when d.ready_on is null then (case when d.release_date is not null then 'release' else 'unknown' end)
+                  when d.release_date is not null and d.release_date >= d.ready_on then 'release'
+                  else d.supply_kind end as basis,
+             -- greatest() skips nulls, so an unknown line with no release date is kept null explicitly.
+             case when d.ready_on is not null then greatest(d.ready_on, coalesce(d.release_date, d.ready_on))
+                  when d.release_date is not null then greatest(d.release_date, d.today) end as start_on,
+             case when d.ready_on is not null then greatest(d.ready_on + d.slip, coalesce(d.release_date, d.ready_on))
+                  when d.release_date is not null then greatest(d.release_date, d.today) end as end_on
+      from dated d
+    ),
+    final as (
+      select n.*,
+             case when n.basis = 'po' then n.po_id end as new_po_id,
+             case n.basis when 'release' then n.release_date when 'unknown' then null else n.supply_date end as new_basis_date,
+             -- An agent's override lasts until a supply event changes what the line rests on.
+             (n.eta_basis = 'override'
+               and n.basis_purchase_order_id is not distinct from (case when n.basis = 'po' then n.po_id end)
+               and n.basis_date is not distinct from
+                   (case n.basis when 'release' then n.release_date when 'unknown' then null else n.supply_date end)
+             ) as keep_override
+      from resolved n
+    ),
+    result as (
+      select f.id, f.order_id, f.merchant_id, f.new_po_id, f.new_basis_date, f.new_queue_position, f.new_lines_ahead,
+             f.ship_start as old_start, f.ship_end as old_end, f.eta_basis as old_basis, f.eta_updated_at,
+             f.transit_days_min, f.transit_days_max, f.keep_override, f.eta_override_note,
+             case when f.keep_override then f.ship_start else f.start_on + f.handling_days end as new_start,
+             case when f.keep_override then f.ship_end else f.end_on + f.handling_days end as new_end,
+             case when f.keep_override then 'override' else f.basis end as new_basis,
+             f.basis_purchase_order_id as old_po_id, f.basis_date as old_basis_date,
+             f.queue_position as old_queue_position, f.lines_ahead as old_lines_ahead
+      from final f
+    ),
+    changed as (
+      select r.*,
+             (r.eta_updated_at is null or (r.new_start, r.new_end) is distinct from (r.old_start, r.old_end)) as window_changed
+      from result r
+      where r.eta_updated_at is null
+         or (r.new_start, r.new_end, r.new_basis, r.new_po_id, r.new_basis_date, r.new_queue_position, r.new_lines_ahead)
+            is distinct from
+            (r.old_start, r.old_end, r.old_basis, r.old_po_id, r.old_basis_date, r.old_queue_position, r.old_lines_ahead)
+    ),
+    reasoned as (
+      select c.*,
+             case
+               when c.eta_updated_at is null then 'initial'
+               when ${cause}::text = 'po_date_changed' then
+                 case when c.new_end is null then 'po_delayed'
+                      when c.old_end is null then 'po_advanced'
+                      when c.new_end > c.old_end or (c.new_end = c.old_end and c.new_start > c.old_start) then 'po_delayed'
+                      else 'po_advanced' end
+               when ${cause}::text = 'stock_changed' then
+                 case when c.new_basis = 'stock' then 'po_received' else 'queue_moved' end
+               else ${cause}::text
+             end as reason
+      from changed c
+    ),
+    updated as (
+      update order_lines l
+      set ship_start = r.new_start,
+          ship_end = r.new_end,
+          delivery_start = r.new_start + r.transit_days_min,
+          delivery_end = r.new_end + r.transit_days_max,
+          eta_basis = r.new_basis,
+          basis_purchase_order_id = r.new_po_id,
+          basis_date = r.new_basis_date,
+          queue_position = r.new_queue_position,
+          lines_ahead = r.new_lines_ahead,
+          eta_pushes = l.eta_pushes + (case when r.old_end is not null and r.new_end > r.old_end then 1 else 0 end),
+          first_ship_start = coalesce(l.first_ship_start, r.new_start),
+          first_ship_end = case when l.first_ship_start is null then r.new_end else l.first_ship_end end,
+          promised_ship_end = coalesce(l.promised_ship_end, r.new_end),
+          eta_override_note = case when r.keep_override then l.eta_override_note end,
+          eta_updated_at = case when r.window_changed then ${instant(now)} else l.eta_updated_at end,
+          updated_at = ${instant(now)}
+      from reasoned r
+      where l.id = r.id
+    )
+    insert into eta_events (merchant_id, order_id, order_line_id, old_ship_start, old_ship_end, new_ship_start,
+                            new_ship_end, old_basis, new_basis, reason, purchase_order_id, at)
+    select r.merchant_id, r.order_id, r.id, r.old_start, r.old_end, r.new_start, r.new_end,
+           case when r.eta_updated_at is null then null else r.old_basis end, r.new_basis, r.reason,
+           coalesce(${params.purchaseOrderId ?? null}::uuid, r.new_po_id), ${instant(now)}
+    from reasoned r
+    where r.window_changed
+    returning id, merchant_id, order_id, order_line_id,
+              old_ship_start::text, old_ship_end::text, new_ship_start::text, new_ship_end::text, reason`,
+  );
+  return result.map((r) => ({
+    eventId: Number(r.id),
+    merchantId: r.merchant_id as string,
+    orderId: r.order_id as string,
+    lineId: Number(r.order_line_id),
+    oldShipStart: (r.old_ship_start as string | null) ?? null,
+    oldShipEnd: (r.old_ship_end as string | null) ?? null,
+    newShipStart: (r.new_ship_start as string | null) ?? null,
+    newShipEnd: (r.new_ship_end as string | null) ?? null,
+    reason: r.reason as EtaReason,
+  }));
+}

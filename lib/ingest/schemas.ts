@@ -1,0 +1,105 @@
+import { z } from "zod";
+import { isIsoDate } from "../dates";
+
+// The ingest API's input, one schema per resource. Route handlers parse with these, the domain
+// takes their inferred types, and /api/v1/openapi.json is generated from them.
+
+const text = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
+
+export const skuCode = text(100).describe("The merchant's SKU code");
+
+export const isoDate = z
+  .string()
+  .refine(isIsoDate, "must be a calendar date like 2026-12-12")
+  .describe("A calendar date, YYYY-MM-DD");
+
+const quantity = z.number().int("must be a whole number").positive("must be at least 1").max(100_000, "must be at most 100000");
+
+export const shippingAddressSchema = z
+  .object({
+    name: text(200).optional(),
+    line1: text(200).optional(),
+    line2: text(200).optional(),
+    city: text(100).optional(),
+    region: text(100).optional(),
+    postalCode: text(20).optional(),
+    country: text(2).optional(),
+  })
+  .strict();
+
+export const orderLineInputSchema = z
+  .object({
+    sku: skuCode,
+    quantity,
+    unitPriceMinor: z.number().int().min(0).max(100_000_000).optional().describe("Price per unit in minor units; defaults to the SKU's price"),
+  })
+  .strict();
+
+export const orderUpsertSchema = z
+  .object({
+    number: text(64).describe("The order number shoppers see, e.g. #1001; unique per merchant"),
+    email: z.email("must be an email address").max(254).transform((e) => e.toLowerCase()),
+    customerName: text(200).optional(),
+    channel: z.enum(["web", "shopify", "api", "pos", "phone"]).optional(),
+    placedAt: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" }).optional(),
+    currency: z.string().regex(/^[A-Z]{3}$/, "must be a three-letter currency code").optional(),
+    shippingAddress: shippingAddressSchema.optional(),
+    externalId: text(100).optional(),
+    lines: z.array(orderLineInputSchema).min(1, "must have at least one line").max(500, "must have at most 500 lines"),
+  })
+  .strict();
+
+export type OrderUpsert = z.infer<typeof orderUpsertSchema>;
+
+export const stockLevelsSchema = z
+  .object({
+    levels: z
+      .array(z.object({ sku: skuCode, onHand: z.number().int().min(0, "must not be negative").max(10_000_000) }).strict())
+      .min(1)
+      .max(1000),
+  })
+  .strict();
+
+export type StockLevels = z.infer<typeof stockLevelsSchema>;
+
+export const purchaseOrderLineInputSchema = z.object({ sku: skuCode, quantity }).strict();
+
+export const purchaseOrderUpsertSchema = z
+  .object({
+    reference: text(64).describe("The merchant's PO number, unique per merchant"),
+    supplier: text(200).describe("Supplier name; created if new"),
+    expectedDate: isoDate.describe("The date the supplier promises"),
+    shipmentMode: text(40).optional(),
+    note: text(500).optional(),
+    lines: z.array(purchaseOrderLineInputSchema).min(1).max(1000),
+  })
+  .strict();
+
+export type PurchaseOrderUpsert = z.infer<typeof purchaseOrderUpsertSchema>;
+
+export const purchaseOrderDateSchema = z
+  .object({ expectedDate: isoDate, note: text(500).optional() })
+  .strict();
+
+export const receiptSchema = z
+  .object({
+    receivedAt: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" }).optional(),
+    lines: z.array(purchaseOrderLineInputSchema).min(1).max(1000),
+  })
+  .strict();
+
+export type Receipt = z.infer<typeof receiptSchema>;
+
+export const shipmentSchema = z
+  .object({
+    orderNumber: text(64),
+    carrier: text(100).optional(),
+    trackingNumber: text(100).optional(),
+    trackingUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(2000).optional(),
+    shippedAt: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" }).optional(),
+    externalId: text(100).optional().describe("The merchant's shipment id; a repeat with the same id has no effect"),
+    lines: z.array(z.object({ sku: skuCode, quantity }).strict()).min(1).max(500),
+  })
+  .strict();
+
+export type ShipmentInput = z.infer<typeof shipmentSchema>;

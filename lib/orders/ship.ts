@@ -1,0 +1,165 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Actor } from "../audit/actor";
+import { writeAudit } from "../audit/log";
+import type { DbOrTx } from "../db/client";
+import { skus } from "../db/schema/catalog";
+import { merchants } from "../db/schema/merchants";
+import { orderLines, orders, shipmentLines, shipments } from "../db/schema/orders";
+import { transaction } from "../db/transaction";
+import { dateIn } from "../dates";
+import { DomainError } from "../errors";
+import { lockSkus } from "../eta/allocate";
+import { recomputeEta } from "../eta/recompute";
+import { recordChange } from "../events/record";
+import type { ShipmentInput } from "../ingest/schemas";
+import { closeOrderIfDone, lineSnapshot } from "./intake";
+import { lineStatusFor, openUnits } from "./line-status";
+
+export type ShipmentResult = { shipmentId: string; created: boolean };
+
+/**
+ * Records a parcel that left: marks its units shipped on the order's lines (promised units first)
+ * and takes them off stock on hand. A shipment repeated with the same `externalId` has no further
+ * effect. Units that are no longer open (cancelled a moment ago) are refused: one of the two wins.
+ */
+export async function recordShipment(
+  db: DbOrTx,
+  params: { merchantId: string; input: ShipmentInput; actor: Actor; now: Date },
+): Promise<ShipmentResult> {
+  const { merchantId, input, actor, now } = params;
+  return transaction(db, async (tx) => {
+    if (input.externalId) {
+      const [repeat] = await tx
+        .select({ id: shipments.id })
+        .from(shipments)
+        .where(and(eq(shipments.merchantId, merchantId), eq(shipments.externalId, input.externalId)));
+      if (repeat) return { shipmentId: repeat.id, created: false };
+    }
+    const [order] = await tx
+      .select()
+      .from(orders)
+      .where(and(eq(orders.merchantId, merchantId), eq(orders.number, input.orderNumber)));
+    if (!order) throw new DomainError("not_found", `No order ${input.orderNumber} for this merchant.`, "orderNumber");
+    const [merchant] = await tx.select().from(merchants).where(eq(merchants.id, merchantId));
+    const today = dateIn(merchant!.timezone, now);
+
+    const candidates = await tx
+      .select({ id: orderLines.id, skuId: orderLines.skuId, skuCode: orderLines.skuCode })
+      .from(orderLines)
+      .where(and(eq(orderLines.orderId, order.id), inArray(orderLines.skuCode, input.lines.map((l) => l.sku))));
+    input.lines.forEach((l, i) => {
+      if (!candidates.some((c) => c.skuCode === l.sku)) {
+        throw new DomainError("invalid", `Order ${input.orderNumber} has no line for SKU ${l.sku}.`, `lines[${i}].sku`);
+      }
+    });
+    const skuIds = [...new Set(candidates.map((c) => c.skuId))];
+    await lockSkus(tx, skuIds);
+    const lines = await tx
+      .select()
+      .from(orderLines)
+      .where(inArray(orderLines.id, candidates.map((c) => c.id)))
+      .orderBy(orderLines.id)
+      .for("update");
+    const catalog = await tx.select().from(skus).where(inArray(skus.id, skuIds));
+
+    input.lines.forEach((wanted, i) => {
+      const open = lines.filter((l) => l.skuCode === wanted.sku).reduce((n, l) => n + openUnits(l), 0);
+      if (wanted.quantity > open) {
+        throw new DomainError(
+          "conflict",
+          open === 0
+            ? `Nothing of SKU ${wanted.sku} is left to ship on order ${input.orderNumber}; it was cancelled or already shipped.`
+            : `Only ${open} unit(s) of SKU ${wanted.sku} are open on order ${input.orderNumber}.`,
+          `lines[${i}].quantity`,
+        );
+      }
+    });
+
+    const [shipment] = await tx
+      .insert(shipments)
+      .values({
+        merchantId,
+        orderId: order.id,
+        carrier: input.carrier ?? null,
+        trackingNumber: input.trackingNumber ?? null,
+        trackingUrl: input.trackingUrl ?? null,
+        shippedAt: input.shippedAt ? new Date(input.shippedAt) : now,
+        externalId: input.externalId ?? null,
+        createdAt: now,
+      })
+      .returning({ id: shipments.id });
+
+    const shippedLines: { lineId: number; sku: string; units: number }[] = [];
+    for (const wanted of input.lines) {
+      // A SKU can sit on more than one line (after a swap back); fill the oldest open line first.
+      let remaining = wanted.quantity;
+      for (const line of lines.filter((l) => l.skuCode === wanted.sku)) {
+        const open = openUnits(line);
+        if (remaining === 0 || open === 0) continue;
+        const units = Math.min(open, remaining);
+        remaining -= units;
+        const fromPromised = Math.min(line.allocatedQuantity, units);
+        line.shippedQuantity += units;
+        line.allocatedQuantity -= fromPromised;
+        const sku = catalog.find((s) => s.id === line.skuId)!;
+        const preorderHold = sku.backorderPolicy === "preorder" && !!sku.releaseDate && sku.releaseDate > today;
+        line.status = lineStatusFor(line, { preorderHold });
+        await tx
+          .update(orderLines)
+          .set({
+            shippedQuantity: line.shippedQuantity,
+            allocatedQuantity: line.allocatedQuantity,
+            status: line.status,
+            shippedAt: now,
+            consentDeadline: openUnits(line) === 0 ? null : line.consentDeadline,
+            updatedAt: now,
+          })
+          .where(eq(orderLines.id, line.id));
+        // Stock leaves the shelf; units shipped beyond what was promised come out of free stock.
+        await tx
+          .update(skus)
+          .set({
+            onHand: sql`greatest(${skus.onHand} - ${units}, ${skus.allocated} - ${fromPromised})`,
+            allocated: sql`${skus.allocated} - ${fromPromised}`,
+            updatedAt: now,
+          })
+          .where(eq(skus.id, line.skuId));
+        await tx.insert(shipmentLines).values({ shipmentId: shipment!.id, orderLineId: line.id, quantity: units });
+        shippedLines.push({ lineId: line.id, sku: line.skuCode, units });
+      }
+    }
+
+    const etaChanges = await recomputeEta(tx, { skuIds, cause: "queue_moved", now });
+    await recordChange(tx, {
+      actor,
+      now,
+      etaChanges,
+      events: shippedLines.map((s) => ({
+        merchantId,
+        orderId: order.id,
+        orderLineId: s.lineId,
+        type: "line_shipped" as const,
+        payload: {
+          sku: s.sku,
+          units: s.units,
+          shipmentId: shipment!.id,
+          carrier: input.carrier ?? null,
+          trackingNumber: input.trackingNumber ?? null,
+          trackingUrl: input.trackingUrl ?? null,
+        },
+      })),
+    });
+    await closeOrderIfDone(tx, order.id, now);
+    await writeAudit(tx, actor, now, [
+      {
+        merchantId,
+        action: "shipment.recorded",
+        entityType: "shipment",
+        entityId: shipment!.id,
+        orderId: order.id,
+        after: { ...input, lines: lines.map(lineSnapshot) },
+      },
+    ]);
+    return { shipmentId: shipment!.id, created: true };
+  });
+}

@@ -1,0 +1,103 @@
+import { eq } from "drizzle-orm";
+import type { Actor } from "../audit/actor";
+import type { DbOrTx } from "../db/client";
+import { products, skus, type BackorderPolicy } from "../db/schema/catalog";
+import { merchants, type NewMerchant } from "../db/schema/merchants";
+import { etaEvents, orderLines } from "../db/schema/orders";
+import { upsertOrder } from "../orders/intake";
+import { upsertPurchaseOrder } from "../supply/purchase-orders";
+
+// Small builders for tests: rows made through the same domain functions the app uses.
+
+export const apiActor: Actor = { type: "api", id: "test" };
+
+let counter = 0;
+
+export async function createMerchant(db: DbOrTx, overrides: Partial<NewMerchant> = {}) {
+  counter++;
+  const [merchant] = await db
+    .insert(merchants)
+    .values({
+      slug: `shop-${counter}-${Math.random().toString(36).slice(2, 8)}`,
+      name: `Shop ${counter}`,
+      supportEmail: `help@shop${counter}.example`,
+      timezone: "UTC",
+      handlingDays: 1,
+      transitDaysMin: 2,
+      transitDaysMax: 4,
+      defaultSlipDays: 3,
+      ...overrides,
+    })
+    .returning();
+  return merchant!;
+}
+
+export async function createSku(
+  db: DbOrTx,
+  merchantId: string,
+  options: { code: string; onHand?: number; policy?: BackorderPolicy; releaseDate?: string; priceMinor?: number; productHandle?: string },
+) {
+  const handle = options.productHandle ?? options.code.toLowerCase();
+  const [product] = await db
+    .insert(products)
+    .values({ merchantId, handle, title: `Product ${handle}` })
+    .onConflictDoUpdate({ target: [products.merchantId, products.handle], set: { title: `Product ${handle}` } })
+    .returning();
+  const [sku] = await db
+    .insert(skus)
+    .values({
+      merchantId,
+      productId: product!.id,
+      code: options.code,
+      title: `Product ${handle}`,
+      priceMinor: options.priceMinor ?? 2500,
+      currency: "USD",
+      backorderPolicy: options.policy ?? "allow",
+      releaseDate: options.releaseDate ?? null,
+      onHand: options.onHand ?? 0,
+    })
+    .returning();
+  return sku!;
+}
+
+export async function placeOrder(
+  db: DbOrTx,
+  merchantId: string,
+  number: string,
+  lines: { sku: string; quantity: number }[],
+  at: Date,
+  email = `${number.replace("#", "n")}@shopper.example`,
+) {
+  return upsertOrder(db, {
+    merchantId,
+    input: { number, email, lines, placedAt: at.toISOString(), customerName: `Shopper ${number}` },
+    actor: apiActor,
+    now: at,
+  });
+}
+
+export async function createPo(
+  db: DbOrTx,
+  merchantId: string,
+  reference: string,
+  expectedDate: string,
+  lines: { sku: string; quantity: number }[],
+  now: Date,
+  supplier = "Acme Supply",
+) {
+  return upsertPurchaseOrder(db, { merchantId, input: { reference, supplier, expectedDate, lines }, actor: apiActor, now });
+}
+
+export async function lineOf(db: DbOrTx, orderNumberResult: { lines: { id: number }[] }, index = 0) {
+  const [line] = await db.select().from(orderLines).where(eq(orderLines.id, orderNumberResult.lines[index]!.id));
+  return line!;
+}
+
+export async function eventsOf(db: DbOrTx, lineId: number) {
+  return db.select().from(etaEvents).where(eq(etaEvents.orderLineId, lineId)).orderBy(etaEvents.id);
+}
+
+/** A fixed clock: day `n` of a test calendar, at noon UTC. */
+export function day(n: number): Date {
+  return new Date(Date.UTC(2026, 10, 1 + n, 12));
+}

@@ -1,0 +1,18 @@
+import { afterEach, beforeEach, expect, vi } from "vitest";
+
+// A console.error during a test is a failure unless the test expects it (by spying on it itself).
+let errors: unknown[][] = [];
+beforeEach(() => {
+  errors = [];
+  vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
+    errors.push(args);
+  });
+});
+afterEach(() => {
+  const seen = errors;
+  vi.mocked(console.error).mockRestore?.();
+  expect(seen, "console.error was called during the test").toEqual([]);
+});
+
+process.env.AUTH_SECRET ??= "test-secret-test-secret-test-secret-0123";
+process.env.MAIL_TRANSPORT ??= "mailbox";
