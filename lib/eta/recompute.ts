@@ -56,7 +56,7 @@ export async function recomputeEta(
       from skus s join merchants m on m.id = s.merchant_id
       where s.id = any(${uuidArray(skuIds)})
     ),
-    line as (
+    line as materialized (
       select l.id, l.order_id, l.merchant_id, l.sku_id, l.placed_at, l.ship_start, l.ship_end, l.eta_basis,
              l.basis_purchase_order_id, l.basis_date, l.queue_position, l.lines_ahead, l.eta_updated_at,
              l.eta_override_note,
@@ -64,14 +64,14 @@ export async function recomputeEta(
       from order_lines l
       where l.sku_id = any(${uuidArray(skuIds)}) and l.status in ('backordered', 'preorder', 'ready')
     ),
-    queue as (
+    queue as materialized (
       select id, sku_id, need,
              sum(need) over w as through,
              (row_number() over w - 1)::int as lines_ahead
       from line where need > 0
       window w as (partition by sku_id order by placed_at, id)
     ),
-    supply as (
+    supply as materialized (
       select pol.sku_id, po.id as po_id, po.supplier_id, po.expected_date,
              pol.quantity - pol.received_quantity as remaining,
              sum(pol.quantity - pol.received_quantity)
@@ -80,7 +80,7 @@ export async function recomputeEta(
       where pol.sku_id = any(${uuidArray(skuIds)})
         and po.status in ('open', 'partially_received') and pol.quantity > pol.received_quantity
     ),
-    covered as (
+    covered as materialized (
       select l.*, k.today, k.handling_days, k.transit_days_min, k.transit_days_max,
              case when k.backorder_policy = 'preorder' then k.release_date end as release_date,
              coalesce(q.through - q.need, 0)::int as new_queue_position,
@@ -100,12 +100,12 @@ export async function recomputeEta(
         and q.through > k.free + s.through - s.remaining and q.through <= k.free + s.through
       left join suppliers sup on sup.id = s.supplier_id
     ),
-    dated as (
+    dated as materialized (
       select c.*,
              case when c.supply_kind = 'unknown' then null else greatest(c.supply_date, c.today) end as ready_on
       from covered c
     ),
-    resolved as (
+    resolved as materialized (
       select d.*,
              case when d.ready_on is null then (case when d.release_date is not null then 'release' else 'unknown' end)
                   when d.release_date is not null and d.release_date >= d.ready_on then 'release'
@@ -117,7 +117,7 @@ export async function recomputeEta(
                   when d.release_date is not null then greatest(d.release_date, d.today) end as end_on
       from dated d
     ),
-    final as (
+    final as materialized (
       select n.*,
              case when n.basis = 'po' then n.po_id end as new_po_id,
              case n.basis when 'release' then n.release_date when 'unknown' then null else n.supply_date end as new_basis_date,
@@ -129,7 +129,7 @@ export async function recomputeEta(
              ) as keep_override
       from resolved n
     ),
-    result as (
+    result as materialized (
       select f.id, f.order_id, f.merchant_id, f.new_po_id, f.new_basis_date, f.new_queue_position, f.new_lines_ahead,
              f.ship_start as old_start, f.ship_end as old_end, f.eta_basis as old_basis, f.eta_updated_at,
              f.transit_days_min, f.transit_days_max, f.keep_override, f.eta_override_note,
@@ -140,7 +140,7 @@ export async function recomputeEta(
              f.queue_position as old_queue_position, f.lines_ahead as old_lines_ahead
       from final f
     ),
-    changed as (
+    changed as materialized (
       select r.*,
              (r.eta_updated_at is null or (r.new_start, r.new_end) is distinct from (r.old_start, r.old_end)) as window_changed
       from result r
@@ -149,7 +149,7 @@ export async function recomputeEta(
             is distinct from
             (r.old_start, r.old_end, r.old_basis, r.old_po_id, r.old_basis_date, r.old_queue_position, r.old_lines_ahead)
     ),
-    reasoned as (
+    reasoned as materialized (
       select c.*,
              case
                when c.eta_updated_at is null then 'initial'

@@ -1,0 +1,47 @@
+// Starts the built app for the browser tests on a fresh, seeded database: a new PGlite folder, or
+// a new database on the PostgreSQL server named by DATABASE_URL. The demo summary (orders to try)
+// is written to .data/e2e-demo.json for the tests, which cannot open the PGlite folder themselves.
+import { spawn } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import postgres from "postgres";
+import { openConfigured } from "../lib/db/client";
+import { migrate } from "../lib/db/migrate";
+import { seedDemo } from "../lib/seed/demo";
+
+const port = process.env.E2E_PORT ?? "3100";
+const appUrl = `http://localhost:${port}`;
+Object.assign(process.env, {
+  MAIL_TRANSPORT: "mailbox",
+  AUTH_SECRET: process.env.AUTH_SECRET ?? "e2e-secret-e2e-secret-e2e-secret-0123456",
+  APP_URL: appUrl,
+  AUTH_URL: appUrl,
+  AUTH_TRUST_HOST: "true",
+  NEXT_TELEMETRY_DISABLED: "1",
+  RUN_WORKER: "true",
+});
+delete process.env.RESEND_API_KEY;
+
+if (process.env.DATABASE_URL) {
+  const url = new URL(process.env.DATABASE_URL);
+  const name = `${url.pathname.slice(1)}_e2e`;
+  const admin = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`drop database if exists ${name} with (force)`);
+  await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  url.pathname = `/${name}`;
+  process.env.DATABASE_URL = url.toString();
+} else {
+  process.env.PGLITE_DIR = ".data/e2e-pglite";
+  rmSync(process.env.PGLITE_DIR, { recursive: true, force: true });
+}
+
+const database = openConfigured();
+await migrate(database);
+const summary = await seedDemo(database.db, { anchor: new Date().toISOString().slice(0, 10) });
+await database.close();
+mkdirSync(".data", { recursive: true });
+writeFileSync(".data/e2e-demo.json", JSON.stringify(summary, null, 2));
+
+const server = spawn("npx", ["next", "start", "-p", port], { stdio: "inherit", env: process.env });
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
+server.on("exit", (code) => process.exit(code ?? 0));

@@ -1,0 +1,22 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, type Page } from "@playwright/test";
+import { readFileSync } from "node:fs";
+import type { DemoSummary } from "../lib/seed/demo";
+
+/** The demo orders the server was seeded with (written by e2e/serve.ts). */
+export function demo(): DemoSummary {
+  return JSON.parse(readFileSync(".data/e2e-demo.json", "utf8")) as DemoSummary;
+}
+
+export function demoOrder(what: string) {
+  const order = demo().tryThese.find((o) => o.what.includes(what));
+  if (!order) throw new Error(`The demo data has no order that is ${what}`);
+  return order;
+}
+
+/** Fails the test on any axe violation (WCAG 2.2 AA and best practices) on the current page. */
+export async function expectNoAxeViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]).analyze();
+  const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+  expect(summary, "axe violations").toEqual([]);
+}
