@@ -6,6 +6,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import postgres from "postgres";
 import { openConfigured } from "../lib/db/client";
 import { migrate } from "../lib/db/migrate";
+import { createApiKey } from "../lib/api/keys";
 import { seedDemo } from "../lib/seed/demo";
 
 const port = process.env.E2E_PORT ?? "3100";
@@ -38,9 +39,10 @@ if (process.env.DATABASE_URL) {
 const database = openConfigured();
 await migrate(database);
 const summary = await seedDemo(database.db, { anchor: new Date().toISOString().slice(0, 10) });
+const apiKey = await createApiKey(database.db, { merchantSlug: "northwind", name: "e2e" });
 await database.close();
 mkdirSync(".data", { recursive: true });
-writeFileSync(".data/e2e-demo.json", JSON.stringify(summary, null, 2));
+writeFileSync(".data/e2e-demo.json", JSON.stringify({ ...summary, apiKey: apiKey.key }, null, 2));
 
 const server = spawn("npx", ["next", "start", "-p", port], { stdio: "inherit", env: process.env });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));

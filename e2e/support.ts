@@ -4,8 +4,8 @@ import { readFileSync } from "node:fs";
 import type { DemoSummary } from "../lib/seed/demo";
 
 /** The demo orders the server was seeded with (written by e2e/serve.ts). */
-export function demo(): DemoSummary {
-  return JSON.parse(readFileSync(".data/e2e-demo.json", "utf8")) as DemoSummary;
+export function demo(): DemoSummary & { apiKey: string } {
+  return JSON.parse(readFileSync(".data/e2e-demo.json", "utf8")) as DemoSummary & { apiKey: string };
 }
 
 export function demoOrder(what: string) {

@@ -102,7 +102,9 @@ export async function recomputeEta(
     ),
     dated as materialized (
       select c.*,
-             case when c.supply_kind = 'unknown' then null else greatest(c.supply_date, c.today) end as ready_on
+             -- Stock keeps the day it was promised; a PO that is due in the past counts from today.
+             case c.supply_kind when 'unknown' then null when 'stock' then c.supply_date
+                  else greatest(c.supply_date, c.today) end as ready_on
       from covered c
     ),
     resolved as materialized (

@@ -103,3 +103,65 @@ export const shipmentSchema = z
   .strict();
 
 export type ShipmentInput = z.infer<typeof shipmentSchema>;
+
+export const orderCancelSchema = z
+  .object({
+    skus: z.array(skuCode).min(1).max(500).optional().describe("SKUs whose open units to cancel; omitted: every unshipped line"),
+    reason: text(500).optional(),
+  })
+  .strict();
+
+// Responses.
+
+const window = z.object({ start: z.string(), end: z.string() }).nullable();
+
+export const orderResultSchema = z.object({
+  orderId: z.string(),
+  number: z.string(),
+  created: z.boolean(),
+  lines: z.array(
+    z.object({
+      id: z.number(),
+      sku: z.string(),
+      quantity: z.number(),
+      status: z.string(),
+      shipWindow: window,
+      basis: z.string(),
+    }),
+  ),
+});
+
+export const orderViewSchema = z.object({
+  id: z.string(),
+  number: z.string(),
+  email: z.string(),
+  placedAt: z.string(),
+  fulfillmentPreference: z.string(),
+  lines: z.array(
+    z.object({
+      id: z.number(),
+      sku: z.string(),
+      title: z.string(),
+      quantity: z.number(),
+      allocated: z.number(),
+      shipped: z.number(),
+      cancelled: z.number(),
+      status: z.string(),
+      shipWindow: window,
+      deliveryWindow: window,
+      basis: z.string(),
+      queuePosition: z.number(),
+      rolling: z.boolean(),
+      acceptedOnDeny: z.boolean(),
+    }),
+  ),
+});
+
+export const cancelResultSchema = z.object({
+  cancelled: z.array(z.object({ sku: z.string(), units: z.number(), refundMinor: z.number() })),
+  alreadyCancelled: z.number(),
+});
+
+export const purchaseOrderResultSchema = z.object({ purchaseOrderId: z.string(), created: z.boolean(), linesRedated: z.number() });
+export const stockResultSchema = z.object({ updated: z.number(), linesRedated: z.number() });
+export const shipmentResultSchema = z.object({ shipmentId: z.string(), created: z.boolean() });

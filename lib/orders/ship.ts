@@ -13,6 +13,7 @@ import { recomputeEta } from "../eta/recompute";
 import { recordChange } from "../events/record";
 import type { ShipmentInput } from "../ingest/schemas";
 import { closeOrderIfDone, lineSnapshot } from "./intake";
+import { numberVariants } from "./read";
 import { lineStatusFor, openUnits } from "./line-status";
 
 export type ShipmentResult = { shipmentId: string; created: boolean };
@@ -38,7 +39,7 @@ export async function recordShipment(
     const [order] = await tx
       .select()
       .from(orders)
-      .where(and(eq(orders.merchantId, merchantId), eq(orders.number, input.orderNumber)));
+      .where(and(eq(orders.merchantId, merchantId), inArray(orders.number, numberVariants(input.orderNumber))));
     if (!order) throw new DomainError("not_found", `No order ${input.orderNumber} for this merchant.`, "orderNumber");
     const [merchant] = await tx.select().from(merchants).where(eq(merchants.id, merchantId));
     const today = dateIn(merchant!.timezone, now);

@@ -45,7 +45,8 @@ export const idempotencyKeys = pgTable(
     /** Method, path and a hash of the body: the same key with another request is refused. */
     requestFingerprint: text().notNull(),
     statusCode: integer().notNull(),
-    responseBody: jsonb().notNull(),
+    /** The exact JSON sent the first time, replayed byte for byte. */
+    responseBody: text().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.merchantId, t.key] }), index("idempotency_keys_created_idx").on(t.createdAt)],

@@ -1,0 +1,60 @@
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
+
+// A real HTTP server for tests that dispatches to App Router route handlers (plain
+// Request → Response functions), so API tests go over the wire without a Next build.
+
+type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response> | Response;
+export type Route = { method: string; path: string; handler: Handler };
+
+function match(pattern: string, pathname: string): Record<string, string> | null {
+  const want = pattern.split("/");
+  const got = pathname.split("/");
+  if (want.length !== got.length) return null;
+  const params: Record<string, string> = {};
+  for (const [i, part] of want.entries()) {
+    if (part.startsWith(":")) params[part.slice(1)] = got[i]!;
+    else if (part !== got[i]) return null;
+  }
+  return params;
+}
+
+function toRequest(req: IncomingMessage, base: string): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (Array.isArray(value)) value.forEach((v) => headers.append(name, v));
+    else if (value !== undefined) headers.set(name, value);
+  }
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  return new Request(new URL(req.url!, base), {
+    method: req.method,
+    headers,
+    body: hasBody ? (Readable.toWeb(req) as ReadableStream) : undefined,
+    // @ts-expect-error Node's fetch needs this for a streamed body.
+    duplex: "half",
+  });
+}
+
+export async function serveRoutes(routes: Route[]): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createServer(async (req, res) => {
+    const base = `http://${req.headers.host}`;
+    const { pathname } = new URL(req.url!, base);
+    for (const route of routes) {
+      const params = route.method === req.method ? match(route.path, pathname) : null;
+      if (!params) continue;
+      const response = await route.handler(toRequest(req, base), { params: Promise.resolve(params) });
+      // A handler may answer before reading the whole body (413): never reuse such a connection.
+      res.writeHead(response.status, { ...Object.fromEntries(response.headers), connection: "close" });
+      res.end(Buffer.from(await response.arrayBuffer()));
+      return;
+    }
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
