@@ -2,12 +2,14 @@ import { sql, type SQL } from "drizzle-orm";
 
 // Arrays and instants passed as plain text parameters, so postgres.js and PGlite bind them alike.
 
+// As a scalar subquery the array is built once per statement (an InitPlan), not once per row,
+// and `col = any(...)` can still use an index.
 export function uuidArray(ids: readonly string[]): SQL {
-  return sql`string_to_array(${ids.join(",")}, ',')::uuid[]`;
+  return sql`(select array_agg(x::uuid) from unnest(string_to_array(${ids.join(",")}, ',')) x)::uuid[]`;
 }
 
 export function bigintArray(ids: readonly number[]): SQL {
-  return sql`string_to_array(${ids.join(",")}, ',')::bigint[]`;
+  return sql`(select array_agg(x::bigint) from unnest(string_to_array(${ids.join(",")}, ',')) x)::bigint[]`;
 }
 
 export function instant(at: Date): SQL {

@@ -40,32 +40,45 @@ export type EtaChange = {
  * written only where the window really changed (or for a line's first computation). An agent's
  * override stays until a supply event changes the line's basis. Callers hold the SKU rows locked.
  */
-export async function recomputeEta(
-  tx: DbOrTx,
-  params: { skuIds: readonly string[]; cause: RecomputeCause; now: Date; purchaseOrderId?: string | null },
-): Promise<EtaChange[]> {
+export async function recomputeEta(tx: DbOrTx, params: RecomputeParams): Promise<EtaChange[]> {
+  if (params.skuIds.length === 0) return [];
+  const result = await rows<Record<string, unknown>>(tx, recomputeStatement(params));
+  return result.map((r) => ({
+    eventId: Number(r.id),
+    merchantId: r.merchant_id as string,
+    orderId: r.order_id as string,
+    lineId: Number(r.order_line_id),
+    oldShipStart: (r.old_ship_start as string | null) ?? null,
+    oldShipEnd: (r.old_ship_end as string | null) ?? null,
+    newShipStart: (r.new_ship_start as string | null) ?? null,
+    newShipEnd: (r.new_ship_end as string | null) ?? null,
+    reason: r.reason as EtaReason,
+  }));
+}
+
+export type RecomputeParams = { skuIds: readonly string[]; cause: RecomputeCause; now: Date; purchaseOrderId?: string | null };
+
+/** The recompute as one SQL statement (exported so benchmarks can EXPLAIN it). */
+export function recomputeStatement(params: RecomputeParams) {
   const { skuIds, cause, now } = params;
-  if (skuIds.length === 0) return [];
-  const result = await rows<Record<string, unknown>>(
-    tx,
-    sql`
-    with sku as (
+  const skuList = uuidArray(skuIds);
+  return sql`
+    with sku as materialized (
       select s.id, s.on_hand - s.allocated as free, s.backorder_policy, s.release_date,
              m.handling_days, m.transit_days_min, m.transit_days_max, m.default_slip_days,
              (${instant(now)} at time zone m.timezone)::date as today
       from skus s join merchants m on m.id = s.merchant_id
-      where s.id = any(${uuidArray(skuIds)})
+      where s.id = any(${skuList})
     ),
     line as materialized (
       select l.id, l.order_id, l.merchant_id, l.sku_id, l.placed_at, l.ship_start, l.ship_end, l.eta_basis,
              l.basis_purchase_order_id, l.basis_date, l.queue_position, l.lines_ahead, l.eta_updated_at,
-             l.eta_override_note,
              l.quantity - l.shipped_quantity - l.cancelled_quantity - l.allocated_quantity as need
       from order_lines l
-      where l.sku_id = any(${uuidArray(skuIds)}) and l.status in ('backordered', 'preorder', 'ready')
+      where l.sku_id = any(${skuList}) and l.status in ('backordered', 'preorder', 'ready')
     ),
     queue as materialized (
-      select id, sku_id, need,
+      select id, need,
              sum(need) over w as through,
              (row_number() over w - 1)::int as lines_ahead
       from line where need > 0
@@ -77,81 +90,67 @@ export async function recomputeEta(
              sum(pol.quantity - pol.received_quantity)
                over (partition by pol.sku_id order by po.expected_date, po.placed_at, pol.id) as through
       from purchase_order_lines pol join purchase_orders po on po.id = pol.purchase_order_id
-      where pol.sku_id = any(${uuidArray(skuIds)})
+      where pol.sku_id = any(${skuList})
         and po.status in ('open', 'partially_received') and pol.quantity > pol.received_quantity
     ),
-    covered as materialized (
-      select l.*, k.today, k.handling_days, k.transit_days_min, k.transit_days_max,
-             case when k.backorder_policy = 'preorder' then k.release_date end as release_date,
-             coalesce(q.through - q.need, 0)::int as new_queue_position,
-             coalesce(q.lines_ahead, 0) as new_lines_ahead,
-             case when l.need = 0 or q.through <= k.free then 'stock'
-                  when s.po_id is not null then 'po'
-                  else 'unknown' end as supply_kind,
-             s.po_id,
-             case when l.need = 0 or q.through <= k.free then
-                    (case when l.eta_basis = 'stock' and l.basis_date is not null then l.basis_date else k.today end)
-                  else s.expected_date end as supply_date,
-             case when s.po_id is not null then coalesce(sup.slip_allowance_days, k.default_slip_days) else 0 end as slip
+    changed as materialized (
+      select l.id, l.order_id, l.merchant_id, l.eta_updated_at,
+             l.ship_start as old_start, l.ship_end as old_end, l.eta_basis as old_basis,
+             k.transit_days_min, k.transit_days_max, w.keep_override,
+             n.new_start, n.new_end, n.new_basis, b.new_po_id, b.new_basis_date, p.new_queue_position, p.new_lines_ahead,
+             (l.eta_updated_at is null or (n.new_start, n.new_end) is distinct from (l.ship_start, l.ship_end)) as window_changed
       from line l
       join sku k on k.id = l.sku_id
       left join queue q on q.id = l.id
+      -- The supply that covers this line's last unit: free stock first, then POs by date.
       left join supply s on s.sku_id = l.sku_id and l.need > 0
         and q.through > k.free + s.through - s.remaining and q.through <= k.free + s.through
       left join suppliers sup on sup.id = s.supplier_id
-    ),
-    dated as materialized (
-      select c.*,
-             -- Stock keeps the day it was promised; a PO that is due in the past counts from today.
-             case c.supply_kind when 'unknown' then null when 'stock' then c.supply_date
-                  else greatest(c.supply_date, c.today) end as ready_on
-      from covered c
-    ),
-    resolved as materialized (
-      select d.*,
-             case when d.ready_on is null then (case when d.release_date is not null then 'release' else 'unknown' end)
-                  when d.release_date is not null and d.release_date >= d.ready_on then 'release'
-                  else d.supply_kind end as basis,
-             -- greatest() skips nulls, so an unknown line with no release date is kept null explicitly.
-             case when d.ready_on is not null then greatest(d.ready_on, coalesce(d.release_date, d.ready_on))
-                  when d.release_date is not null then greatest(d.release_date, d.today) end as start_on,
-             case when d.ready_on is not null then greatest(d.ready_on + d.slip, coalesce(d.release_date, d.ready_on))
-                  when d.release_date is not null then greatest(d.release_date, d.today) end as end_on
-      from dated d
-    ),
-    final as materialized (
-      select n.*,
-             case when n.basis = 'po' then n.po_id end as new_po_id,
-             case n.basis when 'release' then n.release_date when 'unknown' then null else n.supply_date end as new_basis_date,
-             -- An agent's override lasts until a supply event changes what the line rests on.
-             (n.eta_basis = 'override'
-               and n.basis_purchase_order_id is not distinct from (case when n.basis = 'po' then n.po_id end)
-               and n.basis_date is not distinct from
-                   (case n.basis when 'release' then n.release_date when 'unknown' then null else n.supply_date end)
-             ) as keep_override
-      from resolved n
-    ),
-    result as materialized (
-      select f.id, f.order_id, f.merchant_id, f.new_po_id, f.new_basis_date, f.new_queue_position, f.new_lines_ahead,
-             f.ship_start as old_start, f.ship_end as old_end, f.eta_basis as old_basis, f.eta_updated_at,
-             f.transit_days_min, f.transit_days_max, f.keep_override, f.eta_override_note,
-             case when f.keep_override then f.ship_start else f.start_on + f.handling_days end as new_start,
-             case when f.keep_override then f.ship_end else f.end_on + f.handling_days end as new_end,
-             case when f.keep_override then 'override' else f.basis end as new_basis,
-             f.basis_purchase_order_id as old_po_id, f.basis_date as old_basis_date,
-             f.queue_position as old_queue_position, f.lines_ahead as old_lines_ahead
-      from final f
-    ),
-    changed as materialized (
-      select r.*,
-             (r.eta_updated_at is null or (r.new_start, r.new_end) is distinct from (r.old_start, r.old_end)) as window_changed
-      from result r
-      where r.eta_updated_at is null
-         or (r.new_start, r.new_end, r.new_basis, r.new_po_id, r.new_basis_date, r.new_queue_position, r.new_lines_ahead)
+      cross join lateral (
+        select coalesce(q.through - q.need, 0)::int as new_queue_position, coalesce(q.lines_ahead, 0) as new_lines_ahead,
+               case when k.backorder_policy = 'preorder' then k.release_date end as release_date,
+               case when l.need = 0 or q.through <= k.free then 'stock' when s.po_id is not null then 'po' else 'unknown' end as supply_kind,
+               case when s.po_id is not null then coalesce(sup.slip_allowance_days, k.default_slip_days) else 0 end as slip
+      ) p
+      cross join lateral (
+        select case p.supply_kind
+                 when 'stock' then (case when l.eta_basis = 'stock' and l.basis_date is not null then l.basis_date else k.today end)
+                 when 'po' then s.expected_date end as supply_date
+      ) d
+      cross join lateral (
+        -- Stock keeps the day it was promised; a PO that is due in the past counts from today.
+        select case p.supply_kind when 'stock' then d.supply_date when 'po' then greatest(d.supply_date, k.today) end as ready_on
+      ) r
+      cross join lateral (
+        select case when r.ready_on is null then (case when p.release_date is not null then 'release' else 'unknown' end)
+                    when p.release_date is not null and p.release_date >= r.ready_on then 'release'
+                    else p.supply_kind end as basis,
+               -- greatest() skips nulls, so an unknown line with no release date stays null explicitly.
+               case when r.ready_on is not null then greatest(r.ready_on, coalesce(p.release_date, r.ready_on))
+                    when p.release_date is not null then greatest(p.release_date, k.today) end as start_on,
+               case when r.ready_on is not null then greatest(r.ready_on + p.slip, coalesce(p.release_date, r.ready_on))
+                    when p.release_date is not null then greatest(p.release_date, k.today) end as end_on
+      ) c
+      cross join lateral (
+        select case when c.basis = 'po' then s.po_id end as new_po_id,
+               case c.basis when 'release' then p.release_date when 'unknown' then null else d.supply_date end as new_basis_date
+      ) b
+      cross join lateral (
+        -- An agent's override lasts until a supply event changes what the line rests on.
+        select (l.eta_basis = 'override' and l.basis_purchase_order_id is not distinct from b.new_po_id
+                and l.basis_date is not distinct from b.new_basis_date) as keep_override
+      ) w
+      cross join lateral (
+        select case when w.keep_override then l.ship_start else c.start_on + k.handling_days end as new_start,
+               case when w.keep_override then l.ship_end else c.end_on + k.handling_days end as new_end,
+               case when w.keep_override then 'override' else c.basis end as new_basis
+      ) n
+      where l.eta_updated_at is null
+         or (n.new_start, n.new_end, n.new_basis, b.new_po_id, b.new_basis_date, p.new_queue_position, p.new_lines_ahead)
             is distinct from
-            (r.old_start, r.old_end, r.old_basis, r.old_po_id, r.old_basis_date, r.old_queue_position, r.old_lines_ahead)
+            (l.ship_start, l.ship_end, l.eta_basis, l.basis_purchase_order_id, l.basis_date, l.queue_position, l.lines_ahead)
     ),
-    reasoned as materialized (
+    reasoned as (
       select c.*,
              case
                when c.eta_updated_at is null then 'initial'
@@ -195,17 +194,5 @@ export async function recomputeEta(
     from reasoned r
     where r.window_changed
     returning id, merchant_id, order_id, order_line_id,
-              old_ship_start::text, old_ship_end::text, new_ship_start::text, new_ship_end::text, reason`,
-  );
-  return result.map((r) => ({
-    eventId: Number(r.id),
-    merchantId: r.merchant_id as string,
-    orderId: r.order_id as string,
-    lineId: Number(r.order_line_id),
-    oldShipStart: (r.old_ship_start as string | null) ?? null,
-    oldShipEnd: (r.old_ship_end as string | null) ?? null,
-    newShipStart: (r.new_ship_start as string | null) ?? null,
-    newShipEnd: (r.new_ship_end as string | null) ?? null,
-    reason: r.reason as EtaReason,
-  }));
+              old_ship_start::text, old_ship_end::text, new_ship_start::text, new_ship_end::text, reason`;
 }

@@ -63,13 +63,13 @@ const as = (key: string) => ({ authorization: `Bearer ${key}` });
 
 /** Everything a request could have written. */
 async function footprint() {
-  const [counts] = await rows<Record<string, number>>(
+  const [counts] = await rows<{ o: number; l: number; e: number; a: number; p: number; s: number; i: number; c: number; h: number }>(
     database.db,
     sql`select (select count(*)::int from orders) o, (select count(*)::int from order_lines) l, (select count(*)::int from eta_events) e,
                (select count(*)::int from audit_log) a, (select count(*)::int from purchase_orders) p, (select count(*)::int from shipments) s,
                (select count(*)::int from idempotency_keys) i, (select count(*)::int from customers) c, (select coalesce(sum(on_hand), 0)::int from skus) h`,
   );
-  return counts;
+  return counts!;
 }
 
 const order = (number: string, lines = [{ sku: "CAP", quantity: 2 }]) => ({ number, email: "Pat@Example.com", customerName: "Pat", lines });

@@ -269,9 +269,7 @@ export const etaEvents = pgTable(
     id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
     merchantId: uuid().notNull(),
     orderId: uuid().notNull(),
-    orderLineId: bigint({ mode: "number" })
-      .notNull()
-      .references(() => orderLines.id),
+    orderLineId: bigint({ mode: "number" }).notNull(),
     oldShipStart: date({ mode: "string" }),
     oldShipEnd: date({ mode: "string" }),
     newShipStart: date({ mode: "string" }),
@@ -283,8 +281,9 @@ export const etaEvents = pgTable(
     purchaseOrderId: uuid(),
     at: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
+  // No foreign keys: rows are written only by the recompute, from the line itself (lines are never
+  // deleted), and a PO slip writes tens of thousands at once, where each key check costs.
   (t) => [
-    foreignKey({ name: "eta_events_order_fk", columns: [t.merchantId, t.orderId], foreignColumns: [orders.merchantId, orders.id] }),
     index("eta_events_line_idx").on(t.orderLineId, t.at),
     index("eta_events_order_idx").on(t.orderId, t.at),
     check(
