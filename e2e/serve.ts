@@ -1,6 +1,7 @@
 // Starts the built app for the browser tests on a fresh, seeded database: a new PGlite folder, or
 // a new database on the PostgreSQL server named by DATABASE_URL. The demo summary (orders to try)
-// is written to .data/e2e-demo.json for the tests, which cannot open the PGlite folder themselves.
+// is written to .data/e2e-demo-<port>.json for the tests, which cannot open the PGlite folder
+// themselves. Everything is keyed by E2E_PORT so two runs on one machine stay apart.
 import { spawn } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import postgres from "postgres";
@@ -24,7 +25,7 @@ delete process.env.RESEND_API_KEY;
 
 if (process.env.DATABASE_URL) {
   const url = new URL(process.env.DATABASE_URL);
-  const name = `${url.pathname.slice(1)}_e2e`;
+  const name = `${url.pathname.slice(1)}_e2e_${port}`;
   const admin = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} });
   await admin.unsafe(`drop database if exists ${name} with (force)`);
   await admin.unsafe(`create database ${name}`);
@@ -32,7 +33,7 @@ if (process.env.DATABASE_URL) {
   url.pathname = `/${name}`;
   process.env.DATABASE_URL = url.toString();
 } else {
-  process.env.PGLITE_DIR = ".data/e2e-pglite";
+  process.env.PGLITE_DIR = `.data/e2e-${port}-pglite`;
   rmSync(process.env.PGLITE_DIR, { recursive: true, force: true });
 }
 
@@ -42,7 +43,7 @@ const summary = await seedDemo(database.db, { anchor: new Date().toISOString().s
 const apiKey = await createApiKey(database.db, { merchantSlug: "northwind", name: "e2e" });
 await database.close();
 mkdirSync(".data", { recursive: true });
-writeFileSync(".data/e2e-demo.json", JSON.stringify({ ...summary, apiKey: apiKey.key }, null, 2));
+writeFileSync(`.data/e2e-demo-${port}.json`, JSON.stringify({ ...summary, apiKey: apiKey.key }, null, 2));
 
 const server = spawn("npx", ["next", "start", "-p", port], { stdio: "inherit", env: process.env });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));

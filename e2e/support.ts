@@ -5,7 +5,8 @@ import type { DemoSummary } from "../lib/seed/demo";
 
 /** The demo orders the server was seeded with (written by e2e/serve.ts). */
 export function demo(): DemoSummary & { apiKey: string } {
-  return JSON.parse(readFileSync(".data/e2e-demo.json", "utf8")) as DemoSummary & { apiKey: string };
+  const port = process.env.E2E_PORT ?? "3100";
+  return JSON.parse(readFileSync(`.data/e2e-demo-${port}.json`, "utf8")) as DemoSummary & { apiKey: string };
 }
 
 export function demoOrder(what: string) {
