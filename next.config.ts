@@ -5,6 +5,8 @@ const nextConfig: NextConfig = {
   // and postgres.js / pg-boss hold sockets: keep them out of the server bundle.
   serverExternalPackages: ["@electric-sql/pglite", "postgres", "pg-boss"],
   poweredByHeader: false,
+  // Lets two builds live side by side on one machine (e.g. a second engineer's e2e run).
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   async headers() {
     return [
       {
