@@ -276,6 +276,8 @@ export const etaEvents = pgTable(
     newShipEnd: date({ mode: "string" }),
     oldBasis: text({ enum: etaBases }),
     newBasis: text({ enum: etaBases }).notNull(),
+    /** The date the new window rests on (the PO's expected date, the release date, the day stock was promised). */
+    basisDate: date({ mode: "string" }),
     reason: text({ enum: etaReasons }).notNull(),
     note: text(),
     purchaseOrderId: uuid(),

@@ -29,12 +29,22 @@ export const suppliers = pgTable(
      * Null until the supplier has enough receipts; the merchant default applies then.
      */
     slipAllowanceDays: integer(),
+    /**
+     * Where the window starts relative to the PO's date: the low percentile of the same slips
+     * (negative for a supplier that often delivers early, positive for one that is reliably late).
+     * Null until the supplier has enough receipts; the window then starts on the PO's date.
+     */
+    slipFloorDays: integer(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     unique("suppliers_merchant_name").on(t.merchantId, t.name),
     unique("suppliers_merchant_id").on(t.merchantId, t.id),
     check("suppliers_slip", sql`${t.slipAllowanceDays} is null or ${t.slipAllowanceDays} >= 0`),
+    check(
+      "suppliers_slip_floor",
+      sql`${t.slipFloorDays} is null or ${t.slipAllowanceDays} is null or ${t.slipFloorDays} <= ${t.slipAllowanceDays}`,
+    ),
   ],
 );
 
