@@ -1,7 +1,17 @@
+import Link from "next/link";
 import { ShopperShell } from "@/components/shopper-shell";
+import { lookupMessages } from "./lookup/messages";
 import { LookupForm } from "./lookup-form";
 
-export default function HomePage() {
+// Messages for the form when it was posted without JavaScript (POST /lookup redirects back here).
+const noScriptMessages: Record<string, string> = {
+  not_found: lookupMessages.not_found,
+  slow_down: lookupMessages.slow_down,
+  invalid: "Enter your order number and the email you ordered with.",
+};
+
+export default async function HomePage({ searchParams }: { searchParams: Promise<{ lookup?: string }> }) {
+  const { lookup } = await searchParams;
   return (
     <ShopperShell>
       <div className="space-y-8">
@@ -14,7 +24,14 @@ export default function HomePage() {
             number and the email you ordered with are enough.
           </p>
         </section>
-        <LookupForm />
+        <LookupForm initialMessage={lookup ? noScriptMessages[lookup] : null} />
+        <p className="text-stone-700">
+          Ordered more than once?{" "}
+          <Link href="/signin" className="font-semibold underline">
+            Sign in with your email
+          </Link>{" "}
+          to see all your orders and to cancel or swap waiting items.
+        </p>
         <section aria-labelledby="why-heading" className="rounded-xl border border-stone-200 bg-white p-5">
           <h2 id="why-heading" className="font-semibold">
             What you will see

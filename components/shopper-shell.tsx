@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { signOutAction } from "@/app/signin/actions";
 import { inkOn, readableAccent } from "@/lib/brand";
 
 export type Brand = {
@@ -12,7 +13,7 @@ export type Brand = {
  * The frame of every shopper page: the merchant's name, logo and colour when we know the merchant
  * (the branding slot), the portal's own quiet header otherwise.
  */
-export function ShopperShell({ brand, children }: { brand?: Brand | null; children: React.ReactNode }) {
+export function ShopperShell({ brand, signedInAs, children }: { brand?: Brand | null; signedInAs?: string | null; children: React.ReactNode }) {
   const color = brand?.brandColor ?? "#292524";
   const style = {
     "--brand": color,
@@ -32,6 +33,18 @@ export function ShopperShell({ brand, children }: { brand?: Brand | null; childr
             <img src={brand.logoUrl} alt="" width={32} height={32} className="size-8 rounded bg-white/90 p-0.5" />
           ) : null}
           <p className="text-lg font-semibold tracking-tight">{brand?.name ?? "Order status"}</p>
+          {signedInAs ? (
+            <nav aria-label="Account" className="ml-auto flex items-center gap-3 text-sm">
+              <Link href="/orders" className="underline underline-offset-2">
+                Your orders
+              </Link>
+              <form action={signOutAction}>
+                <button type="submit" className="underline underline-offset-2">
+                  Sign out
+                </button>
+              </form>
+            </nav>
+          ) : null}
         </div>
       </header>
       <main id="main" className="mx-auto w-full max-w-3xl flex-1 px-4 py-6 sm:py-10">

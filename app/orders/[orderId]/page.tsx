@@ -1,0 +1,32 @@
+import type { Metadata } from "next";
+import { notFound, redirect } from "next/navigation";
+import { currentEmail } from "@/auth";
+import { ShopperShell } from "@/components/shopper-shell";
+import { OrderDetails } from "@/components/order/order-details";
+import { db } from "@/lib/db/client";
+import { swapOptions, type SwapOption } from "@/lib/orders/swap";
+import { loadOrderView } from "@/lib/orders/view";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Your order", robots: { index: false } };
+
+// GET /orders/{id} — the order page for its signed-in owner, with cancel, swap and shipping choices.
+export default async function OrderPage({ params }: { params: Promise<{ orderId: string }> }) {
+  const { orderId } = await params;
+  const email = await currentEmail();
+  if (!email) redirect(`/signin?callbackUrl=${encodeURIComponent(`/orders/${orderId}`)}`);
+  const view = /^[0-9a-f-]{36}$/.test(orderId) ? await loadOrderView(db(), orderId) : null;
+  // Another shopper's order is exactly as invisible as one that does not exist.
+  if (!view || view.order.email !== email) notFound();
+  const options = new Map<number, SwapOption[]>();
+  for (const line of view.lines) {
+    if (line.status === "backordered" || line.status === "preorder") {
+      options.set(line.id, await swapOptions(db(), { merchantId: view.order.merchantId, lineId: line.id }));
+    }
+  }
+  return (
+    <ShopperShell brand={view.merchant} signedInAs={email}>
+      <OrderDetails view={view} mode="owner" swapOptions={options} />
+    </ShopperShell>
+  );
+}

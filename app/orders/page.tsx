@@ -1,0 +1,67 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { currentEmail } from "@/auth";
+import { ShopperShell } from "@/components/shopper-shell";
+import { StatusBadge } from "@/components/order/line-card";
+import { db } from "@/lib/db/client";
+import { dateIn, formatDay, formatWindow } from "@/lib/dates";
+import { ordersForEmail } from "@/lib/orders/view";
+import { statusOf } from "@/lib/orders/words";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Your orders" };
+
+// GET /orders — every order placed with the signed-in email, across shops.
+export default async function OrdersPage() {
+  const email = await currentEmail();
+  if (!email) redirect("/signin?callbackUrl=/orders");
+  const found = await ordersForEmail(db(), email);
+  return (
+    <ShopperShell signedInAs={email}>
+      <div className="space-y-6">
+        <div className="space-y-1">
+          <h1 className="text-3xl font-bold tracking-tight">Your orders</h1>
+          <p className="text-stone-700">Signed in as {email}.</p>
+        </div>
+        {found.length === 0 ? (
+          <p className="rounded-xl border border-dashed border-stone-300 bg-white p-6 text-stone-700">
+            We have no orders for {email}. If you ordered with another address, sign out and sign in with that one.
+          </p>
+        ) : (
+          <ul className="space-y-3">
+            {found.map(({ order, merchant, lines }) => {
+              const waiting = lines.filter((l) => l.status === "backordered" || l.status === "preorder");
+              const next = waiting.map((l) => l.shipEnd).filter((d): d is string => !!d).sort().at(-1);
+              const nextStart = waiting.map((l) => l.shipStart).filter((d): d is string => !!d).sort()[0];
+              return (
+                <li key={order.id}>
+                  <Link href={`/orders/${order.id}`} className="block space-y-2 rounded-xl border border-stone-200 bg-white p-4 shadow-sm hover:border-stone-400">
+                    <div className="flex flex-wrap items-center gap-2">
+                      <span className="inline-block size-3 rounded-full" style={{ backgroundColor: merchant.brandColor }} aria-hidden="true" />
+                      <span className="text-sm font-medium text-stone-700">{merchant.name}</span>
+                      <span className="ml-auto text-sm text-stone-600">Placed {formatDay(dateIn(merchant.timezone, order.placedAt))}</span>
+                    </div>
+                    <p className="text-lg font-semibold">Order {order.number}</p>
+                    <div className="flex flex-wrap gap-1.5">
+                      {lines.filter((l) => l.status !== "swapped").map((l) => (
+                        <StatusBadge key={l.id} {...statusOf(l)} />
+                      ))}
+                    </div>
+                    {waiting.length > 0 ? (
+                      <p className="text-sm text-stone-700">
+                        {nextStart && next
+                          ? `${waiting.length} waiting · expected to ship ${formatWindow(nextStart, next)}`
+                          : `${waiting.length} waiting · no confirmed date yet`}
+                      </p>
+                    ) : null}
+                  </Link>
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </div>
+    </ShopperShell>
+  );
+}

@@ -1,0 +1,44 @@
+import type { Metadata } from "next";
+import { ShopperShell } from "@/components/shopper-shell";
+import { SignInForm } from "@/components/sign-in-form";
+import { magicLinkIsUsable } from "@/lib/auth/magic-link";
+import { db } from "@/lib/db/client";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Sign in", robots: { index: false } };
+
+// GET /signin/confirm — where the emailed link lands. Opening it spends nothing: only pressing the
+// button does, so a mail scanner that follows links cannot use up the single-use token.
+export default async function ConfirmPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  const { token, email, callbackUrl } = await searchParams;
+  const usable = token && email ? await magicLinkIsUsable(db(), { token, email }) : false;
+  if (!usable) {
+    return (
+      <ShopperShell>
+        <div className="max-w-lg space-y-4">
+          <h1 className="text-3xl font-bold tracking-tight">This sign-in link no longer works</h1>
+          <p className="text-stone-700">It has expired or was already used: each link works once, for 15 minutes. We can send you a new one.</p>
+          <SignInForm email={email} callbackUrl={callbackUrl} submitLabel="Send me a new link" />
+        </div>
+      </ShopperShell>
+    );
+  }
+  return (
+    <ShopperShell>
+      <div className="max-w-lg space-y-4">
+        <h1 className="text-3xl font-bold tracking-tight">Sign in</h1>
+        <p className="text-stone-700">
+          Signing in as <strong>{email}</strong>.
+        </p>
+        <form action="/api/auth/callback/email" method="get">
+          <input type="hidden" name="token" value={token} />
+          <input type="hidden" name="email" value={email} />
+          {callbackUrl ? <input type="hidden" name="callbackUrl" value={callbackUrl} /> : null}
+          <button type="submit" className="w-full rounded-lg bg-stone-900 px-4 py-2.5 font-semibold text-white hover:bg-stone-800 sm:w-auto">
+            Sign in
+          </button>
+        </form>
+      </div>
+    </ShopperShell>
+  );
+}

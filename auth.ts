@@ -1,0 +1,43 @@
+import { DrizzleAdapter } from "@auth/drizzle-adapter";
+import NextAuth from "next-auth";
+import type { EmailConfig } from "next-auth/providers/email";
+import { authConfig } from "./auth.config";
+import { magicLinkMinutes, sendSignInLink } from "./lib/auth/magic-link";
+import { db } from "./lib/db/client";
+import { accounts, sessions, users, verificationTokens } from "./lib/db/schema/auth";
+import { authSecret, env } from "./lib/env";
+
+// Magic-link sign-in for shoppers and agents: Auth.js with the Drizzle adapter and database
+// sessions. Initialised lazily so building the app never opens the database.
+
+const magicLink: EmailConfig = {
+  id: "email",
+  type: "email",
+  name: "Email",
+  from: "",
+  maxAge: magicLinkMinutes * 60,
+  options: {},
+  async sendVerificationRequest({ identifier, url }) {
+    await sendSignInLink(identifier, url);
+  },
+};
+
+export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
+  ...authConfig,
+  adapter: DrizzleAdapter(db(), {
+    usersTable: users,
+    accountsTable: accounts,
+    sessionsTable: sessions,
+    verificationTokensTable: verificationTokens,
+  }),
+  providers: [{ ...magicLink, from: env().MAIL_FROM }],
+  session: { strategy: "database", maxAge: 30 * 24 * 60 * 60 },
+  secret: authSecret(),
+  trustHost: true,
+}));
+
+/** The signed-in person's email (lower-case), or null. */
+export async function currentEmail(): Promise<string | null> {
+  const session = await auth();
+  return session?.user?.email?.toLowerCase() ?? null;
+}

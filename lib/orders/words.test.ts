@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { certainty, formatMoney, maskEmail, queueSentence, reasonSentence, statusOf, unitsSummary, whenSentence } from "./words";
+
+const line = {
+  status: "backordered" as const,
+  etaBasis: "po" as const,
+  shipStart: "2026-12-11",
+  shipEnd: "2026-12-15",
+  deliveryStart: "2026-12-14",
+  deliveryEnd: "2026-12-20",
+  quantity: 3,
+  shippedQuantity: 0,
+  cancelledQuantity: 0,
+  allocatedQuantity: 0,
+  linesAhead: 12,
+};
+
+describe("order page wording", () => {
+  it("says when, as dates a person reads", () => {
+    expect(whenSentence(line)).toBe("Ships between Fri, Dec 11 – Tue, Dec 15, arrives Mon, Dec 14 – Sun, Dec 20.");
+    expect(whenSentence({ ...line, shipEnd: "2026-12-11" })).toBe("Ships Fri, Dec 11, arrives Mon, Dec 14 – Sun, Dec 20.");
+  });
+  it("is honest when no date is confirmed, and labels a guess as a guess", () => {
+    const unknown = { ...line, etaBasis: "unknown" as const, shipStart: null, shipEnd: null };
+    expect(whenSentence(unknown)).toBe("The supplier has not confirmed a date yet; we will email you when they do.");
+    expect(whenSentence(unknown, { typicalLeadDays: 21 })).toContain("about 3 weeks; that is a guess, not a promise");
+    expect(statusOf(unknown).label).toBe("Waiting, no date yet");
+  });
+  it("gives queue context", () => {
+    expect(queueSentence(line, { expectedDate: "2026-12-10", units: 40 })).toBe(
+      "12 orders are ahead of yours; the delivery of 40 your item is waiting for is due Thu, Dec 10.",
+    );
+    expect(queueSentence({ ...line, linesAhead: 0 }, null)).toBeNull();
+    expect(queueSentence({ linesAhead: 1, etaBasis: "unknown" }, null)).toBe("1 order is ahead of yours.");
+  });
+  it("explains each change in plain words", () => {
+    expect(reasonSentence("po_delayed", { first: false, supplierNote: "Held at customs" })).toBe("The supplier's delivery moved later: “Held at customs”");
+    expect(reasonSentence("queue_moved", { first: false })).toMatch(/ahead of you cancelled/);
+    expect(reasonSentence("manual", { first: false, overrideNote: "Factory confirmed by phone" })).toContain("Factory confirmed by phone");
+  });
+  it("sums up partial shipments", () => {
+    expect(unitsSummary({ ...line, shippedQuantity: 1 })).toBe("1 shipped, 2 waiting of 3");
+    expect(unitsSummary(line)).toBeNull();
+    expect(statusOf({ ...line, shippedQuantity: 1 }).label).toBe("Partly shipped, rest waiting");
+  });
+  it("says how sure the window is", () => {
+    expect(certainty(line)).toBe("The window allows for this supplier's usual delays (up to 4 days).");
+    expect(certainty({ ...line, shipEnd: line.shipStart })).toBe("This supplier delivers on the day it promises.");
+  });
+  it("formats money and masks emails", () => {
+    expect(formatMoney(18900, "USD")).toBe("$189.00");
+    expect(formatMoney(8900, "GBP")).toBe("£89.00");
+    expect(maskEmail("maya.fischer@example.com")).toBe("m••••••@example.com");
+    expect(maskEmail("a@b.example")).toBe("a•••@b.example");
+  });
+});

@@ -1,0 +1,104 @@
+import type { EtaReason, OrderLine } from "../db/schema/orders";
+import { daysBetween, formatDay, formatShortDay, formatWindow } from "../dates";
+import { openUnits } from "./line-status";
+
+// What the order page says, in the shopper's words. Honest wording beats soothing wording.
+
+export type Tone = "good" | "waiting" | "unknown" | "neutral" | "preorder";
+
+export function statusOf(line: Pick<OrderLine, "status" | "etaBasis" | "shippedQuantity" | "quantity" | "cancelledQuantity" | "allocatedQuantity">): { label: string; tone: Tone } {
+  switch (line.status) {
+    case "shipped":
+      return { label: line.cancelledQuantity > 0 ? "Shipped (part cancelled)" : "Shipped", tone: "good" };
+    case "ready":
+      return { label: "Ready to ship", tone: "good" };
+    case "preorder":
+      return { label: "Pre-order", tone: "preorder" };
+    case "cancelled":
+      return { label: "Cancelled", tone: "neutral" };
+    case "swapped":
+      return { label: "Swapped", tone: "neutral" };
+    case "backordered":
+      if (line.etaBasis === "unknown") return { label: "Waiting, no date yet", tone: "unknown" };
+      return { label: line.shippedQuantity > 0 ? "Partly shipped, rest waiting" : "Waiting for stock", tone: "waiting" };
+  }
+}
+
+export function reasonSentence(reason: EtaReason, options: { first: boolean; supplierNote?: string | null; overrideNote?: string | null }): string {
+  switch (reason) {
+    case "initial":
+      return "You ordered; this was our first estimate.";
+    case "po_created":
+      return options.first ? "You ordered; the supplier had a delivery planned." : "The supplier confirmed a delivery for your item.";
+    case "po_delayed":
+      return `The supplier's delivery moved later${options.supplierNote ? `: “${options.supplierNote}”` : "."}`;
+    case "po_advanced":
+      return `The supplier's delivery moved earlier${options.supplierNote ? `: “${options.supplierNote}”` : "."}`;
+    case "po_received":
+      return "The stock arrived and was set aside for you.";
+    case "po_cancelled":
+      return "The supplier cancelled the delivery your item was waiting for.";
+    case "queue_moved":
+      return "Someone ahead of you cancelled or changed their order, so your place moved.";
+    case "manual":
+      return `Our support team set the date${options.overrideNote ? `: “${options.overrideNote}”` : "."}`;
+  }
+}
+
+/** "3 orders are ahead of yours; the next delivery of 40 is due Fri, Dec 12." */
+export function queueSentence(line: Pick<OrderLine, "linesAhead" | "etaBasis">, delivery: { expectedDate: string; units: number } | null): string | null {
+  const ahead =
+    line.linesAhead === 0 ? "Yours is next in line" : line.linesAhead === 1 ? "1 order is ahead of yours" : `${line.linesAhead} orders are ahead of yours`;
+  if (delivery) return `${ahead}; the delivery of ${delivery.units} your item is waiting for is due ${formatDay(delivery.expectedDate)}.`;
+  if (line.etaBasis === "unknown") return `${ahead}.`;
+  return null;
+}
+
+/** The sentence under the status: when, and how sure we are. */
+export function whenSentence(
+  line: Pick<OrderLine, "status" | "etaBasis" | "shipStart" | "shipEnd" | "deliveryStart" | "deliveryEnd">,
+  options: { releaseDate?: string | null; typicalLeadDays?: number } = {},
+): string {
+  if (line.status === "shipped" || line.status === "cancelled" || line.status === "swapped") return "";
+  if (line.etaBasis === "unknown" || !line.shipStart || !line.shipEnd) {
+    const guess = options.typicalLeadDays ? ` Restocks from this supplier usually take about ${Math.round(options.typicalLeadDays / 7)} weeks; that is a guess, not a promise.` : "";
+    return `The supplier has not confirmed a date yet; we will email you when they do.${guess}`;
+  }
+  const ships = line.shipStart === line.shipEnd ? `Ships ${formatDay(line.shipStart)}` : `Ships between ${formatWindow(line.shipStart, line.shipEnd)}`;
+  const arrives = line.deliveryStart && line.deliveryEnd ? `, arrives ${formatWindow(line.deliveryStart, line.deliveryEnd)}` : "";
+  return `${ships}${arrives}.`;
+}
+
+/** How wide the window is, said plainly (a wide window is the supplier's track record, not a guess). */
+export function certainty(line: Pick<OrderLine, "etaBasis" | "shipStart" | "shipEnd">): string | null {
+  if (!line.shipStart || !line.shipEnd) return null;
+  if (line.etaBasis === "stock") return "Your item is in our warehouse.";
+  if (line.etaBasis === "override") return "Date set by our support team.";
+  const spread = daysBetween(line.shipStart, line.shipEnd);
+  if (line.etaBasis === "release") return "Dated from the product's release.";
+  if (spread === 0) return "This supplier delivers on the day it promises.";
+  return `The window allows for this supplier's usual delays (up to ${spread} ${spread === 1 ? "day" : "days"}).`;
+}
+
+export function unitsSummary(line: Pick<OrderLine, "quantity" | "shippedQuantity" | "cancelledQuantity" | "allocatedQuantity">): string | null {
+  const open = openUnits(line);
+  const parts: string[] = [];
+  if (line.shippedQuantity > 0 && (open > 0 || line.cancelledQuantity > 0)) parts.push(`${line.shippedQuantity} shipped`);
+  if (open > 0 && line.shippedQuantity > 0) parts.push(`${open} waiting`);
+  if (line.cancelledQuantity > 0 && line.shippedQuantity > 0) parts.push(`${line.cancelledQuantity} cancelled`);
+  return parts.length ? `${parts.join(", ")} of ${line.quantity}` : null;
+}
+
+export function formatMoney(minor: number, currency: string): string {
+  return new Intl.NumberFormat("en-US", { style: "currency", currency }).format(minor / 100);
+}
+
+/** "m•••@example.com": enough to recognise, not enough to learn an address from a shared link. */
+export function maskEmail(email: string): string {
+  const [local = "", domain = ""] = email.split("@");
+  return `${local.slice(0, 1)}${"•".repeat(Math.max(3, Math.min(local.length - 1, 6)))}@${domain}`;
+}
+
+export function shortDay(date: string) {
+  return formatShortDay(date);
+}
