@@ -5,6 +5,8 @@ export type OutgoingEmail = {
   subject: string;
   html: string;
   text: string;
+  /** Where replies go (the merchant's support address), when not the sender. */
+  replyTo?: string;
   headers?: Record<string, string>;
   /** Tags the provider keeps with the email (e.g. the notification id). */
   tags?: { name: string; value: string }[];
@@ -15,6 +17,8 @@ export type SendFailure = {
   kind: "retry" | "rate_limited" | "permanent";
   message: string;
   status: number | null;
+  /** The provider's error code (Resend's `name`, e.g. `validation_error`), when it gave one. */
+  code?: string;
   retryAfterSeconds?: number;
 };
 

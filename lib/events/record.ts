@@ -2,6 +2,7 @@ import type { Actor } from "../audit/actor";
 import type { DbOrTx } from "../db/client";
 import { domainEvents, type DomainEventType } from "../db/schema/notifications";
 import type { EtaChange } from "../eta/recompute";
+import { writeNotifications } from "../notifications/outbox";
 
 export type DomainEventInput = {
   merchantId: string;
@@ -34,4 +35,5 @@ export async function recordChange(
       })),
     );
   }
+  await writeNotifications(tx, { actor: change.actor, now: change.now, events, etaChanges: change.etaChanges ?? [] });
 }

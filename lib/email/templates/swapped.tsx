@@ -1,0 +1,52 @@
+import { Buttons, Greeting, Item, ItemDetail, OrderEmail, Paragraph, PrimaryButton, Title, money, sampleBase, type OrderEmailBase } from "./parts";
+
+export type SwappedEmailProps = OrderEmailBase & {
+  fromTitle: string;
+  toTitle: string;
+  units: number;
+  refundMinor: number;
+  currency: string;
+  by: "shopper" | "agent" | "shop";
+};
+
+export function swappedSubject(props: Pick<SwappedEmailProps, "orderNumber" | "toTitle">): string {
+  return `Order ${props.orderNumber}: swapped to ${props.toTitle}`;
+}
+
+/** Confirms a swap to an in-stock alternative. */
+export function SwappedEmail(props: SwappedEmailProps) {
+  return (
+    <OrderEmail {...props} preview={`${props.fromTitle} swapped for ${props.toTitle}, which is in stock.`}>
+      <Title>Swap confirmed</Title>
+      <Greeting name={props.customerName} />
+      <Paragraph>
+        {props.by === "shopper" ? "As you asked, we swapped" : props.by === "agent" ? "Our support team swapped, as agreed with you," : "The shop swapped"} an item on
+        order {props.orderNumber}:
+      </Paragraph>
+      <Item title={props.toTitle} quantity={props.units}>
+        <ItemDetail strong>In stock: it ships with the next parcel</ItemDetail>
+        <ItemDetail>Instead of {props.fromTitle}, which was waiting for stock.</ItemDetail>
+      </Item>
+      <Paragraph>
+        {props.refundMinor > 0
+          ? `It costs less, so the shop refunds the difference, ${money(props.refundMinor, props.currency)}, to the way you paid.`
+          : "The price is the same, so there is nothing to pay or refund."}
+      </Paragraph>
+      <Buttons>
+        <PrimaryButton brand={props.brand} href={props.links.view}>
+          Order status
+        </PrimaryButton>
+      </Buttons>
+    </OrderEmail>
+  );
+}
+
+SwappedEmail.PreviewProps = {
+  ...sampleBase,
+  fromTitle: "Headlamp 400",
+  toTitle: "Headlamp 250",
+  units: 1,
+  refundMinor: 1500,
+  currency: "USD",
+  by: "shopper",
+} satisfies SwappedEmailProps;

@@ -1,0 +1,245 @@
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { systemActor, type Actor } from "../audit/actor";
+import { writeAudit } from "../audit/log";
+import { rows, type DbOrTx } from "../db/client";
+import { merchants } from "../db/schema/merchants";
+import { delayNotices } from "../db/schema/notifications";
+import { orderLines, orders } from "../db/schema/orders";
+import { instant } from "../db/sql-helpers";
+import { transaction } from "../db/transaction";
+import { DomainError } from "../errors";
+import { lockSkus } from "../eta/allocate";
+import { cancelLines } from "../orders/cancel";
+import { formatDeadline } from "./time";
+
+// Delay consent under the US FTC mail-order rule, as the portal tracks it: the shopper's answer to
+// a delay notice, the job that cancels lines whose deadline passed without a "keep waiting", and
+// the scan that notices a promised date that passed with nothing shipped. Every deadline lives in
+// order_lines.consent_deadline, so none is lost when the worker restarts.
+
+export const consentActor = systemActor("delay-consent");
+
+export type DelayNoticeView = {
+  noticeId: number;
+  orderId: string;
+  orderNumber: string;
+  email: string;
+  lineId: number;
+  title: string;
+  kind: "first" | "renewed";
+  /** The date in the notice: null when it offered no date. */
+  newShipEnd: string | null;
+  /** The line's current window (it may have moved since the notice). */
+  shipStart: string | null;
+  shipEnd: string | null;
+  consentDeadline: Date | null;
+  deadlineText: string | null;
+  response: "keep_waiting" | "cancel" | null;
+  respondedAt: Date | null;
+  /** Whether this is still the line's latest notice (older ones cannot be answered). */
+  latest: boolean;
+  lineStatus: string;
+  consentState: string;
+  merchant: { name: string; brandColor: string; logoUrl: string | null; supportEmail: string; timezone: string };
+  /** What the shopper can still do here. */
+  canKeepWaiting: boolean;
+  canCancel: boolean;
+};
+
+/** A delay notice and its line as the answer page shows them, or null if there is no such notice. */
+export async function delayNoticeView(db: DbOrTx, noticeId: number): Promise<DelayNoticeView | null> {
+  const [found] = await db
+    .select({ notice: delayNotices, line: orderLines, order: orders, merchant: merchants })
+    .from(delayNotices)
+    .innerJoin(orderLines, eq(orderLines.id, delayNotices.orderLineId))
+    .innerJoin(orders, eq(orders.id, delayNotices.orderId))
+    .innerJoin(merchants, eq(merchants.id, delayNotices.merchantId))
+    .where(eq(delayNotices.id, noticeId));
+  if (!found) return null;
+  const [newest] = await db
+    .select({ id: delayNotices.id })
+    .from(delayNotices)
+    .where(eq(delayNotices.orderLineId, found.line.id))
+    .orderBy(desc(delayNotices.id))
+    .limit(1);
+  const { notice, line, order, merchant } = found;
+  const latest = newest?.id === notice.id;
+  const waiting = line.status === "backordered" || line.status === "preorder";
+  return {
+    noticeId: notice.id,
+    orderId: order.id,
+    orderNumber: order.number,
+    email: order.email,
+    lineId: line.id,
+    title: line.title,
+    kind: notice.kind,
+    newShipEnd: notice.newShipEnd,
+    shipStart: line.shipStart,
+    shipEnd: line.shipEnd,
+    consentDeadline: notice.consentDeadline,
+    deadlineText: notice.consentDeadline ? formatDeadline(notice.consentDeadline, merchant.timezone) : null,
+    response: notice.response,
+    respondedAt: notice.respondedAt,
+    latest,
+    lineStatus: line.status,
+    consentState: line.consentState,
+    merchant: { name: merchant.name, brandColor: merchant.brandColor, logoUrl: merchant.logoUrl, supportEmail: merchant.supportEmail, timezone: merchant.timezone },
+    canKeepWaiting: waiting && latest && notice.response === null && line.consentState !== "expired",
+    // Cancelling stays possible until the item ships, whatever was answered before.
+    canCancel: waiting,
+  };
+}
+
+export type DelayAnswer = "keep_waiting" | "cancel";
+
+/**
+ * The shopper's answer to a delay notice. "Keep waiting" accepts the date in the notice (or, for a
+ * notice with no date, waiting without one: the shopper may still cancel until it ships); "cancel"
+ * cancels the line at once, and its place in the queue goes to the next shopper.
+ */
+export async function answerDelayNotice(
+  db: DbOrTx,
+  params: { noticeId: number; answer: DelayAnswer; now: Date; actor?: Actor },
+): Promise<{ answer: DelayAnswer; title: string; refundMinor?: number }> {
+  const { noticeId, answer, now } = params;
+  return transaction(db, async (tx) => {
+    const [notice] = await tx.select().from(delayNotices).where(eq(delayNotices.id, noticeId));
+    if (!notice) throw new DomainError("not_found", "We could not find that delay notice.");
+    const [order] = await tx.select({ email: orders.email }).from(orders).where(eq(orders.id, notice.orderId));
+    const actor = params.actor ?? { type: "shopper" as const, id: order?.email ?? null };
+    const [peek] = await tx.select({ skuId: orderLines.skuId }).from(orderLines).where(eq(orderLines.id, notice.orderLineId));
+    // The same lock order as every change to a line (its SKU, then the line), so an answer and a
+    // stock arrival or the expiry job cannot deadlock.
+    await lockSkus(tx, [peek!.skuId]);
+    const [line] = await tx.select().from(orderLines).where(eq(orderLines.id, notice.orderLineId)).for("update");
+    if (!line) throw new DomainError("not_found", "We could not find that item.");
+
+    if (answer === "cancel") {
+      const result = await cancelLines(tx, {
+        merchantId: notice.merchantId,
+        orderId: notice.orderId,
+        lineIds: [line.id],
+        actor,
+        now,
+        reason: "The shopper declined the delay",
+      });
+      await tx
+        .update(delayNotices)
+        .set({ response: "cancel", respondedAt: now })
+        .where(and(eq(delayNotices.id, noticeId), sql`${delayNotices.response} is null`));
+      return { answer, title: line.title, refundMinor: result.cancelled.reduce((sum, c) => sum + c.refundMinor, 0) };
+    }
+
+    if (line.status === "shipped") throw new DomainError("conflict", `${line.title} has already shipped: there is nothing to wait for.`);
+    if (line.status === "cancelled" || line.status === "swapped") {
+      throw new DomainError("conflict", line.consentState === "expired" ? `${line.title} was cancelled because the deadline passed without an answer.` : `${line.title} was already cancelled.`);
+    }
+    const [newest] = await tx
+      .select({ id: delayNotices.id })
+      .from(delayNotices)
+      .where(eq(delayNotices.orderLineId, line.id))
+      .orderBy(desc(delayNotices.id))
+      .limit(1);
+    if (newest?.id !== noticeId) throw new DomainError("conflict", "A newer delay notice replaced this one; please answer the latest email.");
+    if (notice.response === "keep_waiting") return { answer, title: line.title };
+
+    await tx
+      .update(orderLines)
+      .set({ consentState: "accepted", consentDeadline: null, promisedShipEnd: notice.newShipEnd, updatedAt: now })
+      .where(eq(orderLines.id, line.id));
+    await tx.update(delayNotices).set({ response: "keep_waiting", respondedAt: now }).where(eq(delayNotices.id, noticeId));
+    await writeAudit(tx, actor, now, [
+      {
+        merchantId: notice.merchantId,
+        action: "line.delay_accepted",
+        entityType: "order_line",
+        entityId: line.id,
+        orderId: notice.orderId,
+        before: { consentState: line.consentState, promisedShipEnd: line.promisedShipEnd, consentDeadline: line.consentDeadline },
+        after: { consentState: "accepted", promisedShipEnd: notice.newShipEnd, noticeId },
+      },
+    ]);
+    return { answer, title: line.title };
+  });
+}
+
+/**
+ * Cancels every waiting line whose consent deadline passed without a "keep waiting": the audit log
+ * records it (by cancelLines) and the `delay_consent_expired` event tells the merchant to refund.
+ * Each order in its own transaction, re-checked under lock, so an answer given a moment before
+ * the deadline always wins. Returns the lines cancelled.
+ */
+export async function expireOverdueConsent(db: DbOrTx, params: { now: Date; limit?: number }): Promise<number> {
+  const { now } = params;
+  const due = await rows<{ order_id: string; merchant_id: string }>(
+    db,
+    sql`select distinct order_id, merchant_id from order_lines
+        where consent_deadline <= ${instant(now)} and consent_state = 'awaiting' and status in ('backordered', 'preorder')
+        limit ${params.limit ?? 500}`,
+  );
+  let cancelled = 0;
+  for (const { order_id: orderId, merchant_id: merchantId } of due) {
+    cancelled += await transaction(db, async (tx) => {
+      const candidates = await tx
+        .select({ id: orderLines.id, skuId: orderLines.skuId })
+        .from(orderLines)
+        .where(and(eq(orderLines.orderId, orderId), eq(orderLines.consentState, "awaiting"), sql`${orderLines.consentDeadline} <= ${instant(now)}`));
+      if (candidates.length === 0) return 0;
+      await lockSkus(tx, [...new Set(candidates.map((c) => c.skuId))]);
+      const lines = await tx
+        .select()
+        .from(orderLines)
+        .where(inArray(orderLines.id, candidates.map((c) => c.id)))
+        .orderBy(orderLines.id)
+        .for("update");
+      const overdue = lines.filter(
+        (l) => l.consentState === "awaiting" && l.consentDeadline !== null && l.consentDeadline <= now && (l.status === "backordered" || l.status === "preorder"),
+      );
+      if (overdue.length === 0) return 0;
+      await cancelLines(tx, {
+        merchantId,
+        orderId,
+        lineIds: overdue.map((l) => l.id),
+        actor: consentActor,
+        now,
+        eventType: "delay_consent_expired",
+        reason: "No answer to the delay notice before its deadline",
+      });
+      await tx
+        .update(orderLines)
+        .set({ consentState: "expired" })
+        .where(inArray(orderLines.id, overdue.map((l) => l.id)));
+      return overdue.length;
+    });
+  }
+  return cancelled;
+}
+
+/**
+ * Lines whose promised date passed while they still wait, with nothing moving their window (a PO
+ * that is simply late): each gets its order's ETA email due now, whose decision (at send time)
+ * writes the delay notice. Lines already asked, or with no promise, are left alone. One statement.
+ */
+export async function noticeMissedPromises(db: DbOrTx, params: { now: Date }): Promise<number> {
+  const now = instant(params.now);
+  const inserted = await rows(
+    db,
+    sql`insert into notifications (merchant_id, order_id, email, kind, payload, status, due_at, created_at, updated_at)
+        select l.merchant_id, l.order_id, o.email, 'eta_moved',
+               jsonb_build_object('lines', jsonb_object_agg(l.id::text, jsonb_build_object('start', l.ship_start, 'end', l.ship_end))),
+               'pending', ${now}, ${now}, ${now}
+        from order_lines l
+        join merchants m on m.id = l.merchant_id
+        join orders o on o.id = l.order_id
+        where l.status in ('backordered', 'preorder') and l.promised_ship_end is not null
+          and l.consent_state in ('none', 'notified', 'accepted')
+          and l.promised_ship_end < (${now} at time zone m.timezone)::date
+        group by l.merchant_id, l.order_id, o.email
+        order by l.order_id
+        on conflict (order_id) where status = 'pending' and kind = 'eta_moved'
+        do update set payload = jsonb_build_object('lines', (excluded.payload -> 'lines') || (notifications.payload -> 'lines')),
+                      due_at = least(notifications.due_at, excluded.due_at), updated_at = excluded.updated_at
+        returning id`,
+  );
+  return inserted.length;
+}
