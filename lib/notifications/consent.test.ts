@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { and, desc, eq } from "drizzle-orm";
+import { auditLog } from "../db/schema/audit";
+import { delayNotices, domainEvents } from "../db/schema/notifications";
+import { orderLines } from "../db/schema/orders";
+import { resendTransport } from "../email/transports";
+import { DomainError } from "../errors";
+import { changeExpectedDate } from "../supply/purchase-orders";
+import { useFreshDatabase, type TestDatabase } from "../testing/db";
+import { apiActor, createMerchant, createPo, createSku, day, placeOrder } from "../testing/fixtures";
+import { startResendStandIn, type ResendStandIn } from "../testing/resend-standin";
+import { answerDelayNotice, expireOverdueConsent, noticeMissedPromises } from "./consent";
+import { drainOutbox } from "./dispatch";
+
+// Delay consent with a controlled clock: every step takes `now`, and deadlines live in the data.
+
+let database: TestDatabase;
+let standIn: ResendStandIn;
+let transport: ReturnType<typeof resendTransport>;
+const minutes = (at: Date, n: number) => new Date(at.getTime() + n * 60_000);
+
+beforeAll(async () => {
+  database = await useFreshDatabase();
+  standIn = await startResendStandIn();
+  transport = resendTransport({ apiKey: standIn.apiKey, baseUrl: standIn.url });
+});
+afterAll(async () => {
+  await standIn.close();
+  await database.close();
+});
+beforeEach(() => standIn.reset());
+
+const drain = (now: Date) => drainOutbox(database.db, { transport, now, random: () => 0 });
+const subjectsTo = (email: string) => standIn.deliveries.filter((d) => d.email.to.includes(email)).map((d) => d.email.subject);
+
+/** An order waiting on a PO due Nov 20 (so promised to ship by Tue, Nov 24), New York time. */
+async function promisedOrder(number: string) {
+  const { db } = database;
+  const m = await createMerchant(db, { timezone: "America/New_York", gatherMinutes: 30, defaultSlipDays: 3, handlingDays: 1 });
+  await createSku(db, m.id, { code: "TENT", priceMinor: 19900 });
+  await createPo(db, m.id, "PO-T", "2026-11-20", [{ sku: "TENT", quantity: 5 }], day(0));
+  const order = await placeOrder(db, m.id, number, [{ sku: "TENT", quantity: 1 }], day(1));
+  const lineId = order.lines[0]!.id;
+  const email = `${number.replace("#", "n")}@shopper.example`;
+  await drain(day(1));
+  standIn.reset();
+  const line = async () => (await db.select().from(orderLines).where(eq(orderLines.id, lineId)))[0]!;
+  expect((await line()).promisedShipEnd).toBe("2026-11-24");
+  const slip = async (expectedDate: string, at: Date) => {
+    await changeExpectedDate(db, { merchantId: m.id, reference: "PO-T", expectedDate, actor: apiActor, now: at });
+    await drain(minutes(at, 30));
+  };
+  const latestNotice = async () => (await db.select().from(delayNotices).where(eq(delayNotices.orderLineId, lineId)).orderBy(desc(delayNotices.id)).limit(1))[0]!;
+  return { m, order, lineId, email, line, slip, latestNotice };
+}
+
+describe("delay consent", () => {
+  it("silence after a first short delay keeps the line", async () => {
+    const { email, line, slip, latestNotice } = await promisedOrder("#5001");
+    await slip("2026-11-30", day(2));
+    expect(subjectsTo(email)).toContain("Order #5001: Product tent is delayed");
+    expect(await latestNotice()).toMatchObject({ kind: "first", newShipEnd: "2026-12-04", consentDeadline: null, response: null });
+    expect(await line()).toMatchObject({ consentState: "notified", promisedShipEnd: "2026-12-04", consentDeadline: null });
+
+    // Weeks of silence: the expiry job runs and leaves it alone.
+    for (const at of [day(10), day(30), day(60)]) expect(await expireOverdueConsent(database.db, { now: at })).toBe(0);
+    expect(await line()).toMatchObject({ status: "backordered", consentState: "notified" });
+  });
+
+  it("silence after a renewed notice cancels the line at the deadline, writes the audit log and emits the refund event", async () => {
+    const { order, lineId, email, line, slip, latestNotice } = await promisedOrder("#5101");
+    await slip("2026-11-30", day(2));
+    standIn.reset();
+    await slip("2026-12-10", day(3));
+    expect(subjectsTo(email)).toEqual(["Action needed: keep waiting for Product tent? (order #5101)"]);
+    const notice = await latestNotice();
+    // The deadline is the end of the date last promised (Fri, Dec 4) in New York.
+    expect(notice).toMatchObject({ kind: "renewed", newShipEnd: "2026-12-14" });
+    expect(notice.consentDeadline!.toISOString()).toBe("2026-12-05T05:00:00.000Z");
+    expect(await line()).toMatchObject({ consentState: "awaiting", promisedShipEnd: "2026-12-04" });
+    const deadline = notice.consentDeadline!;
+
+    expect(await expireOverdueConsent(database.db, { now: new Date(deadline.getTime() - 1000) })).toBe(0);
+    expect((await line()).status).toBe("backordered");
+
+    standIn.reset();
+    expect(await expireOverdueConsent(database.db, { now: deadline })).toBe(1);
+    expect(await line()).toMatchObject({ status: "cancelled", consentState: "expired", consentDeadline: null });
+    const [event] = await database.db.select().from(domainEvents).where(and(eq(domainEvents.orderLineId, lineId), eq(domainEvents.type, "delay_consent_expired")));
+    expect(event).toMatchObject({ actorType: "system", actorId: "delay-consent", payload: { units: 1, refundMinor: 19900 } });
+    const [audit] = await database.db.select().from(auditLog).where(and(eq(auditLog.orderId, order.orderId), eq(auditLog.action, "line.cancelled_no_consent")));
+    expect(audit).toMatchObject({ entityId: String(lineId), actorType: "system" });
+
+    await drain(deadline);
+    expect(subjectsTo(email)).toEqual(["Order #5101: Product tent cancelled"]);
+    expect(standIn.deliveries[0]!.email.text).toContain("did not hear from you by Fri, Dec 4, 11:59 PM EST");
+    // Running again finds nothing more to do.
+    expect(await expireOverdueConsent(database.db, { now: day(60) })).toBe(0);
+  });
+
+  it("“Keep waiting” before the deadline keeps the line, and the new date becomes the promise", async () => {
+    const { line, slip, latestNotice } = await promisedOrder("#5201");
+    await slip("2026-11-30", day(2));
+    await slip("2026-12-10", day(3));
+    const notice = await latestNotice();
+    await answerDelayNotice(database.db, { noticeId: notice.id, answer: "keep_waiting", now: new Date(notice.consentDeadline!.getTime() - 3_600_000) });
+    expect(await line()).toMatchObject({ consentState: "accepted", promisedShipEnd: "2026-12-14", consentDeadline: null });
+    expect(await latestNotice()).toMatchObject({ response: "keep_waiting" });
+    expect(await expireOverdueConsent(database.db, { now: day(60) })).toBe(0);
+    expect((await line()).status).toBe("backordered");
+    // Answering twice is harmless.
+    await answerDelayNotice(database.db, { noticeId: notice.id, answer: "keep_waiting", now: day(5) });
+  });
+
+  it("“Cancel” cancels the line at once and confirms it by email", async () => {
+    const { email, line, slip, latestNotice } = await promisedOrder("#5301");
+    await slip("2026-11-30", day(2));
+    standIn.reset();
+    const result = await answerDelayNotice(database.db, { noticeId: (await latestNotice()).id, answer: "cancel", now: day(3) });
+    expect(result).toMatchObject({ answer: "cancel", refundMinor: 19900 });
+    expect((await line()).status).toBe("cancelled");
+    await drain(day(3));
+    expect(subjectsTo(email)).toEqual(["Order #5301: Product tent cancelled"]);
+    await expect(answerDelayNotice(database.db, { noticeId: (await latestNotice()).id, answer: "keep_waiting", now: day(4) })).rejects.toBeInstanceOf(DomainError);
+  });
+
+  it("a promised date that passes with nothing moving is noticed, and needs consent since there is no date", async () => {
+    const { email, line, latestNotice } = await promisedOrder("#5401");
+    // Nov 25 in New York: the promise (Nov 24) has passed and the PO never arrived.
+    const at = new Date("2026-11-25T15:00:00Z");
+    expect(await noticeMissedPromises(database.db, { now: at })).toBeGreaterThanOrEqual(1);
+    await drain(at);
+    expect(subjectsTo(email)).toEqual(["Action needed: keep waiting for Product tent? (order #5401)"]);
+    expect(await latestNotice()).toMatchObject({ kind: "first", newShipEnd: null });
+    // Never less than three days to answer.
+    expect((await line()).consentDeadline!.toISOString()).toBe("2026-11-28T15:00:00.000Z");
+    // Asked once: the scan does not ask again.
+    standIn.reset();
+    await noticeMissedPromises(database.db, { now: minutes(at, 60) });
+    await drain(minutes(at, 60));
+    expect(subjectsTo(email)).toEqual([]);
+  });
+});
