@@ -23,12 +23,16 @@ export type StandInEmail = {
 
 export type RecordedRequest = {
   at: number;
+  /** The API key the request came with (so a test can tell senders apart). */
+  apiKey: string | null;
   path: string;
   idempotencyKey: string | null;
   emails: number;
   status: number;
   /** Answered from an earlier request with the same key: nothing was sent. */
   replay: boolean;
+  /** The answer has been written (false while a response delay holds it back). */
+  answered: boolean;
 };
 
 export type Delivery = { id: string; idempotencyKey: string | null; at: number; email: StandInEmail };
@@ -67,8 +71,9 @@ function validate(email: unknown, index: number | null): string | null {
   return null;
 }
 
-export async function startResendStandIn(options: { apiKey?: string; keepBodies?: boolean } = {}): Promise<ResendStandIn> {
+export async function startResendStandIn(options: { apiKey?: string; otherApiKeys?: string[]; keepBodies?: boolean } = {}): Promise<ResendStandIn> {
   const apiKey = options.apiKey ?? "re_standin_key";
+  const apiKeys = new Set([apiKey, ...(options.otherApiKeys ?? [])]);
   const keepBodies = options.keepBodies ?? true;
   const requests: RecordedRequest[] = [];
   const deliveries: Delivery[] = [];
@@ -91,8 +96,12 @@ export async function startResendStandIn(options: { apiKey?: string; keepBodies?
     const raw = Buffer.concat(chunks).toString("utf8");
     const path = new URL(req.url ?? "/", "http://standin").pathname;
     const key = (req.headers["idempotency-key"] as string | undefined) ?? null;
-    const record = (status: number, emails: number, replay = false) =>
-      requests.push({ at: Date.now(), path, idempotencyKey: key, emails, status, replay });
+    const given = (req.headers.authorization ?? "").replace(/^Bearer /, "") || null;
+    let recorded: RecordedRequest | undefined;
+    const record = (status: number, emails: number, replay = false) => {
+      recorded = { at: Date.now(), apiKey: given, path, idempotencyKey: key, emails, status, replay, answered: status !== 200 || replay };
+      requests.push(recorded);
+    };
 
     if (req.method !== "POST" || (path !== "/emails" && path !== "/emails/batch")) {
       record(404, 0);
@@ -103,7 +112,7 @@ export async function startResendStandIn(options: { apiKey?: string; keepBodies?
       record(401, 0);
       return error(res, 401, "missing_api_key", "Missing API key in the authorization header.");
     }
-    if (auth.slice(7) !== apiKey) {
+    if (!apiKeys.has(auth.slice(7))) {
       record(403, 0);
       return error(res, 403, "invalid_api_key", "API key is invalid.");
     }
@@ -169,6 +178,7 @@ export async function startResendStandIn(options: { apiKey?: string; keepBodies?
     record(200, emails.length);
     if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
     const text = answer(res, 200, batch ? { data: ids.map((id) => ({ id })) } : { id: ids[0] });
+    recorded!.answered = true;
     if (key !== null) keys.set(key, { fingerprint, done: true, status: 200, body: text });
   }
 
