@@ -14,6 +14,8 @@ export const portalBrand: EmailBrand = { name: "Order status", brandColor: "#292
 export function EmailLayout(props: {
   brand: EmailBrand;
   preview: string;
+  /** The document title (screen readers announce it; some clients show it). */
+  title?: string;
   appUrl: string;
   children: ReactNode;
   footerLinks?: { label: string; href: string }[];
@@ -23,12 +25,13 @@ export function EmailLayout(props: {
   return (
     <Html lang="en">
       <Head>
+        <title>{props.title ?? brand.name}</title>
         <meta name="color-scheme" content="light dark" />
         <meta name="supported-color-schemes" content="light dark" />
       </Head>
       <Preview>{props.preview}</Preview>
       <Body style={{ backgroundColor: "#f5f5f4", margin: 0, padding: "16px 0", fontFamily: "-apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif" }}>
-        <Container style={{ maxWidth: "560px", margin: "0 auto", backgroundColor: "#ffffff", borderRadius: "8px", overflow: "hidden" }}>
+        <Container style={{ maxWidth: "560px", margin: "0 auto", backgroundColor: "#ffffff", borderRadius: "8px" }}>
           <Section style={{ backgroundColor: brand.brandColor, padding: "16px 24px" }}>
             {logo ? <Img src={logo} alt="" width="28" height="28" style={{ display: "inline-block", verticalAlign: "middle", marginRight: "10px", borderRadius: "4px" }} /> : null}
             <Text style={{ display: "inline-block", verticalAlign: "middle", margin: 0, color: inkOn(brand.brandColor), fontSize: "18px", fontWeight: 700 }}>

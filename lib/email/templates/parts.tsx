@@ -34,6 +34,7 @@ export function OrderEmail(props: OrderEmailBase & { preview: string; children: 
       brand={props.brand}
       appUrl={props.appUrl}
       preview={props.preview}
+      title={`${props.brand.name}: order ${props.orderNumber}`}
       footerLinks={[
         { label: `Order ${props.orderNumber} status`, href: props.links.view },
         { label: "Manage your order", href: props.links.manage },

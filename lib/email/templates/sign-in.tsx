@@ -6,7 +6,7 @@ export type SignInEmailProps = { url: string; appUrl: string; expiresMinutes: nu
 /** The magic link. It opens a page with a "Sign in" button, so a mail scanner cannot spend it. */
 export function SignInEmail({ url, appUrl, expiresMinutes }: SignInEmailProps) {
   return (
-    <EmailLayout brand={portalBrand} appUrl={appUrl} preview="Your sign-in link for your orders">
+    <EmailLayout brand={portalBrand} appUrl={appUrl} preview="Your sign-in link for your orders" title="Your sign-in link">
       <Text>Here is your link to sign in and see all your orders:</Text>
       <EmailButton href={url} color={portalBrand.brandColor}>
         Sign in to your orders
