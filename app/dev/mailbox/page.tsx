@@ -16,7 +16,11 @@ export default async function MailboxPage({ searchParams }: { searchParams: Prom
       <header className="space-y-2">
         <h1 className="text-2xl font-bold">Dev mailbox</h1>
         <p className="text-stone-700">
-          Mail the portal sent while no Resend key is set. It never exists in a real deployment.
+          Mail the portal sent while no Resend key is set. It never exists in a real deployment.{" "}
+          <Link href="/dev/mailbox/previews" className="font-medium underline">
+            Preview every email with sample data
+          </Link>
+          .
         </p>
         <form className="flex flex-wrap items-end gap-2" role="search">
           <div className="space-y-1">
