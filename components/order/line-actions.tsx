@@ -18,13 +18,17 @@ export function ResultMessage({ result }: { result: ActionResult | null }) {
   );
 }
 
-/** Swap or cancel a waiting item; each asks for confirmation first. */
-export function LineActions(props: { orderId: string; lineId: number; title: string; units: number; refund: string; options: SwapChoice[] }) {
+/**
+ * Swap or cancel a waiting item; each asks for confirmation first. It stays mounted after the item
+ * stops waiting (`actionable` false) so the confirmation is still announced and shown.
+ */
+export function LineActions(props: { orderId: string; lineId: number; title: string; units: number; refund: string; options: SwapChoice[]; actionable: boolean }) {
   const [mode, setMode] = useState<"idle" | "cancel" | "swap">("idle");
   const [cancelResult, cancel, cancelling] = useActionState(cancelAction, null);
   const [swapResult, swap, swapping] = useActionState(swapAction, null);
   const id = useId();
   const result = mode === "swap" ? swapResult : cancelResult;
+  if (!props.actionable) return result ? <ResultMessage result={result} /> : null;
 
   return (
     <div className="space-y-3 border-t border-stone-200 pt-3">

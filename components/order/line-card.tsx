@@ -115,8 +115,9 @@ export function LineCard({
 
       <EtaHistory events={line.etaEvents} timezone={merchant.timezone} accent={accent} overrideNote={line.etaOverrideNote} open={rolling} />
 
-      {owner && (line.status === "backordered" || line.status === "preorder") ? (
+      {owner ? (
         <LineActions
+          actionable={line.status === "backordered" || line.status === "preorder"}
           orderId={orderId}
           lineId={line.id}
           title={line.title}

@@ -28,6 +28,8 @@ export type DemoSummary = {
   lines: number;
   agents: { email: string; role: string; merchants: string }[];
   tryThese: DemoOrder[];
+  /** A few orders of each kind that browser tests can act on without stepping on each other. */
+  samples: { cancellable: DemoOrder[]; swappable: DemoOrder[] };
 };
 
 export const demoAgents = [
@@ -301,7 +303,31 @@ async function summarize(db: Db): Promise<DemoSummary> {
     );
     if (found) tryThese.push({ merchant: found.slug, number: found.number, email: found.email, what });
   }
+  const sample = async (what: string, condition: ReturnType<typeof sql>) =>
+    (
+      await rows<{ slug: string; number: string; email: string }>(
+        db,
+        sql`select m.slug, o.number, o.email from orders o join merchants m on m.id = o.merchant_id
+            where ${condition} order by o.placed_at desc limit 6`,
+      )
+    ).map((r) => ({ merchant: r.slug, number: r.number, email: r.email, what }));
+  const samples = {
+    cancellable: await sample(
+      "has a waiting item to cancel",
+      sql`exists (select 1 from order_lines l where l.order_id = o.id and l.status = 'backordered')`,
+    ),
+    swappable: await sample(
+      "has a waiting item with an in-stock alternative",
+      sql`exists (select 1 from order_lines l join skus s on s.id = l.sku_id
+                  join skus alt on alt.merchant_id = l.merchant_id and alt.id <> s.id and alt.backorder_policy <> 'preorder'
+                   and (alt.product_id = s.product_id or exists (select 1 from sku_substitutes ss where ss.sku_id = s.id and ss.substitute_sku_id = alt.id))
+                   and alt.on_hand - alt.allocated >= l.quantity - l.shipped_quantity - l.cancelled_quantity
+                   and alt.price_minor <= l.unit_price_minor
+                  where l.order_id = o.id and l.status = 'backordered')`,
+    ),
+  };
   return {
+    samples,
     merchants: Number(counts!.merchants),
     skus: Number(counts!.skus),
     orders: Number(counts!.orders),
