@@ -139,3 +139,30 @@ test("the order page of someone else is not found, and /orders needs sign-in", a
   const response = await page.goto(`/orders/${orderId}`);
   expect(response?.status()).toBe(404);
 });
+
+test("a forged server-action payload cannot cancel another shopper's order", async ({ page }, testInfo) => {
+  const mine = pick(demo().samples.cancellable, testInfo, 2);
+  const theirs = demo().samples.cancellable[5]!;
+  const answer = await page.request.post("/lookup", { data: { number: theirs.number, email: theirs.email }, headers: { accept: "application/json" } });
+  const { url: theirView } = (await answer.json()) as { url: string };
+  const theirOrderId = (JSON.parse(Buffer.from(theirView.split("/o/")[1]!.split(".")[0]!, "base64url").toString()) as { o: string }).o;
+  await page.goto(theirView);
+  const waitingBefore = await page.getByText(/Waiting for stock|Waiting, no date yet|Partly shipped/).count();
+  expect(waitingBefore).toBeGreaterThan(0);
+
+  await signIn(page, mine.email);
+  await page.getByRole("link", { name: new RegExp(`Order ${mine.number}\\b`) }).click();
+  const card = page.locator("article").filter({ has: page.getByRole("button", { name: "Cancel item" }) }).first();
+  await card.getByRole("button", { name: "Cancel item" }).click();
+  // Point the confirmation form at the other shopper's order, and drop the line: "cancel all".
+  await page.evaluate((orderId) => {
+    const form = document.querySelector('input[name="lineId"]')!.closest("form")!;
+    (form.querySelector('input[name="orderId"]') as HTMLInputElement).value = orderId;
+    form.querySelector('input[name="lineId"]')!.remove();
+  }, theirOrderId);
+  await page.getByRole("button", { name: "Yes, cancel it" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "We could not find that order for the email you signed in with." })).toBeVisible();
+
+  await page.goto(theirView);
+  await expect(page.getByText(/Waiting for stock|Waiting, no date yet|Partly shipped/)).toHaveCount(waitingBefore);
+});

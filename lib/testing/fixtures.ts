@@ -97,7 +97,7 @@ export async function eventsOf(db: DbOrTx, lineId: number) {
   return db.select().from(etaEvents).where(eq(etaEvents.orderLineId, lineId)).orderBy(etaEvents.id);
 }
 
-/** A fixed clock: day `n` of a test calendar, at noon UTC. */
+/** A fixed clock: day `n` (fractions allowed) of a test calendar, from noon UTC on 2026-11-01. */
 export function day(n: number): Date {
-  return new Date(Date.UTC(2026, 10, 1 + n, 12));
+  return new Date(Date.UTC(2026, 10, 1, 12) + n * 86_400_000);
 }
