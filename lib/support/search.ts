@@ -1,0 +1,110 @@
+import { sql, type SQL } from "drizzle-orm";
+import { rows, type DbOrTx } from "../db/client";
+import type { AgentScope } from "./access";
+
+export type SearchKind = "number" | "email" | "name" | "sku" | "tracking";
+export type SearchHit = {
+  orderId: string;
+  number: string;
+  merchantName: string;
+  brandColor: string;
+  customerName: string | null;
+  email: string;
+  placedAt: string;
+  matched: SearchKind;
+  matchedValue: string;
+  lineCount: number;
+  waitingCount: number;
+};
+
+const likeEscape = (value: string) => value.replace(/[\\%_]/g, "\\$&");
+
+/** Which kinds of search a query can be, so each keystroke runs only index-backed lookups. */
+export function searchKinds(query: string): SearchKind[] {
+  const q = query.trim();
+  if (q.length < 2) return [];
+  const kinds: SearchKind[] = [];
+  const token = /^[#\w.-]+$/.test(q);
+  if (token && /\d/.test(q)) kinds.push("number");
+  if (q.includes("@") || (token && /^[a-z]/i.test(q) && q.length >= 3)) kinds.push("email");
+  if (!q.includes("@") && /\p{L}/u.test(q) && q.length >= 3) kinds.push("name");
+  if (token && !q.startsWith("#") && !q.includes("@")) kinds.push("sku");
+  if (token && !q.startsWith("#") && !q.includes("@") && q.length >= 4) kinds.push("tracking");
+  return kinds;
+}
+
+/**
+ * Orders an agent may see matching a query: order number (with or without #), email, customer
+ * name (partial, case and accent insensitive), SKU or tracking number. Every branch is an index
+ * lookup limited to the agent's merchants; the newest matches come first.
+ */
+export async function searchOrders(db: DbOrTx, scope: AgentScope, query: string, limit = 20): Promise<SearchHit[]> {
+  const q = query.trim().slice(0, 100);
+  const kinds = searchKinds(q);
+  if (kinds.length === 0) return [];
+  const merchantFilter = (column: SQL) =>
+    scope.merchantIds === null ? sql`true` : scope.merchantIds.length === 0 ? sql`false` : sql`${column} = any(${`{${scope.merchantIds.join(",")}}`}::uuid[])`;
+  const prefix = `${likeEscape(q.replace(/^#/, ""))}%`;
+  const branches: SQL[] = [];
+  if (kinds.includes("number")) {
+    branches.push(sql`(select o.id as id, 'number' as kind, o.number as value, o.placed_at as at, 1 as rank from orders o
+      where (o.number like ${prefix} or o.number like ${`#${prefix}`}) and ${merchantFilter(sql`o.merchant_id`)}
+      order by o.placed_at desc limit ${limit})`);
+  }
+  if (kinds.includes("email")) {
+    branches.push(sql`(select o.id as id, 'email' as kind, o.email as value, o.placed_at as at, 2 as rank from orders o
+      where o.email like ${`${likeEscape(q.toLowerCase())}%`} and ${merchantFilter(sql`o.merchant_id`)}
+      order by o.placed_at desc limit ${limit})`);
+  }
+  if (kinds.includes("name")) {
+    branches.push(sql`(select o.id as id, 'name' as kind, o.customer_name as value, o.placed_at as at, 3 as rank from orders o
+      where search_normalize(o.customer_name) like '%' || search_normalize(${likeEscape(q)}) || '%' and ${merchantFilter(sql`o.merchant_id`)}
+      order by o.placed_at desc limit ${limit})`);
+  }
+  if (kinds.includes("sku")) {
+    branches.push(sql`(select l.order_id as id, 'sku' as kind, l.sku_code as value, l.placed_at as at, 4 as rank from order_lines l
+      where l.sku_code like ${`${likeEscape(q.toUpperCase())}%`} and ${merchantFilter(sql`l.merchant_id`)}
+      order by l.placed_at desc limit ${limit})`);
+  }
+  if (kinds.includes("tracking")) {
+    branches.push(sql`(select s.order_id as id, 'tracking' as kind, s.tracking_number as value, s.shipped_at as at, 5 as rank from shipments s
+      where s.tracking_number like ${`${likeEscape(q.toUpperCase())}%`} and ${merchantFilter(sql`s.merchant_id`)}
+      order by s.shipped_at desc limit ${limit})`);
+  }
+  const result = await rows<{
+    id: string;
+    number: string;
+    merchant_name: string;
+    brand_color: string;
+    customer_name: string | null;
+    email: string;
+    placed_at: string;
+    kind: SearchKind;
+    value: string;
+    line_count: number;
+    waiting_count: number;
+  }>(
+    db,
+    sql`with hits as (${sql.join(branches, sql` union all `)}),
+    best as (select distinct on (id) id, kind, value, rank from hits order by id, rank)
+    select o.id, o.number, m.name as merchant_name, m.brand_color, o.customer_name, o.email, o.placed_at::text, b.kind, b.value,
+           (select count(*)::int from order_lines l where l.order_id = o.id) as line_count,
+           (select count(*)::int from order_lines l where l.order_id = o.id and l.status in ('backordered', 'preorder')) as waiting_count
+    from best b join orders o on o.id = b.id join merchants m on m.id = o.merchant_id
+    order by b.rank, o.placed_at desc
+    limit ${limit}`,
+  );
+  return result.map((r) => ({
+    orderId: r.id,
+    number: r.number,
+    merchantName: r.merchant_name,
+    brandColor: r.brand_color,
+    customerName: r.customer_name,
+    email: r.email,
+    placedAt: r.placed_at,
+    matched: r.kind,
+    matchedValue: r.value,
+    lineCount: Number(r.line_count),
+    waitingCount: Number(r.waiting_count),
+  }));
+}
