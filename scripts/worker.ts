@@ -42,6 +42,8 @@ await runScript(async () => {
   const { openPostgres } = await import("../lib/db/client");
   const { transport } = await import("../lib/email/send");
   const { startWorker } = await import("../lib/notifications/worker");
+  const { warmUpRendering } = await import("../lib/notifications/previews");
+  await warmUpRendering();
   const database = openPostgres(settings.DATABASE_URL, { max: loops + 2 });
   let sent = 0;
   let failed = 0;

@@ -113,8 +113,15 @@ export function windowText(start: IsoDate | null, end: IsoDate | null): string {
   return start === end ? formatDay(start) : formatWindow(start, end);
 }
 
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
 export function money(minor: number, currency: string): string {
-  return new Intl.NumberFormat("en-US", { style: "currency", currency }).format(minor / 100);
+  let format = moneyFormats.get(currency);
+  if (!format) {
+    format = new Intl.NumberFormat("en-US", { style: "currency", currency });
+    moneyFormats.set(currency, format);
+  }
+  return format.format(minor / 100);
 }
 
 export function plural(count: number, one: string, many = `${one}s`): string {
