@@ -19,7 +19,7 @@ afterAll(async () => {
   await database.close();
 });
 
-async function settle<T>(work: Promise<T>[]) {
+async function settle(work: Promise<unknown>[]) {
   const results = await Promise.allSettled(work);
   for (const r of results) {
     if (r.status === "rejected" && !(r.reason instanceof DomainError)) throw r.reason;
