@@ -104,6 +104,10 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     await boss.work(missedPromiseQueue, { pollingIntervalSeconds: 10 }, async () => {
       await noticeMissedPromises(db, { now: new Date() });
     });
+    // Catch up at once after time with no worker up, instead of at the next tick. Several workers
+    // starting together queue one run each; the jobs are idempotent.
+    await boss.send(consentExpireQueue, {}, { singletonKey: "startup", singletonSeconds: 60 });
+    await boss.send(missedPromiseQueue, {}, { singletonKey: "startup", singletonSeconds: 60 });
   }
 
   const loop = async () => {

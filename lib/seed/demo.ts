@@ -12,6 +12,7 @@ import { upsertOrder } from "../orders/intake";
 import { recordShipment } from "../orders/ship";
 import { swapLine, swapOptions } from "../orders/swap";
 import { cancelPurchaseOrder, changeExpectedDate, receivePurchaseOrder, upsertPurchaseOrder } from "../supply/purchase-orders";
+import { settleSeededOutbox } from "../notifications/demo";
 import { setStockLevels } from "../supply/stock";
 import { firstNames, lastNames, pastSlips, shops, type ShopStory } from "./catalog";
 import { seededRandom } from "./random";
@@ -181,6 +182,8 @@ export async function seedDemo(db: Db, options: { anchor: IsoDate }): Promise<De
 
   actions.sort((a, b) => a.at.getTime() - b.at.getTime() || a.order - b.order);
   for (const action of actions) await action.run();
+  // The history's mail counts as sent: a fresh demo mails only its last day, not 300 old notices.
+  await settleSeededOutbox(db, { before: at(-1, 0) });
 
   await createAgents(db);
   return summarize(db);
