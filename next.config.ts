@@ -5,6 +5,9 @@ const nextConfig: NextConfig = {
   // and postgres.js / pg-boss hold sockets: keep them out of the server bundle.
   serverExternalPackages: ["@electric-sql/pglite", "postgres", "pg-boss"],
   poweredByHeader: false,
+  // `npm test` type-checks the whole project (app, lib, tests, benchmarks) as its own first step;
+  // the build does not repeat it.
+  typescript: { ignoreBuildErrors: true },
   // Lets two builds live side by side on one machine (e.g. a second engineer's e2e run).
   distDir: process.env.NEXT_DIST_DIR || ".next",
   async headers() {
