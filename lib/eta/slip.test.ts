@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { percentileOf, slipAllowance, slipDays } from "./slip";
+import { addDays } from "../dates";
+import { percentileOf, slipAllowance, slipDays, slipWindow } from "./slip";
 
 const receipt = (promised: string, received: string) => ({ firstPromisedDate: promised, receivedDate: received });
 
@@ -9,7 +10,8 @@ describe("slipAllowance", () => {
     expect(slipAllowance([receipt("2026-01-01", "2026-01-20"), receipt("2026-02-01", "2026-02-20")], 5)).toBe(5);
   });
 
-  it("takes the 80th percentile of recent slips, early deliveries counting as none", () => {
+  it("takes the 80th percentile of recent slips under the starting rule, early deliveries counting as none", () => {
+    const starting = { percentile: 0.8, floorPercentile: null, minReceipts: 3, recentReceipts: 20, outlierIqrs: null };
     const receipts = [
       receipt("2026-01-01", "2025-12-28"), // 4 days early -> 0
       receipt("2026-01-10", "2026-01-10"), // 0
@@ -17,7 +19,9 @@ describe("slipAllowance", () => {
       receipt("2026-02-01", "2026-02-04"), // 3
       receipt("2026-02-10", "2026-02-20"), // 10
     ];
-    expect(slipAllowance(receipts, 5)).toBe(3);
+    expect(slipAllowance(receipts, 5, starting)).toBe(3);
+    // The tuned rule spans the whole range: the 10-day slip is not far enough out to set aside.
+    expect(slipAllowance(receipts, 5)).toBe(10);
   });
 
   it("forgets receipts older than the recent ones", () => {
@@ -36,5 +40,28 @@ describe("slipAllowance", () => {
     expect(percentileOf([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.8)).toBe(8);
     expect(percentileOf([4], 0.8)).toBe(4);
     expect(() => percentileOf([], 0.5)).toThrow();
+  });
+});
+
+describe("slipWindow", () => {
+  const slips = (...days: number[]) => days.map((d) => receipt("2026-01-10", addDays("2026-01-10", d)));
+
+  it("spans the range of the supplier's usual slips: early ones open it early, late ones close it late", () => {
+    expect(slipWindow(slips(-3, 0, 2, -1, 3, 1), 5)).toEqual({ floorDays: -3, allowanceDays: 3 });
+    // Reliably late: the window starts late too.
+    expect(slipWindow(slips(5, 7, 10, 6, 9), 5)).toEqual({ floorDays: 5, allowanceDays: 10 });
+  });
+
+  it("sets a one-off month-late delivery aside, but not a supplier that is often that late", () => {
+    const punctual = Array.from({ length: 18 }, () => 0);
+    expect(slipWindow(slips(...punctual, 30, 0), 5)).toEqual({ floorDays: 0, allowanceDays: 0 });
+    expect(slipWindow(slips(0, 30, 0, 28, 0, 31, 0, 30), 5)).toEqual({ floorDays: 0, allowanceDays: 31 });
+  });
+
+  it("never ends before the supplier's own date, and keeps the old rule when asked", () => {
+    expect(slipWindow(slips(-6, -5, -4), 5)).toEqual({ floorDays: -6, allowanceDays: 0 });
+    const old = { percentile: 0.8, floorPercentile: null, minReceipts: 3, recentReceipts: 20, outlierIqrs: null };
+    expect(slipWindow(slips(-4, 0, 2, 3, 10), 5, old)).toEqual({ floorDays: 0, allowanceDays: 3 });
+    expect(slipWindow(slips(1, 2), 5, old)).toEqual({ floorDays: 0, allowanceDays: 5 });
   });
 });

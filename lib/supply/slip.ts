@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { rows, type DbOrTx } from "../db/client";
-import { slipAllowance, type SlipRule, type SupplierReceipt } from "../eta/slip";
+import { defaultSlipRule, slipWindow, type SlipRule, type SupplierReceipt } from "../eta/slip";
 
 /**
  * A supplier's receipts as the slip allowance sees them: each PO's first promised date and the
@@ -30,26 +30,29 @@ export async function supplierReceipts(tx: DbOrTx, supplierId: string, limit = 2
 }
 
 /**
- * Recomputes and stores a supplier's slip allowance from its receipts (after a new one), and
- * returns the SKUs on that supplier's open POs when it changed: their windows need a recompute.
+ * Recomputes and stores a supplier's slip window (floor and allowance) from its receipts (after a
+ * new one), and returns the SKUs on that supplier's open POs when it changed: their windows need
+ * a recompute.
  */
 export async function refreshSlipAllowance(
   tx: DbOrTx,
   supplierId: string,
-  rule?: SlipRule,
+  rule: SlipRule = defaultSlipRule,
 ): Promise<string[]> {
-  const receipts = await supplierReceipts(tx, supplierId);
+  const receipts = await supplierReceipts(tx, supplierId, Math.max(200, rule.recentReceipts));
   const [merchant] = await rows<{ default_slip_days: number }>(
     tx,
     sql`select m.default_slip_days from suppliers s join merchants m on m.id = s.merchant_id where s.id = ${supplierId}`,
   );
-  const minReceipts = rule?.minReceipts ?? 3;
-  // Below the minimum the column stays null, so a change of the merchant default applies at once.
-  const allowance = receipts.length < minReceipts ? null : slipAllowance(receipts, merchant!.default_slip_days, rule);
+  // Below the minimum both columns stay null, so a change of the merchant default applies at once.
+  const window = receipts.length < rule.minReceipts ? null : slipWindow(receipts, merchant!.default_slip_days, rule);
+  const allowance = window?.allowanceDays ?? null;
+  const floor = window?.floorDays ?? null;
   const changed = await rows(
     tx,
-    sql`update suppliers set slip_allowance_days = ${allowance}
-        where id = ${supplierId} and slip_allowance_days is distinct from ${allowance}::int returning id`,
+    sql`update suppliers set slip_allowance_days = ${allowance}, slip_floor_days = ${floor}
+        where id = ${supplierId}
+          and (slip_allowance_days, slip_floor_days) is distinct from (${allowance}::int, ${floor}::int) returning id`,
   );
   if (changed.length === 0) return [];
   const affected = await rows<{ sku_id: string }>(
