@@ -110,7 +110,9 @@ export function recomputeStatement(params: RecomputeParams) {
         select coalesce(q.through - q.need, 0)::int as new_queue_position, coalesce(q.lines_ahead, 0) as new_lines_ahead,
                case when k.backorder_policy = 'preorder' then k.release_date end as release_date,
                case when l.need = 0 or q.through <= k.free then 'stock' when s.po_id is not null then 'po' else 'unknown' end as supply_kind,
-               case when s.po_id is not null then coalesce(sup.slip_allowance_days, k.default_slip_days) else 0 end as slip
+               case when s.po_id is not null then coalesce(sup.slip_allowance_days, k.default_slip_days) else 0 end as slip,
+               case when s.po_id is not null
+                    then least(coalesce(sup.slip_floor_days, 0), coalesce(sup.slip_allowance_days, k.default_slip_days)) else 0 end as floor
       ) p
       cross join lateral (
         select case p.supply_kind
@@ -118,8 +120,14 @@ export function recomputeStatement(params: RecomputeParams) {
                  when 'po' then s.expected_date end as supply_date
       ) d
       cross join lateral (
-        -- Stock keeps the day it was promised; a PO that is due in the past counts from today.
-        select case p.supply_kind when 'stock' then d.supply_date when 'po' then greatest(d.supply_date, k.today) end as ready_on
+        -- Stock keeps the day it was promised. A PO's goods are expected from its date plus the
+        -- supplier's slip floor to its date plus the slip allowance, never before today: a PO that
+        -- is late but still inside that range keeps its late end, so waiting does not push it. Past
+        -- that end the window reaches a week further at a time (not a day, which would break the
+        -- promise every day the goods fail to come).
+        select case p.supply_kind when 'stock' then d.supply_date when 'po' then greatest(d.supply_date + p.floor, k.today) end as ready_on,
+               case p.supply_kind when 'stock' then d.supply_date
+                    when 'po' then d.supply_date + p.slip + 7 * greatest(0, (k.today - (d.supply_date + p.slip) + 6) / 7) end as ready_by
       ) r
       cross join lateral (
         select case when r.ready_on is null then (case when p.release_date is not null then 'release' else 'unknown' end)
@@ -128,7 +136,7 @@ export function recomputeStatement(params: RecomputeParams) {
                -- greatest() skips nulls, so an unknown line with no release date stays null explicitly.
                case when r.ready_on is not null then greatest(r.ready_on, coalesce(p.release_date, r.ready_on))
                     when p.release_date is not null then greatest(p.release_date, k.today) end as start_on,
-               case when r.ready_on is not null then greatest(r.ready_on + p.slip, coalesce(p.release_date, r.ready_on))
+               case when r.ready_on is not null then greatest(r.ready_by, coalesce(p.release_date, r.ready_on))
                     when p.release_date is not null then greatest(p.release_date, k.today) end as end_on
       ) c
       cross join lateral (
@@ -187,9 +195,10 @@ export function recomputeStatement(params: RecomputeParams) {
       where l.id = r.id
     )
     insert into eta_events (merchant_id, order_id, order_line_id, old_ship_start, old_ship_end, new_ship_start,
-                            new_ship_end, old_basis, new_basis, reason, purchase_order_id, at)
+                            new_ship_end, old_basis, new_basis, basis_date, reason, purchase_order_id, at)
     select r.merchant_id, r.order_id, r.id, r.old_start, r.old_end, r.new_start, r.new_end,
-           case when r.eta_updated_at is null then null else r.old_basis end, r.new_basis, r.reason,
+           case when r.eta_updated_at is null then null else r.old_basis end, r.new_basis,
+           r.new_basis_date, r.reason,
            coalesce(${params.purchaseOrderId ?? null}::uuid, r.new_po_id), ${instant(now)}
     from reasoned r
     where r.window_changed
