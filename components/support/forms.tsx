@@ -37,6 +37,7 @@ export function LineTools(props: AgentLineTools) {
   const [overrideResult, override, overriding] = useActionState(overrideEtaForShopper, null);
   const id = useId();
   const result = open === "swap" ? swapResult : open === "override" ? overrideResult : cancelResult;
+  if (!props.canCancel && !props.canSwap && !props.canOverride) return result ? <Result result={result} /> : null;
   return (
     <div className="space-y-2">
       <div className="flex flex-wrap gap-2">

@@ -30,7 +30,14 @@ export type DemoSummary = {
   agents: { email: string; role: string; merchants: string }[];
   tryThese: DemoOrder[];
   /** A few orders of each kind that browser tests can act on without stepping on each other. */
-  samples: { cancellable: DemoOrder[]; swappable: DemoOrder[] };
+  samples: {
+    cancellable: DemoOrder[];
+    swappable: DemoOrder[];
+    /** Northwind orders (the demo agent's shop) with a waiting line, oldest first. */
+    forAgents: (DemoOrder & { customerName: string; waitingSku: string })[];
+    /** Shipped Northwind orders with their tracking numbers. */
+    tracked: (DemoOrder & { trackingNumber: string })[];
+  };
 };
 
 export const demoAgents = [
@@ -314,7 +321,20 @@ async function summarize(db: Db): Promise<DemoSummary> {
             where ${condition} order by o.placed_at desc limit 6`,
       )
     ).map((r) => ({ merchant: r.slug, number: r.number, email: r.email, what }));
+  const forAgents = await rows<{ number: string; email: string; customer_name: string; sku: string }>(
+    db,
+    sql`select o.number, o.email, o.customer_name, min(l.sku_code) as sku from orders o join merchants m on m.id = o.merchant_id
+        join order_lines l on l.order_id = o.id and l.status = 'backordered'
+        where m.slug = 'northwind' group by o.id order by o.placed_at limit 4`,
+  );
+  const tracked = await rows<{ number: string; email: string; tracking_number: string }>(
+    db,
+    sql`select o.number, o.email, s.tracking_number from shipments s join orders o on o.id = s.order_id join merchants m on m.id = o.merchant_id
+        where m.slug = 'northwind' and s.tracking_number is not null order by s.shipped_at limit 2`,
+  );
   const samples = {
+    forAgents: forAgents.map((r) => ({ merchant: "northwind", number: r.number, email: r.email, what: "an order for the agent", customerName: r.customer_name, waitingSku: r.sku })),
+    tracked: tracked.map((r) => ({ merchant: "northwind", number: r.number, email: r.email, what: "a shipped order", trackingNumber: r.tracking_number })),
     cancellable: await sample(
       "has a waiting item to cancel",
       sql`exists (select 1 from order_lines l where l.order_id = o.id and l.status = 'backordered')`,

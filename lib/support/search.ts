@@ -57,8 +57,14 @@ export async function searchOrders(db: DbOrTx, scope: AgentScope, query: string,
       order by o.placed_at desc limit ${limit})`);
   }
   if (kinds.includes("name")) {
+    // Every word must appear somewhere in the name: "ama bren" finds Amara Brennan.
+    const words = q.split(/\s+/).filter((w) => w.length > 0).slice(0, 5);
+    const each = sql.join(
+      words.map((w) => sql`search_normalize(o.customer_name) like '%' || search_normalize(${likeEscape(w)}) || '%'`),
+      sql` and `,
+    );
     branches.push(sql`(select o.id as id, 'name' as kind, o.customer_name as value, o.placed_at as at, 3 as rank from orders o
-      where search_normalize(o.customer_name) like '%' || search_normalize(${likeEscape(q)}) || '%' and ${merchantFilter(sql`o.merchant_id`)}
+      where ${each} and ${merchantFilter(sql`o.merchant_id`)}
       order by o.placed_at desc limit ${limit})`);
   }
   if (kinds.includes("sku")) {

@@ -60,6 +60,8 @@ describe("support search", () => {
     expect(await numbers(admin, "lea.mor")).toEqual(["#1042"]);
     expect(await numbers(admin, "lea")).toEqual(["#1042", "#2042"]);
     expect(await numbers(admin, "MOREAU")).toEqual(["#1042"]);
+    expect(await numbers(admin, "lé mor")).toEqual(["#1042"]);
+    expect(await numbers(admin, "bren lea")).toEqual(["#2042"]);
     expect(await numbers(admin, "nw-hl4")).toEqual(["#1042", "#2042"]);
     expect(await numbers(admin, "1Z999AA1")).toEqual(["#1042"]);
     expect(await numbers(admin, "x")).toEqual([]);

@@ -5,6 +5,7 @@ import { isIsoDate } from "@/lib/dates";
 import { merchantsInScope } from "@/lib/support/access";
 import { auditEntries } from "@/lib/support/board";
 import { requireAgentPage } from "../guard";
+import { ScrollRegion } from "@/components/support/scroll-region";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -59,7 +60,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         </div>
         <button type="submit" className="min-h-10 rounded-lg bg-stone-900 px-3 py-1.5 text-sm font-semibold text-white">Filter</button>
       </form>
-      <div className="overflow-x-auto rounded-xl border border-stone-200 bg-white">
+      <ScrollRegion label="Audit entries">
         <table className="w-full text-left text-sm">
           <caption className="sr-only">Audit entries, newest first</caption>
           <thead className="bg-stone-50">
@@ -86,7 +87,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </tbody>
         </table>
         {entries.length === 0 ? <p className="p-4 text-sm text-stone-700">Nothing matches these filters.</p> : null}
-      </div>
+      </ScrollRegion>
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { formatDay } from "@/lib/dates";
 import { merchantsInScope } from "@/lib/support/access";
 import { backorderBoard, boardSorts, honestyFigures, type BoardSort } from "@/lib/support/board";
 import type { HonestyFigure } from "@/lib/support/honesty";
+import { ScrollRegion } from "@/components/support/scroll-region";
 import { requireAgentPage } from "../guard";
 
 export const metadata: Metadata = { title: "Backorder board" };
@@ -133,7 +134,7 @@ export default async function BoardPage({ searchParams }: { searchParams: Promis
         <h2 id="skus-heading" className="text-lg font-semibold">
           SKUs waiting or on order ({board.length})
         </h2>
-        <div className="overflow-x-auto rounded-xl border border-stone-200 bg-white">
+        <ScrollRegion label="SKUs waiting or on order">
           <table className="w-full text-left text-sm">
             <thead className="bg-stone-50">
               <tr>
@@ -165,7 +166,7 @@ export default async function BoardPage({ searchParams }: { searchParams: Promis
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       </section>
 
       <section aria-labelledby="honesty-heading" className="space-y-4">
@@ -177,12 +178,12 @@ export default async function BoardPage({ searchParams }: { searchParams: Promis
         </div>
         <HonestyChart figures={honesty.bySupplier} />
         <div className="grid gap-6 lg:grid-cols-2">
-          <div className="overflow-x-auto rounded-xl border border-stone-200 bg-white p-3">
+          <ScrollRegion label="ETA honesty by supplier" className="p-3">
             <HonestyTable caption="By supplier (lines that waited for that supplier's delivery)" figures={honesty.bySupplier} />
-          </div>
-          <div className="overflow-x-auto rounded-xl border border-stone-200 bg-white p-3">
+          </ScrollRegion>
+          <ScrollRegion label="ETA honesty by shop" className="p-3">
             <HonestyTable caption="By shop (every shipped line)" figures={honesty.byMerchant} />
-          </div>
+          </ScrollRegion>
         </div>
       </section>
     </div>

@@ -11,6 +11,7 @@ import { swapOptions } from "@/lib/orders/swap";
 import { formatMoney, statusOf } from "@/lib/orders/words";
 import { agentOrderView } from "@/lib/support/orders";
 import { requireAgentPage } from "../../guard";
+import { ScrollRegion } from "@/components/support/scroll-region";
 
 export const metadata: Metadata = { title: "Order" };
 
@@ -104,20 +105,19 @@ export default async function SupportOrderPage({ params }: { params: Promise<{ o
                   </dd>
                 </div>
               </dl>
-              {open ? (
-                <LineTools
+              {/* Stays mounted after the line closes, so the confirmation of what just happened remains. */}
+              <LineTools
                   orderId={order.id}
                   lineId={line.id}
                   title={line.title}
-                  canCancel
+                  canCancel={open}
                   canSwap={(options.get(line.id)?.length ?? 0) > 0}
-                  canOverride
+                  canOverride={open}
                   shipStart={line.shipStart && line.shipStart >= today ? line.shipStart : null}
                   shipEnd={line.shipEnd && line.shipEnd >= today ? line.shipEnd : null}
                   today={today}
                   swapOptions={options.get(line.id) ?? []}
                 />
-              ) : null}
             </article>
           );
         })}
@@ -130,7 +130,7 @@ export default async function SupportOrderPage({ params }: { params: Promise<{ o
         {emails.length === 0 ? (
           <p className="text-sm text-stone-700">No emails for this order yet.</p>
         ) : (
-          <div className="overflow-x-auto rounded-xl border border-stone-200 bg-white">
+          <ScrollRegion label="Emails of this order">
             <table className="w-full text-left text-sm">
               <thead className="bg-stone-50">
                 <tr>
@@ -158,7 +158,7 @@ export default async function SupportOrderPage({ params }: { params: Promise<{ o
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
         )}
       </section>
 
