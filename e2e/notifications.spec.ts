@@ -91,7 +91,7 @@ test("a broken link gets a sentence, not an error page", async ({ page, request 
   for (const [path, heading] of [
     ["/preferences/not-a-token", "This link does not open your email choices"],
     ["/delay/not-a-token", "This link does not open a delay notice"],
-  ]) {
+  ] as const) {
     const response = await page.goto(path);
     expect(response!.status()).toBe(200);
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(heading);
