@@ -320,6 +320,13 @@ async function sendAndSettle(
   }
   const failure = result.error;
   const error = describeFailure(failure);
+  if (failure.status === 409 && failure.code === "invalid_idempotent_request") {
+    // Only an earlier attempt of this very batch can have used its key, and the provider took it:
+    // the emails went, though what we render now differs (a merchant renamed since, say). Sending
+    // them again under new keys would deliver them twice.
+    await markSent(db, batchId, items.map((item) => ({ id: item.id, providerId: null })), now);
+    return { sent: items.length, failed: 0, retrying: 0 };
+  }
   if (failure.kind === "permanent" && items.length > 1) return splitBatch(db, batchId, items, attempts, options);
   const next = nextAttempt(failure, attempts, options.random());
   if ("giveUp" in next) {

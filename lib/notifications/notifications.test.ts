@@ -318,6 +318,15 @@ describe("sending through Resend", () => {
     expect(await statusOf(n.id)).toMatchObject({ status: "failed", attempts: 1, lastError: "422 validation_error: Invalid `to` field." });
   });
 
+  it("a 409 for a key already used with other content counts as sent, never as a reason to send again", async () => {
+    const n = await pendingOrder("#3451");
+    standIn.failNext(1, { status: 409, name: "invalid_idempotent_request", message: "Same idempotency key used with a different request payload." });
+    await drain(day(1));
+    await drain(seconds(day(1), 7200));
+    expect(standIn.requests).toHaveLength(1);
+    expect(await statusOf(n.id)).toMatchObject({ status: "sent", providerMessageId: null });
+  });
+
   it("a daily quota 429 is not retried either", async () => {
     const n = await pendingOrder("#3501");
     standIn.failNext(1, { status: 429, name: "daily_quota_exceeded", message: "You have reached your daily email sending quota." });
