@@ -92,6 +92,8 @@ async function runWorkers(workers: number) {
       ms,
       perSecond: total / (ms / 1000),
       requests: standIn.requests.length,
+      refused: standIn.requests.filter((r) => r.status !== 200).map((r) => r.status),
+      replays: standIn.requests.filter((r) => r.replay).length,
       maxBatch: Math.max(...batchSizes),
       duplicates: [...perNotification.values()].filter((n) => n > 1).length,
       markedSent: Number(state!.sent),
@@ -158,8 +160,17 @@ const base4 = await baseline(4);
 
 console.log(
   `\n${table(
-    [`workers (${loops} loop${loops === "1" ? "" : "s"} each)`, "time", "emails/s", "requests", "largest batch", "sent twice", "marked sent"],
-    results.map((r) => [r.workers, `${(r.ms / 1000).toFixed(2)} s`, Math.round(r.perSecond), r.requests, r.maxBatch, r.duplicates, r.markedSent]),
+    [`workers (${loops} loop${loops === "1" ? "" : "s"} each)`, "time", "emails/s", "requests", "refused / replayed", "largest batch", "sent twice", "marked sent"],
+    results.map((r) => [
+      r.workers,
+      `${(r.ms / 1000).toFixed(2)} s`,
+      Math.round(r.perSecond),
+      r.requests,
+      `${r.refused.length ? r.refused.join(",") : "0"} / ${r.replays}`,
+      r.maxBatch,
+      r.duplicates,
+      r.markedSent,
+    ]),
   )}`,
 );
 console.log(`\nBaseline, the stand-in alone (pre-rendered batches of 100, no database): ${Math.round(base1)} emails/s with 1 sender, ${Math.round(base4)} emails/s with 4.`);
