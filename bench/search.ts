@@ -34,6 +34,7 @@ async function main() {
     ["order number prefix, no # (10012)", (r) => r.number.slice(1, 6)],
     ["email prefix (shopper1234@)", (r) => r.email.slice(0, r.email.indexOf("@") + 1)],
     ["partial name, two words (mat nov)", (r) => { const [f, l] = fold(r.customer_name).split(" "); return `${f!.slice(0, 3)} ${l!.slice(0, 4)}`; }],
+    ["partial name, one common word (mate)", (r) => fold(r.customer_name).split(" ")[0]!.slice(0, 4)],
     ["SKU (S3-104-2)", (r) => r.sku.toLowerCase()],
     ["tracking number prefix (1Z8F3A…)", (r) => (r.tracking ?? "1Z0000").slice(0, 10)],
   ];
