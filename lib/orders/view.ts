@@ -1,8 +1,8 @@
-import { and, asc, eq, inArray, isNotNull } from "drizzle-orm";
-import type { DbOrTx } from "../db/client";
+import { asc, eq, inArray, sql } from "drizzle-orm";
+import { rows, type DbOrTx } from "../db/client";
+import { fromJsonRow } from "../db/json-rows";
 import { merchants, type Merchant } from "../db/schema/merchants";
-import { etaEvents, orderLines, orders, shipmentLines, shipments, type EtaEvent, type Order, type OrderLine } from "../db/schema/orders";
-import { purchaseOrderDateChanges, purchaseOrderLines, purchaseOrders } from "../db/schema/supply";
+import { etaEvents, orderLines, orders, type EtaEvent, type Order, type OrderLine } from "../db/schema/orders";
 
 export type LineShipment = { carrier: string | null; trackingNumber: string | null; trackingUrl: string | null; shippedAt: Date; quantity: number };
 export type LineEtaEvent = EtaEvent & { supplierNote: string | null };
@@ -15,67 +15,65 @@ export type LineView = OrderLine & {
 };
 export type OrderView = { order: Order; merchant: Merchant; lines: LineView[] };
 
-/** Everything the order page shows, in a handful of queries. */
+/**
+ * Everything the order page shows, in one statement: the order, its merchant, lines, ETA events
+ * (with the supplier's note of the date change behind each), parcels, and the deliveries lines
+ * wait for, aggregated to JSON so the page costs one round trip and one (prepared) plan.
+ */
 export async function loadOrderView(db: DbOrTx, orderId: string): Promise<OrderView | null> {
-  const [found] = await db.select().from(orders).innerJoin(merchants, eq(merchants.id, orders.merchantId)).where(eq(orders.id, orderId));
+  const [found] = await rows<{ view: RawView }>(
+    db,
+    sql`select json_build_object(
+          'order', to_json(o),
+          'merchant', to_json(m),
+          'lines', (select coalesce(json_agg(to_json(l) order by l.id), '[]') from order_lines l where l.order_id = o.id),
+          'events', (select coalesce(json_agg(json_build_object('event', to_json(e), 'note', (
+                        select d.note from purchase_order_date_changes d
+                        where e.reason in ('po_delayed', 'po_advanced') and d.purchase_order_id = e.purchase_order_id
+                          and d.changed_at = e.at and d.note is not null limit 1)) order by e.at, e.id), '[]')
+                     from eta_events e where e.order_id = o.id),
+          'parcels', (select coalesce(json_agg(json_build_object('lineId', sl.order_line_id, 'quantity', sl.quantity, 'carrier', s.carrier,
+                        'trackingNumber', s.tracking_number, 'trackingUrl', s.tracking_url, 'shippedAt', s.shipped_at) order by s.shipped_at), '[]')
+                      from shipment_lines sl join shipments s on s.id = sl.shipment_id where s.order_id = o.id),
+          'deliveries', (select coalesce(json_agg(json_build_object('poId', p.id, 'skuId', pol.sku_id, 'expectedDate', p.expected_date,
+                        'units', pol.quantity - pol.received_quantity)), '[]')
+                         from purchase_order_lines pol join purchase_orders p on p.id = pol.purchase_order_id
+                         where p.id in (select l.basis_purchase_order_id from order_lines l where l.order_id = o.id))
+        ) as view
+        from orders o join merchants m on m.id = o.merchant_id
+        where o.id = ${orderId}`,
+  );
   if (!found) return null;
-  const lines = await db.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(asc(orderLines.id));
-  const events = await db.select().from(etaEvents).where(eq(etaEvents.orderId, orderId)).orderBy(asc(etaEvents.at), asc(etaEvents.id));
-  const parcels = await db
-    .select({
-      orderLineId: shipmentLines.orderLineId,
-      quantity: shipmentLines.quantity,
-      carrier: shipments.carrier,
-      trackingNumber: shipments.trackingNumber,
-      trackingUrl: shipments.trackingUrl,
-      shippedAt: shipments.shippedAt,
-    })
-    .from(shipmentLines)
-    .innerJoin(shipments, eq(shipments.id, shipmentLines.shipmentId))
-    .where(eq(shipments.orderId, orderId))
-    .orderBy(asc(shipments.shippedAt));
-
-  const basisIds = [...new Set(lines.map((l) => l.basisPurchaseOrderId).filter((id): id is string => id !== null))];
-  const deliveries = basisIds.length
-    ? await db
-        .select({ poId: purchaseOrders.id, skuId: purchaseOrderLines.skuId, expectedDate: purchaseOrders.expectedDate, quantity: purchaseOrderLines.quantity, received: purchaseOrderLines.receivedQuantity })
-        .from(purchaseOrderLines)
-        .innerJoin(purchaseOrders, eq(purchaseOrders.id, purchaseOrderLines.purchaseOrderId))
-        .where(inArray(purchaseOrders.id, basisIds))
-    : [];
-  const eventPoIds = [...new Set(events.map((e) => e.purchaseOrderId).filter((id): id is string => id !== null))];
-  const notes = eventPoIds.length
-    ? await db
-        .select({ poId: purchaseOrderDateChanges.purchaseOrderId, at: purchaseOrderDateChanges.changedAt, note: purchaseOrderDateChanges.note })
-        .from(purchaseOrderDateChanges)
-        .where(and(inArray(purchaseOrderDateChanges.purchaseOrderId, eventPoIds), isNotNull(purchaseOrderDateChanges.note)))
-    : [];
-
+  const raw = typeof found.view === "string" ? (JSON.parse(found.view) as RawView) : found.view;
+  const lines = raw.lines.map((l) => fromJsonRow(orderLines, l));
+  const events = raw.events.map((e) => ({ ...fromJsonRow(etaEvents, e.event), supplierNote: e.note }));
   return {
-    order: found.orders,
-    merchant: found.merchants,
+    order: fromJsonRow(orders, raw.order),
+    merchant: fromJsonRow(merchants, raw.merchant),
     lines: lines.map((line) => {
-      const delivery = deliveries.find((d) => d.poId === line.basisPurchaseOrderId && d.skuId === line.skuId);
+      const delivery = raw.deliveries.find((d) => d.poId === line.basisPurchaseOrderId && d.skuId === line.skuId);
       const swapped = line.swappedToLineId ? lines.find((l) => l.id === line.swappedToLineId) : undefined;
       return {
         ...line,
-        shipments: parcels.filter((p) => p.orderLineId === line.id),
-        etaEvents: events
-          .filter((e) => e.orderLineId === line.id)
-          .map((e) => ({
-            ...e,
-            // The supplier's reason travels with the date change made in the same transaction.
-            supplierNote:
-              (e.reason === "po_delayed" || e.reason === "po_advanced") && e.purchaseOrderId
-                ? (notes.find((n) => n.poId === e.purchaseOrderId && n.at.getTime() === e.at.getTime())?.note ?? null)
-                : null,
-          })),
-        basisDelivery: delivery && line.etaBasis === "po" ? { expectedDate: delivery.expectedDate, units: delivery.quantity - delivery.received } : null,
+        shipments: raw.parcels
+          .filter((p) => p.lineId === line.id)
+          .map((p) => ({ carrier: p.carrier, trackingNumber: p.trackingNumber, trackingUrl: p.trackingUrl, shippedAt: new Date(p.shippedAt), quantity: p.quantity })),
+        etaEvents: events.filter((e) => e.orderLineId === line.id),
+        basisDelivery: delivery && line.etaBasis === "po" ? { expectedDate: delivery.expectedDate, units: delivery.units } : null,
         swappedTo: swapped ? { id: swapped.id, title: swapped.title } : null,
       };
     }),
   };
 }
+
+type RawView = {
+  order: Record<string, unknown>;
+  merchant: Record<string, unknown>;
+  lines: Record<string, unknown>[];
+  events: { event: Record<string, unknown>; note: string | null }[];
+  parcels: { lineId: number; quantity: number; carrier: string | null; trackingNumber: string | null; trackingUrl: string | null; shippedAt: string }[];
+  deliveries: { poId: string; skuId: string; expectedDate: string; units: number }[];
+};
 
 /** The orders of one email across merchants, newest first, for /orders. */
 export async function ordersForEmail(db: DbOrTx, email: string) {
