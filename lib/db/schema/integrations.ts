@@ -93,17 +93,26 @@ export const webhookDeliveries = pgTable(
     nextAttemptAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     lastStatusCode: integer(),
     lastError: text(),
+    lastAttemptAt: timestamp({ withTimezone: true }),
     deliveredAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    index("webhook_deliveries_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    // Due deliveries, and leased ones whose worker died (a lease is `delivering` until next_attempt_at).
+    index("webhook_deliveries_due_idx").on(t.nextAttemptAt).where(sql`${t.status} in ('pending','delivering')`),
     index("webhook_deliveries_merchant_idx").on(t.merchantId, t.createdAt),
     check("webhook_deliveries_status", sql`${t.status} in ('pending','delivering','delivered','failed')`),
   ],
 );
 
-/** Shopify webhooks already taken, by `X-Shopify-Webhook-Id`, so a redelivery has no effect. */
+export const shopifyWebhookStatuses = ["pending", "processed", "rejected", "failed"] as const;
+export type ShopifyWebhookStatus = (typeof shopifyWebhookStatuses)[number];
+
+/**
+ * Shopify webhooks already taken, by `X-Shopify-Webhook-Id`, so a redelivery has no effect. The
+ * table is also the work queue: `pending` rows are processed by the worker when
+ * `next_attempt_at` comes (claimed with SKIP LOCKED), `rejected` ones never parsed.
+ */
 export const shopifyWebhooks = pgTable(
   "shopify_webhooks",
   {
@@ -112,12 +121,23 @@ export const shopifyWebhooks = pgTable(
       .references(() => merchants.id),
     webhookId: text().notNull(),
     topic: text().notNull(),
+    /** The body as Shopify sent it (jsonb keeps ids above 2^53 exact; read it back as text). */
     payload: jsonb().notNull(),
     receivedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    status: text({ enum: shopifyWebhookStatuses }).notNull().default("pending"),
+    attempts: integer().notNull().default(0),
+    nextAttemptAt: timestamp({ withTimezone: true }),
     processedAt: timestamp({ withTimezone: true }),
+    /** What processing did, in words for agents ("Order #1001 created: 1 line waiting"). */
+    outcome: text(),
     error: text(),
   },
-  (t) => [primaryKey({ columns: [t.merchantId, t.webhookId] })],
+  (t) => [
+    primaryKey({ columns: [t.merchantId, t.webhookId] }),
+    index("shopify_webhooks_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index("shopify_webhooks_merchant_idx").on(t.merchantId, t.receivedAt),
+    check("shopify_webhooks_status", sql`${t.status} in ('pending','processed','rejected','failed')`),
+  ],
 );
 
 /** Shopify's inventory item ids mapped to our SKUs (kept current by products/* webhooks). */
@@ -127,14 +147,35 @@ export const shopifyInventoryItems = pgTable(
     merchantId: uuid()
       .notNull()
       .references(() => merchants.id),
-    inventoryItemId: bigint({ mode: "number" }).notNull(),
+    /** Shopify ids may pass 2^53, so they are read as bigint, never as a JS number. */
+    inventoryItemId: bigint({ mode: "bigint" }).notNull(),
     skuId: uuid()
       .notNull()
       .references(() => skus.id),
   },
-  (t) => [primaryKey({ columns: [t.merchantId, t.inventoryItemId] })],
+  (t) => [primaryKey({ columns: [t.merchantId, t.inventoryItemId] }), index("shopify_inventory_items_sku_idx").on(t.skuId)],
+);
+
+/**
+ * Shopify's `available` per inventory item and location, as last reported. A SKU's stock is the
+ * sum over its items and locations, so a shop with two warehouses is not read as one.
+ */
+export const shopifyInventoryLevels = pgTable(
+  "shopify_inventory_levels",
+  {
+    merchantId: uuid()
+      .notNull()
+      .references(() => merchants.id),
+    inventoryItemId: bigint({ mode: "bigint" }).notNull(),
+    locationId: bigint({ mode: "bigint" }).notNull(),
+    available: integer().notNull(),
+    /** Shopify's `updated_at` of this level: an older webhook arriving late does not win. */
+    updatedAt: timestamp({ withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.inventoryItemId, t.locationId] })],
 );
 
 export type ApiKey = typeof apiKeys.$inferSelect;
 export type WebhookEndpoint = typeof webhookEndpoints.$inferSelect;
 export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;
+export type ShopifyWebhook = typeof shopifyWebhooks.$inferSelect;

@@ -30,6 +30,8 @@ export const merchants = pgTable(
     shopifySecret: text(),
     /** Kept during a secret rotation so webhooks signed with the old secret still verify. */
     shopifySecretPrevious: text(),
+    /** The previous secret stops verifying then (a rotation has a deadline, not a to-do). */
+    shopifySecretPreviousExpiresAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
