@@ -2,6 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Actor } from "../audit/actor";
 import { writeAudit } from "../audit/log";
 import { rows, type DbOrTx } from "../db/client";
+import { bigintArray } from "../db/sql-helpers";
 import { skus } from "../db/schema/catalog";
 import { orderLines, orders } from "../db/schema/orders";
 import { transaction } from "../db/transaction";
@@ -31,7 +32,15 @@ export type SwapOption = {
  * price in the same currency.
  */
 export async function swapOptions(db: DbOrTx, params: { merchantId: string; lineId: number }): Promise<SwapOption[]> {
+  return (await swapOptionsForLines(db, { merchantId: params.merchantId, lineIds: [params.lineId] })).get(params.lineId) ?? [];
+}
+
+/** The same for several lines of an order in one query (the order page asks for all at once). */
+export async function swapOptionsForLines(db: DbOrTx, params: { merchantId: string; lineIds: readonly number[] }): Promise<Map<number, SwapOption[]>> {
+  const options = new Map<number, SwapOption[]>();
+  if (params.lineIds.length === 0) return options;
   const result = await rows<{
+    line_id: number | string;
     id: string;
     code: string;
     title: string;
@@ -48,10 +57,10 @@ export async function swapOptions(db: DbOrTx, params: { merchantId: string; line
       select l.id, l.sku_id, l.unit_price_minor, l.quantity - l.shipped_quantity - l.cancelled_quantity as open, o.currency,
              s.product_id
       from order_lines l join orders o on o.id = l.order_id join skus s on s.id = l.sku_id
-      where l.id = ${params.lineId} and l.merchant_id = ${params.merchantId}
+      where l.id = any(${bigintArray(params.lineIds)}) and l.merchant_id = ${params.merchantId}
         and l.status in ('backordered', 'preorder')
     )
-    select alt.id, alt.code, alt.title, alt.variant_title, alt.image_url, alt.price_minor, alt.currency,
+    select line.id as line_id, alt.id, alt.code, alt.title, alt.variant_title, alt.image_url, alt.price_minor, alt.currency,
            (line.unit_price_minor - alt.price_minor)::int as refund, (alt.on_hand - alt.allocated)::int as free
     from line
     join skus alt on alt.merchant_id = ${params.merchantId} and alt.id <> line.sku_id
@@ -62,19 +71,26 @@ export async function swapOptions(db: DbOrTx, params: { merchantId: string; line
       and alt.currency = line.currency
       -- A pre-order alternative is not in stock to ship now.
       and alt.backorder_policy <> 'preorder'
-    order by alt.price_minor desc, alt.code`,
+    order by line.id, alt.price_minor desc, alt.code`,
   );
-  return result.map((r) => ({
-    skuId: r.id,
-    code: r.code,
-    title: r.title,
-    variantTitle: r.variant_title,
-    imageUrl: r.image_url,
-    priceMinor: Number(r.price_minor),
-    currency: r.currency,
-    refundPerUnitMinor: Number(r.refund),
-    freeUnits: Number(r.free),
-  }));
+  for (const r of result) {
+    const lineId = Number(r.line_id);
+    options.set(lineId, [
+      ...(options.get(lineId) ?? []),
+      {
+        skuId: r.id,
+        code: r.code,
+        title: r.title,
+        variantTitle: r.variant_title,
+        imageUrl: r.image_url,
+        priceMinor: Number(r.price_minor),
+        currency: r.currency,
+        refundPerUnitMinor: Number(r.refund),
+        freeUnits: Number(r.free),
+      },
+    ]);
+  }
+  return options;
 }
 
 export type SwapResult = {

@@ -4,7 +4,7 @@ import { currentEmail } from "@/auth";
 import { ShopperShell } from "@/components/shopper-shell";
 import { OrderDetails } from "@/components/order/order-details";
 import { db } from "@/lib/db/client";
-import { swapOptions, type SwapOption } from "@/lib/orders/swap";
+import { swapOptionsForLines } from "@/lib/orders/swap";
 import { loadOrderView } from "@/lib/orders/view";
 
 export const dynamic = "force-dynamic";
@@ -18,12 +18,8 @@ export default async function OrderPage({ params }: { params: Promise<{ orderId:
   const view = /^[0-9a-f-]{36}$/.test(orderId) ? await loadOrderView(db(), orderId) : null;
   // Another shopper's order is exactly as invisible as one that does not exist.
   if (!view || view.order.email !== email) notFound();
-  const options = new Map<number, SwapOption[]>();
-  for (const line of view.lines) {
-    if (line.status === "backordered" || line.status === "preorder") {
-      options.set(line.id, await swapOptions(db(), { merchantId: view.order.merchantId, lineId: line.id }));
-    }
-  }
+  const waiting = view.lines.filter((l) => l.status === "backordered" || l.status === "preorder").map((l) => l.id);
+  const options = await swapOptionsForLines(db(), { merchantId: view.order.merchantId, lineIds: waiting });
   return (
     <ShopperShell brand={view.merchant} signedInAs={email}>
       <OrderDetails view={view} mode="owner" swapOptions={options} />
