@@ -11,16 +11,18 @@ export async function supplierReceipts(tx: DbOrTx, supplierId: string, limit = 2
     tx,
     sql`
     select * from (
+      -- POs received at the same moment are ordered by when they were placed, so which of them
+      -- fall among the recent ones does not depend on how the rows happen to lie.
       select po.first_promised_date::text, (min(r.received_at) at time zone m.timezone)::date::text as received_date,
-             po.shipment_mode, min(r.received_at) as first_receipt
+             po.shipment_mode, min(r.received_at) as first_receipt, po.placed_at, po.reference
       from purchase_orders po
       join purchase_order_receipts r on r.purchase_order_id = po.id
       join merchants m on m.id = po.merchant_id
       where po.supplier_id = ${supplierId}
       group by po.id, m.timezone
-      order by first_receipt desc
+      order by first_receipt desc, po.placed_at desc, po.reference desc
       limit ${limit}
-    ) recent order by first_receipt`,
+    ) recent order by first_receipt, placed_at, reference`,
   );
   return result.map((r) => ({
     firstPromisedDate: r.first_promised_date,
