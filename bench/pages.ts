@@ -7,6 +7,7 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import { gzipSync } from "node:zlib";
+import { chromium } from "playwright-core";
 import { sql } from "drizzle-orm";
 import { rows, useDatabase } from "../lib/db/client";
 import { seedDemo } from "../lib/seed/demo";
@@ -39,6 +40,28 @@ async function load(url: string, headers: Record<string, string>) {
   };
 }
 
+/** Every script Chromium fetches to load and hydrate the page (including chunks the runtime loads). */
+async function firstLoadJavaScript(url: string, sessionToken: string) {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  try {
+    const context = await browser.newContext();
+    await context.addCookies([{ name: "authjs.session-token", value: sessionToken, url }]);
+    const page = await context.newPage();
+    const bodies: Promise<Buffer>[] = [];
+    page.on("response", (response) => {
+      if (response.request().resourceType() === "script") bodies.push(response.body());
+    });
+    await page.goto(url, { waitUntil: "networkidle" });
+    const scripts = await Promise.all(bodies);
+    return { count: scripts.length, raw: scripts.reduce((n, b) => n + b.length, 0), gzipped: scripts.reduce((n, b) => n + gzipSync(b).length, 0) };
+  } finally {
+    await browser.close();
+  }
+}
+
 async function main() {
   const database = await freshBenchDatabase("backorder_bench_pages");
   useDatabase(database);
@@ -56,49 +79,42 @@ async function main() {
     select ${sessionToken}, id, now() + interval '1 day' from users where email = ${target!.email}`);
   const cookie = { cookie: `authjs.session-token=${sessionToken}` };
 
-  const appUrl = `http://localhost:${port}`;
-  const server = spawn("npx", ["next", "start", "-p", String(port)], {
-    env: { ...process.env, DATABASE_URL: databaseUrl("backorder_bench_pages"), MAIL_TRANSPORT: "mailbox", RUN_WORKER: "false", AUTH_SECRET: "bench-secret-bench-secret-bench-secret-0", APP_URL: appUrl, AUTH_URL: appUrl, AUTH_TRUST_HOST: "true", NEXT_TELEMETRY_DISABLED: "1" },
-    stdio: "ignore",
-  });
+  const env = (appUrl: string) => ({ ...process.env, DATABASE_URL: databaseUrl("backorder_bench_pages"), MAIL_TRANSPORT: "mailbox", RUN_WORKER: "false", AUTH_SECRET: "bench-secret-bench-secret-bench-secret-0", APP_URL: appUrl, AUTH_URL: appUrl, AUTH_TRUST_HOST: "true", NEXT_TELEMETRY_DISABLED: "1" });
   // The floor: the same page data from a bare node:http server, as JSON.
   const bare = createServer(async (_req, res) => {
     const view = await loadOrderView(database.db, target!.id);
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(view));
-  }).listen(port + 1);
+  }).listen(port + 9);
+  const results: (string | number)[][] = [];
   try {
-    const pageUrl = `${appUrl}/orders/${target!.id}`;
-    await waitFor(`${appUrl}/api/health`);
-    const html = await (await fetch(pageUrl, { headers: cookie })).text();
-    if (!html.includes("Your choices for this order") && !html.includes("Cancel item")) throw new Error("The order page did not render for the signed-in shopper");
-    // Scripts a current browser loads (nomodule polyfills are for old browsers only).
-    const scripts = [...html.matchAll(/<script([^>]*)>/g)]
-      .filter((m) => !/\bnomodule\b/i.test(m[1]!))
-      .map((m) => m[1]!.match(/src="([^"]+)"/)?.[1])
-      .filter((src): src is string => !!src);
-    let gzipped = 0;
-    let raw = 0;
-    for (const src of new Set(scripts)) {
-      const body = Buffer.from(await (await fetch(new URL(src, appUrl))).arrayBuffer());
-      raw += body.length;
-      gzipped += gzipSync(body).length;
+    const floor = await load(`http://localhost:${port + 9}/`, {});
+    // One `next start` process, then two app processes sharing the port (scripts/serve.ts).
+    for (const processes of [1, 2]) {
+      const appPort = port + processes;
+      const appUrl = `http://localhost:${appPort}`;
+      const server =
+        processes === 1
+          ? spawn("npx", ["next", "start", "-p", String(appPort)], { env: env(appUrl), stdio: "ignore", detached: true })
+          : spawn("npx", ["tsx", "scripts/serve.ts"], { env: { ...env(appUrl), PORT: String(appPort), WEB_CONCURRENCY: String(processes) }, stdio: "ignore", detached: true });
+      try {
+        const pageUrl = `${appUrl}/orders/${target!.id}`;
+        await waitFor(`${appUrl}/api/health`);
+        const html = await (await fetch(pageUrl, { headers: cookie })).text();
+        if (!html.includes("Your choices for this order") && !html.includes("Cancel item")) throw new Error("The order page did not render for the signed-in shopper");
+        if (processes === 1) {
+          const { gzipped, raw, count } = await firstLoadJavaScript(pageUrl, sessionToken);
+          console.log(`\nFirst-load JavaScript of the order page: ${(gzipped / 1024).toFixed(1)} kB gzipped (${(raw / 1024).toFixed(0)} kB raw, ${count} scripts loaded by Chromium).`);
+        }
+        console.log(`Loading the order page (${processes} process${processes === 1 ? "" : "es"}) with ${connections} connections for ${duration} s…`);
+        const page = await load(pageUrl, cookie);
+        results.push([`order page, ${processes} app process${processes === 1 ? "" : "es"}, signed in`, fmt(page.p50), fmt(page.p99), page.rps.toFixed(0), page.errors, `${(page.p99 / floor.p99).toFixed(1)}×`]);
+      } finally {
+        process.kill(-server.pid!, "SIGTERM");
+      }
     }
-
-    console.log(`Loading ${pageUrl} and the bare server with ${connections} connections for ${duration} s each…`);
-    const page = await load(pageUrl, cookie);
-    const floor = await load(`http://localhost:${port + 1}/`, {});
-    console.log(`\nFirst-load JavaScript of the order page: ${(gzipped / 1024).toFixed(1)} kB gzipped (${(raw / 1024).toFixed(0)} kB raw, ${new Set(scripts).size} scripts).\n`);
-    console.log(
-      table(
-        ["what", "p50", "p99", "requests/s", "errors", "p99 vs floor"],
-        [
-          ["order page (next start, signed in)", fmt(page.p50), fmt(page.p99), page.rps.toFixed(0), page.errors, `${(page.p99 / floor.p99).toFixed(1)}×`],
-          ["bare node:http, same queries, JSON (floor)", fmt(floor.p50), fmt(floor.p99), floor.rps.toFixed(0), floor.errors, "1×"],
-        ],
-      ),
-    );
+    results.push(["bare node:http, same query, JSON (floor)", fmt(floor.p50), fmt(floor.p99), floor.rps.toFixed(0), floor.errors, "1×"]);
+    console.log(`\n${table(["what", "p50", "p99", "requests/s", "errors", "p99 vs floor"], results)}`);
   } finally {
-    server.kill("SIGTERM");
     bare.closeAllConnections();
     await new Promise((resolve) => bare.close(resolve));
     await database.close();

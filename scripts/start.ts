@@ -44,7 +44,10 @@ await runScript(async () => {
     if (build.status !== 0) process.exit(build.status ?? 1);
   }
   console.log(`\nPortal: ${env().APP_URL}  (dev mailbox: ${env().APP_URL}/dev/mailbox)`);
-  const server = spawn("npx", ["next", dev ? "dev" : "start", "-p", port], { stdio: "inherit", env: process.env });
+  // Several app processes (WEB_CONCURRENCY, PostgreSQL only) go through the cluster server.
+  const many = !dev && Number(process.env.WEB_CONCURRENCY ?? 1) > 1;
+  const command = dev ? ["next", "dev", "-p", port] : many ? ["tsx", "scripts/serve.ts"] : ["next", "start", "-p", port];
+  const server = spawn("npx", command, { stdio: "inherit", env: { ...process.env, PORT: port } });
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
   server.on("exit", (code) => process.exit(code ?? 0));
 });
