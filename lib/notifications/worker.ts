@@ -1,10 +1,11 @@
 import PgBoss from "pg-boss";
 import type { Database } from "../db/client";
+import { startIntegrationLoops, type IntegrationOptions } from "../integrations/worker";
 import type { Transport } from "../email/types";
 import { expireOverdueConsent, noticeMissedPromises } from "./consent";
 import { defaultLeaseSeconds, dispatchBatch, maxBatchSize, type DispatchResult } from "./dispatch";
 
-// The notification worker. Two kinds of work:
+// The notification worker. Three kinds of work:
 //
 // - The outbox, drained by `loops` dispatch loops per process. The outbox table is itself the
 //   queue (rows written set-based in the domain's transaction, claimed with SKIP LOCKED, leased
@@ -13,6 +14,8 @@ import { defaultLeaseSeconds, dispatchBatch, maxBatchSize, type DispatchResult }
 //   promises that passed with nothing moving (every 15 minutes). pg-boss keeps the schedule in
 //   PostgreSQL, runs each tick once however many workers are up, survives restarts, and retries a
 //   failed run with back-off.
+// - Integrations: Shopify webhooks applied and merchants' webhooks sent, by loops of their own
+//   started here (lib/integrations/worker.ts), on the same pattern of tables-as-queues.
 //
 // With PGlite the worker runs inside the app (one process per folder) and pg-boss talks to the
 // app's own PGlite through its `db.executeSql` adapter; with PostgreSQL it uses its own small pool.
@@ -30,6 +33,8 @@ export type WorkerOptions = {
   schedule?: boolean;
   log?: (message: string) => void;
   onBatch?: (result: DispatchResult) => void;
+  /** Shopify processing and outgoing webhooks (lib/integrations/worker.ts); false leaves them off. */
+  integrations?: false | Omit<IntegrationOptions, "db" | "log">;
 };
 
 export type WorkerHandle = { stop(): Promise<void>; boss: PgBoss | null };
@@ -136,13 +141,14 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     }
   };
   const loops = Array.from({ length: Math.max(1, options.loops ?? 1) }, () => loop());
+  const integrations = options.integrations === false ? null : startIntegrationLoops({ pollMs, ...options.integrations, db, log });
 
   return {
     boss,
     async stop() {
       stopped = true;
       for (const wake of [...sleepers]) wake();
-      await Promise.all(loops);
+      await Promise.all([...loops, integrations?.stop()]);
       await boss?.stop({ graceful: true, wait: true, timeout: 10_000 });
     },
   };
