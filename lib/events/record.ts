@@ -2,6 +2,7 @@ import type { Actor } from "../audit/actor";
 import type { DbOrTx } from "../db/client";
 import { domainEvents, type DomainEventType } from "../db/schema/notifications";
 import type { EtaChange } from "../eta/recompute";
+import { writeWebhookDeliveries } from "../integrations/webhooks/events";
 import { writeNotifications } from "../notifications/outbox";
 
 export type DomainEventInput = {
@@ -36,4 +37,6 @@ export async function recordChange(
     );
   }
   await writeNotifications(tx, { actor: change.actor, now: change.now, events, etaChanges: change.etaChanges ?? [] });
+  // Cancels, swaps, consent expiries and shipping choices, for the merchant's webhook endpoints.
+  await writeWebhookDeliveries(tx, { actor: change.actor, now: change.now, events });
 }
