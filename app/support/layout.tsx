@@ -26,6 +26,9 @@ export default async function SupportLayout({ children }: { children: React.Reac
             <Link href="/support/audit" className="underline-offset-4 hover:underline">
               Audit log
             </Link>
+            <Link href="/support/merchants" className="underline-offset-4 hover:underline">
+              Shops
+            </Link>
           </nav>
           <div className="ml-auto flex items-center gap-3 text-sm">
             <span>
