@@ -1,5 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-import { expectNoAxeViolations } from "./support";
+import { expect, type Page } from "@playwright/test";
+import { expectNoAxeViolations, test } from "./support";
 
 // Notifications in the built app: the in-app worker (PGlite, pg-boss through the app's client)
 // mails the demo's last day and the delay notices its start-up scan finds into the dev mailbox;

@@ -1,5 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-import { demo, demoOrder, expectNoAxeViolations } from "./support";
+import { expect, type Page } from "@playwright/test";
+import { demo, demoOrder, expectNoAxeViolations, test } from "./support";
 
 /** Each browser project acts on its own demo orders, so the runs do not step on each other. */
 function pick(list: { number: string; email: string }[], testInfo: { project: { name: string } }, offset = 0) {
@@ -91,6 +91,12 @@ test("a shopper signs in by magic link and cancels a waiting item", async ({ pag
   // Cancelling again (a double click, a retried request) changes nothing.
   await page.reload();
   await expect(cancelled.getByRole("button", { name: "Cancel item" })).toHaveCount(0);
+
+  // The confirmation email arrives (the worker runs inside the app with the embedded database).
+  await expect(async () => {
+    await page.goto(`/dev/mailbox?to=${encodeURIComponent(order.email)}`);
+    await expect(page.getByRole("link", { name: new RegExp(`Order ${order.number.replace(/[#-]/g, ".")}: .*cancelled`) }).first()).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 30_000 });
 });
 
 test("a shopper swaps a waiting item to an in-stock alternative", async ({ page }, testInfo) => {
@@ -111,6 +117,10 @@ test("a shopper swaps a waiting item to an in-stock alternative", async ({ page 
   await expect(old.getByText("Swapped", { exact: true })).toBeVisible();
   const replacement = page.locator("article").filter({ has: page.getByRole("heading", { name: label, exact: true }) }).last();
   await expect(replacement.getByText("Ready to ship")).toBeVisible();
+  await expect(async () => {
+    await page.goto(`/dev/mailbox?to=${encodeURIComponent(order.email)}`);
+    await expect(page.getByRole("link", { name: new RegExp(`Order ${order.number.replace(/[#-]/g, ".")}: swapped to`) }).first()).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 30_000 });
 });
 
 test("an expired or used sign-in link is refused with a sentence and an offer of a new one", async ({ page }, testInfo) => {

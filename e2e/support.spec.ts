@@ -1,5 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-import { demo, expectNoAxeViolations } from "./support";
+import { expect, type Page } from "@playwright/test";
+import { demo, expectNoAxeViolations, test } from "./support";
 
 async function signIn(page: Page, email: string, callbackUrl: string) {
   await page.goto(`/signin?callbackUrl=${encodeURIComponent(callbackUrl)}`);

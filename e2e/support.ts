@@ -1,5 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, type Page } from "@playwright/test";
+import { test as base, expect, type Page } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import type { DemoSummary } from "../lib/seed/demo";
 
@@ -21,3 +21,18 @@ export async function expectNoAxeViolations(page: Page) {
   const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
   expect(summary, "axe violations").toEqual([]);
 }
+
+let visitor = 0;
+
+/**
+ * Playwright's test, where each test is its own visitor: a distinct address in X-Forwarded-For
+ * (as the proxy in front of the app would send), so the per-address limits on sign-in and lookup
+ * apply per test, as they would to different shoppers, and not to the whole suite at once.
+ */
+export const test = base.extend({
+  page: async ({ page }, use, testInfo) => {
+    visitor++;
+    await page.setExtraHTTPHeaders({ "x-forwarded-for": `10.${testInfo.project.name === "phone" ? 1 : 2}.${Math.floor(visitor / 250)}.${visitor % 250}` });
+    await use(page);
+  },
+});

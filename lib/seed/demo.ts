@@ -332,22 +332,27 @@ async function summarize(db: Db): Promise<DemoSummary> {
     sql`select o.number, o.email, s.tracking_number from shipments s join orders o on o.id = s.order_id join merchants m on m.id = o.merchant_id
         where m.slug = 'northwind' and s.tracking_number is not null order by s.shipped_at limit 2`,
   );
+  const swappable = await sample(
+    "has a waiting item with an in-stock alternative",
+    sql`exists (select 1 from order_lines l join skus s on s.id = l.sku_id
+                join skus alt on alt.merchant_id = l.merchant_id and alt.id <> s.id and alt.backorder_policy <> 'preorder'
+                 and (alt.product_id = s.product_id or exists (select 1 from sku_substitutes ss where ss.sku_id = s.id and ss.substitute_sku_id = alt.id))
+                 and alt.on_hand - alt.allocated >= l.quantity - l.shipped_quantity - l.cancelled_quantity
+                 and alt.price_minor <= l.unit_price_minor
+                where l.order_id = o.id and l.status = 'backordered')`,
+  );
   const samples = {
     forAgents: forAgents.map((r) => ({ merchant: "northwind", number: r.number, email: r.email, what: "an order for the agent", customerName: r.customer_name, waitingSku: r.sku })),
     tracked: tracked.map((r) => ({ merchant: "northwind", number: r.number, email: r.email, what: "a shipped order", trackingNumber: r.tracking_number })),
-    cancellable: await sample(
-      "has a waiting item to cancel",
-      sql`exists (select 1 from order_lines l where l.order_id = o.id and l.status = 'backordered')`,
+    // Kept apart from the swappable ones, so a test cancelling never takes another test's swap.
+    cancellable: (
+      await sample(
+        "has a waiting item to cancel",
+        sql`exists (select 1 from order_lines l where l.order_id = o.id and l.status = 'backordered')
+            and o.number not in (${sql.join([...swappable.map((s) => sql`${s.number}`), sql`''`], sql`, `)})`,
+      )
     ),
-    swappable: await sample(
-      "has a waiting item with an in-stock alternative",
-      sql`exists (select 1 from order_lines l join skus s on s.id = l.sku_id
-                  join skus alt on alt.merchant_id = l.merchant_id and alt.id <> s.id and alt.backorder_policy <> 'preorder'
-                   and (alt.product_id = s.product_id or exists (select 1 from sku_substitutes ss where ss.sku_id = s.id and ss.substitute_sku_id = alt.id))
-                   and alt.on_hand - alt.allocated >= l.quantity - l.shipped_quantity - l.cancelled_quantity
-                   and alt.price_minor <= l.unit_price_minor
-                  where l.order_id = o.id and l.status = 'backordered')`,
-    ),
+    swappable,
   };
   return {
     samples,
