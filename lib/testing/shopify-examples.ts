@@ -31,7 +31,7 @@ export function shopifyHeaders(params: { topic: string; webhookId: string; secre
   };
 }
 
-const moneySet = (amount: string, currency = "USD") => ({
+const moneyIn = (amount: string, currency: string) => ({
   shop_money: { amount, currency_code: currency },
   presentment_money: { amount, currency_code: currency },
 });
@@ -68,8 +68,11 @@ export function orderPayload(params: {
   lines: ExampleLine[];
   createdAt?: string;
   cancelled?: { at: string; reason: string };
+  currency?: string;
 }) {
   const id = params.id ?? "820982911946154508";
+  const currency = params.currency ?? "USD";
+  const moneySet = (amount: string) => moneyIn(amount, currency);
   const customer = params.customer ?? { first: "John", last: "Smith" };
   const total = params.lines.reduce((sum, l) => sum + Number(l.price ?? "199.00") * l.quantity, 0).toFixed(2);
   return {
@@ -89,7 +92,7 @@ export function orderPayload(params: {
     confirmed: true,
     contact_email: params.email,
     created_at: params.createdAt ?? "2026-11-20T19:00:00-05:00",
-    currency: "USD",
+    currency,
     current_subtotal_price: total,
     current_subtotal_price_set: moneySet(total),
     current_total_price: total,
@@ -109,7 +112,7 @@ export function orderPayload(params: {
     original_total_duties_set: null,
     payment_gateway_names: ["visa", "bogus"],
     phone: null,
-    presentment_currency: "USD",
+    presentment_currency: currency,
     processed_at: params.createdAt ?? "2026-11-20T19:00:00-05:00",
     source_name: "web",
     subtotal_price: total,
@@ -138,7 +141,7 @@ export function orderPayload(params: {
       phone: null,
       email_marketing_consent: { state: "not_subscribed", opt_in_level: null, consent_updated_at: null },
       tags: "",
-      currency: "USD",
+      currency,
       admin_graphql_api_id: "gid://shopify/Customer/115310627314723954",
       default_address: { id: big("715243470612851245"), customer_id: big("115310627314723954"), first_name: null, last_name: null, company: null, address1: "123 Elm St.", city: "Ottawa", zip: "K2H7A8", default: true },
     },
@@ -210,6 +213,7 @@ export function fulfillmentPayload(params: {
   trackingUrls?: string[];
 }) {
   const numbers = params.trackingNumbers ?? ["1z827wk74630"];
+  const moneySet = (amount: string) => moneyIn(amount, "USD");
   const urls = params.trackingUrls ?? numbers.map((n) => `https://www.ups.com/WebTracking?loc=en_US&requester=ST&trackNums=${n}`);
   return {
     id: big(params.id ?? "1234567890123456"),

@@ -61,7 +61,7 @@ export default async function ShopIntegrationsPage({ params }: { params: Promise
           Webhook deliveries
         </h2>
         <p className="text-sm text-stone-700">Events sent to the shop&apos;s endpoint, newest first. Times in UTC. A failed event can be sent again under the same webhook-id.</p>
-        <ScrollRegion label="Webhook deliveries">
+        <ScrollRegion label="Delivery log">
           <table className="w-full text-left text-sm">
             <caption className="sr-only">Webhook deliveries, newest first</caption>
             <thead className="bg-stone-50">
@@ -109,7 +109,7 @@ export default async function ShopIntegrationsPage({ params }: { params: Promise
           Shopify webhooks received
         </h2>
         <p className="text-sm text-stone-700">What Shopify sent and what it did here, newest first. Times in UTC.</p>
-        <ScrollRegion label="Shopify webhooks received">
+        <ScrollRegion label="Shopify log">
           <table className="w-full text-left text-sm">
             <caption className="sr-only">Shopify webhooks received, newest first</caption>
             <thead className="bg-stone-50">
