@@ -1,14 +1,28 @@
 // Serves the built app with several Node processes sharing one port (node:cluster): Next renders
 // each request on one JavaScript thread, so one process uses one core. WEB_CONCURRENCY sets how
 // many (default 1). Only with PostgreSQL: the embedded PGlite folder can be opened by one process.
+//
+// With PostgreSQL, each app process also watches its database (a `select 1` every second on one
+// small connection of its own, and at once when that connection drops). While the database cannot
+// be reached, requests are answered here with 503 and a sentence (JSON under /api/, a plain page
+// elsewhere) instead of reaching Next, which would render a thrown database error as a 500. A 5xx
+// that Next produces anyway (a request whose query was cut off as the database went down) is held
+// back for one fresh check and replaced by the same 503 when the database is indeed down. Nothing
+// here restarts anything: the app's own pool reconnects on its next query once the database is back.
 import cluster from "node:cluster";
-import { createServer } from "node:http";
-import next from "next";
+import { existsSync, readdirSync } from "node:fs";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import path from "node:path";
+import postgres from "postgres";
+
+// React and Next pick their production builds when first loaded.
+(process.env as Record<string, string | undefined>).NODE_ENV ??= "production";
 
 const port = Number(process.env.PORT ?? 3000);
 const processes = Math.max(1, Number(process.env.WEB_CONCURRENCY ?? 1));
+const databaseUrl = process.env.DATABASE_URL || undefined;
 
-if (processes > 1 && !process.env.DATABASE_URL) {
+if (processes > 1 && !databaseUrl) {
   console.error("WEB_CONCURRENCY above 1 needs DATABASE_URL: the embedded database can be opened by one process only.");
   process.exit(1);
 }
@@ -34,10 +48,165 @@ if (cluster.isPrimary && processes > 1) {
     });
   }
 } else {
+  const { default: next } = await import("next");
   const app = next({ dev: false, port });
   await app.prepare();
   const handle = app.getRequestHandler();
-  createServer((request, response) => handle(request, response)).listen(port, () => {
+  const watch = databaseUrl ? watchDatabase(databaseUrl) : null;
+  const staticFiles = publicFiles();
+
+  createServer((request, response) => {
+    if (!watch || isStatic(request.url ?? "/", staticFiles)) return handle(request, response);
+    if (watch.isDown()) return answerUnavailable(request, response);
+    holdServerErrors(response, () => watch.confirmDown(), () => answerUnavailable(request, response));
+    return handle(request, response);
+  }).listen(port, () => {
     if (cluster.isPrimary || cluster.worker?.id === 1) console.log(`Ready on port ${port} with ${processes} process${processes === 1 ? "" : "es"}.`);
   });
+}
+
+type DatabaseWatch = {
+  /** The last check failed (and none has succeeded since). */
+  isDown(): boolean;
+  /** A check now (or the one in flight): true when the database cannot be reached. */
+  confirmDown(): Promise<boolean>;
+};
+
+function watchDatabase(url: string): DatabaseWatch {
+  let down = false;
+  let downSince = 0;
+  let probing: Promise<boolean> | null = null;
+  const client = postgres(url, {
+    max: 1,
+    idle_timeout: 0,
+    max_lifetime: null,
+    connect_timeout: 3,
+    onnotice: () => {},
+    connection: { application_name: "backorder-health" },
+    // The server ended our connection (a restart, a failover): look again now, not in a second.
+    onclose: () => {
+      if (!down) void probe();
+    },
+  });
+  const mark = (reachable: boolean, reason?: string) => {
+    if (!reachable && !down) {
+      down = true;
+      downSince = Date.now();
+      console.error(`The database cannot be reached (${reason ?? "no answer"}); answering 503 until it is back.`);
+    } else if (reachable && down) {
+      down = false;
+      console.error(`The database is reachable again after ${((Date.now() - downSince) / 1000).toFixed(1)} s.`);
+    }
+    return !reachable;
+  };
+  const probe = (): Promise<boolean> =>
+    (probing ??= (async () => {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error("no answer within 2 s")), 2000);
+        });
+        await Promise.race([client`select 1`, timeout]);
+        return mark(true);
+      } catch (error) {
+        return mark(false, error instanceof Error ? error.message : String(error));
+      } finally {
+        clearTimeout(timer);
+        probing = null;
+      }
+    })());
+  setInterval(() => void probe(), 1000).unref();
+  void probe();
+  return { isDown: () => down, confirmDown: () => (down ? Promise.resolve(true) : probe()) };
+}
+
+/** Files under public/ and Next's own assets need no database. */
+function publicFiles(): Set<string> {
+  const files = new Set<string>();
+  const walk = (dir: string, prefix: string) => {
+    if (!existsSync(dir)) return;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory()) walk(path.join(dir, entry.name), `${prefix}${entry.name}/`);
+      else files.add(`${prefix}${entry.name}`);
+    }
+  };
+  walk(path.resolve("public"), "/");
+  return files;
+}
+
+function isStatic(url: string, files: Set<string>): boolean {
+  const pathname = url.split("?")[0]!;
+  return pathname.startsWith("/_next/static/") || files.has(pathname);
+}
+
+const apiUnavailable = JSON.stringify({
+  error: {
+    code: "unavailable",
+    message:
+      "The database cannot be reached for a moment, so nothing was done. Retry in a few seconds with the same Idempotency-Key: a request that did go through is answered with its first result.",
+  },
+});
+
+const pageUnavailable = `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Back in a moment</title>
+<style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;line-height:1.5;color:#1f2937}</style></head>
+<body><main><h1>Back in a moment</h1>
+<p>The portal cannot reach its order records right now. Please try again in a minute: your orders, and anything you already confirmed, are safe.</p>
+</main></body></html>`;
+
+function answerUnavailable(request: IncomingMessage, response: ServerResponse) {
+  const api = (request.url ?? "").startsWith("/api/");
+  const body = api ? apiUnavailable : pageUnavailable;
+  response.writeHead(503, {
+    "content-type": api ? "application/json" : "text/html; charset=utf-8",
+    "content-length": Buffer.byteLength(body),
+    "retry-after": "5",
+    "cache-control": "no-store",
+  });
+  response.end(body);
+}
+
+/**
+ * Holds back a 5xx (other than 503) from Next until `confirmDown` answers: when the database is
+ * down, the response is replaced by `replace`; otherwise what Next wrote is sent as it was. Any
+ * other status passes straight through, and the wrappers remove themselves at the first write.
+ */
+function holdServerErrors(response: ServerResponse, confirmDown: () => Promise<boolean>, replace: () => void) {
+  const original = { writeHead: response.writeHead, write: response.write, end: response.end, flushHeaders: response.flushHeaders };
+  const held: (() => void)[] = [];
+  let holding = false;
+  const restore = () => Object.assign(response, original);
+  const isServerError = (status: number) => status >= 500 && status !== 503;
+  const hold = (call: () => void) => {
+    held.push(call);
+    if (holding) return;
+    holding = true;
+    void confirmDown()
+      .catch(() => false)
+      .then((down) => {
+        restore();
+        if (down && !response.headersSent && !response.destroyed) {
+          for (const name of response.getHeaderNames()) response.removeHeader(name);
+          replace();
+        } else if (!response.destroyed) {
+          for (const call of held) call();
+        }
+      });
+  };
+  // Decides at the first call that would send headers: an error status is held, anything else
+  // restores the real methods and goes through.
+  const wrap = <A extends unknown[], R>(fn: (...args: A) => R, status: (args: A) => number, heldResult: () => R) =>
+    function (this: ServerResponse, ...args: A): R {
+      if (holding || (!response.headersSent && isServerError(status(args)))) {
+        hold(() => fn.apply(response, args));
+        return heldResult();
+      }
+      restore();
+      return fn.apply(response, args);
+    };
+  response.writeHead = wrap(original.writeHead, (args) => Number(args[0]), () => response) as typeof response.writeHead;
+  response.write = wrap(original.write, () => response.statusCode, () => true) as typeof response.write;
+  response.end = wrap(original.end, () => response.statusCode, () => response) as typeof response.end;
+  response.flushHeaders = wrap(original.flushHeaders, () => response.statusCode, () => undefined) as typeof response.flushHeaders;
 }
