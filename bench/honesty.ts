@@ -20,7 +20,7 @@ import { costTable, groupFigures, honestyTable, narrowest, num, pct, replayTable
 import { readDeliveries, replay, replayGrid, type Delivery, type GridPoint, type ReplayKey } from "./honesty/replay";
 import { simulate } from "./honesty/simulate";
 import { behaviourLabels, behaviours, fullConfig, planWorld, type Behaviour, type SimConfig } from "./honesty/world";
-import { fmt, freshBenchDatabase, table, time } from "./lib";
+import { fmt, freshBenchDatabase, report, table, time } from "./lib";
 
 const { values: args } = parseArgs({
   options: {
@@ -119,7 +119,7 @@ async function main() {
   const out: string[] = [];
   const print = (text = "") => {
     out.push(text);
-    console.log(text);
+    report(text);
   };
   const deliveries = readDeliveries();
   const started = performance.now();

@@ -1,3 +1,4 @@
+import { appendFileSync } from "node:fs";
 import postgres from "postgres";
 import { openPostgres, type Database } from "../lib/db/client";
 import { migrate } from "../lib/db/migrate";
@@ -49,3 +50,14 @@ export function table(headers: string[], rowsOut: (string | number)[][]): string
 }
 
 export const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+
+/**
+ * Prints a result (Markdown: tables and sentences) and, when `npm run bench` runs this script,
+ * appends it to the section it collects for bench/REPORT.md (the file named by BENCH_REPORT).
+ * Progress lines stay on the console only.
+ */
+export function report(markdown = ""): void {
+  console.log(markdown);
+  const file = process.env.BENCH_REPORT;
+  if (file) appendFileSync(file, `${markdown}\n`);
+}

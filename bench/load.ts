@@ -12,7 +12,7 @@ import { createApiKey } from "../lib/api/keys";
 import { openPostgres, rows } from "../lib/db/client";
 import { viewToken } from "../lib/links/view-link";
 import { loadOrderView } from "../lib/orders/view";
-import { databaseUrl, fmt, table } from "./lib";
+import { databaseUrl, fmt, report, table } from "./lib";
 import { openLoop, type LoadResult, type Shot } from "./open-loop";
 
 const { values } = parseArgs({
@@ -130,7 +130,7 @@ async function main() {
       results.push([scenario.name, `${scenario.rate}/s`, fmt(r.p50), fmt(r.p99), fmt(r.max), r.achieved.toFixed(0), r.errors, codes, `${Math.round(r.generatorCpu * 100)}%`, scenario.target ?? ""]);
       console.log(`  p50 ${fmt(r.p50)}, p99 ${fmt(r.p99)}, ${r.achieved.toFixed(0)}/s ok, errors ${r.errors} (${codes})`);
     }
-    console.log(`\n${table(["what", "rate", "p50", "p99", "max", "ok/s", "errors", "statuses", "generator CPU", "target"], results)}`);
+    report(`${table(["what", "rate", "p50", "p99", "max", "ok/s", "errors", "statuses", "generator CPU", "target"], results)}`);
   } finally {
     process.kill(-server.pid!, "SIGTERM");
     bare.closeAllConnections();

@@ -12,7 +12,7 @@ import { rows, type Db } from "../lib/db/client";
 import { resendTransport } from "../lib/email/transports";
 import type { OutgoingEmail } from "../lib/email/types";
 import { startResendStandIn, type ResendStandIn } from "../lib/testing/resend-standin";
-import { databaseUrl, freshBenchDatabase, table } from "./lib";
+import { databaseUrl, freshBenchDatabase, report, table } from "./lib";
 
 (process.env as Record<string, string | undefined>).NODE_ENV ??= "production";
 process.env.AUTH_SECRET ??= "bench-secret-bench-secret-bench-secret-0";
@@ -158,8 +158,8 @@ console.log("baseline: the stand-in alone…");
 const base1 = await baseline(1);
 const base4 = await baseline(4);
 
-console.log(
-  `\n${table(
+report(
+  `${table(
     [`workers (${loops} loop${loops === "1" ? "" : "s"} each)`, "time", "emails/s", "requests", "refused / replayed", "largest batch", "sent twice", "marked sent"],
     results.map((r) => [
       r.workers,
@@ -173,6 +173,6 @@ console.log(
     ]),
   )}`,
 );
-console.log(`\nBaseline, the stand-in alone (pre-rendered batches of 100, no database): ${Math.round(base1)} emails/s with 1 sender, ${Math.round(base4)} emails/s with 4.`);
-console.log("Target: at least 500 emails/s with four workers. Timings depend on the machine and its load; this never fails.");
+report(`\nBaseline, the stand-in alone (pre-rendered batches of 100, no database): ${Math.round(base1)} emails/s with 1 sender, ${Math.round(base4)} emails/s with 4.`);
+report("Target: at least 500 emails/s with four workers. Timings depend on the machine and its load; this never fails.");
 process.exit(0);

@@ -12,7 +12,7 @@ import { sql } from "drizzle-orm";
 import { rows, useDatabase } from "../lib/db/client";
 import { seedDemo } from "../lib/seed/demo";
 import { loadOrderView } from "../lib/orders/view";
-import { databaseUrl, fmt, freshBenchDatabase, table } from "./lib";
+import { databaseUrl, fmt, freshBenchDatabase, report, table } from "./lib";
 
 const port = Number(process.env.BENCH_PORT ?? 3400);
 const duration = Number(process.env.BENCH_SECONDS ?? 20);
@@ -103,7 +103,7 @@ async function main() {
         if (!html.includes("Your choices for this order") && !html.includes("Cancel item")) throw new Error("The order page did not render for the signed-in shopper");
         if (processes === 1) {
           const { gzipped, raw, count } = await firstLoadJavaScript(pageUrl, sessionToken);
-          console.log(`\nFirst-load JavaScript of the order page: ${(gzipped / 1024).toFixed(1)} kB gzipped (${(raw / 1024).toFixed(0)} kB raw, ${count} scripts loaded by Chromium).`);
+          report(`First-load JavaScript of the order page: ${(gzipped / 1024).toFixed(1)} kB gzipped (${(raw / 1024).toFixed(0)} kB raw, ${count} scripts loaded by Chromium).`);
         }
         console.log(`Loading the order page (${processes} process${processes === 1 ? "" : "es"}) with ${connections} connections for ${duration} s…`);
         const page = await load(pageUrl, cookie);
@@ -113,7 +113,7 @@ async function main() {
       }
     }
     results.push(["bare node:http, same query, JSON (floor)", fmt(floor.p50), fmt(floor.p99), floor.rps.toFixed(0), floor.errors, "1×"]);
-    console.log(`\n${table(["what", "p50", "p99", "requests/s", "errors", "p99 vs floor"], results)}`);
+    report(`\n${table(["what", "p50", "p99", "requests/s", "errors", "p99 vs floor"], results)}\n\nClosed loop (autocannon), ${connections} connections for ${duration} s each; target p99 under 100 ms at 50 connections.`);
   } finally {
     bare.closeAllConnections();
     await new Promise((resolve) => bare.close(resolve));

@@ -6,7 +6,7 @@ import { sql } from "drizzle-orm";
 import { openPostgres, rows } from "../lib/db/client";
 import type { AgentScope } from "../lib/support/access";
 import { searchOrders } from "../lib/support/search";
-import { databaseUrl, fmt, percentile, table } from "./lib";
+import { databaseUrl, fmt, percentile, report, table } from "./lib";
 
 const { values } = parseArgs({ options: { db: { type: "string", default: "backorder_bench" }, queries: { type: "string", default: "200" } } });
 const perKind = Number(values.queries);
@@ -64,9 +64,9 @@ async function main() {
       out.push([label, who, fmt(m.p50), fmt(m.p99), `${(m.p50 / floorP50).toFixed(1)}×`]);
     }
   }
-  console.log(`\nSupport search on ${orders.toLocaleString("en-US")} orders, ${sample.length} queries per row:\n`);
-  console.log(table(["query", "scope", "p50", "p99", "p50 vs floor"], out));
-  console.log(`\nFloor (order by primary key): p50 ${fmt(floorP50)}, p99 ${fmt(percentile(floor, 0.99))}.`);
+  report(`Support search on ${orders.toLocaleString("en-US")} orders, ${sample.length} queries per row:\n`);
+  report(table(["query", "scope", "p50", "p99", "p50 vs floor"], out));
+  report(`\nFloor (order by primary key): p50 ${fmt(floorP50)}, p99 ${fmt(percentile(floor, 0.99))}.`);
   await database.close();
 }
 
