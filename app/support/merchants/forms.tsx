@@ -40,29 +40,39 @@ function SecretOnce({ secret }: { secret: string }) {
   );
 }
 
-export function ResendDeliveryButton({ slug, deliveryId, label }: { slug: string; deliveryId: string; label: string }) {
+/**
+ * Resend for a delivered or failed event. It stays mounted while the event is pending again (the
+ * button hidden), so the answer to the click is still there, and still announced, after the page
+ * refreshes with the new status.
+ */
+export function ResendDeliveryButton({ slug, deliveryId, label, available }: { slug: string; deliveryId: string; label: string; available: boolean }) {
   const [result, action, pending] = useActionState(resendWebhook, null);
   return (
     <form action={action} className="space-y-1">
       <input type="hidden" name="slug" value={slug} />
       <input type="hidden" name="deliveryId" value={deliveryId} />
-      <button type="submit" className={secondary} disabled={pending} aria-label={`Resend ${label}`}>
-        {pending ? "Queuing…" : "Resend"}
-      </button>
+      {available ? (
+        <button type="submit" className={secondary} disabled={pending} aria-label={`Resend ${label}`}>
+          {pending ? "Queuing…" : "Resend"}
+        </button>
+      ) : null}
       <Result result={result} />
     </form>
   );
 }
 
-export function RetryShopifyButton({ slug, webhookId, label }: { slug: string; webhookId: string; label: string }) {
+/** Process a failed Shopify webhook again; like Resend, it stays mounted to keep its answer. */
+export function RetryShopifyButton({ slug, webhookId, label, available }: { slug: string; webhookId: string; label: string; available: boolean }) {
   const [result, action, pending] = useActionState(retryShopifyWebhookAction, null);
   return (
     <form action={action} className="space-y-1">
       <input type="hidden" name="slug" value={slug} />
       <input type="hidden" name="webhookId" value={webhookId} />
-      <button type="submit" className={secondary} disabled={pending} aria-label={`Process ${label} again`}>
-        {pending ? "Queuing…" : "Process again"}
-      </button>
+      {available ? (
+        <button type="submit" className={secondary} disabled={pending} aria-label={`Process ${label} again`}>
+          {pending ? "Queuing…" : "Process again"}
+        </button>
+      ) : null}
       <Result result={result} />
     </form>
   );

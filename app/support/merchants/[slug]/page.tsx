@@ -94,7 +94,7 @@ export default async function ShopIntegrationsPage({ params }: { params: Promise
                   </td>
                   <td className="max-w-xs px-3 py-2 break-words">{d.lastError ?? (d.lastStatusCode ? `HTTP ${d.lastStatusCode}` : "—")}</td>
                   <td className="px-3 py-2">
-                    {d.status === "failed" || d.status === "delivered" ? <ResendDeliveryButton slug={merchant.slug} deliveryId={d.id} label={`${d.eventType} ${summarize(d.payload)}`} /> : null}
+                    <ResendDeliveryButton slug={merchant.slug} deliveryId={d.id} label={`${d.eventType} ${summarize(d.payload)}`} available={d.status === "failed" || d.status === "delivered"} />
                   </td>
                 </tr>
               ))}
@@ -137,7 +137,7 @@ export default async function ShopIntegrationsPage({ params }: { params: Promise
                     {w.status === "pending" && w.attempts > 0 ? <><br />retry {utc(w.nextAttemptAt)}</> : null}
                   </td>
                   <td className="max-w-md px-3 py-2 break-words">{w.error ?? w.outcome ?? "—"}</td>
-                  <td className="px-3 py-2">{w.status === "failed" ? <RetryShopifyButton slug={merchant.slug} webhookId={w.webhookId} label={`${w.topic} ${w.webhookId}`} /> : null}</td>
+                  <td className="px-3 py-2"><RetryShopifyButton slug={merchant.slug} webhookId={w.webhookId} label={`${w.topic} ${w.webhookId}`} available={w.status === "failed"} /></td>
                 </tr>
               ))}
             </tbody>
