@@ -43,7 +43,14 @@ export async function serveRoutes(routes: Route[]): Promise<{ url: string; close
     for (const route of routes) {
       const params = route.method === req.method ? match(route.path, pathname) : null;
       if (!params) continue;
-      const response = await route.handler(toRequest(req, base), { params: Promise.resolve(params) });
+      let response: Response;
+      try {
+        response = await route.handler(toRequest(req, base), { params: Promise.resolve(params) });
+      } catch (error) {
+        // What Next does with a handler that throws: log it and answer 500 (tests see both).
+        console.error(`${req.method} ${pathname} threw`, error);
+        response = new Response("Internal Server Error", { status: 500 });
+      }
       // A handler may answer before reading the whole body (413): never reuse such a connection.
       res.writeHead(response.status, { ...Object.fromEntries(response.headers), connection: "close" });
       res.end(Buffer.from(await response.arrayBuffer()));
