@@ -1,10 +1,12 @@
 import { z } from "zod";
 import { isIsoDate } from "../dates";
+import { isStorableText, unstorableTextMessage } from "../security/text";
 
 // The ingest API's input, one schema per resource. Route handlers parse with these, the domain
 // takes their inferred types, and /api/v1/openapi.json is generated from them.
 
-const text = (max: number) => z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
+const text = (max: number) =>
+  z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`).refine(isStorableText, unstorableTextMessage);
 
 export const skuCode = text(100).describe("The merchant's SKU code");
 
@@ -95,7 +97,7 @@ export const shipmentSchema = z
     orderNumber: text(64),
     carrier: text(100).optional(),
     trackingNumber: text(100).optional(),
-    trackingUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(2000).optional(),
+    trackingUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(2000).refine(isStorableText, unstorableTextMessage).optional(),
     shippedAt: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" }).optional(),
     externalId: text(100).optional().describe("The merchant's shipment id; a repeat with the same id has no effect"),
     lines: z.array(z.object({ sku: skuCode, quantity }).strict()).min(1).max(500),
