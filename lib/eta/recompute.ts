@@ -37,8 +37,11 @@ export type EtaChange = {
  * widened by the supplier's slip allowance; pre-orders never ship before their release date.
  *
  * Lines keep their current window, queue position and basis for fast reads; an `eta_events` row is
- * written only where the window really changed (or for a line's first computation). An agent's
- * override stays until a supply event changes the line's basis. Callers hold the SKU rows locked.
+ * written only where the window really changed (or for a line's first computation). A window's
+ * start passing is not a change: when the only difference is that the start moved up to today
+ * plus handling days (same last day, basis, PO and basis date), the line's window is updated but
+ * no event is written, `eta_updated_at` is kept and no EtaChange is returned. An agent's override
+ * stays until a supply event changes the line's basis. Callers hold the SKU rows locked.
  */
 export async function recomputeEta(tx: DbOrTx, params: RecomputeParams): Promise<EtaChange[]> {
   if (params.skuIds.length === 0) return [];
@@ -98,7 +101,8 @@ export function recomputeStatement(params: RecomputeParams) {
              l.ship_start as old_start, l.ship_end as old_end, l.eta_basis as old_basis,
              k.transit_days_min, k.transit_days_max, w.keep_override,
              n.new_start, n.new_end, n.new_basis, b.new_po_id, b.new_basis_date, p.new_queue_position, p.new_lines_ahead,
-             (l.eta_updated_at is null or (n.new_start, n.new_end) is distinct from (l.ship_start, l.ship_end)) as window_changed
+             (l.eta_updated_at is null or (n.new_start, n.new_end) is distinct from (l.ship_start, l.ship_end))
+               and not t.calendar_clamp as window_changed
       from line l
       join sku k on k.id = l.sku_id
       left join queue q on q.id = l.id
@@ -153,6 +157,17 @@ export function recomputeStatement(params: RecomputeParams) {
                case when w.keep_override then l.ship_end else c.end_on + k.handling_days end as new_end,
                case when w.keep_override then 'override' else c.basis end as new_basis
       ) n
+      cross join lateral (
+        -- The calendar moved, nothing was learned: the old start has passed, so the window now
+        -- starts on the earliest day it can (today plus handling), resting on the same basis with
+        -- the same last day. The line shows the window from today, but this is no ETA change: no
+        -- event, eta_updated_at kept, nothing returned for notifications.
+        select (l.eta_updated_at is not null and not w.keep_override
+                and n.new_start = k.today + k.handling_days and n.new_start > l.ship_start
+                and n.new_end = l.ship_end and n.new_basis = l.eta_basis
+                and b.new_po_id is not distinct from l.basis_purchase_order_id
+                and b.new_basis_date is not distinct from l.basis_date) as calendar_clamp
+      ) t
       where l.eta_updated_at is null
          or (n.new_start, n.new_end, n.new_basis, b.new_po_id, b.new_basis_date, p.new_queue_position, p.new_lines_ahead)
             is distinct from
