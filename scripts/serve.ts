@@ -176,7 +176,17 @@ function holdServerErrors(response: ServerResponse, confirmDown: () => Promise<b
   const original = { writeHead: response.writeHead, write: response.write, end: response.end, flushHeaders: response.flushHeaders };
   const held: (() => void)[] = [];
   let holding = false;
-  const restore = () => Object.assign(response, original);
+  let decided = false;
+  const wrappers: Record<string, unknown> = {};
+  // Puts the real methods back where ours still are. A layer Next adds on top of ours (its gzip
+  // compression wraps write and end) keeps its place and reaches the real methods through ours,
+  // which pass straight through from now on: overwriting it cut streamed pages off before their end.
+  const restore = () => {
+    decided = true;
+    for (const name of Object.keys(original) as (keyof typeof original)[]) {
+      if (response[name] === wrappers[name]) Object.assign(response, { [name]: original[name] });
+    }
+  };
   const isServerError = (status: number) => status >= 500 && status !== 503;
   const hold = (call: () => void) => {
     held.push(call);
@@ -187,6 +197,8 @@ function holdServerErrors(response: ServerResponse, confirmDown: () => Promise<b
       .then((down) => {
         restore();
         if (down && !response.headersSent && !response.destroyed) {
+          // Next's answer is dropped whole: the sentence goes out past any layer of Next's.
+          Object.assign(response, original);
           for (const name of response.getHeaderNames()) response.removeHeader(name);
           replace();
         } else if (!response.destroyed) {
@@ -198,6 +210,7 @@ function holdServerErrors(response: ServerResponse, confirmDown: () => Promise<b
   // restores the real methods and goes through.
   const wrap = <A extends unknown[], R>(fn: (...args: A) => R, status: (args: A) => number, heldResult: () => R) =>
     function (this: ServerResponse, ...args: A): R {
+      if (decided) return fn.apply(response, args);
       if (holding || (!response.headersSent && isServerError(status(args)))) {
         hold(() => fn.apply(response, args));
         return heldResult();
@@ -209,4 +222,5 @@ function holdServerErrors(response: ServerResponse, confirmDown: () => Promise<b
   response.write = wrap(original.write, () => response.statusCode, () => true) as typeof response.write;
   response.end = wrap(original.end, () => response.statusCode, () => response) as typeof response.end;
   response.flushHeaders = wrap(original.flushHeaders, () => response.statusCode, () => undefined) as typeof response.flushHeaders;
+  for (const name of Object.keys(original) as (keyof typeof original)[]) wrappers[name] = response[name];
 }
