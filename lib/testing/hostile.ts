@@ -44,12 +44,23 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
 /** `[[[…]]]` nested `depth` times when sent as JSON, and short when fast-check prints a counterexample. */
 export class DeepArray {
   constructor(readonly depth: number) {}
-  toJSON(): unknown {
-    return JSON.parse("[".repeat(this.depth) + "]".repeat(this.depth));
+  toJSON(): string {
+    return `\u0001DeepArray:${this.depth}\u0001`;
   }
   [fc.toStringMethod](): string {
     return `DeepArray(${this.depth})`;
   }
+}
+
+/** JSON text of a hostile value; deep arrays are written out as text (JSON.stringify would overflow the stack). */
+export function hostileJson(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? "null";
+  } catch {
+    text = String(value);
+  }
+  return text.replace(/"\\u0001DeepArray:(\d+)\\u0001"/g, (_, depth: string) => "[".repeat(Number(depth)) + "]".repeat(Number(depth)));
 }
 
 const deepJson = fc.letrec((tie) => ({

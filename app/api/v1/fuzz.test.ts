@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { createApiKey } from "@/lib/api/keys";
 import { useFreshDatabase, type TestDatabase } from "@/lib/testing/db";
 import { createMerchant, createPo, createSku, day, placeOrder } from "@/lib/testing/fixtures";
-import { footprint as everyTable, hostile, mutate } from "@/lib/testing/hostile";
+import { footprint as everyTable, hostile, hostileJson, mutate } from "@/lib/testing/hostile";
 import { serveRoutes } from "@/lib/testing/http";
 import * as orderRoute from "./orders/route";
 import * as orderCancel from "./orders/[number]/cancel/route";
@@ -68,12 +68,7 @@ describe("hostile input at volume", () => {
       await fc.assert(
         fc.asyncProperty(fc.oneof(mutate(endpoint.valid), hostile), fc.boolean(), async (body, asText) => {
           const before = await footprint();
-          let payload: string;
-          try {
-            payload = asText && typeof body === "string" ? body : JSON.stringify(body) ?? "null";
-          } catch {
-            payload = String(body);
-          }
+          const payload = asText && typeof body === "string" ? body : hostileJson(body);
           const response = await fetch(`${server.url}${endpoint.path}`, {
             method: "POST",
             headers: { authorization: `Bearer ${key}`, "content-type": "application/json", accept: "application/json" },
