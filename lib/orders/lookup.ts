@@ -3,10 +3,11 @@ import { z } from "zod";
 import type { DbOrTx } from "../db/client";
 import { orders } from "../db/schema/orders";
 import { hitRateLimits, lookupLimits } from "../security/rate-limit";
+import { isStorableText } from "../security/text";
 import { numberVariants } from "./read";
 
 export const lookupSchema = z.object({
-  number: z.string().trim().min(1, "Enter your order number.").max(64, "That order number is too long."),
+  number: z.string().trim().min(1, "Enter your order number.").max(64, "That order number is too long.").refine(isStorableText, "Enter your order number."),
   email: z.email("Enter the email address you ordered with.").max(254).transform((e) => e.trim().toLowerCase()),
 });
 

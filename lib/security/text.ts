@@ -9,3 +9,31 @@ export function isStorableText(value: string): boolean {
 }
 
 export const unstorableTextMessage = "must not contain NUL characters or unpaired surrogates";
+
+/** A URL path segment decoded, or null when its escapes are malformed (`%E0%A4%A`) or decode to unstorable text. */
+export function decodePathSegment(segment: string): string | null {
+  try {
+    const decoded = decodeURIComponent(segment);
+    return isStorableText(decoded) ? decoded : null;
+  } catch {
+    return null;
+  }
+}
+
+/** True when every string (and key) in a parsed JSON value can be stored. */
+export function isStorableJson(value: unknown): boolean {
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (typeof next === "string") {
+      if (!isStorableText(next)) return false;
+    } else if (Array.isArray(next)) pending.push(...next);
+    else if (next && typeof next === "object") {
+      for (const [key, inner] of Object.entries(next)) {
+        if (!isStorableText(key)) return false;
+        pending.push(inner);
+      }
+    }
+  }
+  return true;
+}

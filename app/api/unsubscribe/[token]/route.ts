@@ -1,12 +1,13 @@
 import { db } from "@/lib/db/client";
 import { preferencesUrl, readUnsubscribeToken } from "@/lib/notifications/links";
 import { unsubscribeFromEtaUpdates } from "@/lib/notifications/preferences";
+import { decodePathSegment } from "@/lib/security/text";
 
 // POST /api/unsubscribe/{token} — one-click unsubscribe (RFC 8058), the address in every email's
 // List-Unsubscribe header. Mail clients POST `List-Unsubscribe=One-Click`; it stops ETA updates
 // for that email at once and answers with an empty 200. The signed token is the only input.
 export async function POST(_request: Request, { params }: { params: Promise<Record<string, string>> }) {
-  const link = readUnsubscribeToken(decodeURIComponent((await params).token ?? ""));
+  const link = readUnsubscribeToken(decodePathSegment((await params).token ?? "") ?? "");
   if (!link) return new Response("This unsubscribe link is not valid.", { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
   try {
     await unsubscribeFromEtaUpdates(db(), { email: link.email, now: new Date() });
@@ -20,7 +21,7 @@ export async function POST(_request: Request, { params }: { params: Promise<Reco
 // GET /api/unsubscribe/{token} — a person (or a mail scanner) opening the address: nothing
 // changes; they are sent to the preferences page, where a button does it.
 export async function GET(_request: Request, { params }: { params: Promise<Record<string, string>> }) {
-  const link = readUnsubscribeToken(decodeURIComponent((await params).token ?? ""));
+  const link = readUnsubscribeToken(decodePathSegment((await params).token ?? "") ?? "");
   if (!link) return new Response("This unsubscribe link is not valid.", { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
   return Response.redirect(preferencesUrl(link.email, null), 303);
 }
