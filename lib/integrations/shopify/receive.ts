@@ -3,6 +3,7 @@ import { rows, type DbOrTx } from "../../db/client";
 import { merchants } from "../../db/schema/merchants";
 import { verifyShopifyHmac } from "./hmac";
 import { parseJsonKeepingLargeIntegers } from "./json";
+import { isStorableJson } from "../../security/text";
 import { describeIssues, isShopifyTopic, shopifyTopics } from "./payloads";
 
 // Receiving a Shopify webhook: verify, de-duplicate, store, answer. Nothing is applied here: the
@@ -83,7 +84,12 @@ export async function receiveShopifyWebhook(
   }
   try {
     const json = parseJsonKeepingLargeIntegers(text);
-    if (!rejection) {
+    if (!isStorableJson(json)) {
+      // jsonb refuses \u0000 and unpaired surrogates: kept as text and refused with a reason,
+      // instead of a failed insert that Shopify would retry for days.
+      parsedJson = false;
+      rejection ??= "The body has text that cannot be stored (NUL characters or unpaired surrogates).";
+    } else if (!rejection) {
       const parsed = shopifyTopics[topic as keyof typeof shopifyTopics].safeParse(json);
       if (!parsed.success) rejection = `Rejected ${topic}: ${describeIssues(parsed.error)}.`;
     }
@@ -99,7 +105,7 @@ export async function receiveShopifyWebhook(
     db,
     sql`insert into shopify_webhooks (merchant_id, webhook_id, topic, payload, received_at, status, next_attempt_at, processed_at, error)
         values (${merchant.id}::uuid, ${webhookId}, ${topic},
-                ${parsedJson ? sql`${text}::jsonb` : sql`jsonb_build_object('unparsed', ${text.slice(0, 10_000)}::text)`},
+                ${parsedJson ? sql`${text}::jsonb` : sql`jsonb_build_object('unparsed', ${text.slice(0, 10_000).replaceAll("\u0000", "\ufffd").toWellFormed()}::text)`},
                 ${now.toISOString()}::timestamptz, ${status},
                 ${rejection ? null : now.toISOString()}::timestamptz, ${rejection ? now.toISOString() : null}::timestamptz, ${rejection})
         on conflict (merchant_id, webhook_id) do nothing
