@@ -45,6 +45,7 @@ await database.close();
 mkdirSync(".data", { recursive: true });
 writeFileSync(`.data/e2e-demo-${port}.json`, JSON.stringify({ ...summary, apiKey: apiKey.key }, null, 2));
 
-const server = spawn("npx", ["next", "start", "-p", port], { stdio: "inherit", env: process.env });
+// The same server `npm start` runs (scripts/serve.ts), so the browser tests cover it.
+const server = spawn("npx", ["tsx", "scripts/serve.ts"], { stdio: "inherit", env: { ...process.env, PORT: port } });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
 server.on("exit", (code) => process.exit(code ?? 0));

@@ -44,9 +44,9 @@ await runScript(async () => {
     if (build.status !== 0) process.exit(build.status ?? 1);
   }
   console.log(`\nPortal: ${env().APP_URL}  (dev mailbox: ${env().APP_URL}/dev/mailbox)`);
-  // Several app processes (WEB_CONCURRENCY, PostgreSQL only) go through the cluster server.
-  const many = !dev && Number(process.env.WEB_CONCURRENCY ?? 1) > 1;
-  const command = dev ? ["next", "dev", "-p", port] : many ? ["tsx", "scripts/serve.ts"] : ["next", "start", "-p", port];
+  // The production server is scripts/serve.ts: Next's handler behind a database watch (503 with a
+  // sentence while PostgreSQL cannot be reached), and several processes with WEB_CONCURRENCY.
+  const command = dev ? ["next", "dev", "-p", port] : ["tsx", "scripts/serve.ts"];
   const server = spawn("npx", command, { stdio: "inherit", env: { ...process.env, PORT: port } });
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
   server.on("exit", (code) => process.exit(code ?? 0));
