@@ -170,21 +170,35 @@ function answerUnavailable(request: IncomingMessage, response: ServerResponse) {
 /**
  * Holds back a 5xx (other than 503) from Next until `confirmDown` answers: when the database is
  * down, the response is replaced by `replace`; otherwise what Next wrote is sent as it was. Any
- * other status passes straight through. The wrappers decide once, at the first call that would
- * send headers, and stay in place afterwards as plain pass-throughs: Next wraps some of these
- * methods again for its own bookkeeping while it streams a page, and putting the originals back
- * would cut its wrappers out (a streamed page then never finishes).
+ * other status passes straight through, and the wrappers remove themselves at the first write.
  */
 function holdServerErrors(response: ServerResponse, confirmDown: () => Promise<boolean>, replace: () => void) {
-  let state: "undecided" | "pass" | "hold" = "undecided";
+  const original = { writeHead: response.writeHead, write: response.write, end: response.end, flushHeaders: response.flushHeaders };
   const held: (() => void)[] = [];
+  let holding = false;
+  let decided = false;
+  const wrappers: Record<string, unknown> = {};
+  // Puts the real methods back where ours still are. A layer Next adds on top of ours (its gzip
+  // compression wraps write and end) keeps its place and reaches the real methods through ours,
+  // which pass straight through from now on: overwriting it cut streamed pages off before their end.
+  const restore = () => {
+    decided = true;
+    for (const name of Object.keys(original) as (keyof typeof original)[]) {
+      if (response[name] === wrappers[name]) Object.assign(response, { [name]: original[name] });
+    }
+  };
   const isServerError = (status: number) => status >= 500 && status !== 503;
-  const decide = () => {
+  const hold = (call: () => void) => {
+    held.push(call);
+    if (holding) return;
+    holding = true;
     void confirmDown()
       .catch(() => false)
       .then((down) => {
-        state = "pass";
+        restore();
         if (down && !response.headersSent && !response.destroyed) {
+          // Next's answer is dropped whole: the sentence goes out past any layer of Next's.
+          Object.assign(response, original);
           for (const name of response.getHeaderNames()) response.removeHeader(name);
           replace();
         } else if (!response.destroyed) {
@@ -192,24 +206,21 @@ function holdServerErrors(response: ServerResponse, confirmDown: () => Promise<b
         }
       });
   };
+  // Decides at the first call that would send headers: an error status is held, anything else
+  // restores the real methods and goes through.
   const wrap = <A extends unknown[], R>(fn: (...args: A) => R, status: (args: A) => number, heldResult: () => R) =>
     function (this: ServerResponse, ...args: A): R {
-      if (state === "undecided") {
-        if (!response.headersSent && isServerError(status(args))) {
-          state = "hold";
-          decide();
-        } else {
-          state = "pass";
-        }
-      }
-      if (state === "hold") {
-        held.push(() => fn.apply(response, args));
+      if (decided) return fn.apply(response, args);
+      if (holding || (!response.headersSent && isServerError(status(args)))) {
+        hold(() => fn.apply(response, args));
         return heldResult();
       }
+      restore();
       return fn.apply(response, args);
     };
-  response.writeHead = wrap(response.writeHead, (args) => Number(args[0]), () => response) as typeof response.writeHead;
-  response.write = wrap(response.write, () => response.statusCode, () => true) as typeof response.write;
-  response.end = wrap(response.end, () => response.statusCode, () => response) as typeof response.end;
-  response.flushHeaders = wrap(response.flushHeaders, () => response.statusCode, () => undefined) as typeof response.flushHeaders;
+  response.writeHead = wrap(original.writeHead, (args) => Number(args[0]), () => response) as typeof response.writeHead;
+  response.write = wrap(original.write, () => response.statusCode, () => true) as typeof response.write;
+  response.end = wrap(original.end, () => response.statusCode, () => response) as typeof response.end;
+  response.flushHeaders = wrap(original.flushHeaders, () => response.statusCode, () => undefined) as typeof response.flushHeaders;
+  for (const name of Object.keys(original) as (keyof typeof original)[]) wrappers[name] = response[name];
 }
