@@ -1,26 +1,17 @@
 "use server";
 
 import { headers } from "next/headers";
-import { z } from "zod";
 import { signIn, signOut } from "@/auth";
 import { db } from "@/lib/db/client";
 import { clientIp, hitRateLimits, signInLimits } from "@/lib/security/rate-limit";
+import { parseSignIn } from "./inputs";
 
 export type SignInState = { error: string | null };
 
-const input = z.object({
-  email: z.email("Enter the email address you ordered with.").max(254).transform((e) => e.trim().toLowerCase()),
-  callbackUrl: z
-    .string()
-    .optional()
-    // Only paths on this site: never send someone elsewhere after sign-in.
-    .transform((url) => (url && url.startsWith("/") && !url.startsWith("//") ? url : "/orders")),
-});
-
 /** Sends a magic link (Auth.js redirects to "check your email"); rate limited per address and per IP. */
 export async function requestSignIn(_previous: SignInState, form: FormData): Promise<SignInState> {
-  const parsed = input.safeParse({ email: form.get("email") ?? "", callbackUrl: form.get("callbackUrl") ?? undefined });
-  if (!parsed.success) return { error: parsed.error.issues[0]!.message };
+  const parsed = parseSignIn(form);
+  if (!parsed.ok) return { error: parsed.error };
   const { email, callbackUrl } = parsed.data;
   const ip = clientIp(await headers());
   const limit = await hitRateLimits(db(), [

@@ -1,12 +1,12 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { z } from "zod";
 import { db } from "@/lib/db/client";
 import { isDomainError } from "@/lib/errors";
 import { addInternalNote, agentCancel, agentOverrideEta, agentSwap, resendNotification } from "@/lib/support/orders";
 import type { AgentScope } from "@/lib/support/access";
 import { agentOrNull } from "./guard";
+import { parseAgentCancel, parseAgentSwap, parseNote, parseOverrideEta, parseResend } from "./inputs";
 
 // Agent actions. Each checks the agent and their merchant itself (through lib/support, which
 // refuses orders outside the agent's scope), validates with zod, and answers with a sentence.
@@ -27,12 +27,9 @@ async function asAgent(orderId: string, work: (scope: AgentScope) => Promise<str
   }
 }
 
-const ids = { orderId: z.uuid(), lineId: z.coerce.number().int().positive() };
-const invalid = (error: z.ZodError): SupportResult => ({ ok: false, error: error.issues[0]!.message });
-
 export async function cancelForShopper(_previous: SupportResult | null, form: FormData): Promise<SupportResult> {
-  const parsed = z.object({ ...ids, reason: z.string().trim().max(500).optional() }).safeParse(Object.fromEntries(form));
-  if (!parsed.success) return invalid(parsed.error);
+  const parsed = parseAgentCancel(form);
+  if (!parsed.ok) return parsed;
   const { orderId, lineId, reason } = parsed.data;
   return asAgent(orderId, async (scope) => {
     const result = await agentCancel(db(), scope, { orderId, lineId, now: new Date(), reason: reason || undefined });
@@ -41,8 +38,8 @@ export async function cancelForShopper(_previous: SupportResult | null, form: Fo
 }
 
 export async function swapForShopper(_previous: SupportResult | null, form: FormData): Promise<SupportResult> {
-  const parsed = z.object({ ...ids, toSkuId: z.uuid("Choose the alternative to swap to.") }).safeParse(Object.fromEntries(form));
-  if (!parsed.success) return invalid(parsed.error);
+  const parsed = parseAgentSwap(form);
+  if (!parsed.ok) return parsed;
   const { orderId, lineId, toSkuId } = parsed.data;
   return asAgent(orderId, async (scope) => {
     const result = await agentSwap(db(), scope, { orderId, lineId, toSkuId, now: new Date() });
@@ -50,13 +47,9 @@ export async function swapForShopper(_previous: SupportResult | null, form: Form
   });
 }
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Give both dates of the window.");
-
 export async function overrideEtaForShopper(_previous: SupportResult | null, form: FormData): Promise<SupportResult> {
-  const parsed = z
-    .object({ ...ids, shipStart: day, shipEnd: day, note: z.string().trim().min(3, "A note for the shopper is required: say why the date changed.").max(500) })
-    .safeParse(Object.fromEntries(form));
-  if (!parsed.success) return invalid(parsed.error);
+  const parsed = parseOverrideEta(form);
+  if (!parsed.ok) return parsed;
   const { orderId, lineId, shipStart, shipEnd, note } = parsed.data;
   return asAgent(orderId, async (scope) => {
     await agentOverrideEta(db(), scope, { orderId, lineId, shipStart, shipEnd, note, now: new Date() });
@@ -65,8 +58,8 @@ export async function overrideEtaForShopper(_previous: SupportResult | null, for
 }
 
 export async function addNote(_previous: SupportResult | null, form: FormData): Promise<SupportResult> {
-  const parsed = z.object({ orderId: z.uuid(), body: z.string().trim().min(1, "Write the note first.").max(5000) }).safeParse(Object.fromEntries(form));
-  if (!parsed.success) return invalid(parsed.error);
+  const parsed = parseNote(form);
+  if (!parsed.ok) return parsed;
   const { orderId, body } = parsed.data;
   return asAgent(orderId, async (scope) => {
     await addInternalNote(db(), scope, { orderId, body, now: new Date() });
@@ -75,8 +68,8 @@ export async function addNote(_previous: SupportResult | null, form: FormData): 
 }
 
 export async function resendEmail(_previous: SupportResult | null, form: FormData): Promise<SupportResult> {
-  const parsed = z.object({ orderId: z.uuid(), notificationId: z.uuid() }).safeParse(Object.fromEntries(form));
-  if (!parsed.success) return invalid(parsed.error);
+  const parsed = parseResend(form);
+  if (!parsed.ok) return parsed;
   const { orderId, notificationId } = parsed.data;
   return asAgent(orderId, async (scope) => {
     await resendNotification(db(), scope, { orderId, notificationId, now: new Date() });

@@ -1,23 +1,21 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { z } from "zod";
 import { db } from "@/lib/db/client";
 import { isDomainError } from "@/lib/errors";
 import { answerDelayNotice } from "@/lib/notifications/consent";
 import { readDelayToken } from "@/lib/notifications/links";
+import { parseDelayAnswer } from "./inputs";
 
 export type DelayAnswerResult = { ok: true; message: string } | { ok: false; error: string };
-
-const input = z.object({ token: z.string().min(1).max(2048), answer: z.enum(["keep_waiting", "cancel"]) });
 
 /**
  * The shopper's answer to a delay notice: only this button press acts, never opening the link, so
  * a mail scanner cannot answer for them. The signed token names the notice and is the identity.
  */
 export async function answerDelayAction(_previous: DelayAnswerResult | null, form: FormData): Promise<DelayAnswerResult> {
-  const parsed = input.safeParse({ token: form.get("token"), answer: form.get("answer") });
-  if (!parsed.success) return { ok: false, error: "That answer was not complete; please reload the page and try again." };
+  const parsed = parseDelayAnswer(form);
+  if (!parsed.ok) return parsed;
   const link = readDelayToken(parsed.data.token);
   if (!link) return { ok: false, error: "This link is not valid any more. Open the link in our email again." };
   try {

@@ -2,7 +2,6 @@
 
 import { revalidatePath } from "next/cache";
 import { and, eq } from "drizzle-orm";
-import { z } from "zod";
 import { currentEmail } from "@/auth";
 import { db } from "@/lib/db/client";
 import { orders } from "@/lib/db/schema/orders";
@@ -10,6 +9,7 @@ import { isDomainError } from "@/lib/errors";
 import { cancelLines } from "@/lib/orders/cancel";
 import { setFulfillmentPreference } from "@/lib/orders/preference";
 import { swapLine } from "@/lib/orders/swap";
+import { parseCancel, parsePreference, parseSwap } from "./inputs";
 
 // Server actions are public endpoints: each validates its input, checks who is asking and that
 // they own the order, and answers with a sentence instead of throwing.
@@ -44,15 +44,10 @@ async function run(orderId: string, work: (ctx: { merchantId: string; email: str
   }
 }
 
-const cancelInput = z.object({
-  orderId: z.uuid(),
-  lineId: z.coerce.number().int().positive().optional(),
-});
-
 /** Cancel one waiting item, or (without lineId) everything on the order still waiting. */
 export async function cancelAction(_previous: ActionResult | null, form: FormData): Promise<ActionResult> {
-  const parsed = cancelInput.safeParse({ orderId: form.get("orderId"), lineId: form.get("lineId") || undefined });
-  if (!parsed.success) return { ok: false, error: "That request was not complete; please reload the page and try again." };
+  const parsed = parseCancel(form);
+  if (!parsed.ok) return parsed;
   const { orderId, lineId } = parsed.data;
   return run(orderId, async ({ merchantId, email }) => {
     const result = await cancelLines(db(), {
@@ -69,11 +64,9 @@ export async function cancelAction(_previous: ActionResult | null, form: FormDat
   });
 }
 
-const swapInput = z.object({ orderId: z.uuid(), lineId: z.coerce.number().int().positive(), toSkuId: z.uuid("Choose an alternative first.") });
-
 export async function swapAction(_previous: ActionResult | null, form: FormData): Promise<ActionResult> {
-  const parsed = swapInput.safeParse({ orderId: form.get("orderId"), lineId: form.get("lineId"), toSkuId: form.get("toSkuId") });
-  if (!parsed.success) return { ok: false, error: parsed.error.issues.find((i) => i.path[0] === "toSkuId") ? "Choose an alternative first." : "That request was not complete; please reload the page and try again." };
+  const parsed = parseSwap(form);
+  if (!parsed.ok) return parsed;
   const { orderId, lineId, toSkuId } = parsed.data;
   return run(orderId, async ({ merchantId, email }) => {
     const result = await swapLine(db(), { merchantId, orderId, lineId, toSkuId, actor: { type: "shopper", id: email }, now: new Date() });
@@ -81,11 +74,9 @@ export async function swapAction(_previous: ActionResult | null, form: FormData)
   });
 }
 
-const preferenceInput = z.object({ orderId: z.uuid(), preference: z.enum(["ship_available", "ship_together"], "Choose how the order should ship.") });
-
 export async function preferenceAction(_previous: ActionResult | null, form: FormData): Promise<ActionResult> {
-  const parsed = preferenceInput.safeParse({ orderId: form.get("orderId"), preference: form.get("preference") });
-  if (!parsed.success) return { ok: false, error: "Choose how the order should ship." };
+  const parsed = parsePreference(form);
+  if (!parsed.ok) return parsed;
   const { orderId, preference } = parsed.data;
   return run(orderId, async ({ merchantId, email }) => {
     await setFulfillmentPreference(db(), { merchantId, orderId, preference, actor: { type: "shopper", id: email }, now: new Date() });

@@ -1,25 +1,19 @@
 "use server";
 
-import { z } from "zod";
 import { db } from "@/lib/db/client";
 import { readPreferencesToken } from "@/lib/notifications/links";
 import { savePreferences } from "@/lib/notifications/preferences";
+import { parsePreferences } from "./inputs";
 
 export type PreferencesResult = { ok: true; message: string } | { ok: false; error: string };
-
-const input = z.object({
-  token: z.string().min(1).max(2048),
-  allOrders: z.enum(["yes", "no"]),
-  order: z.enum(["follow", "yes", "no"]).optional(),
-});
 
 /**
  * Saves a shopper's email choices. The signed token in the form is the identity: it was mailed to
  * that address and names it; a changed or made-up token is refused.
  */
 export async function savePreferencesAction(_previous: PreferencesResult | null, form: FormData): Promise<PreferencesResult> {
-  const parsed = input.safeParse({ token: form.get("token"), allOrders: form.get("allOrders"), order: form.get("order") ?? undefined });
-  if (!parsed.success) return { ok: false, error: "Choose an option for each question, then save." };
+  const parsed = parsePreferences(form);
+  if (!parsed.ok) return parsed;
   const link = readPreferencesToken(parsed.data.token);
   if (!link) return { ok: false, error: "This link is not valid any more. Open the preferences link in one of our emails again." };
   try {

@@ -1,7 +1,6 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { z } from "zod";
 import { db } from "@/lib/db/client";
 import { isDomainError } from "@/lib/errors";
 import {
@@ -16,15 +15,13 @@ import {
 } from "@/lib/integrations/console";
 import type { AgentScope } from "@/lib/support/access";
 import { agentOrNull } from "../guard";
+import { parseConnectShopify, parseResendWebhook, parseRetryShopifyWebhook, parseSaveEndpoint, parseSetEndpointEnabled, parseShop } from "./inputs";
 
 // Integration actions in the support console. Each one checks who is asking itself (an agent;
 // for settings, an admin), validates with zod, and lib/integrations/console.ts checks the shop is
 // theirs again. A secret comes back once, in the result of the action that made it.
 
 export type IntegrationResult = { ok: true; message: string; secret?: string } | { ok: false; error: string };
-
-const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "That shop was not found among the shops you serve.");
-const invalid = (error: z.ZodError): IntegrationResult => ({ ok: false, error: error.issues[0]!.message });
 
 async function run(
   shop: string,
@@ -47,8 +44,8 @@ async function run(
 }
 
 export async function resendWebhook(_previous: IntegrationResult | null, form: FormData): Promise<IntegrationResult> {
-  const parsed = z.object({ slug, deliveryId: z.string().regex(/^msg_[A-Za-z0-9]{1,64}$/, "That delivery was not found.") }).safeParse(Object.fromEntries(form));
-  if (!parsed.success) return invalid(parsed.error);
+  const parsed = parseResendWebhook(form);
+  if (!parsed.ok) return parsed;
   const { slug: shop, deliveryId } = parsed.data;
   return run(shop, "agent", async (scope) => {
     await agentResendDelivery(db(), scope, { slug: shop, deliveryId, now: new Date() });
@@ -57,8 +54,8 @@ export async function resendWebhook(_previous: IntegrationResult | null, form: F
 }
 
 export async function retryShopifyWebhookAction(_previous: IntegrationResult | null, form: FormData): Promise<IntegrationResult> {
-  const parsed = z.object({ slug, webhookId: z.string().min(1).max(200) }).safeParse(Object.fromEntries(form));
-  if (!parsed.success) return invalid(parsed.error);
+  const parsed = parseRetryShopifyWebhook(form);
+  if (!parsed.ok) return parsed;
   const { slug: shop, webhookId } = parsed.data;
   return run(shop, "agent", async (scope) => {
     await agentRetryShopifyWebhook(db(), scope, { slug: shop, webhookId, now: new Date() });
@@ -67,8 +64,8 @@ export async function retryShopifyWebhookAction(_previous: IntegrationResult | n
 }
 
 export async function saveEndpointAction(_previous: IntegrationResult | null, form: FormData): Promise<IntegrationResult> {
-  const parsed = z.object({ slug, url: z.string().trim().min(1, "Give the address to send events to.").max(2000) }).safeParse(Object.fromEntries(form));
-  if (!parsed.success) return invalid(parsed.error);
+  const parsed = parseSaveEndpoint(form);
+  if (!parsed.ok) return parsed;
   const { slug: shop, url } = parsed.data;
   return run(shop, "admin", async (scope) => {
     const saved = await adminSaveEndpoint(db(), scope, { slug: shop, url, now: new Date() });
@@ -79,8 +76,8 @@ export async function saveEndpointAction(_previous: IntegrationResult | null, fo
 }
 
 export async function rotateEndpointSecretAction(_previous: IntegrationResult | null, form: FormData): Promise<IntegrationResult> {
-  const parsed = z.object({ slug }).safeParse(Object.fromEntries(form));
-  if (!parsed.success) return invalid(parsed.error);
+  const parsed = parseShop(form);
+  if (!parsed.ok) return parsed;
   const { slug: shop } = parsed.data;
   return run(shop, "admin", async (scope) => {
     const rotated = await adminRotateEndpointSecret(db(), scope, { slug: shop, now: new Date() });
@@ -92,8 +89,8 @@ export async function rotateEndpointSecretAction(_previous: IntegrationResult | 
 }
 
 export async function setEndpointEnabledAction(_previous: IntegrationResult | null, form: FormData): Promise<IntegrationResult> {
-  const parsed = z.object({ slug, enabled: z.enum(["true", "false"]) }).safeParse(Object.fromEntries(form));
-  if (!parsed.success) return invalid(parsed.error);
+  const parsed = parseSetEndpointEnabled(form);
+  if (!parsed.ok) return parsed;
   const { slug: shop } = parsed.data;
   const enabled = parsed.data.enabled === "true";
   return run(shop, "admin", async (scope) => {
@@ -103,10 +100,8 @@ export async function setEndpointEnabledAction(_previous: IntegrationResult | nu
 }
 
 export async function connectShopifyAction(_previous: IntegrationResult | null, form: FormData): Promise<IntegrationResult> {
-  const parsed = z
-    .object({ slug, shopDomain: z.string().trim().min(1, "Give the shop's myshopify.com domain.").max(200), secret: z.string().min(1, "Paste the secret Shopify signs webhooks with.").max(200) })
-    .safeParse(Object.fromEntries(form));
-  if (!parsed.success) return invalid(parsed.error);
+  const parsed = parseConnectShopify(form);
+  if (!parsed.ok) return parsed;
   const { slug: shop, shopDomain, secret } = parsed.data;
   return run(shop, "admin", async (scope) => {
     const connected = await adminConnectShopify(db(), scope, { slug: shop, shopDomain, secret, now: new Date() });
@@ -119,8 +114,8 @@ export async function connectShopifyAction(_previous: IntegrationResult | null, 
 }
 
 export async function endShopifyRotationAction(_previous: IntegrationResult | null, form: FormData): Promise<IntegrationResult> {
-  const parsed = z.object({ slug }).safeParse(Object.fromEntries(form));
-  if (!parsed.success) return invalid(parsed.error);
+  const parsed = parseShop(form);
+  if (!parsed.ok) return parsed;
   const { slug: shop } = parsed.data;
   return run(shop, "admin", async (scope) => {
     await adminEndShopifyRotation(db(), scope, { slug: shop, now: new Date() });
@@ -129,8 +124,8 @@ export async function endShopifyRotationAction(_previous: IntegrationResult | nu
 }
 
 export async function disconnectShopifyAction(_previous: IntegrationResult | null, form: FormData): Promise<IntegrationResult> {
-  const parsed = z.object({ slug }).safeParse(Object.fromEntries(form));
-  if (!parsed.success) return invalid(parsed.error);
+  const parsed = parseShop(form);
+  if (!parsed.ok) return parsed;
   const { slug: shop } = parsed.data;
   return run(shop, "admin", async (scope) => {
     await adminDisconnectShopify(db(), scope, { slug: shop, now: new Date() });

@@ -1,0 +1,33 @@
+import { z } from "zod";
+import type { Parsed } from "../inputs";
+
+// The integration actions' inputs, parsed from the form outside the "use server" module so they
+// can be tested (and fuzzed) without a request. A refusal is zod's first message.
+
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "That shop was not found among the shops you serve.");
+
+const schemas = {
+  resendWebhook: z.object({ slug, deliveryId: z.string().regex(/^msg_[A-Za-z0-9]{1,64}$/, "That delivery was not found.") }),
+  retryShopifyWebhook: z.object({ slug, webhookId: z.string().min(1).max(200) }),
+  saveEndpoint: z.object({ slug, url: z.string().trim().min(1, "Give the address to send events to.").max(2000) }),
+  shop: z.object({ slug }),
+  setEndpointEnabled: z.object({ slug, enabled: z.enum(["true", "false"]) }),
+  connectShopify: z.object({
+    slug,
+    shopDomain: z.string().trim().min(1, "Give the shop's myshopify.com domain.").max(200),
+    secret: z.string().min(1, "Paste the secret Shopify signs webhooks with.").max(200),
+  }),
+};
+
+function parse<S extends z.ZodType>(schema: S, form: FormData): Parsed<z.output<S>> {
+  const parsed = schema.safeParse(Object.fromEntries(form));
+  return parsed.success ? { ok: true, data: parsed.data } : { ok: false, error: parsed.error.issues[0]!.message };
+}
+
+export const parseResendWebhook = (form: FormData) => parse(schemas.resendWebhook, form);
+export const parseRetryShopifyWebhook = (form: FormData) => parse(schemas.retryShopifyWebhook, form);
+export const parseSaveEndpoint = (form: FormData) => parse(schemas.saveEndpoint, form);
+/** Rotate the endpoint secret, end the Shopify rotation, disconnect Shopify: the shop alone. */
+export const parseShop = (form: FormData) => parse(schemas.shop, form);
+export const parseSetEndpointEnabled = (form: FormData) => parse(schemas.setEndpointEnabled, form);
+export const parseConnectShopify = (form: FormData) => parse(schemas.connectShopify, form);
