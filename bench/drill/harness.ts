@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import postgres from "postgres";
 import { openPostgres, type Database } from "../../lib/db/client";
@@ -14,8 +15,8 @@ export const distDir = process.env.NEXT_DIST_DIR || ".next-drill";
 export const authSecret = "drill-secret-drill-secret-drill-secret-0123";
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export function databaseUrl(name: string): string {
-  const url = new URL(serverUrl);
+export function databaseUrl(name: string, server = serverUrl): string {
+  const url = new URL(server);
   url.pathname = `/${name}`;
   return url.toString();
 }
@@ -147,6 +148,8 @@ function tail(proc: Proc, lines = 25): string {
 export type AppOptions = {
   port: number;
   database: string;
+  /** Another PostgreSQL server than DRILL_DATABASE_URL's (a private one the drill may restart). */
+  server?: string;
   resendUrl: string;
   resendKey: string;
   /** The worker inside the app process (the production default). */
@@ -154,10 +157,10 @@ export type AppOptions = {
   processes?: number;
 };
 
-function baseEnv(database: string, resendUrl: string, resendKey: string, appUrl: string): NodeJS.ProcessEnv {
+function baseEnv(database: string, server: string | undefined, resendUrl: string, resendKey: string, appUrl: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    DATABASE_URL: databaseUrl(database),
+    DATABASE_URL: databaseUrl(database, server),
     RESEND_API_KEY: resendKey,
     RESEND_BASE_URL: resendUrl,
     AUTH_SECRET: authSecret,
@@ -176,7 +179,7 @@ function baseEnv(database: string, resendUrl: string, resendKey: string, appUrl:
 export async function startApp(options: AppOptions): Promise<Proc> {
   const appUrl = `http://127.0.0.1:${options.port}`;
   const env = {
-    ...baseEnv(options.database, options.resendUrl, options.resendKey, appUrl),
+    ...baseEnv(options.database, options.server, options.resendUrl, options.resendKey, appUrl),
     PORT: String(options.port),
     WEB_CONCURRENCY: String(options.processes ?? 1),
     RUN_WORKER: options.runWorker ? "true" : "false",
@@ -202,11 +205,23 @@ export async function startApp(options: AppOptions): Promise<Proc> {
   return proc;
 }
 
-export type WorkerOptions = { database: string; resendUrl: string; resendKey: string; leaseSeconds: number; loops?: number; name?: string; pollMs?: number };
+export type WorkerOptions = {
+  database: string;
+  server?: string;
+  resendUrl: string;
+  resendKey: string;
+  leaseSeconds: number;
+  loops?: number;
+  name?: string;
+  pollMs?: number;
+  batchSize?: number;
+  /** Leave the pg-boss schedules (consent sweeps) to other workers. */
+  noSchedule?: boolean;
+};
 
 /** One `npm run worker` process (scripts/worker.ts); resolves once it says it is ready. */
 export async function startWorker(options: WorkerOptions): Promise<Proc> {
-  const env = baseEnv(options.database, options.resendUrl, options.resendKey, "http://127.0.0.1:3600");
+  const env = baseEnv(options.database, options.server, options.resendUrl, options.resendKey, "http://127.0.0.1:3600");
   const args = [
     "--import",
     "tsx",
@@ -217,6 +232,9 @@ export async function startWorker(options: WorkerOptions): Promise<Proc> {
     String(options.leaseSeconds),
     "--poll-ms",
     String(options.pollMs ?? 500),
+    "--batch-size",
+    String(options.batchSize ?? 100),
+    ...(options.noSchedule ? ["--no-schedule"] : []),
   ];
   const proc = startProcess(options.name ?? "worker", args, env);
   try {
@@ -262,10 +280,97 @@ export function ensureBuild(): { built: boolean; ms: number } {
 }
 
 // ---------------------------------------------------------------------------------------------
+// A private PostgreSQL server, for the drill that restarts PostgreSQL: never the shared one, which
+// other people's tests use at the same time. Made with the Debian package's own binaries (initdb
+// refuses to run as root, so as the postgres user then), in a temporary folder, and removed after.
+
+export type PrivatePostgres = {
+  url: string;
+  bin: string;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  destroy(): void;
+};
+
+const privateServers = new Set<PrivatePostgres>();
+
+/** The newest PostgreSQL under /usr/lib/postgresql (Debian's layout). */
+export function postgresBin(): string {
+  const root = "/usr/lib/postgresql";
+  const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(path.join(root, v, "bin", "initdb"))) : [];
+  versions.sort((a, b) => Number(b) - Number(a));
+  if (versions.length === 0) throw new Error("No PostgreSQL binaries under /usr/lib/postgresql: install Debian's postgresql package.");
+  return path.join(root, versions[0]!, "bin");
+}
+
+export async function startPrivatePostgres(port: number): Promise<PrivatePostgres> {
+  const bin = postgresBin();
+  const root = process.getuid?.() === 0;
+  const command = (name: string, args: string[]): [string, string[]] =>
+    root ? ["runuser", ["-u", "postgres", "--", path.join(bin, name), ...args]] : [path.join(bin, name), args];
+  const asPostgres = (name: string, args: string[]) => {
+    const [file, argv] = command(name, args);
+    const result = spawnSync(file, argv, { encoding: "utf8" });
+    if (result.status !== 0) throw new Error(`${name} ${args.join(" ")} failed: ${(result.stderr || result.stdout || "").trim().slice(-800)}`);
+    return result.stdout;
+  };
+  // pg_ctl waits for the server; without blocking this process (it may be generating load).
+  const asPostgresLater = (name: string, args: string[]) =>
+    new Promise<void>((resolve, reject) => {
+      const [file, argv] = command(name, args);
+      const child = spawn(file, argv, { stdio: ["ignore", "pipe", "pipe"] });
+      let output = "";
+      child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
+      child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
+      child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${name} ${args.join(" ")} failed: ${output.trim().slice(-800)}`))));
+    });
+  const busy = spawnSync(path.join(bin, "pg_isready"), ["-q", "-h", "127.0.0.1", "-p", String(port)]);
+  if (busy.status === 0) throw new Error(`Port ${port} already has a PostgreSQL server; stop it (a drill left over?) and run again.`);
+  const dir = mkdtempSync(path.join(tmpdir(), "drill-pg-"));
+  if (root) {
+    const ids = spawnSync("id", ["-u", "postgres"], { encoding: "utf8" });
+    const gid = spawnSync("id", ["-g", "postgres"], { encoding: "utf8" });
+    chownSync(dir, Number(ids.stdout.trim()), Number(gid.stdout.trim()));
+  }
+  const data = path.join(dir, "data");
+  asPostgres("initdb", ["-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync", "--no-instructions"]);
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60`;
+  let running = false;
+  const server: PrivatePostgres = {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    bin,
+    async start() {
+      running = true;
+      await asPostgresLater("pg_ctl", ["-D", data, "-o", options, "-l", path.join(dir, "log"), "-w", "-t", "60", "start"]);
+    },
+    async stop() {
+      await asPostgresLater("pg_ctl", ["-D", data, "-m", "fast", "-w", "-t", "60", "stop"]);
+      running = false;
+    },
+    destroy() {
+      if (running) {
+        try {
+          asPostgres("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
+        } catch {
+          // Gone already.
+        }
+        running = false;
+      }
+      rmSync(dir, { recursive: true, force: true });
+      privateServers.delete(server);
+    },
+  };
+  privateServers.add(server);
+  await server.start();
+  return server;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Clean-up when the run ends in any way
 
 export async function cleanUp(): Promise<void> {
   await stopAll();
+  for (const server of [...privateServers]) server.destroy();
   for (const name of [...createdDatabases]) {
     try {
       await dropDatabase(name);
@@ -277,4 +382,5 @@ export async function cleanUp(): Promise<void> {
 
 process.on("exit", () => {
   for (const proc of running) signalGroup(proc, "SIGKILL");
+  for (const server of [...privateServers]) server.destroy();
 });
