@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { rows, type DbOrTx } from "../db/client";
+import { isStorableText } from "../security/text";
 import type { AgentScope } from "./access";
 
 export type SearchKind = "number" | "email" | "name" | "sku" | "tracking";
@@ -41,7 +42,8 @@ export function searchKinds(query: string): SearchKind[] {
 export async function searchOrders(db: DbOrTx, scope: AgentScope, query: string, limit = 20): Promise<SearchHit[]> {
   const q = query.trim().slice(0, 100);
   const kinds = searchKinds(q);
-  if (kinds.length === 0) return [];
+  // Nothing stored can contain a NUL (PostgreSQL refuses it in the query too).
+  if (kinds.length === 0 || !isStorableText(q)) return [];
   const merchantFilter = (column: SQL) =>
     scope.merchantIds === null ? sql`true` : scope.merchantIds.length === 0 ? sql`false` : sql`${column} = any(${`{${scope.merchantIds.join(",")}}`}::uuid[])`;
   const prefix = `${likeEscape(q.replace(/^#/, ""))}%`;
