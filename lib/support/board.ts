@@ -1,5 +1,8 @@
 import { and, desc, eq, gte, like, lte, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
 import { rows, type DbOrTx } from "../db/client";
+import { isIsoDate } from "../dates";
+import { isStorableText } from "../security/text";
 import { auditLog } from "../db/schema/audit";
 import { merchants } from "../db/schema/merchants";
 import { inScope, type AgentScope } from "./access";
@@ -27,6 +30,16 @@ export const boardSorts = {
   sku: "SKU",
 } as const;
 export type BoardSort = keyof typeof boardSorts;
+
+/**
+ * The board's query (?merchant=&sort=) as typed by anyone: an unknown sort is "short" (`in` would
+ * take "__proto__" or "constructor"), and a merchant that is not a uuid is all shops.
+ */
+export function boardQuery(params: { merchant?: string | null; sort?: string | null }): { merchantId?: string; sort: BoardSort } {
+  const sort = params.sort && Object.hasOwn(boardSorts, params.sort) ? (params.sort as BoardSort) : "short";
+  const merchantId = params.merchant && z.uuid().safeParse(params.merchant).success ? params.merchant : undefined;
+  return { merchantId, sort };
+}
 
 const orderBy: Record<BoardSort, SQL> = {
   short: sql`units_short desc, code`,
@@ -128,6 +141,21 @@ export function boardCsv(board: BoardRow[]): string {
 }
 
 export type AuditFilters = { actorType?: string; merchantId?: string; action?: string; from?: string; to?: string };
+
+export const auditActorTypes = ["shopper", "agent", "api", "system", "shopify"];
+
+/** The audit page's query as typed by anyone: what is not one of the agent's shops, a known actor or a real date is ignored. */
+export function auditFilters(params: Record<string, string | undefined>, shopIds: readonly string[]): AuditFilters {
+  const action = params.action?.trim().slice(0, 60);
+  return {
+    merchantId: params.merchant && shopIds.includes(params.merchant) ? params.merchant : undefined,
+    actorType: params.actor && auditActorTypes.includes(params.actor) ? params.actor : undefined,
+    // PostgreSQL refuses a NUL even in a LIKE pattern.
+    action: action && isStorableText(action) ? action : undefined,
+    from: params.from && isIsoDate(params.from) ? params.from : undefined,
+    to: params.to && isIsoDate(params.to) ? params.to : undefined,
+  };
+}
 
 /** The audit log an agent may see (their merchants' entries), newest first, filtered. */
 export async function auditEntries(db: DbOrTx, scope: AgentScope, filters: AuditFilters, limit = 200) {

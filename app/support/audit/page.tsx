@@ -1,28 +1,20 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { db } from "@/lib/db/client";
-import { isIsoDate } from "@/lib/dates";
 import { merchantsInScope } from "@/lib/support/access";
-import { auditEntries } from "@/lib/support/board";
+import { auditActorTypes as actorTypes, auditEntries, auditFilters } from "@/lib/support/board";
 import { requireAgentPage } from "../guard";
 import { ScrollRegion } from "@/components/support/scroll-region";
 
 export const metadata: Metadata = { title: "Audit log" };
 
-const actorTypes = ["shopper", "agent", "api", "system", "shopify"];
 const field = "rounded-lg border border-stone-400 bg-white px-2.5 py-1.5 text-sm";
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const scope = await requireAgentPage("/support/audit");
   const params = await searchParams;
   const shops = await merchantsInScope(db(), scope);
-  const filters = {
-    merchantId: shops.some((m) => m.id === params.merchant) ? params.merchant : undefined,
-    actorType: params.actor && actorTypes.includes(params.actor) ? params.actor : undefined,
-    action: params.action?.trim().slice(0, 60) || undefined,
-    from: params.from && isIsoDate(params.from) ? params.from : undefined,
-    to: params.to && isIsoDate(params.to) ? params.to : undefined,
-  };
+  const filters = auditFilters(params, shops.map((m) => m.id));
   const entries = await auditEntries(db(), scope, filters);
   return (
     <div className="space-y-6">

@@ -1,7 +1,7 @@
 // GET /support/board.csv?merchant=&sort= — the backorder board as CSV, for the agent's merchants.
 import { agentOrNull } from "@/app/support/guard";
 import { db } from "@/lib/db/client";
-import { backorderBoard, boardCsv, boardSorts, type BoardSort } from "@/lib/support/board";
+import { backorderBoard, boardCsv, boardQuery } from "@/lib/support/board";
 
 export const dynamic = "force-dynamic";
 
@@ -9,9 +9,7 @@ export async function GET(request: Request) {
   const scope = await agentOrNull();
   if (!scope) return new Response("Not found", { status: 404 });
   const params = new URL(request.url).searchParams;
-  const sort = (params.get("sort") ?? "short") as BoardSort;
-  const merchantId = params.get("merchant") || undefined;
-  const board = await backorderBoard(db(), scope, { merchantId: merchantId && /^[0-9a-f-]{36}$/.test(merchantId) ? merchantId : undefined, sort: sort in boardSorts ? sort : "short" });
+  const board = await backorderBoard(db(), scope, boardQuery({ merchant: params.get("merchant"), sort: params.get("sort") }));
   return new Response(boardCsv(board), {
     headers: {
       "content-type": "text/csv; charset=utf-8",

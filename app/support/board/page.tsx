@@ -3,7 +3,7 @@ import Link from "next/link";
 import { db } from "@/lib/db/client";
 import { formatDay } from "@/lib/dates";
 import { merchantsInScope } from "@/lib/support/access";
-import { backorderBoard, boardSorts, honestyFigures, type BoardSort } from "@/lib/support/board";
+import { backorderBoard, boardQuery, boardSorts, honestyFigures, type BoardSort } from "@/lib/support/board";
 import type { HonestyFigure } from "@/lib/support/honesty";
 import { ScrollRegion } from "@/components/support/scroll-region";
 import { requireAgentPage } from "../guard";
@@ -78,7 +78,7 @@ export default async function BoardPage({ searchParams }: { searchParams: Promis
   const params = await searchParams;
   const shops = await merchantsInScope(db(), scope);
   const merchantId = shops.some((m) => m.id === params.merchant) ? params.merchant : undefined;
-  const sort: BoardSort = params.sort && params.sort in boardSorts ? (params.sort as BoardSort) : "short";
+  const { sort } = boardQuery(params);
   const [board, honesty] = await Promise.all([backorderBoard(db(), scope, { merchantId, sort }), honestyFigures(db(), scope, { merchantId })]);
   const query = (next: Partial<{ merchant: string; sort: string }>) => {
     const search = new URLSearchParams({ ...(merchantId ? { merchant: merchantId } : {}), sort, ...next });
