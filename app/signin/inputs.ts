@@ -7,8 +7,8 @@ const input = z.object({
   callbackUrl: z
     .string()
     .optional()
-    // Only paths on this site: never send someone elsewhere after sign-in.
-    .transform((url) => (url && url.startsWith("/") && !url.startsWith("//") ? url : "/orders")),
+    // Only paths on this site: never send someone elsewhere after sign-in (browsers read "/\x" as "//x").
+    .transform((url) => (url && /^\/(?![/\\])/.test(url) ? url : "/orders")),
 });
 
 export function parseSignIn(form: FormData): { ok: true; data: z.output<typeof input> } | { ok: false; error: string } {
