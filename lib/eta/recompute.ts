@@ -162,11 +162,11 @@ export function recomputeStatement(params: RecomputeParams) {
         -- starts on the earliest day it can (today plus handling), resting on the same basis with
         -- the same last day. The line shows the window from today, but this is no ETA change: no
         -- event, eta_updated_at kept, nothing returned for notifications.
-        select (l.eta_updated_at is not null and not w.keep_override
-                and n.new_start = k.today + k.handling_days and n.new_start > l.ship_start
-                and n.new_end = l.ship_end and n.new_basis = l.eta_basis
-                and b.new_po_id is not distinct from l.basis_purchase_order_id
-                and b.new_basis_date is not distinct from l.basis_date) as calendar_clamp
+        select coalesce(l.eta_updated_at is not null and not w.keep_override
+                        and n.new_start = k.today + k.handling_days and n.new_start > l.ship_start
+                        and n.new_end = l.ship_end and n.new_basis = l.eta_basis
+                        and b.new_po_id is not distinct from l.basis_purchase_order_id
+                        and b.new_basis_date is not distinct from l.basis_date, false) as calendar_clamp
       ) t
       where l.eta_updated_at is null
          or (n.new_start, n.new_end, n.new_basis, b.new_po_id, b.new_basis_date, p.new_queue_position, p.new_lines_ahead)
