@@ -3,8 +3,8 @@ import fc from "fast-check";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { skus } from "../db/schema/catalog";
 import { orderLines, orders } from "../db/schema/orders";
-import { purchaseOrderLines, purchaseOrders } from "../db/schema/supply";
-import { addDays, dateIn } from "../dates";
+import { purchaseOrderLines, purchaseOrders, suppliers } from "../db/schema/supply";
+import { addDays, dateIn, daysBetween } from "../dates";
 import { DomainError } from "../errors";
 import { cancelLines } from "../orders/cancel";
 import { recordShipment } from "../orders/ship";
@@ -136,10 +136,13 @@ export async function play(ops: Op[]) {
   const stock = await db.select().from(skus).where(eq(skus.merchantId, merchant.id));
   const lines = await db.select().from(orderLines).where(eq(orderLines.merchantId, merchant.id)).orderBy(asc(orderLines.placedAt), asc(orderLines.id));
   const supply = await db
-    .select({ id: purchaseOrders.id, skuId: purchaseOrderLines.skuId, expected: purchaseOrders.expectedDate, placedAt: purchaseOrders.placedAt, lineId: purchaseOrderLines.id, remaining: purchaseOrderLines.quantity, received: purchaseOrderLines.receivedQuantity, status: purchaseOrders.status })
+    .select({ id: purchaseOrders.id, supplierId: purchaseOrders.supplierId, skuId: purchaseOrderLines.skuId, expected: purchaseOrders.expectedDate, placedAt: purchaseOrders.placedAt, lineId: purchaseOrderLines.id, remaining: purchaseOrderLines.quantity, received: purchaseOrderLines.receivedQuantity, status: purchaseOrders.status })
     .from(purchaseOrderLines)
     .innerJoin(purchaseOrders, eq(purchaseOrders.id, purchaseOrderLines.purchaseOrderId))
     .where(eq(purchaseOrders.merchantId, merchant.id));
+
+  // Each supplier's slip range as its receipts left it (merchant default 3 days until it has a history).
+  const slipBySupplier = new Map((await db.select().from(suppliers).where(eq(suppliers.merchantId, merchant.id))).map((s) => [s.id, s]));
 
   for (const [index, skuId] of skuIds.entries()) {
     const row = stock.find((s) => s.id === skuId)!;
@@ -175,9 +178,18 @@ export async function play(ops: Op[]) {
       if (basis) {
         expect(line.etaBasis).toBe("po");
         expect(line.basisPurchaseOrderId).toBe(basis.id);
-        const from = basis.expected > today ? basis.expected : today;
-        expect(line.shipStart).toBe(addDays(from, 2));
-        expect(line.shipEnd).toBe(addDays(from, 2 + 3));
+        // Goods expected from the PO's date plus the supplier's slip floor (never before today) to
+        // its date plus the slip allowance, a week further at a time once that has passed; then
+        // two handling days.
+        const supplier = slipBySupplier.get(basis.supplierId);
+        const slip = supplier?.slipAllowanceDays ?? 3;
+        const floor = Math.min(supplier?.slipFloorDays ?? 0, slip);
+        const earliest = addDays(basis.expected, floor);
+        const readyOn = earliest > today ? earliest : today;
+        const overdueWeeks = Math.max(0, Math.trunc((daysBetween(addDays(basis.expected, slip), today) + 6) / 7));
+        expect(line.shipStart).toBe(addDays(readyOn, 2));
+        const readyBy = addDays(basis.expected, slip + 7 * overdueWeeks);
+        expect(line.shipEnd).toBe(addDays(readyBy > readyOn ? readyBy : readyOn, 2));
       } else {
         expect(line.etaBasis).toBe("unknown");
         expect(line.shipStart).toBeNull();
