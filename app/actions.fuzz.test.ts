@@ -90,7 +90,7 @@ afterAll(async () => {
 type Parsed = { ok: true; data: Record<string, unknown> } | { ok: false; error: string };
 
 /** A parse result as the action would use it: never a throw, a refusal in words, an acceptance storable. */
-function checkParsed(parsed: Parsed) {
+function checkParsed(parsed: Parsed, notStored: string[] = []) {
   if (!parsed.ok) {
     expect(parsed.error, "a refusal says why").toMatch(/\w{2,}/);
     expect(parsed.error.length).toBeLessThan(300);
@@ -98,7 +98,7 @@ function checkParsed(parsed: Parsed) {
     return;
   }
   for (const [field, value] of Object.entries(parsed.data)) {
-    if (typeof value === "string") expect(isStorableText(value), `${field} accepted as ${JSON.stringify(value.slice(0, 40))}`).toBe(true);
+    if (typeof value === "string" && !notStored.includes(field)) expect(isStorableText(value), `${field} accepted as ${JSON.stringify(value.slice(0, 40))}`).toBe(true);
     if (typeof value === "number") expect(Number.isSafeInteger(value), `${field} accepted as ${value}`).toBe(true);
   }
 }
@@ -115,12 +115,17 @@ async function act(work: () => Promise<unknown>) {
 }
 
 /** The property for one action: hostile forms through its parse, and what passes through the domain. */
-async function fuzzAction<P extends Parsed>(valid: () => Record<string, string>, parse: (form: FormData) => P, domain: (data: Extract<P, { ok: true }>["data"]) => Promise<unknown>) {
+async function fuzzAction<P extends Parsed>(
+  valid: () => Record<string, string>,
+  parse: (form: FormData) => P,
+  domain: (data: Extract<P, { ok: true }>["data"]) => Promise<unknown>,
+  notStored: string[] = [],
+) {
   await fc.assert(
     fc.asyncProperty(hostileForm(valid()), async (form) => {
       let parsed: P;
       expect(() => (parsed = parse(form)), "the parse never throws").not.toThrow();
-      checkParsed(parsed!);
+      checkParsed(parsed!, notStored);
       if (parsed!.ok) await act(() => domain((parsed as Extract<P, { ok: true }>).data));
     }),
     { numRuns: runs },
@@ -147,11 +152,14 @@ describe("shopper actions (app/orders/[orderId]/actions.ts)", () => {
 });
 
 describe("links from emails (delay answer, preferences) and sign-in", () => {
+  // A token is never stored: its signature is checked, and a changed one names nothing.
+  const signedTokenOnly = ["token"];
+
   it("answering a delay notice: hostile or forged tokens are refused before anything runs", () =>
     fuzzAction(() => ({ token: signToken("delay", { n: 1 }), answer: "keep_waiting" }), parseDelayAnswer, async ({ token, answer }) => {
       const link = readDelayToken(token);
       if (link) await answerDelayNotice(database.db, { noticeId: link.noticeId, answer, now: now() });
-    }));
+    }, signedTokenOnly));
 
   it("answering a delay notice: a signed token naming any notice id", async () => {
     await fc.assert(
@@ -173,13 +181,14 @@ describe("links from emails (delay answer, preferences) and sign-in", () => {
         order: link.orderId && order ? { id: link.orderId, choice: order === "follow" ? null : order === "yes" } : undefined,
         now: now(),
       });
-    }));
+    }, signedTokenOnly));
 
   it("requesting a sign-in link: only paths on this site, and the rate limits take any address", async () => {
     await fc.assert(
       fc.asyncProperty(hostileForm({ email: "fuzz@example.com", callbackUrl: "/orders" }), hostileHeader, async (form, forwardedFor) => {
         const parsed = parseSignIn(form);
-        checkParsed(parsed);
+        // The callback path is never stored: Auth.js puts it in the link, behind our own origin.
+        checkParsed(parsed, ["callbackUrl"]);
         if (!parsed.ok) return;
         expect(parsed.data.callbackUrl).toMatch(/^\/(?![/\\])/);
         const ip = clientIp(new Headers({ "x-forwarded-for": forwardedFor }));
