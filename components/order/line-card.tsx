@@ -6,6 +6,7 @@ import { certainty, formatMoney, queueSentence, statusOf, unitsSummary, whenSent
 import { openUnits } from "@/lib/orders/line-status";
 import { EtaHistory } from "./eta-history";
 import { LineActions } from "./line-actions";
+import { webLink } from "@/lib/security/links";
 
 const toneClasses: Record<Tone, string> = {
   good: "bg-emerald-100 text-emerald-900",
@@ -89,8 +90,8 @@ export function LineCard({
               {s.trackingNumber ? (
                 <>
                   {" · "}
-                  {s.trackingUrl ? (
-                    <a href={s.trackingUrl} target="_blank" rel="noopener noreferrer" className="font-medium text-[var(--brand-accent)] underline">
+                  {webLink(s.trackingUrl) ? (
+                    <a href={webLink(s.trackingUrl)!} target="_blank" rel="noopener noreferrer" className="font-medium text-[var(--brand-accent)] underline">
                       Track parcel {s.trackingNumber}
                       <span className="sr-only"> (opens a new tab)</span>
                     </a>

@@ -1,4 +1,5 @@
 import type { IsoDate } from "../../dates";
+import { webLink } from "../../security/links";
 import { Buttons, Greeting, Item, ItemDetail, OrderEmail, Paragraph, PrimaryButton, SecondaryLink, Title, sampleBase, shipsText, type OrderEmailBase } from "./parts";
 
 export type ShippedEmailProps = OrderEmailBase & {
@@ -17,6 +18,7 @@ export function shippedSubject(props: Pick<ShippedEmailProps, "orderNumber" | "s
 
 /** A parcel left, with its tracking. */
 export function ShippedEmail(props: ShippedEmailProps) {
+  const trackingLink = webLink(props.trackingUrl);
   const tracking = props.trackingNumber ? `${props.carrier ? `${props.carrier} ` : ""}tracking number ${props.trackingNumber}` : null;
   return (
     <OrderEmail {...props} preview={tracking ? `On its way: ${tracking}` : `Order ${props.orderNumber} is on its way`}>
@@ -42,9 +44,9 @@ export function ShippedEmail(props: ShippedEmailProps) {
         </>
       ) : null}
       <Buttons>
-        {props.trackingUrl ? (
+        {trackingLink ? (
           <>
-            <PrimaryButton brand={props.brand} href={props.trackingUrl}>
+            <PrimaryButton brand={props.brand} href={trackingLink}>
               Track your parcel
             </PrimaryButton>
             <SecondaryLink brand={props.brand} href={props.links.view}>

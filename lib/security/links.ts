@@ -1,0 +1,14 @@
+// Links that come from outside (a carrier's tracking URL from a merchant's system) are shown only
+// when they are plain web addresses. The ingest API and the Shopify path already refuse anything
+// else; this keeps a stored `javascript:` or `data:` address from ever becoming a live link.
+
+/** The URL when it is an absolute http(s) address, else null. */
+export function webLink(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.toString() : null;
+  } catch {
+    return null;
+  }
+}
