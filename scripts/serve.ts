@@ -202,7 +202,19 @@ function holdServerErrors(response: ServerResponse, confirmDown: () => Promise<b
           for (const name of response.getHeaderNames()) response.removeHeader(name);
           replace();
         } else if (!response.destroyed) {
-          for (const call of held) call();
+          for (const call of held) {
+            try {
+              call();
+            } catch (error) {
+              // A call Next made while we held its answer (a second writeHead, say) throws only now;
+              // the calls after it (the end) must still go out, or the request hangs for good.
+              if ((error as NodeJS.ErrnoException).code !== "ERR_HTTP_HEADERS_SENT") {
+                console.error("Could not send a held response:", error);
+                response.destroy();
+                return;
+              }
+            }
+          }
         }
       });
   };
