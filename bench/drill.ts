@@ -76,7 +76,7 @@ const size = small
     }
   : {
       workerKill: { notices: 10_000, delayMs: 400 },
-      appKill: { rate: 100, seconds: 60 },
+      appKill: { rate: 50, seconds: 60 },
       pgRestart: { rate: 40, seconds: 75, downSeconds: 20 },
       resendOutage: { notices: 3000, outageSeconds: 60 },
       webhookHang: { orders: 100, hangSeconds: 60 },
@@ -189,7 +189,7 @@ async function invariants(db: Db, options: InvariantOptions, result: DrillResult
 
 function processTrouble(result: DrillResult, procs: Proc[]) {
   for (const proc of procs) {
-    const trouble = troubleLines(proc).filter((l) => !/cannot be reached|reachable again/.test(l));
+    const trouble = troubleLines(proc).filter((l) => !/cannot be reached|reachable again|failed 0 in the last minute/.test(l));
     if (trouble.length > 0) result.figures.push(`${proc.name} logged ${trouble.length} error line(s), e.g. ${trouble[0]!.slice(0, 200)}`);
   }
 }
@@ -616,7 +616,11 @@ const postgresRestart: Drill = {
       );
       if (!apiSentence) result.failures.push("No API request was answered 503 with the JSON sentence while PostgreSQL was down.");
       if (!pageSentence) result.failures.push("No page was answered 503 with the \"Back in a moment\" page while PostgreSQL was down.");
-      if (serverErrors.length > 0) result.failures.push(`${serverErrors.length} request(s) answered ${describeCounts(statusCounts(serverErrors, false))} (a 5xx other than 503), e.g. ${serverErrors[0]!.path}: ${serverErrors[0]!.responseBody?.slice(0, 200)}`);
+      if (serverErrors.length > 0) {
+        result.failures.push(
+          `${serverErrors.length} request(s) answered ${describeCounts(statusCounts(serverErrors, false))} (a 5xx other than 503), e.g. ${serverErrors[0]!.kind} sent ${seconds(serverErrors[0]!.at[0]! - downAt)} after the stop: ${serverErrors[0]!.responseBody?.slice(0, 120)}`,
+        );
+      }
       if (networkErrors.length > 0) {
         const when = (c: Call) => `${c.kind} sent ${seconds(c.at[0]! - downAt)} after the stop`;
         result.failures.push(
