@@ -14,8 +14,10 @@ import { rows, type DbOrTx } from "../../lib/db/client";
 // - first come first served: the engine promises free stock to each SKU's queue in order of
 //   placed time, then line id, at every change. So no stock sits free while a line of that SKU
 //   waits, and no line holds promised units while a line ahead of it that was already in the
-//   queue when it arrived still waits (a line ingested later with an earlier placed time does not
-//   take units already promised, by design).
+//   queue when it arrived still waits. "Already there" is a lower line id: intake and swaps insert
+//   lines while holding the SKU's lock, so ids follow arrival in each queue (the request's clock
+//   does not: two requests may reach the lock in the other order). A line that arrives later with
+//   an earlier placed time does not take units already promised, by design.
 // - cancelled and shipped: the table's own checks already refuse more units shipped plus
 //   cancelled than ordered; on top, no line that reads cancelled or swapped has shipped units, and
 //   no line's shipments carry units that were cancelled.
@@ -174,7 +176,7 @@ export async function checkInvariants(db: DbOrTx, options: InvariantOptions = {}
         where a.sku_id = b.sku_id and a.status in ('backordered', 'preorder')
           and a.quantity - a.shipped_quantity - a.cancelled_quantity - a.allocated_quantity > 0
           and (a.placed_at, a.id) < (b.placed_at, b.id)
-          and a.created_at <= b.created_at
+          and a.id < b.id
         order by a.placed_at, a.id limit 1) a on true
       join orders oa on oa.id = a.order_id
       where b.status in ('ready', 'backordered', 'preorder') and b.allocated_quantity > 0
