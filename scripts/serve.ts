@@ -68,19 +68,22 @@ if (cluster.isPrimary && processes > 1) {
 type DatabaseWatch = {
   /** The last check failed (and none has succeeded since). */
   isDown(): boolean;
-  /** A check now (or the one in flight): true when the database cannot be reached. */
+  /** A check now (or the one in flight): true when the database cannot be reached, or came back moments ago. */
   confirmDown(): Promise<boolean>;
 };
 
 function watchDatabase(url: string): DatabaseWatch {
   let down = false;
   let downSince = 0;
+  let upSince = 0;
+  const settleMs = 15_000;
   let probing: Promise<boolean> | null = null;
   const client = postgres(url, {
     max: 1,
     idle_timeout: 0,
     max_lifetime: null,
     connect_timeout: 3,
+    backoff: (retries: number) => (0.5 + Math.random() / 2) * Math.min(3 ** retries / 100, 1),
     onnotice: () => {},
     connection: { application_name: "backorder-health" },
     // The server ended our connection (a restart, a failover): look again now, not in a second.
@@ -95,6 +98,7 @@ function watchDatabase(url: string): DatabaseWatch {
       console.error(`The database cannot be reached (${reason ?? "no answer"}); answering 503 until it is back.`);
     } else if (reachable && down) {
       down = false;
+      upSince = Date.now();
       console.error(`The database is reachable again after ${((Date.now() - downSince) / 1000).toFixed(1)} s.`);
     }
     return !reachable;
@@ -117,7 +121,10 @@ function watchDatabase(url: string): DatabaseWatch {
     })());
   setInterval(() => void probe(), 1000).unref();
   void probe();
-  return { isDown: () => down, confirmDown: () => (down ? Promise.resolve(true) : probe()) };
+  // For a while after the database is back, the app's pool may still hand out a connection the
+  // restart ended: a 5xx then is the outage's, and is answered as such.
+  const settling = () => upSince > 0 && Date.now() - upSince < settleMs;
+  return { isDown: () => down, confirmDown: () => (down || settling() ? Promise.resolve(true) : probe()) };
 }
 
 /** Files under public/ and Next's own assets need no database. */
