@@ -29,6 +29,12 @@ export type Database = {
  * drizzle sends its statements through `unsafe()`, which postgres.js does not prepare by default:
  * every query was planned again on every call (1-3 ms each, more than executing them). Preparing
  * them lets each connection plan a statement once.
+ *
+ * Transactions run on a connection reserved first (`reserve()`), not through `sql.begin()`:
+ * postgres.js 3.4.9 can send a `begin()`'s BEGIN pipelined behind another query without reserving
+ * the connection (porsager/postgres#1189, #823). Under load the ingest API then failed with
+ * UNSAFE_TRANSACTION, and worse, other requests' queries could run inside that open transaction.
+ * A reserved connection takes no one else's queries, so BEGIN, the work and COMMIT stay together.
  */
 function alwaysPrepare<T extends postgres.Sql>(sql: T): T {
   return new Proxy(sql, {
@@ -37,17 +43,55 @@ function alwaysPrepare<T extends postgres.Sql>(sql: T): T {
         return (query: string, args?: unknown[], options?: Record<string, unknown>) =>
           target.unsafe(query, args as never, { ...options, prepare: true });
       }
-      if (property === "begin" || property === "savepoint") {
-        return (...args: unknown[]) => {
+      if (property === "begin") {
+        return async (...args: unknown[]) => {
           const work = args.pop() as (tx: postgres.Sql) => unknown;
-          const original = (target as unknown as Record<string, (...a: unknown[]) => unknown>)[property]!;
-          return original.call(target, ...args, (tx: postgres.Sql) => work(alwaysPrepare(tx)));
+          const mode = typeof args[0] === "string" ? args[0].replace(/[^a-z ]/gi, "") : "";
+          const reserved = await target.reserve();
+          try {
+            return await inTransaction(reserved, { savepoints: 0 }, `begin ${mode}`, "commit", "rollback", work);
+          } finally {
+            reserved.release();
+          }
         };
       }
       const value = Reflect.get(target, property, receiver);
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
+}
+
+/** Runs `work` between `open` and `close` on one reserved connection, `undo` when it throws; savepoints nest. */
+async function inTransaction(
+  connection: postgres.ReservedSql,
+  names: { savepoints: number },
+  open: string,
+  close: string,
+  undo: string,
+  work: (tx: postgres.Sql) => unknown,
+): Promise<unknown> {
+  const scoped = new Proxy(alwaysPrepare(connection as unknown as postgres.Sql), {
+    get(target, property, receiver) {
+      if (property === "savepoint") {
+        return (...args: unknown[]) => {
+          const inner = args.pop() as (tx: postgres.Sql) => unknown;
+          const name = `s${++names.savepoints}`;
+          return inTransaction(connection, names, `savepoint ${name}`, `release savepoint ${name}`, `rollback to savepoint ${name}`, inner);
+        };
+      }
+      return Reflect.get(target, property, receiver);
+    },
+  });
+  await connection.unsafe(open);
+  let result: unknown;
+  try {
+    result = await work(scoped);
+  } catch (error) {
+    await connection.unsafe(undo).catch(() => {});
+    throw error;
+  }
+  await connection.unsafe(close);
+  return result;
 }
 
 export function openPostgres(url: string, options: { max?: number } = {}): Database {
