@@ -11,14 +11,25 @@ export function isIsoDate(value: string): value is IsoDate {
   return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === value;
 }
 
+// Building an Intl formatter costs far more than using one (tens of microseconds each, and a page
+// formats hundreds of dates), so each kind is built once per zone and kept.
+function memo<T>(build: (key: string) => T): (key: string) => T {
+  const made = new Map<string, T>();
+  return (key) => {
+    let value = made.get(key);
+    if (value === undefined) {
+      value = build(key);
+      made.set(key, value);
+    }
+    return value;
+  };
+}
+
+const calendarFormat = memo((timeZone) => new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }));
+
 /** The calendar date of `instant` in `timeZone`. */
 export function dateIn(timeZone: string, instant: Date): IsoDate {
-  const parts = new Intl.DateTimeFormat("en-CA", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).formatToParts(instant);
+  const parts = calendarFormat(timeZone).formatToParts(instant);
   const get = (type: string) => parts.find((p) => p.type === type)!.value;
   return `${get("year")}-${get("month")}-${get("day")}`;
 }
@@ -62,20 +73,16 @@ export function formatWindow(start: IsoDate, end: IsoDate): string {
   return start === end ? formatDay(start) : `${formatDay(start)} – ${formatDay(end)}`;
 }
 
+const shortDayFormat = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", timeZone: "UTC" });
+
 /** "Dec 12", the short form used inside sentences. */
 export function formatShortDay(date: IsoDate): string {
-  return new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", timeZone: "UTC" }).format(
-    new Date(`${date}T00:00:00Z`),
-  );
+  return shortDayFormat.format(new Date(`${date}T00:00:00Z`));
 }
+
+const instantFormat = memo((timeZone) => new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZone }));
 
 /** An instant shown in the merchant's zone: "Nov 26, 9:41 PM". */
 export function formatInstant(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-US", {
-    month: "short",
-    day: "numeric",
-    hour: "numeric",
-    minute: "2-digit",
-    timeZone,
-  }).format(instant);
+  return instantFormat(timeZone).format(instant);
 }

@@ -89,8 +89,15 @@ export function unitsSummary(line: Pick<OrderLine, "quantity" | "shippedQuantity
   return parts.length ? `${parts.join(", ")} of ${line.quantity}` : null;
 }
 
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
 export function formatMoney(minor: number, currency: string): string {
-  return new Intl.NumberFormat("en-US", { style: "currency", currency }).format(minor / 100);
+  let format = moneyFormats.get(currency);
+  if (!format) {
+    format = new Intl.NumberFormat("en-US", { style: "currency", currency });
+    moneyFormats.set(currency, format);
+  }
+  return format.format(minor / 100);
 }
 
 /** "m•••@example.com": enough to recognise, not enough to learn an address from a shared link. */
