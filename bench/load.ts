@@ -4,6 +4,7 @@
 // shopper, and the ingest API (orders, shipments), each at a fixed rate, with p50 / p99 / errors,
 // next to a bare node:http server running the order page's query (the floor).
 import { spawn } from "node:child_process";
+import { mkdirSync, openSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import { parseArgs } from "node:util";
@@ -12,7 +13,7 @@ import { createApiKey } from "../lib/api/keys";
 import { openPostgres, rows } from "../lib/db/client";
 import { viewToken } from "../lib/links/view-link";
 import { loadOrderView } from "../lib/orders/view";
-import { databaseUrl, fmt, report, table } from "./lib";
+import { databaseUrl, fmt, prewarm, report, table } from "./lib";
 import { openLoop, type LoadResult, type Shot } from "./open-loop";
 
 const { values } = parseArgs({
@@ -47,15 +48,7 @@ async function main() {
   const { db } = database;
   const [{ orders }] = (await rows<{ orders: number }>(db, sql`select count(*)::int as orders from orders`)) as [{ orders: number }];
   if (orders < 10_000) throw new Error(`Run npm run bench:data first (${values.db} has ${orders} orders).`);
-  // A production database is warm: read every table and index once into the OS cache (pg_prewarm
-  // in 'read' mode), so the first minute does not measure the disk.
-  try {
-    await db.execute(sql`create extension if not exists pg_prewarm`);
-    await db.execute(sql`select sum(pg_prewarm(c.oid, 'read')) from pg_class c join pg_namespace n on n.oid = c.relnamespace
-                         where n.nspname = 'public' and c.relkind in ('r', 'i', 't')`);
-  } catch (error) {
-    console.log(`Could not pre-warm the cache (${error instanceof Error ? error.message : String(error)}); the first requests will read from disk.`);
-  }
+  await prewarm(db);
   console.log(`Preparing shoppers, sessions and API keys on ${orders.toLocaleString("en-US")} orders…`);
 
   const sample = await rows<{ id: string; number: string; email: string }>(db, sql`select id, number, email from orders tablesample system (1) limit 3000`);
@@ -78,9 +71,12 @@ async function main() {
   const run = randomBytes(3).toString("hex");
 
   const appUrl = `http://localhost:${port}`;
+  mkdirSync(".data", { recursive: true });
+  const appLog = openSync(".data/bench-load-app.log", "w");
   const server = spawn("npx", ["tsx", "scripts/serve.ts"], {
     env: { ...process.env, DATABASE_URL: databaseUrl(values.db!), PORT: String(port), WEB_CONCURRENCY: values.processes, MAIL_TRANSPORT: "mailbox", RUN_WORKER: "false", AUTH_SECRET: secret, APP_URL: appUrl, AUTH_URL: appUrl, AUTH_TRUST_HOST: "true", NEXT_TELEMETRY_DISABLED: "1" },
-    stdio: "ignore",
+    // The app's own output, for when a request fails: .data/bench-load-app.log.
+    stdio: ["ignore", appLog, appLog],
     detached: true,
   });
   const bare = createServer(async (req, res) => {

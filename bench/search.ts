@@ -6,7 +6,7 @@ import { sql } from "drizzle-orm";
 import { openPostgres, rows } from "../lib/db/client";
 import type { AgentScope } from "../lib/support/access";
 import { searchOrders } from "../lib/support/search";
-import { databaseUrl, fmt, percentile, report, table } from "./lib";
+import { databaseUrl, fmt, percentile, prewarm, report, table } from "./lib";
 
 const { values } = parseArgs({ options: { db: { type: "string", default: "backorder_bench" }, queries: { type: "string", default: "200" } } });
 const perKind = Number(values.queries);
@@ -15,6 +15,7 @@ async function main() {
   process.env.MAIL_TRANSPORT ??= "mailbox";
   const database = openPostgres(databaseUrl(values.db!), { max: 4 });
   const { db } = database;
+  await prewarm(db);
   const [{ orders }] = (await rows<{ orders: number }>(db, sql`select count(*)::int as orders from orders`)) as [{ orders: number }];
   if (orders < 1000) throw new Error(`Run npm run bench:data first (${values.db} has ${orders} orders).`);
   const [shop] = await rows<{ id: string }>(db, sql`select id from merchants order by slug limit 1`);
