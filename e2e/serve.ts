@@ -8,6 +8,7 @@ import postgres from "postgres";
 import { openConfigured } from "../lib/db/client";
 import { migrate } from "../lib/db/migrate";
 import { createApiKey } from "../lib/api/keys";
+import { addAgent } from "../lib/support/access";
 import { seedDemo } from "../lib/seed/demo";
 
 const port = process.env.E2E_PORT ?? "3100";
@@ -41,6 +42,9 @@ const database = openConfigured();
 await migrate(database);
 const summary = await seedDemo(database.db, { anchor: new Date().toISOString().slice(0, 10) });
 const apiKey = await createApiKey(database.db, { merchantSlug: "northwind", name: "e2e" });
+// A second Northwind agent for the integration pages: sign-in links are limited to 5 per address in
+// 15 minutes, and the support spec signs the demo agent in four times.
+await addAgent(database.db, { email: "logs@northwind.example", name: "Lee Park", merchantSlug: "northwind", all: false });
 await database.close();
 mkdirSync(".data", { recursive: true });
 writeFileSync(`.data/e2e-demo-${port}.json`, JSON.stringify({ ...summary, apiKey: apiKey.key }, null, 2));

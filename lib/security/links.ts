@@ -2,12 +2,12 @@
 // when they are plain web addresses. The ingest API and the Shopify path already refuse anything
 // else; this keeps a stored `javascript:` or `data:` address from ever becoming a live link.
 
-/** The URL when it is an absolute http(s) address, else null. */
+/** The URL as given when it is an absolute http(s) address, else null. */
 export function webLink(url: string | null | undefined): string | null {
   if (!url) return null;
   try {
-    const parsed = new URL(url);
-    return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.toString() : null;
+    const { protocol } = new URL(url);
+    return protocol === "https:" || protocol === "http:" ? url : null;
   } catch {
     return null;
   }
