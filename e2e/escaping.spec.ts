@@ -1,5 +1,5 @@
 import { expect, type APIRequestContext, type Page } from "@playwright/test";
-import { demo, test } from "./support";
+import { demo, signIn, test } from "./support";
 
 // Never an unescaped string in a page: hostile text put in through the real ingest API and the
 // support console comes back out as text, on every page and email that shows it. Each payload
@@ -82,19 +82,6 @@ async function hostileOrder(request: APIRequestContext) {
   });
   expect(shipped.status(), await shipped.text()).toBe(201);
   return { number, email };
-}
-
-async function signIn(page: Page, email: string, callbackUrl: string) {
-  await page.goto(`/signin?callbackUrl=${encodeURIComponent(callbackUrl)}`);
-  await page.getByLabel("Your email").fill(email);
-  await page.getByRole("button", { name: "Email me a sign-in link" }).click();
-  await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
-  await page.goto(`/dev/mailbox?to=${encodeURIComponent(email)}`);
-  await page.getByRole("link", { name: /Your sign-in link/ }).first().click();
-  const link = (await page.getByTestId("mail-text").textContent())?.match(/https?:\/\/\S+\/signin\/confirm\S+/)?.[0];
-  expect(link, "a sign-in link in the email").toBeTruthy();
-  await page.goto(link!.replace(/^https?:\/\/[^/]+/, ""));
-  await page.getByRole("button", { name: "Sign in" }).click();
 }
 
 /** The shipped line shows the hostile carrier, tracking number and link as text and one http(s) href. */

@@ -1,26 +1,14 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { randomBytes } from "node:crypto";
 import { Webhook } from "standardwebhooks";
 import { orderPayload, productPayload, shopifyBody, shopifyHeaders } from "../lib/testing/shopify-examples";
 import { startWebhookReceiver } from "../lib/testing/webhook-receiver";
-import { expectNoAxeViolations } from "./support";
+import { expectNoAxeViolations, signIn } from "./support";
 
 // Integrations in the built app: an admin connects a shop's Shopify and its webhook endpoint in the
 // support console, Shopify's webhooks come in over HTTP, the in-app worker applies them and sends
 // the resulting cancel to a local receiver, signed so the standardwebhooks library verifies it;
 // the delivery log shows it and resends it. Agents get nothing of settings or of other shops.
-
-async function signIn(page: Page, email: string, callbackUrl: string) {
-  await page.goto(`/signin?callbackUrl=${encodeURIComponent(callbackUrl)}`);
-  await page.getByLabel("Your email").fill(email);
-  await page.getByRole("button", { name: "Email me a sign-in link" }).click();
-  await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
-  await page.goto(`/dev/mailbox?to=${encodeURIComponent(email)}`);
-  await page.getByRole("link", { name: /Your sign-in link/ }).first().click();
-  const link = (await page.getByTestId("mail-text").textContent())?.match(/https?:\/\/\S+\/signin\/confirm\S+/)?.[0];
-  await page.goto(link!.replace(/^https?:\/\/[^/]+/, ""));
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
 
 test("an admin connects Shopify and an endpoint; a Shopify cancel reaches the shop signed, and can be resent", async ({ page }, testInfo) => {
   // Each browser project takes its own shop: both run against one server and database.

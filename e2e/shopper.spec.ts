@@ -1,5 +1,5 @@
 import { expect, type Page } from "@playwright/test";
-import { demo, demoOrder, expectNoAxeViolations, test } from "./support";
+import { demo, demoOrder, expectNoAxeViolations, signIn, test } from "./support";
 
 /** Each browser project acts on its own demo orders, so the runs do not step on each other. */
 function pick(list: { number: string; email: string }[], testInfo: { project: { name: string } }, offset = 0) {
@@ -17,22 +17,6 @@ async function lookUp(page: Page, number: string, email: string) {
 }
 
 /** Requests a magic link, reads it from the dev mailbox and presses Sign in, as a person would. */
-async function signIn(page: Page, email: string, callbackUrl = "/orders") {
-  await page.goto(`/signin?callbackUrl=${encodeURIComponent(callbackUrl)}`);
-  await page.getByLabel("Your email").fill(email);
-  await page.getByRole("button", { name: "Email me a sign-in link" }).click();
-  await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
-  await page.goto(`/dev/mailbox?to=${encodeURIComponent(email)}`);
-  await page.getByRole("link", { name: /Your sign-in link/ }).first().click();
-  const text = await page.getByTestId("mail-text").textContent();
-  const link = text?.match(/https?:\/\/\S+\/signin\/confirm\S+/)?.[0];
-  expect(link, "a sign-in link in the email").toBeTruthy();
-  await page.goto(link!.replace(/^https?:\/\/[^/]+/, ""));
-  await expect(page.getByText(`Signing in as ${email}`)).toBeVisible();
-  await page.getByRole("button", { name: "Sign in" }).click();
-  return link!;
-}
-
 test("a shopper looks up an order by number and email and sees its lines and windows", async ({ page }) => {
   const order = demoOrder("partial backorder");
   await lookUp(page, order.number.replace("#", ""), order.email.toUpperCase());

@@ -1,17 +1,5 @@
 import { expect, type Page } from "@playwright/test";
-import { demo, expectNoAxeViolations, test } from "./support";
-
-async function signIn(page: Page, email: string, callbackUrl: string) {
-  await page.goto(`/signin?callbackUrl=${encodeURIComponent(callbackUrl)}`);
-  await page.getByLabel("Your email").fill(email);
-  await page.getByRole("button", { name: "Email me a sign-in link" }).click();
-  await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
-  await page.goto(`/dev/mailbox?to=${encodeURIComponent(email)}`);
-  await page.getByRole("link", { name: /Your sign-in link/ }).first().click();
-  const link = (await page.getByTestId("mail-text").textContent())?.match(/https?:\/\/\S+\/signin\/confirm\S+/)?.[0];
-  await page.goto(link!.replace(/^https?:\/\/[^/]+/, ""));
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
+import { demo, expectNoAxeViolations, signIn, test } from "./support";
 
 const agent = "agent@northwind.example";
 const search = (page: Page) => page.getByLabel("Order number, email, name, SKU or tracking number");

@@ -36,3 +36,20 @@ export const test = base.extend({
     await use(page);
   },
 });
+
+/** Signs in by magic link through the dev mailbox (request, read, confirm); returns the link. */
+export async function signIn(page: Page, email: string, callbackUrl = "/orders") {
+  await page.goto(`/signin?callbackUrl=${encodeURIComponent(callbackUrl)}`);
+  await page.getByLabel("Your email").fill(email);
+  await page.getByRole("button", { name: "Email me a sign-in link" }).click();
+  await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
+  await page.goto(`/dev/mailbox?to=${encodeURIComponent(email)}`);
+  await page.getByRole("link", { name: /Your sign-in link/ }).first().click();
+  const text = await page.getByTestId("mail-text").textContent();
+  const link = text?.match(/https?:\/\/\S+\/signin\/confirm\S+/)?.[0];
+  expect(link, "a sign-in link in the email").toBeTruthy();
+  await page.goto(link!.replace(/^https?:\/\/[^/]+/, ""));
+  await expect(page.getByText(`Signing in as ${email}`)).toBeVisible();
+  await page.getByRole("button", { name: "Sign in" }).click();
+  return link!;
+}
