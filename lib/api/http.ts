@@ -35,11 +35,10 @@ function invalid(error: z.ZodError) {
   });
 }
 
-async function readBody(request: Request): Promise<{ ok: true; text: string } | { ok: false; response: Response }> {
-  const tooLarge = () => ({ ok: false as const, response: errorResponse(413, { code: "too_large", message: `The request body is larger than ${maxBodyBytes / 1_000_000} MB.` }) });
-  const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > maxBodyBytes) return tooLarge();
-  if (!request.body) return { ok: true, text: "" };
+/** The body's bytes as sent, or null when they exceed `limit` (declared or counted while reading). */
+export async function readBodyBytes(request: Request, limit: number): Promise<Uint8Array | null> {
+  if (Number(request.headers.get("content-length") ?? 0) > limit) return null;
+  if (!request.body) return new Uint8Array();
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -47,13 +46,19 @@ async function readBody(request: Request): Promise<{ ok: true; text: string } | 
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > maxBodyBytes) {
+    if (size > limit) {
       await reader.cancel();
-      return tooLarge();
+      return null;
     }
     chunks.push(value);
   }
-  return { ok: true, text: Buffer.concat(chunks).toString("utf8") };
+  return Buffer.concat(chunks);
+}
+
+async function readBody(request: Request): Promise<{ ok: true; text: string } | { ok: false; response: Response }> {
+  const bytes = await readBodyBytes(request, maxBodyBytes);
+  if (!bytes) return { ok: false, response: errorResponse(413, { code: "too_large", message: `The request body is larger than ${maxBodyBytes / 1_000_000} MB.` }) };
+  return { ok: true, text: Buffer.from(bytes).toString("utf8") };
 }
 
 type Handled = { status: number; body: unknown };

@@ -1,4 +1,5 @@
 import { eq, sql } from "drizzle-orm";
+import { readBodyBytes } from "../../api/http";
 import { rows, type DbOrTx } from "../../db/client";
 import { merchants } from "../../db/schema/merchants";
 import { verifyShopifyHmac } from "./hmac";
@@ -19,23 +20,8 @@ export type ReceiveAnswer = { status: number; body: Record<string, unknown> };
 const unauthorized: ReceiveAnswer = { status: 401, body: { error: "The webhook signature did not verify." } };
 
 /** The body's bytes exactly as sent (the HMAC is over them), or null when it is too large. */
-export async function readRawBody(request: Request, limit = maxShopifyBodyBytes): Promise<Uint8Array | null> {
-  if (Number(request.headers.get("content-length") ?? 0) > limit) return null;
-  if (!request.body) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
+export function readRawBody(request: Request, limit = maxShopifyBodyBytes): Promise<Uint8Array | null> {
+  return readBodyBytes(request, limit);
 }
 
 /** The secrets that verify now: the current one, and the previous one until its deadline. */
