@@ -47,11 +47,15 @@ function alwaysPrepare<T extends postgres.Sql>(sql: T): T {
         return async (...args: unknown[]) => {
           const work = args.pop() as (tx: postgres.Sql) => unknown;
           const mode = typeof args[0] === "string" ? args[0].replace(/[^a-z ]/gi, "") : "";
-          const reserved = await target.reserve();
+          const reserved = await reserveWithin(target, reserveTimeoutMs);
+          const link: Link = { connection: null, lost: false };
           try {
-            return await inTransaction(reserved, { savepoints: 0 }, `begin ${mode}`, "commit", "rollback", work);
+            return await inTransaction(reserved, link, { savepoints: 0 }, `begin ${mode}`, "commit", "rollback", work);
           } finally {
-            reserved.release();
+            // A connection that closed under the transaction is the pool's again already (postgres.js
+            // moved it to its closed queue); releasing it would put it back as open with no socket.
+            if (link.connection) link.connection.onclose = null;
+            if (!link.lost) reserved.release();
           }
         };
       }
@@ -61,36 +65,102 @@ function alwaysPrepare<T extends postgres.Sql>(sql: T): T {
   });
 }
 
+/**
+ * A reserved connection and whether it closed while reserved. postgres.js 3.4.9 does not guard a
+ * reserved connection whose backend went away (porsager/postgres#1208, #1199): a query sent on it
+ * afterwards never settles and its write throws an uncaught TypeError, and releasing it puts a
+ * connection with no socket back in the pool. So the transaction learns of the close (the
+ * connection's own `onclose`, which postgres.js calls as it closes) and, once it has, sends nothing
+ * more on it and does not release it.
+ */
+type Link = { connection: { onclose?: ((error: unknown) => void) | null } | null; lost: boolean };
+
+const reserveTimeoutMs = 15_000;
+
+function connectionClosed(): Error {
+  return Object.assign(new Error("write CONNECTION_CLOSED (the connection closed during the transaction)"), { code: "CONNECTION_CLOSED" });
+}
+
+/**
+ * `reserve()`, but it gives up after `ms`: a reserve queued behind a connection the server then
+ * closes is never settled by postgres.js 3.4.9 (porsager/postgres#1195). One that arrives late is
+ * released at once.
+ */
+async function reserveWithin(client: postgres.Sql, ms: number): Promise<postgres.ReservedSql> {
+  let timedOut = false;
+  let timer: NodeJS.Timeout | undefined;
+  const reserving = client.reserve();
+  try {
+    return await Promise.race([
+      reserving,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          timedOut = true;
+          reject(Object.assign(new Error(`Timed out after ${ms / 1000} s waiting for a database connection.`), { code: "CONNECTION_CLOSED" }));
+        }, ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    if (timedOut) reserving.then((late) => late.release(), () => {});
+  }
+}
+
 /** Runs `work` between `open` and `close` on one reserved connection, `undo` when it throws; savepoints nest. */
 async function inTransaction(
   connection: postgres.ReservedSql,
+  link: Link,
   names: { savepoints: number },
   open: string,
   close: string,
   undo: string,
   work: (tx: postgres.Sql) => unknown,
 ): Promise<unknown> {
-  const scoped = new Proxy(alwaysPrepare(connection as unknown as postgres.Sql), {
+  const send = (statement: string, options?: Record<string, unknown>) => {
+    if (link.lost) return Promise.reject(connectionClosed());
+    return connection.unsafe(statement, [], options as never);
+  };
+  const prepared = alwaysPrepare(connection as unknown as postgres.Sql);
+  const scoped = new Proxy(prepared, {
     get(target, property, receiver) {
       if (property === "savepoint") {
         return (...args: unknown[]) => {
           const inner = args.pop() as (tx: postgres.Sql) => unknown;
           const name = `s${++names.savepoints}`;
-          return inTransaction(connection, names, `savepoint ${name}`, `release savepoint ${name}`, `rollback to savepoint ${name}`, inner);
+          return inTransaction(connection, link, names, `savepoint ${name}`, `release savepoint ${name}`, `rollback to savepoint ${name}`, inner);
         };
+      }
+      if (property === "unsafe") {
+        const unsafe = Reflect.get(target, property, receiver) as (...a: unknown[]) => unknown;
+        return (...args: unknown[]) => (link.lost ? Promise.reject(connectionClosed()) : unsafe(...args));
       }
       return Reflect.get(target, property, receiver);
     },
   });
-  await connection.unsafe(open);
+  // The first statement on the connection tells us which connection it is (postgres.js passes it to
+  // `onexecute`); returning true keeps the connection's pipelining as it would be without the hook.
+  await send(
+    open,
+    link.connection
+      ? undefined
+      : {
+          onexecute: (c: NonNullable<Link["connection"]>) => {
+            link.connection = c;
+            c.onclose = () => {
+              link.lost = true;
+            };
+            return true;
+          },
+        },
+  );
   let result: unknown;
   try {
     result = await work(scoped);
   } catch (error) {
-    await connection.unsafe(undo).catch(() => {});
+    if (!link.lost) await send(undo).catch(() => {});
     throw error;
   }
-  await connection.unsafe(close);
+  await send(close);
   return result;
 }
 
