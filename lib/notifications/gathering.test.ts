@@ -68,6 +68,34 @@ describe("ETA changes inside the gathering window", () => {
     expect(subjectsTo(email)).toHaveLength(1);
   });
 
+  it("a second line of the order joins the pending email with its own first window; a line already there keeps its first", async () => {
+    const { db } = database;
+    const m = await createMerchant(db, { timezone: "Europe/London", etaChangeThresholdDays: 2, gatherMinutes: 30 });
+    await createSku(db, m.id, { code: "BOOT" });
+    await createSku(db, m.id, { code: "STOVE" });
+    await createPo(db, m.id, "PO-B", "2026-12-01", [{ sku: "BOOT", quantity: 5 }], day(0));
+    await createPo(db, m.id, "PO-S", "2026-12-03", [{ sku: "STOVE", quantity: 5 }], day(0));
+    const order = await placeOrder(db, m.id, "#4901", [{ sku: "BOOT", quantity: 1 }, { sku: "STOVE", quantity: 1 }], day(1));
+    await drain(day(1));
+    const slip = (reference: string, expectedDate: string, at: Date) => changeExpectedDate(db, { merchantId: m.id, reference, expectedDate, actor: apiActor, now: at });
+    const pending = async () => {
+      const found = await db.select().from(notifications).where(and(eq(notifications.orderId, order.orderId), eq(notifications.kind, "eta_moved")));
+      expect(found).toHaveLength(1);
+      return (found[0]!.payload as { lines: Record<string, { start: string; end: string }> }).lines;
+    };
+    const start = day(2);
+    await slip("PO-B", "2026-12-08", start);
+    const first = await pending();
+    expect(Object.keys(first)).toHaveLength(1);
+    await slip("PO-S", "2026-12-10", minutes(start, 5));
+    const both = await pending();
+    expect(Object.keys(both)).toHaveLength(2);
+    const [bootLine] = Object.keys(first);
+    expect(both[bootLine!]).toEqual(first[bootLine!]);
+    await slip("PO-B", "2026-12-15", minutes(start, 10));
+    expect(await pending()).toEqual(both);
+  });
+
   it("a change below the threshold sends nothing", async () => {
     const { order, email, slip } = await waitingOrder("#4101", { threshold: 3 });
     await slip("2026-11-24", day(2));

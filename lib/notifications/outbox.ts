@@ -191,6 +191,11 @@ export async function gatherEtaChanges(tx: DbOrTx, params: { now: Date; etaChang
           order by e.order_line_id, e.id) c
     join orders o on o.id = c.order_id
     join merchants m on m.id = c.merchant_id
+    -- A line the pending email already holds keeps its first window there: nothing to write. A PO
+    -- that slips twice within the gathering window then costs one probe per line, not an update.
+    where not exists (select 1 from notifications n
+                      where n.order_id = c.order_id and n.status = 'pending' and n.kind = 'eta_moved'
+                        and n.payload -> 'lines' ? c.order_line_id::text)
     group by c.merchant_id, c.order_id, o.email, m.gather_minutes
     order by c.order_id
     on conflict (order_id) where status = 'pending' and kind = 'eta_moved'
