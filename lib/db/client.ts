@@ -1,4 +1,5 @@
 import { PGlite } from "@electric-sql/pglite";
+import { btree_gin } from "@electric-sql/pglite/contrib/btree_gin";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { unaccent } from "@electric-sql/pglite/contrib/unaccent";
 import { sql, type SQL } from "drizzle-orm";
@@ -181,7 +182,7 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
 
 export function openPglite(dataDir: string | undefined): Database {
   if (dataDir) mkdirSync(path.resolve(dataDir), { recursive: true });
-  const client = new PGlite(dataDir ? path.resolve(dataDir) : "memory://", { extensions: { pg_trgm, unaccent } });
+  const client = new PGlite(dataDir ? path.resolve(dataDir) : "memory://", { extensions: { btree_gin, pg_trgm, unaccent } });
   const db = drizzlePglite(client, { casing: "snake_case" }) as unknown as Db;
   return { db, kind: "pglite", close: () => client.close() };
 }

@@ -152,3 +152,34 @@ describe("backorder board", () => {
     expect(shipped!.order_lines).toMatchObject({ status: "shipped", firstShipEnd: expect.any(String) });
   });
 });
+
+describe("name search at volume", () => {
+  // Enough orders that every step of the name search runs: the newest orders for an admin, the
+  // trigram probe past its cap of 1,000, and the walk per shop for an agent.
+  it("returns the newest matches, exactly as a full scan would, for an admin and for one shop's agent", async () => {
+    const { db } = database;
+    await db.execute(sql`
+      insert into orders (merchant_id, number, email, customer_name, currency, placed_at)
+      select case when g % 4 = 0 then ${shopB.id}::uuid else ${shopA.id}::uuid end, 'BULK-' || g, 'bulk' || g || '@example.com',
+             case when g = 7 then 'Zephyrine Okafor' else 'Mateo Rossi ' || g end, 'USD',
+             timestamptz '2026-10-01' + g * interval '1 minute'
+      from generate_series(1, 2600) g`);
+    const scan = async (word: string, merchantId: string | null) =>
+      (
+        await rows<{ number: string }>(
+          db,
+          sql`select number from orders where search_normalize(customer_name) like '%' || search_normalize(${word}) || '%'
+              and (${merchantId}::uuid is null or merchant_id = ${merchantId}::uuid) order by placed_at desc limit 20`,
+        )
+      ).map((r) => r.number);
+    const found = async (scope: AgentScope, q: string) => (await searchOrders(db, scope, q)).map((h) => h.number);
+    expect(await found(admin, "mateo")).toEqual(await scan("mateo", null));
+    expect(await found(agentA, "MATÉO")).toEqual(await scan("mateo", shopA.id));
+    expect((await found(agentA, "mateo")).length).toBe(20);
+    expect(await found(admin, "zephyr")).toEqual(["BULK-7"]);
+    expect(await found(agentA, "zephyr")).toEqual(["BULK-7"]);
+    const agentB: AgentScope = { ...agentA, merchantIds: [shopB.id] };
+    expect(await found(agentB, "zephyr")).toEqual([]);
+    expect(await found(agentB, "mateo")).toEqual(await scan("mateo", shopB.id));
+  });
+});
