@@ -123,7 +123,7 @@ export async function searchOrders(db: DbOrTx, scope: AgentScope, query: string,
  * Names containing every typed word (case and accent insensitive), newest first, in three steps,
  * each an index walk or probe whose cost does not grow with the database:
  *
- * 1. All shops (an admin): the newest 2,000 orders. A common word ("mate") has its 20 newest
+ * 1. All shops (an admin), one word: the newest 2,000 orders. A common word ("mate") has its 20 newest
  *    matches there, and then they are the answer.
  * 2. A trigram probe for at most 1,001 matches in scope (for an agent, per shop, through the index
  *    on merchant and name together). A rarer word has at most 1,000: sorted, they are the answer.
@@ -144,7 +144,8 @@ async function nameHits(db: DbOrTx, q: string, merchantIds: string[] | null, lim
     merchantIds === null ? inner : sql`select x.* from unnest(${`{${merchantIds.join(",")}}`}::uuid[]) as m(id) cross join lateral (${inner}) x`;
   const inScope = merchantIds === null ? sql`true` : sql`o.merchant_id = m.id`;
 
-  if (merchantIds === null) {
+  // Two or more words are selective enough that the newest orders rarely hold 20 matches.
+  if (merchantIds === null && words.length === 1) {
     const recent = await rows<Hit>(
       db,
       sql`select ${hit} from (select id, customer_name, placed_at from orders order by placed_at desc limit 2000) o
