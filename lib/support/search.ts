@@ -28,7 +28,8 @@ export function searchKinds(query: string): SearchKind[] {
   const token = /^[#\w.-]+$/.test(q);
   if (token && /\d/.test(q)) kinds.push("number");
   if (q.includes("@") || (token && /^[a-z]/i.test(q) && q.length >= 3)) kinds.push("email");
-  if (!q.includes("@") && /\p{L}/u.test(q) && q.length >= 3) kinds.push("name");
+  // Names have no digits; a SKU or tracking number would only cost a name search its misses.
+  if (!q.includes("@") && /\p{L}/u.test(q) && !/\d/.test(q) && q.length >= 3) kinds.push("name");
   if (token && !q.startsWith("#") && !q.includes("@")) kinds.push("sku");
   if (token && !q.startsWith("#") && !q.includes("@") && q.length >= 4) kinds.push("tracking");
   return kinds;
@@ -123,10 +124,10 @@ export async function searchOrders(db: DbOrTx, scope: AgentScope, query: string,
  * Names containing every typed word (case and accent insensitive), newest first, in three steps,
  * each an index walk or probe whose cost does not grow with the database:
  *
- * 1. All shops (an admin), one word: the newest 2,000 orders. A common word ("mate") has its 20 newest
- *    matches there, and then they are the answer.
- * 2. A trigram probe for at most 1,001 matches in scope (for an agent, per shop, through the index
- *    on merchant and name together). A rarer word has at most 1,000: sorted, they are the answer.
+ * 1. All shops (an admin): the newest 4,000 orders. A common word or pair ("mate", "ren bren")
+ *    has its 20 newest matches there, and then they are the answer.
+ * 2. A trigram probe for at most 1,001 matches in scope (5,001 for an admin; for an agent, per
+ *    shop, through the index on merchant and name together). Up to that many are sorted: the answer.
  * 3. A common word with more: orders walked newest first (per shop for an agent) until 20 match.
  */
 async function nameHits(db: DbOrTx, q: string, merchantIds: string[] | null, limit: number) {
@@ -144,16 +145,18 @@ async function nameHits(db: DbOrTx, q: string, merchantIds: string[] | null, lim
     merchantIds === null ? inner : sql`select x.* from unnest(${`{${merchantIds.join(",")}}`}::uuid[]) as m(id) cross join lateral (${inner}) x`;
   const inScope = merchantIds === null ? sql`true` : sql`o.merchant_id = m.id`;
 
-  // Two or more words are selective enough that the newest orders rarely hold 20 matches.
-  if (merchantIds === null && words.length === 1) {
+  if (merchantIds === null) {
     const recent = await rows<Hit>(
       db,
-      sql`select ${hit} from (select id, customer_name, placed_at from orders order by placed_at desc limit 2000) o
+      sql`select ${hit} from (select id, customer_name, placed_at from orders order by placed_at desc limit 4000) o
           where ${matches} order by o.placed_at desc limit ${limit}`,
     );
     if (recent.length === limit) return recent;
   }
-  const cap = 1000;
+  // Fetching and sorting n matches costs about n rows; the walk about 20·N/n. For one shop the walk
+  // is a cheap index scan of its own orders; across all shops it is a walk of the whole orders table
+  // (PostgreSQL runs it in parallel, ~100 ms before the first row here), so an admin sorts more.
+  const cap = merchantIds === null ? 5000 : 1000;
   const few = await rows<Hit>(db, sql`select * from (${perShop(sql`select ${hit} from orders o where ${inScope} and ${matches} limit ${cap + 1}`)}) f limit ${cap + 1}`);
   if (few.length <= cap) return newest(few);
   return newest(await rows<Hit>(db, perShop(sql`select ${hit} from orders o where ${inScope} and ${matches} order by o.placed_at desc limit ${limit}`)));

@@ -183,3 +183,14 @@ describe("name search at volume", () => {
     expect(await found(agentB, "mateo")).toEqual(await scan("mateo", shopB.id));
   });
 });
+
+describe("which searches a query runs", () => {
+  it("runs a name search only for text without digits, and every kind a token could be", async () => {
+    const { searchKinds } = await import("./search");
+    expect(searchKinds("léa mor")).toEqual(["name"]);
+    expect(searchKinds("mateo")).toEqual(["email", "name", "sku", "tracking"]);
+    expect(searchKinds("s01-129-2")).toEqual(["number", "email", "sku", "tracking"]);
+    expect(searchKinds("#1042")).toEqual(["number"]);
+    expect(searchKinds("lea@ex")).toEqual(["email"]);
+  });
+});
