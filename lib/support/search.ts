@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { rows, type DbOrTx } from "../db/client";
+import { uuidArray } from "../db/sql-helpers";
 import { isStorableText } from "../security/text";
 import type { AgentScope } from "./access";
 
@@ -17,6 +18,9 @@ export type SearchHit = {
   lineCount: number;
   waitingCount: number;
 };
+
+/** One match of one kind of search, before the matched orders are loaded. */
+type Hit = { id: string; kind: SearchKind; value: string; at: string; rank: number };
 
 const likeEscape = (value: string) => value.replace(/[\\%_]/g, "\\$&");
 
@@ -69,7 +73,6 @@ export async function searchOrders(db: DbOrTx, scope: AgentScope, query: string,
       where s.tracking_number like ${`${likeEscape(q.toUpperCase())}%`} and ${merchantFilter(sql`s.merchant_id`)}
       order by s.shipped_at desc limit ${limit})`);
   }
-  type Hit = { id: string; kind: SearchKind; value: string; at: string; rank: number };
   const found: Hit[] = [];
   if (branches.length > 0) found.push(...(await rows<Hit>(db, sql`${sql.join(branches, sql` union all `)}`)));
   if (kinds.includes("name")) found.push(...(await nameHits(db, q, scope.merchantIds, limit)));
@@ -131,7 +134,6 @@ export async function searchOrders(db: DbOrTx, scope: AgentScope, query: string,
  * 3. A common word with more: orders walked newest first (per shop for an agent) until 20 match.
  */
 async function nameHits(db: DbOrTx, q: string, merchantIds: string[] | null, limit: number) {
-  type Hit = { id: string; kind: SearchKind; value: string; at: string; rank: number };
   const words = q.split(/\s+/).filter((w) => w.length > 0).slice(0, 5);
   const matches = sql.join(
     words.map((w) => sql`search_normalize(o.customer_name) like '%' || search_normalize(${likeEscape(w)}) || '%'`),
@@ -142,7 +144,7 @@ async function nameHits(db: DbOrTx, q: string, merchantIds: string[] | null, lim
   if (merchantIds !== null && merchantIds.length === 0) return [];
   // Each shop on its own, so its (merchant_id, ...) indexes serve it; `= any(array)` does not.
   const perShop = (inner: SQL) =>
-    merchantIds === null ? inner : sql`select x.* from unnest(${`{${merchantIds.join(",")}}`}::uuid[]) as m(id) cross join lateral (${inner}) x`;
+    merchantIds === null ? inner : sql`select x.* from unnest(${uuidArray(merchantIds)}) as m(id) cross join lateral (${inner}) x`;
   const inScope = merchantIds === null ? sql`true` : sql`o.merchant_id = m.id`;
 
   if (merchantIds === null) {
