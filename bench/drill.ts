@@ -149,9 +149,10 @@ async function makeDue(db: Db) {
 }
 
 async function outboxState(db: Db) {
-  const [state] = await rows<{ waiting: number; sending: number; sent: number; failed: number; retried: number }>(
+  const [state] = await rows<{ waiting: number; sending: number; sent: number; failed: number; retried: number; queued: number }>(
     db,
     sql`select count(*) filter (where status = 'pending' and due_at <= now())::int as waiting,
+               (select count(*) from eta_gatherings)::int as queued,
                count(*) filter (where status = 'sending')::int as sending,
                count(*) filter (where status = 'sent')::int as sent,
                count(*) filter (where status = 'failed')::int as failed,
@@ -166,7 +167,7 @@ async function outboxDrained(db: Db, timeoutMs: number) {
     "the outbox to drain",
     async () => {
       const state = await outboxState(db);
-      return state.waiting === 0 && state.sending === 0;
+      return state.waiting === 0 && state.sending === 0 && state.queued === 0;
     },
     timeoutMs,
     250,

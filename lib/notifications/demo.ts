@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { DbOrTx } from "../db/client";
 import { instant } from "../db/sql-helpers";
+import { gatherQueued } from "./outbox";
 
 /**
  * The demo seed plays 60 days of history through the domain functions, so it writes the outbox
@@ -8,6 +9,7 @@ import { instant } from "../db/sql-helpers";
  * to say), so a fresh demo mails only what happened since `before`, not hundreds of old notices.
  */
 export async function settleSeededOutbox(db: DbOrTx, params: { before: Date }): Promise<void> {
+  await gatherQueued(db, { limit: Number.POSITIVE_INFINITY });
   await db.execute(sql`
     update notifications
     set status = case when kind = 'eta_moved' then 'skipped' else 'sent' end,

@@ -6,6 +6,7 @@ import { notifications, type NotificationKind } from "../db/schema/notifications
 import { orders } from "../db/schema/orders";
 import { bigintArray, instant, uuidArray } from "../db/sql-helpers";
 import { transaction } from "../db/transaction";
+import { gatherQueued } from "./outbox";
 import type { IsoDate } from "../dates";
 import type { OutgoingEmail, SendFailure, Transport } from "../email/types";
 import { env } from "../env";
@@ -368,9 +369,13 @@ async function splitBatch(
   return total;
 }
 
-/** Claims, decides, renders and sends one batch. Nothing due: `claimed` is 0. */
+/**
+ * Claims, decides, renders and sends one batch (after turning queued ETA gatherings into their
+ * emails). Nothing due: `claimed` is 0.
+ */
 export async function dispatchBatch(db: DbOrTx, options: DispatchOptions): Promise<DispatchResult> {
   const now = options.now ?? new Date();
+  await gatherQueued(db);
   const claim = await claimBatch(db, {
     now,
     limit: Math.min(options.batchSize ?? maxBatchSize, maxBatchSize),

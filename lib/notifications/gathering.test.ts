@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { and, eq } from "drizzle-orm";
-import { notifications } from "../db/schema/notifications";
+import { and, eq, sql } from "drizzle-orm";
+import { rows } from "../db/client";
+import { etaGatherings, notifications } from "../db/schema/notifications";
 import { resendTransport } from "../email/transports";
 import { cancelLines } from "../orders/cancel";
 import { recordShipment } from "../orders/ship";
@@ -9,6 +10,7 @@ import { useFreshDatabase, type TestDatabase } from "../testing/db";
 import { apiActor, createMerchant, createPo, createSku, day, placeOrder } from "../testing/fixtures";
 import { startResendStandIn, type ResendStandIn } from "../testing/resend-standin";
 import { drainOutbox } from "./dispatch";
+import { gathering } from "./outbox";
 import { savePreferences, unsubscribeFromEtaUpdates } from "./preferences";
 
 // The notification policies end to end: real domain changes, the outbox, the gathering window,
@@ -126,6 +128,89 @@ describe("ETA changes inside the gathering window", () => {
     await drain(minutes(day(2), 11));
     await drain(minutes(day(2), 45));
     expect(subjectsTo(email)).toEqual(["Order #4201 has shipped"]);
+  });
+});
+
+describe("large changes, gathered by the worker", () => {
+  /** A shop whose 26 orders each wait for one unit of 20 SKUs on one PO: slipping it moves 520 lines. */
+  async function bigShop(prefix: string) {
+    const { db } = database;
+    const m = await createMerchant(db, { timezone: "Europe/London", etaChangeThresholdDays: 2, gatherMinutes: 30 });
+    const codes = Array.from({ length: 20 }, (_, i) => `PART-${i}`);
+    for (const code of codes) await createSku(db, m.id, { code });
+    await createPo(db, m.id, "PO-BIG", "2026-12-01", codes.map((sku) => ({ sku, quantity: 30 })), day(0));
+    for (let i = 0; i < 26; i++) await placeOrder(db, m.id, `${prefix}${String(i).padStart(2, "0")}`, codes.map((sku) => ({ sku, quantity: 1 })), day(1));
+    await drain(day(1));
+    standIn.reset();
+    return m;
+  }
+
+  /** The shop's pending ETA emails, by order number: each line's first window by SKU, and when it is due. */
+  async function pendingByOrder(merchantId: string) {
+    const found = await rows<{ number: string; due_at: string; created_at: string; sku_code: string; first: unknown }>(database.db, sql`
+      select o.number, n.due_at::text, n.created_at::text, l.sku_code, n.payload -> 'lines' -> l.id::text as first
+      from notifications n join orders o on o.id = n.order_id join order_lines l on l.order_id = o.id
+      where n.merchant_id = ${merchantId} and n.kind = 'eta_moved' and n.status = 'pending'
+      order by o.number, l.sku_code`);
+    const byOrder: Record<string, { due: string; created: string; lines: Record<string, unknown> }> = {};
+    for (const r of found) {
+      const entry = (byOrder[r.number.slice(3)] ??= { due: r.due_at, created: r.created_at, lines: {} });
+      entry.lines[r.sku_code] = typeof r.first === "string" ? JSON.parse(r.first) : r.first;
+    }
+    return byOrder;
+  }
+
+  it("a PO slip that moves 520 lines commits one queued gathering; the worker writes the same emails as gathering inline", async () => {
+    const { db } = database;
+    const slipAt = day(2);
+    const slip = (merchantId: string) => changeExpectedDate(db, { merchantId, reference: "PO-BIG", expectedDate: "2026-11-24", actor: apiActor, now: slipAt });
+
+    // The same shop twice: once gathered in the slip's own transaction, once queued for the worker.
+    const inline = await bigShop("#48");
+    gathering.inlineLimit = 100_000;
+    try {
+      await slip(inline.id);
+    } finally {
+      gathering.inlineLimit = 500;
+    }
+    expect(await db.select().from(etaGatherings)).toEqual([]);
+    const expected = await pendingByOrder(inline.id);
+    expect(Object.keys(expected)).toHaveLength(26);
+    expect(expected["00"]!.lines["PART-7"], "each line keeps the window it had").toEqual({ start: "2026-12-02", end: "2026-12-05" });
+
+    const queued = await bigShop("#49");
+    await slip(queued.id);
+    const waiting = await db.select().from(etaGatherings);
+    expect(waiting).toHaveLength(1);
+    expect(waiting[0]!.eventIds).toHaveLength(520);
+    expect(await pendingByOrder(queued.id), "no email written in the slip's transaction").toEqual({});
+
+    await drain(minutes(slipAt, 1));
+    expect(await db.select().from(etaGatherings), "the worker's next pass gathers it").toEqual([]);
+    expect(await pendingByOrder(queued.id)).toEqual(expected);
+    expect(standIn.deliveries, "not due before the gathering window closes").toEqual([]);
+
+    await drain(minutes(slipAt, 30));
+    const to = (prefix: string) => standIn.deliveries.filter((d) => d.email.to.some((t) => t.startsWith(`n${prefix}`))).length;
+    expect([to("48"), to("49")]).toEqual([26, 26]);
+  });
+
+  it("a small change behind a queued one waits its turn, so the email still tells the line's first window", async () => {
+    const { email, slip } = await waitingOrder("#4801");
+    const start = day(2);
+    gathering.inlineLimit = 0;
+    try {
+      await slip("2026-11-25", start);
+    } finally {
+      gathering.inlineLimit = 500;
+    }
+    // One line: small enough to gather inline, but an earlier change of it is still queued.
+    await slip("2026-11-22", minutes(start, 5));
+    expect(await database.db.select().from(etaGatherings)).toHaveLength(2);
+    await drain(minutes(start, 6));
+    await drain(minutes(start, 30));
+    expect(subjectsTo(email)).toEqual(["Order #4801: Product boot will ship sooner"]);
+    expect(standIn.deliveries[0]!.email.text).toContain("Earlier by 9 days; we said Wed, Dec 2 – Sat, Dec 5 before.");
   });
 });
 

@@ -1,6 +1,7 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Actor } from "../audit/actor";
 import { rows, type DbOrTx } from "../db/client";
+import { transaction } from "../db/transaction";
 import { notifications, type DomainEventType, type NewNotification } from "../db/schema/notifications";
 import { bigintArray, instant, uuidArray } from "../db/sql-helpers";
 import type { EtaChange } from "../eta/recompute";
@@ -171,23 +172,77 @@ async function writeEventNotifications(tx: DbOrTx, change: { actor: Actor; now: 
 }
 
 /**
+ * A change that re-dates more lines than `inlineLimit` leaves gathering them to the worker: its transaction
+ * writes one `eta_gatherings` row instead of an email per order. A PO slip that moves 20,000 lines
+ * then commits in about half the time, holding its SKUs' locks (which shoppers' cancels and swaps
+ * wait on) that much less; the emails are due only when the gathering window closes anyway.
+ */
+export const gathering = { inlineLimit: 500 };
+
+/**
  * Gathers ETA changes into one pending email per order, due when the merchant's gathering window
- * (from the first change) closes. Each line keeps the window it had before its first change in
- * the window, so later changes only move where it ends up. One statement for any number of
- * changes: a PO slip that re-dates 20,000 lines is one insert.
+ * (from the change) closes. Each line keeps the window it had before its first change in the
+ * window, so later changes only move where it ends up.
+ *
+ * Small changes are gathered here, in their transaction. A large one, or any change while an
+ * earlier one still waits in `eta_gatherings`, is queued there (so a line's changes are always
+ * gathered in the order they happened), and `gatherQueued` expands it with the same statement.
  */
 export async function gatherEtaChanges(tx: DbOrTx, params: { now: Date; etaChanges: readonly EtaChange[] }) {
   // A line's first window is the intake, which the backordered notice already told.
   const ids = params.etaChanges.filter((c) => c.reason !== "initial").map((c) => c.eventId);
   if (ids.length === 0) return;
-  await tx.execute(sql`
+  const source = sql`select ${bigintArray(ids)} as event_ids, ${instant(params.now)} as at`;
+  // Changes to one line hold its SKU's lock, so a later change of the same line always sees an
+  // earlier one's queued row here, committed.
+  const [queued] = await rows<{ waiting: boolean }>(tx, sql`select exists (select 1 from eta_gatherings) as waiting`);
+  if (ids.length > gathering.inlineLimit || queued!.waiting) {
+    await tx.execute(sql`insert into eta_gatherings (event_ids, at) ${source}`);
+  } else {
+    await tx.execute(gatherStatement(source));
+  }
+}
+
+/** Advisory lock key held by whoever expands queued gatherings ("etag" in ASCII). */
+const gatherLock = 0x65746167;
+
+/**
+ * Expands queued gatherings into their emails, oldest first, one transaction each; at most one
+ * expander at a time (another that finds the lock held returns at once). Run before each batch the
+ * worker sends, so a queued gathering is in the outbox long before its window closes.
+ */
+export async function gatherQueued(db: DbOrTx, options: { limit?: number } = {}): Promise<number> {
+  let expanded = 0;
+  while (expanded < (options.limit ?? 100)) {
+    const [waiting] = await rows<{ id: number | null }>(db, sql`select min(id) as id from eta_gatherings`);
+    if (waiting?.id == null) break;
+    const done = await transaction(db, async (tx) => {
+      const [lock] = await rows<{ ok: boolean }>(tx, sql`select pg_try_advisory_xact_lock(${gatherLock}) as ok`);
+      if (!lock!.ok) return false;
+      const [oldest] = await rows<{ id: number }>(tx, sql`select id from eta_gatherings order by id limit 1`);
+      if (!oldest) return false;
+      await tx.execute(gatherStatement(sql`delete from eta_gatherings where id = ${oldest.id} returning event_ids, at`));
+      return true;
+    });
+    if (!done) break;
+    expanded++;
+  }
+  return expanded;
+}
+
+/**
+ * One statement for any number of changes: `source` gives the `eta_events` ids and the change's
+ * moment. A PO slip that re-dates 20,000 lines is one insert.
+ */
+function gatherStatement(source: SQL) {
+  return sql`
+    with g as (${source})
     insert into notifications (merchant_id, order_id, email, kind, payload, status, due_at, created_at, updated_at)
     select c.merchant_id, c.order_id, o.email, 'eta_moved',
            jsonb_build_object('lines', jsonb_object_agg(c.order_line_id::text, jsonb_build_object('start', c.old_ship_start, 'end', c.old_ship_end))),
-           'pending', ${instant(params.now)} + make_interval(mins => m.gather_minutes), ${instant(params.now)}, ${instant(params.now)}
-    from (select distinct on (e.order_line_id) e.merchant_id, e.order_id, e.order_line_id, e.old_ship_start, e.old_ship_end
-          from eta_events e
-          where e.id = any(${bigintArray(ids)})
+           'pending', c.at + make_interval(mins => m.gather_minutes), c.at, c.at
+    from (select distinct on (e.order_line_id) e.merchant_id, e.order_id, e.order_line_id, e.old_ship_start, e.old_ship_end, g.at
+          from g join eta_events e on e.id = any(g.event_ids)
           order by e.order_line_id, e.id) c
     join orders o on o.id = c.order_id
     join merchants m on m.id = c.merchant_id
@@ -196,11 +251,11 @@ export async function gatherEtaChanges(tx: DbOrTx, params: { now: Date; etaChang
     where not exists (select 1 from notifications n
                       where n.order_id = c.order_id and n.status = 'pending' and n.kind = 'eta_moved'
                         and n.payload -> 'lines' ? c.order_line_id::text)
-    group by c.merchant_id, c.order_id, o.email, m.gather_minutes
+    group by c.merchant_id, c.order_id, o.email, m.gather_minutes, c.at
     order by c.order_id
     on conflict (order_id) where status = 'pending' and kind = 'eta_moved'
     do update set payload = jsonb_build_object('lines', (excluded.payload -> 'lines') || (notifications.payload -> 'lines')),
-                  updated_at = excluded.updated_at`);
+                  updated_at = excluded.updated_at`;
 }
 
 /** The outbox part of `recordChange`: the emails this change asks for, in its transaction. */

@@ -166,3 +166,16 @@ export type Notification = typeof notifications.$inferSelect;
 export type NewNotification = typeof notifications.$inferInsert;
 export type DevMail = typeof devMailbox.$inferSelect;
 export type DelayNotice = typeof delayNotices.$inferSelect;
+
+/**
+ * ETA changes waiting to be gathered into their orders' emails (lib/notifications/outbox.ts): a
+ * change that re-dates many lines (a PO slip) writes one row here in its transaction, and the
+ * worker turns it into the emails in order, so the slip's transaction stays short.
+ */
+export const etaGatherings = pgTable("eta_gatherings", {
+  id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+  /** The `eta_events` to gather. */
+  eventIds: bigint({ mode: "number" }).array().notNull(),
+  /** When the change happened: the emails' gathering window runs from here. */
+  at: timestamp({ withTimezone: true }).notNull(),
+});
