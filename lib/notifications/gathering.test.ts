@@ -10,7 +10,7 @@ import { useFreshDatabase, type TestDatabase } from "../testing/db";
 import { apiActor, createMerchant, createPo, createSku, day, placeOrder } from "../testing/fixtures";
 import { startResendStandIn, type ResendStandIn } from "../testing/resend-standin";
 import { drainOutbox } from "./dispatch";
-import { gathering } from "./outbox";
+import { gathering, gatherQueued } from "./outbox";
 import { savePreferences, unsubscribeFromEtaUpdates } from "./preferences";
 
 // The notification policies end to end: real domain changes, the outbox, the gathering window,
@@ -211,6 +211,22 @@ describe("large changes, gathered by the worker", () => {
     await drain(minutes(start, 30));
     expect(subjectsTo(email)).toEqual(["Order #4801: Product boot will ship sooner"]);
     expect(standIn.deliveries[0]!.email.text).toContain("Earlier by 9 days; we said Wed, Dec 2 – Sat, Dec 5 before.");
+  });
+  it("workers gathering at once gather each queued change once, oldest first", async () => {
+    const { order, slip } = await waitingOrder("#4802");
+    const start = day(2);
+    gathering.inlineLimit = 0;
+    try {
+      await slip("2026-11-25", start);
+      await slip("2026-11-22", minutes(start, 5));
+    } finally {
+      gathering.inlineLimit = 500;
+    }
+    const expanded = await Promise.all([gatherQueued(database.db), gatherQueued(database.db), gatherQueued(database.db)]);
+    expect(expanded.reduce((a, b) => a + b, 0)).toBe(2);
+    expect(await database.db.select().from(etaGatherings)).toEqual([]);
+    const found = await database.db.select().from(notifications).where(and(eq(notifications.orderId, order.orderId), eq(notifications.kind, "eta_moved")));
+    expect(found.map((n) => Object.values((n.payload as { lines: Record<string, unknown> }).lines))).toEqual([[{ start: "2026-12-02", end: "2026-12-05" }]]);
   });
 });
 
