@@ -135,10 +135,13 @@ export async function searchOrders(db: DbOrTx, scope: AgentScope, query: string,
  */
 async function nameHits(db: DbOrTx, q: string, merchantIds: string[] | null, limit: number) {
   const words = q.split(/\s+/).filter((w) => w.length > 0).slice(0, 5);
-  const matches = sql.join(
-    words.map((w) => sql`search_normalize(o.customer_name) like '%' || search_normalize(${likeEscape(w)}) || '%'`),
-    sql` and `,
-  );
+  const matching = (name: SQL) => sql.join(words.map((w) => sql`${name} like '%' || search_normalize(${likeEscape(w)}) || '%'`), sql` and `);
+  const matches = matching(sql`search_normalize(o.customer_name)`);
+  // The walk reads orders newest first and stops at the limit. Its condition is written so no index
+  // matches it: with the name's trigram index in reach, the generic plan PostgreSQL settles on for
+  // the prepared statement (the words unknown) fetched and sorted every match of a common word
+  // instead (230 ms for "maya", half a shop's orders, against 1 ms for the walk).
+  const walkMatches = matching(sql`(search_normalize(o.customer_name) || '')`);
   const hit = sql`o.id, 'name' as kind, o.customer_name as value, o.placed_at::text as at, 3 as rank`;
   const newest = (found: Hit[]) => found.sort((a, b) => b.at.localeCompare(a.at)).slice(0, limit);
   if (merchantIds !== null && merchantIds.length === 0) return [];
@@ -161,5 +164,5 @@ async function nameHits(db: DbOrTx, q: string, merchantIds: string[] | null, lim
   const cap = merchantIds === null ? 5000 : 1000;
   const few = await rows<Hit>(db, sql`select * from (${perShop(sql`select ${hit} from orders o where ${inScope} and ${matches} limit ${cap + 1}`)}) f limit ${cap + 1}`);
   if (few.length <= cap) return newest(few);
-  return newest(await rows<Hit>(db, perShop(sql`select ${hit} from orders o where ${inScope} and ${matches} order by o.placed_at desc limit ${limit}`)));
+  return newest(await rows<Hit>(db, perShop(sql`select ${hit} from orders o where ${inScope} and ${walkMatches} order by o.placed_at desc limit ${limit}`)));
 }
