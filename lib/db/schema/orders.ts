@@ -66,6 +66,8 @@ export const orders = pgTable(
     /** Lower-cased; the lookup key together with `number`. */
     email: text().notNull(),
     customerName: text(),
+    /** `customer_name` folded for search (lower case, accents off), stored so no search folds it per row. */
+    customerNameSearch: text().generatedAlwaysAs(sql`search_normalize(customer_name)`),
     shippingAddress: jsonb().$type<ShippingAddress>(),
     currency: text().notNull(),
     placedAt: timestamp({ withTimezone: true }).notNull(),
