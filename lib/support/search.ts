@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { rows, type DbOrTx } from "../db/client";
+import { transaction } from "../db/transaction";
 import { uuidArray } from "../db/sql-helpers";
 import { isStorableText } from "../security/text";
 import type { AgentScope } from "./access";
@@ -49,8 +50,18 @@ export async function searchOrders(db: DbOrTx, scope: AgentScope, query: string,
   const kinds = searchKinds(q);
   // Nothing stored can contain a NUL (PostgreSQL refuses it in the query too).
   if (kinds.length === 0 || !isStorableText(q)) return [];
+  // Every search is planned for the words typed. A prepared statement's generic plan (which
+  // PostgreSQL settles on after five runs) cannot know a word is absent from the shop: probing
+  // the name index for "kofi" became a read of the shop's 50,000 orders, 40-60 ms instead of 1.
+  return transaction(db, async (tx) => {
+    await tx.execute(sql`set local plan_cache_mode = force_custom_plan`);
+    return searchIn(tx, scope, q, kinds, limit);
+  });
+}
+
+async function searchIn(db: DbOrTx, scope: AgentScope, q: string, kinds: SearchKind[], limit: number): Promise<SearchHit[]> {
   const merchantFilter = (column: SQL) =>
-    scope.merchantIds === null ? sql`true` : scope.merchantIds.length === 0 ? sql`false` : sql`${column} = any(${`{${scope.merchantIds.join(",")}}`}::uuid[])`;
+    scope.merchantIds === null ? sql`true` : scope.merchantIds.length === 0 ? sql`false` : sql`${column} = any(${uuidArray(scope.merchantIds)})`;
   const prefix = `${likeEscape(q.replace(/^#/, ""))}%`;
   const branches: SQL[] = [];
   if (kinds.includes("number")) {
@@ -100,7 +111,7 @@ export async function searchOrders(db: DbOrTx, scope: AgentScope, query: string,
            (select count(*)::int from order_lines l where l.order_id = o.id) as line_count,
            (select count(*)::int from order_lines l where l.order_id = o.id and l.status in ('backordered', 'preorder')) as waiting_count
     from orders o join merchants m on m.id = o.merchant_id
-    where o.id = any(${`{${chosen.map((c) => c.id).join(",")}}`}::uuid[])`,
+    where o.id = any(${uuidArray(chosen.map((c) => c.id))})`,
   );
   const byId = new Map(result.map((r) => [r.id, r]));
   return chosen
@@ -124,45 +135,50 @@ export async function searchOrders(db: DbOrTx, scope: AgentScope, query: string,
 }
 
 /**
- * Names containing every typed word (case and accent insensitive), newest first, in three steps,
- * each an index walk or probe whose cost does not grow with the database:
+ * Names containing every typed word (case and accent insensitive), newest first. All shops (an
+ * admin) are searched as one scope, an agent's shops one by one (so the indexes on merchant and
+ * name or date serve each), each in up to three steps whose cost does not grow with the database:
  *
- * 1. All shops (an admin): the newest 4,000 orders. A common word or pair ("mate", "ren bren")
- *    has its 20 newest matches there, and then they are the answer.
- * 2. A trigram probe for at most 1,001 matches in scope (5,001 for an admin; for an agent, per
- *    shop, through the index on merchant and name together). Up to that many are sorted: the answer.
- * 3. A common word with more: orders walked newest first (per shop for an agent) until 20 match.
+ * 1. The newest orders (4,000 across all shops, whose rows lie together; 250 of one shop, whose
+ *    rows are spread through the table). A common word or pair ("maya", "ren bren") has its 20
+ *    newest matches there, and then they are the answer: a few ms, where the trigram probe of a
+ *    word in half a shop's names takes 25-40 ms.
+ * 2. A trigram probe for at most 1,001 matches (5,001 across all shops). Up to that many are
+ *    sorted: the answer.
+ * 3. More than that: the orders walked newest first until 20 match, which with that many matches
+ *    is soon (fetching and sorting n matches costs about n rows, the walk about 20·N/n).
  */
 async function nameHits(db: DbOrTx, q: string, merchantIds: string[] | null, limit: number) {
   const words = q.split(/\s+/).filter((w) => w.length > 0).slice(0, 5);
-  const matching = (name: SQL) => sql.join(words.map((w) => sql`${name} like '%' || search_normalize(${likeEscape(w)}) || '%'`), sql` and `);
-  const matches = matching(sql`o.customer_name_search`);
-  // The walk reads orders newest first and stops at the limit. Its condition is written so no index
-  // matches it: with the name's trigram index in reach, the generic plan PostgreSQL settles on for
-  // the prepared statement (the words unknown) fetched and sorted every match of a common word
-  // instead (230 ms for "maya", half a shop's orders, against 1 ms for the walk).
-  const walkMatches = matching(sql`(o.customer_name_search || '')`);
+  const matches = sql.join(
+    words.map((w) => sql`o.customer_name_search like '%' || search_normalize(${likeEscape(w)}) || '%'`),
+    sql` and `,
+  );
   const hit = sql`o.id, 'name' as kind, o.customer_name as value, o.placed_at::text as at, 3 as rank`;
   const newest = (found: Hit[]) => found.sort((a, b) => b.at.localeCompare(a.at)).slice(0, limit);
-  if (merchantIds !== null && merchantIds.length === 0) return [];
-  // Each shop on its own, so its (merchant_id, ...) indexes serve it; `= any(array)` does not.
-  const perShop = (inner: SQL) =>
-    merchantIds === null ? inner : sql`select x.* from unnest(${uuidArray(merchantIds)}) as m(id) cross join lateral (${inner}) x`;
-  const inScope = merchantIds === null ? sql`true` : sql`o.merchant_id = m.id`;
 
-  if (merchantIds === null) {
-    const recent = await rows<Hit>(
-      db,
-      sql`select ${hit} from (select id, customer_name, customer_name_search, placed_at from orders order by placed_at desc limit 4000) o
-          where ${matches} order by o.placed_at desc limit ${limit}`,
-    );
+  const inScope = async (shop: string | null): Promise<Hit[]> => {
+    const scope = shop === null ? sql`true` : sql`o.merchant_id = ${shop}::uuid`;
+    // The scope's orders newest first, read lazily (up to `first` of them). OFFSET 0 keeps the
+    // name condition out of the inner query, so PostgreSQL cannot plan it as fetching and sorting
+    // every match, which it chose when it took two common words for rare ones (520 ms).
+    const walk = (first?: number) =>
+      rows<Hit>(
+        db,
+        sql`select ${hit} from (select id, customer_name, customer_name_search, placed_at from orders o where ${scope}
+                                order by o.placed_at desc ${first ? sql`limit ${sql.raw(String(first))}` : sql`offset 0`}) o
+            where ${matches} limit ${limit}`,
+      );
+    const recent = await walk(shop === null ? 4000 : 250);
     if (recent.length === limit) return recent;
-  }
-  // Fetching and sorting n matches costs about n rows; the walk about 20·N/n. For one shop the walk
-  // is a cheap index scan of its own orders; across all shops it is a walk of the whole orders table
-  // (PostgreSQL runs it in parallel, ~100 ms before the first row here), so an admin sorts more.
-  const cap = merchantIds === null ? 5000 : 1000;
-  const few = await rows<Hit>(db, sql`select * from (${perShop(sql`select ${hit} from orders o where ${inScope} and ${matches} limit ${cap + 1}`)}) f limit ${cap + 1}`);
-  if (few.length <= cap) return newest(few);
-  return newest(await rows<Hit>(db, perShop(sql`select ${hit} from orders o where ${inScope} and ${walkMatches} order by o.placed_at desc limit ${limit}`)));
+    const cap = shop === null ? 5000 : 1000;
+    const few = await rows<Hit>(db, sql`select ${hit} from orders o where ${scope} and ${matches} limit ${cap + 1}`);
+    if (few.length <= cap) return newest(few);
+    return newest(await walk());
+  };
+
+  if (merchantIds === null) return inScope(null);
+  const found: Hit[] = [];
+  for (const shop of merchantIds) found.push(...(await inScope(shop)));
+  return newest(found);
 }
