@@ -154,16 +154,18 @@ describe("backorder board", () => {
 });
 
 describe("name search at volume", () => {
-  // Enough orders that every step of the name search runs: the newest orders for an admin, the
-  // trigram probe past its cap of 1,000, and the walk per shop for an agent.
+  // Enough orders that every step of the name search runs: the newest orders, the trigram probe
+  // past its cap (1,000 in a shop, 5,000 across all shops), and the walk newest first.
   it("returns the newest matches, exactly as a full scan would, for an admin and for one shop's agent", async () => {
     const { db } = database;
+    // 6,000 older Mateos (4,500 in shop A), then 4,500 newer orders with another name: the newest
+    // orders hold no Mateo, and there are more Mateos than either cap.
     await db.execute(sql`
       insert into orders (merchant_id, number, email, customer_name, currency, placed_at)
       select case when g % 4 = 0 then ${shopB.id}::uuid else ${shopA.id}::uuid end, 'BULK-' || g, 'bulk' || g || '@example.com',
-             case when g = 7 then 'Zephyrine Okafor' else 'Mateo Rossi ' || g end, 'USD',
-             timestamptz '2026-10-01' + g * interval '1 minute'
-      from generate_series(1, 2600) g`);
+             case when g = 7 then 'Zephyrine Okafor' when g <= 6000 then 'Mateo Rossi ' || g else 'Ada Byron ' || g end, 'USD',
+             timestamptz '2026-09-01' + g * interval '1 minute'
+      from generate_series(1, 10500) g`);
     const scan = async (word: string, merchantId: string | null) =>
       (
         await rows<{ number: string }>(
@@ -173,14 +175,17 @@ describe("name search at volume", () => {
         )
       ).map((r) => r.number);
     const found = async (scope: AgentScope, q: string) => (await searchOrders(db, scope, q)).map((h) => h.number);
-    expect(await found(admin, "mateo")).toEqual(await scan("mateo", null));
-    expect(await found(agentA, "MATÉO")).toEqual(await scan("mateo", shopA.id));
-    expect((await found(agentA, "mateo")).length).toBe(20);
-    expect(await found(admin, "zephyr")).toEqual(["BULK-7"]);
-    expect(await found(agentA, "zephyr")).toEqual(["BULK-7"]);
     const agentB: AgentScope = { ...agentA, merchantIds: [shopB.id] };
+    const both: AgentScope = { ...agentA, merchantIds: [shopA.id, shopB.id] };
+    for (const word of ["mateo", "MATÉO rossi", "ada byron", "zephyr"]) {
+      expect(await found(admin, word), `admin: ${word}`).toEqual(await scan(word.split(" ")[0]!, null));
+      expect(await found(agentA, word), `shop A: ${word}`).toEqual(await scan(word.split(" ")[0]!, shopA.id));
+      expect(await found(agentB, word), `shop B: ${word}`).toEqual(await scan(word.split(" ")[0]!, shopB.id));
+      expect(await found(both, word), `shops A and B: ${word}`).toEqual(await scan(word.split(" ")[0]!, null));
+    }
+    expect(await found(agentA, "mateo")).toHaveLength(20);
+    expect(await found(admin, "zephyr")).toEqual(["BULK-7"]);
     expect(await found(agentB, "zephyr")).toEqual([]);
-    expect(await found(agentB, "mateo")).toEqual(await scan("mateo", shopB.id));
   });
 });
 
