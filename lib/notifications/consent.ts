@@ -219,6 +219,9 @@ export async function expireOverdueConsent(db: DbOrTx, params: { now: Date; limi
  * Lines whose promised date passed while they still wait, with nothing moving their window (a PO
  * that is simply late): each gets its order's ETA email due now, whose decision (at send time)
  * writes the delay notice. Lines already asked, or with no promise, are left alone. One statement.
+ * Not while ETA changes are queued for gathering (outbox.ts): this email would take those lines
+ * with their current window, and the queued change could no longer tell the window before it.
+ * The next scan (every 15 minutes) finds them.
  */
 export async function noticeMissedPromises(db: DbOrTx, params: { now: Date }): Promise<number> {
   const now = instant(params.now);
@@ -234,6 +237,7 @@ export async function noticeMissedPromises(db: DbOrTx, params: { now: Date }): P
         where l.status in ('backordered', 'preorder') and l.promised_ship_end is not null
           and l.consent_state in ('none', 'notified', 'accepted')
           and l.promised_ship_end < (${now} at time zone m.timezone)::date
+          and not exists (select 1 from eta_gatherings)
         group by l.merchant_id, l.order_id, o.email
         order by l.order_id
         on conflict (order_id) where status = 'pending' and kind = 'eta_moved'

@@ -88,6 +88,9 @@ export async function claimBatch(db: DbOrTx, params: { now: Date; limit: number;
       sql`with picked as (
             select id from notifications
             where status = 'pending' and due_at <= ${now}
+              -- An ETA email waits while ETA changes are queued (outbox.ts): one of them may be
+              -- about a line it holds, and must join it rather than start a second email.
+              and (kind <> 'eta_moved' or not exists (select 1 from eta_gatherings))
             order by due_at
             limit ${params.limit}
             for update skip locked)
@@ -375,7 +378,12 @@ async function splitBatch(
  */
 export async function dispatchBatch(db: DbOrTx, options: DispatchOptions): Promise<DispatchResult> {
   const now = options.now ?? new Date();
-  await gatherQueued(db);
+  try {
+    await gatherQueued(db);
+  } catch (error) {
+    // The other emails still go; ETA emails wait for the queue (claimBatch).
+    options.log?.(`gathering queued ETA changes failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
   const claim = await claimBatch(db, {
     now,
     limit: Math.min(options.batchSize ?? maxBatchSize, maxBatchSize),

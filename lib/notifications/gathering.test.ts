@@ -9,7 +9,7 @@ import { changeExpectedDate, receivePurchaseOrder } from "../supply/purchase-ord
 import { useFreshDatabase, type TestDatabase } from "../testing/db";
 import { apiActor, createMerchant, createPo, createSku, day, placeOrder } from "../testing/fixtures";
 import { startResendStandIn, type ResendStandIn } from "../testing/resend-standin";
-import { drainOutbox } from "./dispatch";
+import { claimBatch, drainOutbox } from "./dispatch";
 import { gathering, gatherQueued } from "./outbox";
 import { savePreferences, unsubscribeFromEtaUpdates } from "./preferences";
 
@@ -212,6 +212,26 @@ describe("large changes, gathered by the worker", () => {
     expect(subjectsTo(email)).toEqual(["Order #4801: Product boot will ship sooner"]);
     expect(standIn.deliveries[0]!.email.text).toContain("Earlier by 9 days; we said Wed, Dec 2 – Sat, Dec 5 before.");
   });
+  it("a due ETA email is not sent while a change that may be about its lines waits to be gathered", async () => {
+    const { email, slip } = await waitingOrder("#4803");
+    const start = day(2);
+    await slip("2026-11-25", start); // gathered inline: the email holds the line's first window
+    const due = minutes(start, 31);
+    gathering.inlineLimit = 0;
+    try {
+      await slip("2026-11-22", due); // queued, and the email is due now
+    } finally {
+      gathering.inlineLimit = 500;
+    }
+    // A worker that did not gather first (another held the queue) claims nothing of it.
+    expect(await claimBatch(database.db, { now: minutes(due, 1), limit: 100, leaseSeconds: 60 })).toBeNull();
+    await drain(minutes(due, 1));
+    expect(subjectsTo(email)).toEqual(["Order #4803: Product boot will ship sooner"]);
+    expect(standIn.deliveries[0]!.email.text).toContain("we said Wed, Dec 2 – Sat, Dec 5 before.");
+    await drain(minutes(due, 120));
+    expect(subjectsTo(email), "one email for both changes").toHaveLength(1);
+  });
+
   it("workers gathering at once gather each queued change once, oldest first", async () => {
     const { order, slip } = await waitingOrder("#4802");
     const start = day(2);

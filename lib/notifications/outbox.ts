@@ -193,8 +193,9 @@ export async function gatherEtaChanges(tx: DbOrTx, params: { now: Date; etaChang
   const ids = params.etaChanges.filter((c) => c.reason !== "initial").map((c) => c.eventId);
   if (ids.length === 0) return;
   const source = sql`select ${bigintArray(ids)} as event_ids, ${instant(params.now)} as at`;
-  // Changes to one line hold its SKU's lock, so a later change of the same line always sees an
-  // earlier one's queued row here, committed.
+  // Every change of a line locks the line's row (the recompute updates it; an agent's override
+  // locks it first), so a later change of the same line runs this check after an earlier one
+  // committed, and sees its queued row.
   const [queued] = await rows<{ waiting: boolean }>(tx, sql`select exists (select 1 from eta_gatherings) as waiting`);
   if (ids.length > gathering.inlineLimit || queued!.waiting) {
     await tx.execute(sql`insert into eta_gatherings (event_ids, at) ${source}`);
