@@ -201,7 +201,8 @@ export async function upsertOrder(
         entityType: "order",
         entityId: orderId,
         orderId,
-        before: existing ? { ...existing, lines: current.map(lineSnapshot) } : null,
+        // The folded copy of the name is search's, not part of what changed.
+        before: existing ? { ...withoutSearchName(existing), lines: current.map(lineSnapshot) } : null,
         after: { number: input.number, email: input.email, lines: lines.map(lineSnapshot) },
       },
     ]);
@@ -242,4 +243,9 @@ export async function closeOrderIfDone(tx: Tx, orderId: string, now: Date): Prom
       when exists (select 1 from order_lines l where l.order_id = o.id and l.status in ('ready','backordered','preorder')) then null
       else coalesce(o.closed_at, ${now.toISOString()}::timestamptz) end
     where o.id = ${orderId}`);
+}
+
+function withoutSearchName<T extends { customerNameSearch?: unknown }>(order: T): Omit<T, "customerNameSearch"> {
+  const { customerNameSearch: _folded, ...rest } = order;
+  return rest;
 }
