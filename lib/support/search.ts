@@ -163,7 +163,9 @@ async function nameHits(db: DbOrTx, q: string, merchantIds: string[] | null, lim
     const scope = shop === null ? sql`true` : sql`o.merchant_id = ${shop}::uuid`;
     // The scope's orders newest first, read lazily (up to `first` of them). OFFSET 0 keeps the
     // name condition out of the inner query, so PostgreSQL cannot plan it as fetching and sorting
-    // every match, which it chose when it took two common words for rare ones (520 ms).
+    // every match, which it chose when it took two common words for rare ones (520 ms). The outer
+    // query has no ORDER BY on purpose: with one, the inner query is planned to read every order
+    // in scope. PostgreSQL keeps the inner order through the filter and the limit; callers sort.
     const walk = (first?: number) =>
       rows<Hit>(
         db,
