@@ -284,15 +284,16 @@ export async function receivePurchaseOrder(
       .update(purchaseOrders)
       .set({ status: complete ? "received" : "partially_received", receivedAt: complete ? receivedAt : po.receivedAt, updatedAt: now })
       .where(eq(purchaseOrders.id, po.id));
+    // A PO's first receipt changes its supplier's track record, and with it the window of every
+    // line resting on the supplier's open POs: this PO's own SKUs (whose lines may rest on what is
+    // left of it, or on another of its POs) and the SKUs of its other POs. So the record is
+    // refreshed before either is recomputed.
+    const resloped = Number(earlierReceipts) === 0 ? (await refreshSlipAllowance(tx, po.supplierId)).filter((id) => !skuIds.includes(id)) : [];
     const allocations = await allocateFreeStock(tx, skuIds, now);
     let etaChanges = await recomputeEta(tx, { skuIds, cause: "po_received", now, purchaseOrderId: po.id });
-    if (Number(earlierReceipts) === 0) {
-      // The supplier's track record changed, so do the windows of its other open POs.
-      const resloped = (await refreshSlipAllowance(tx, po.supplierId)).filter((id) => !skuIds.includes(id));
-      if (resloped.length > 0) {
-        await lockSkus(tx, resloped);
-        etaChanges = etaChanges.concat(await recomputeEta(tx, { skuIds: resloped, cause: "po_date_changed", now }));
-      }
+    if (resloped.length > 0) {
+      await lockSkus(tx, resloped);
+      etaChanges = etaChanges.concat(await recomputeEta(tx, { skuIds: resloped, cause: "po_date_changed", now }));
     }
     await recordChange(tx, {
       actor: params.actor,
