@@ -35,6 +35,17 @@ beforeEach(() => standIn.reset());
 const drain = (now: Date) => drainOutbox(database.db, { transport, now, random: () => 0 });
 const subjectsTo = (email: string) => standIn.deliveries.filter((d) => d.email.to.includes(email)).map((d) => d.email.subject);
 
+/** Runs `work` with large changes defined as more than `limit` lines (0: every change is queued). */
+async function withInlineLimit<T>(limit: number, work: () => Promise<T>): Promise<T> {
+  const before = gathering.inlineLimit;
+  gathering.inlineLimit = limit;
+  try {
+    return await work();
+  } finally {
+    gathering.inlineLimit = before;
+  }
+}
+
 /** A shop, a SKU waiting on a PO due Dec 1, and one order for it, whose intake email is already sent. */
 async function waitingOrder(number: string, options: { threshold?: number; expected?: string } = {}) {
   const { db } = database;
@@ -167,12 +178,7 @@ describe("large changes, gathered by the worker", () => {
 
     // The same shop twice: once gathered in the slip's own transaction, once queued for the worker.
     const inline = await bigShop("#48");
-    gathering.inlineLimit = 100_000;
-    try {
-      await slip(inline.id);
-    } finally {
-      gathering.inlineLimit = 500;
-    }
+    await withInlineLimit(100_000, () => slip(inline.id));
     expect(await db.select().from(etaGatherings)).toEqual([]);
     const expected = await pendingByOrder(inline.id);
     expect(Object.keys(expected)).toHaveLength(26);
@@ -198,12 +204,7 @@ describe("large changes, gathered by the worker", () => {
   it("a small change behind a queued one waits its turn, so the email still tells the line's first window", async () => {
     const { email, slip } = await waitingOrder("#4801");
     const start = day(2);
-    gathering.inlineLimit = 0;
-    try {
-      await slip("2026-11-25", start);
-    } finally {
-      gathering.inlineLimit = 500;
-    }
+    await withInlineLimit(0, () => slip("2026-11-25", start));
     // One line: small enough to gather inline, but an earlier change of it is still queued.
     await slip("2026-11-22", minutes(start, 5));
     expect(await database.db.select().from(etaGatherings)).toHaveLength(2);
@@ -217,12 +218,7 @@ describe("large changes, gathered by the worker", () => {
     const start = day(2);
     await slip("2026-11-25", start); // gathered inline: the email holds the line's first window
     const due = minutes(start, 31);
-    gathering.inlineLimit = 0;
-    try {
-      await slip("2026-11-22", due); // queued, and the email is due now
-    } finally {
-      gathering.inlineLimit = 500;
-    }
+    await withInlineLimit(0, () => slip("2026-11-22", due)); // queued, and the email is due now
     // A worker that did not gather first (another held the queue) claims nothing of it.
     expect(await claimBatch(database.db, { now: minutes(due, 1), limit: 100, leaseSeconds: 60 })).toBeNull();
     await drain(minutes(due, 1));
@@ -235,13 +231,10 @@ describe("large changes, gathered by the worker", () => {
   it("workers gathering at once gather each queued change once, oldest first", async () => {
     const { order, slip } = await waitingOrder("#4802");
     const start = day(2);
-    gathering.inlineLimit = 0;
-    try {
+    await withInlineLimit(0, async () => {
       await slip("2026-11-25", start);
       await slip("2026-11-22", minutes(start, 5));
-    } finally {
-      gathering.inlineLimit = 500;
-    }
+    });
     const expanded = await Promise.all([gatherQueued(database.db), gatherQueued(database.db), gatherQueued(database.db)]);
     expect(expanded.reduce((a, b) => a + b, 0)).toBe(2);
     expect(await database.db.select().from(etaGatherings)).toEqual([]);
