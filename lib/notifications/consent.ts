@@ -10,6 +10,7 @@ import { transaction } from "../db/transaction";
 import { DomainError } from "../errors";
 import { lockSkus } from "../eta/allocate";
 import { cancelLines } from "../orders/cancel";
+import { gatheringQueued } from "./outbox";
 import { formatDeadline } from "./time";
 
 // Delay consent under the US FTC mail-order rule, as the portal tracks it: the shopper's answer to
@@ -237,7 +238,7 @@ export async function noticeMissedPromises(db: DbOrTx, params: { now: Date }): P
         where l.status in ('backordered', 'preorder') and l.promised_ship_end is not null
           and l.consent_state in ('none', 'notified', 'accepted')
           and l.promised_ship_end < (${now} at time zone m.timezone)::date
-          and not exists (select 1 from eta_gatherings)
+          and not ${gatheringQueued}
         group by l.merchant_id, l.order_id, o.email
         order by l.order_id
         on conflict (order_id) where status = 'pending' and kind = 'eta_moved'

@@ -6,7 +6,7 @@ import { notifications, type NotificationKind } from "../db/schema/notifications
 import { orders } from "../db/schema/orders";
 import { bigintArray, instant, uuidArray } from "../db/sql-helpers";
 import { transaction } from "../db/transaction";
-import { gatherQueued } from "./outbox";
+import { gatherQueued, gatheringQueued } from "./outbox";
 import type { IsoDate } from "../dates";
 import type { OutgoingEmail, SendFailure, Transport } from "../email/types";
 import { env } from "../env";
@@ -90,7 +90,7 @@ export async function claimBatch(db: DbOrTx, params: { now: Date; limit: number;
             where status = 'pending' and due_at <= ${now}
               -- An ETA email waits while ETA changes are queued (outbox.ts): one of them may be
               -- about a line it holds, and must join it rather than start a second email.
-              and (kind <> 'eta_moved' or not exists (select 1 from eta_gatherings))
+              and (kind <> 'eta_moved' or not ${gatheringQueued})
             order by due_at
             limit ${params.limit}
             for update skip locked)

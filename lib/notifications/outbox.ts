@@ -179,6 +179,9 @@ async function writeEventNotifications(tx: DbOrTx, change: { actor: Actor; now: 
  */
 export const gathering = { inlineLimit: 500 };
 
+/** True while ETA changes wait in `eta_gatherings`: ETA emails then wait for them (dispatch, consent). */
+export const gatheringQueued = sql`exists (select 1 from eta_gatherings)`;
+
 /**
  * Gathers ETA changes into one pending email per order, due when the merchant's gathering window
  * (from the change) closes. Each line keeps the window it had before its first change in the
@@ -196,7 +199,7 @@ export async function gatherEtaChanges(tx: DbOrTx, params: { now: Date; etaChang
   // Every change of a line locks the line's row (the recompute updates it; an agent's override
   // locks it first), so a later change of the same line runs this check after an earlier one
   // committed, and sees its queued row.
-  const [queued] = await rows<{ waiting: boolean }>(tx, sql`select exists (select 1 from eta_gatherings) as waiting`);
+  const [queued] = await rows<{ waiting: boolean }>(tx, sql`select ${gatheringQueued} as waiting`);
   if (ids.length > gathering.inlineLimit || queued!.waiting) {
     await tx.execute(sql`insert into eta_gatherings (event_ids, at) ${source}`);
   } else {
