@@ -3,7 +3,7 @@ import { btree_gin } from "@electric-sql/pglite/contrib/btree_gin";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { unaccent } from "@electric-sql/pglite/contrib/unaccent";
 import { sql, type SQL } from "drizzle-orm";
-import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import { PgDialect, type PgDatabase, type PgQueryResultHKT, type PgTransaction } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { mkdirSync } from "node:fs";
@@ -207,6 +207,34 @@ export function db(): Db {
 /** Lets tests and scripts point the app's client at a database they opened. */
 export function useDatabase(database: Database | undefined) {
   holder.__backorderDatabase = database;
+}
+
+const dialect = new PgDialect({ casing: "snake_case" });
+
+/**
+ * Runs raw statements of one transaction in order and returns each one's rows. On PostgreSQL they
+ * leave together and run back to back: one round trip for all (postgres.js pipelines them on the
+ * transaction's connection). On PGlite they run one after another. A statement may depend on what
+ * the ones before it did, never on their results. It waits for all of them, then returns or throws
+ * the first failure (those after it failed only because the transaction was aborted), so nothing
+ * is still waiting to be sent when the caller rolls back.
+ */
+export async function pipeline(tx: Tx, statements: readonly SQL[]): Promise<Record<string, unknown>[][]> {
+  const client = (tx._.session as unknown as { client?: Partial<postgres.Sql> }).client;
+  if (typeof client?.unsafe !== "function") {
+    const results: Record<string, unknown>[][] = [];
+    for (const statement of statements) results.push(await rows(tx, statement));
+    return results;
+  }
+  // postgres.js sends a query one microtask after `execute()`, so starting them in a row sends them in that order.
+  const sent = statements.map((statement) => {
+    const query = dialect.sqlToQuery(statement);
+    return client.unsafe!(query.sql, query.params as never[], { prepare: true }).execute();
+  });
+  const settled = await Promise.allSettled(sent);
+  const failed = settled.find((s) => s.status === "rejected");
+  if (failed) throw failed.reason;
+  return settled.map((s) => [...(s as PromiseFulfilledResult<Record<string, unknown>[]>).value]);
 }
 
 /** Runs raw SQL and returns its rows, whichever driver is underneath. */

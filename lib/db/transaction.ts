@@ -18,13 +18,16 @@ export { errorCode };
 const connectionLossCodes = new Set(["57P01", "57P02", "57P03", "08000", "08003", "08006", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "ECONNRESET", "ECONNREFUSED", "EPIPE"]);
 
 /**
- * Runs `work` in a transaction (a savepoint when already inside one). At the top level a
+ * Runs `work` in a transaction, or in the caller's when it passes one. At the top level a
  * deadlock or serialization failure is retried, since the other transaction won and ours can
  * simply run again on the new state; so is a connection that was lost before `work` began (never
  * one lost after: whether that transaction committed cannot be known here).
  */
 export async function transaction<T>(db: DbOrTx, work: (tx: Tx) => Promise<T>, attempts = 5): Promise<T> {
-  const nested = "rollback" in db;
+  // Already in a transaction: the work joins it, and its failure fails the whole (the API request,
+  // the agent's action), so a savepoint would only cost two more round trips. `savepoint` is for
+  // the caller that goes on after a failure.
+  if ("rollback" in db) return work(db);
   for (let attempt = 1; ; attempt++) {
     let began = false;
     try {
@@ -35,8 +38,13 @@ export async function transaction<T>(db: DbOrTx, work: (tx: Tx) => Promise<T>, a
     } catch (error) {
       const code = errorCode(error) ?? "";
       const retry = retryableCodes.has(code) || (!began && connectionLossCodes.has(code));
-      if (nested || attempt >= attempts || !retry) throw error;
+      if (attempt >= attempts || !retry) throw error;
       await new Promise((resolve) => setTimeout(resolve, (began ? 5 : 100) * attempt + Math.random() * 20));
     }
   }
+}
+
+/** Runs `work` in a savepoint of `tx`: when it throws, its changes are undone and `tx` goes on. */
+export function savepoint<T>(tx: Tx, work: (tx: Tx) => Promise<T>): Promise<T> {
+  return tx.transaction(work);
 }

@@ -25,9 +25,20 @@ export async function allocateFreeStock(tx: DbOrTx, skuIds: readonly string[], n
     sku_id: string;
     units: number;
     status: string;
-  }>(
-    tx,
-    sql`
+  }>(tx, allocateStatement(skuIds, now));
+  return result.map((r) => ({
+    lineId: Number(r.line_id),
+    orderId: r.order_id,
+    merchantId: r.merchant_id,
+    skuId: r.sku_id,
+    units: Number(r.units),
+    status: r.status,
+  }));
+}
+
+/** `allocateFreeStock` as one statement, for callers that send it together with others (`pipeline`). */
+export function allocateStatement(skuIds: readonly string[], now: Date) {
+  return sql`
     with stock as (
       select s.id, s.on_hand - s.allocated as free, s.backorder_policy, s.release_date,
              (${instant(now)} at time zone m.timezone)::date as today
@@ -66,16 +77,7 @@ export async function allocateFreeStock(tx: DbOrTx, skuIds: readonly string[], n
       from (select sku_id, sum(units)::int as units from lines group by sku_id) x
       where s.id = x.sku_id
     )
-    select * from lines`,
-  );
-  return result.map((r) => ({
-    lineId: Number(r.line_id),
-    orderId: r.order_id,
-    merchantId: r.merchant_id,
-    skuId: r.sku_id,
-    units: Number(r.units),
-    status: r.status,
-  }));
+    select * from lines`;
 }
 
 /**

@@ -45,7 +45,11 @@ export type EtaChange = {
  */
 export async function recomputeEta(tx: DbOrTx, params: RecomputeParams): Promise<EtaChange[]> {
   if (params.skuIds.length === 0) return [];
-  const result = await rows<Record<string, unknown>>(tx, recomputeStatement(params));
+  return etaChangesFrom(await rows<Record<string, unknown>>(tx, recomputeStatement(params)));
+}
+
+/** The ETA changes in the rows `recomputeStatement` returns. */
+export function etaChangesFrom(result: readonly Record<string, unknown>[]): EtaChange[] {
   return result.map((r) => ({
     eventId: Number(r.id),
     merchantId: r.merchant_id as string,

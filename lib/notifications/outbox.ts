@@ -123,16 +123,20 @@ async function writeEventNotifications(tx: DbOrTx, change: { actor: Actor; now: 
   const relevant = change.events.filter((e) => notifiable.has(e.type) && e.orderId);
   if (relevant.length === 0) return;
   const orderIds = [...new Set(relevant.map((e) => e.orderId!))];
-  const orderRows = await rows<{ id: string; email: string; currency: string; merchant_id: string }>(
-    tx,
-    sql`select id, email, currency, merchant_id from orders where id = any(${uuidArray(orderIds)})`,
-  );
+  // The orders and all their lines in one statement: each line row carries its order's facts.
   const lineRows = await rows<Record<string, unknown>>(
     tx,
-    sql`select id, order_id, title, quantity, status, unit_price_minor, lines_ahead,
-               ship_start::text, ship_end::text, delivery_start::text, delivery_end::text
-        from order_lines where order_id = any(${uuidArray(orderIds)})`,
+    sql`select o.id as order_id, o.email, o.currency, o.merchant_id, l.id, l.title, l.quantity, l.status, l.unit_price_minor,
+               l.lines_ahead, l.ship_start::text, l.ship_end::text, l.delivery_start::text, l.delivery_end::text
+        from orders o left join order_lines l on l.order_id = o.id
+        where o.id = any(${uuidArray(orderIds)})`,
   );
+  const orderRows = [...new Map(lineRows.map((r) => [r.order_id as string, r])).values()].map((r) => ({
+    id: r.order_id as string,
+    email: r.email as string,
+    currency: r.currency as string,
+    merchant_id: r.merchant_id as string,
+  }));
   const expired = relevant.filter((e) => e.type === "delay_consent_expired").map((e) => e.orderLineId!);
   const deadlineRows =
     expired.length === 0
@@ -149,7 +153,7 @@ async function writeEventNotifications(tx: DbOrTx, change: { actor: Actor; now: 
     now: change.now,
     orders: new Map(orderRows.map((o) => [o.id, { email: o.email, currency: o.currency, merchantId: o.merchant_id }])),
     lines: new Map(
-      lineRows.map((l) => [
+      lineRows.filter((l) => l.id != null).map((l) => [
         Number(l.id),
         {
           lineId: Number(l.id),

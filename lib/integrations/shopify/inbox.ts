@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Actor } from "../../audit/actor";
 import { rows, type DbOrTx, type Tx } from "../../db/client";
-import { transaction } from "../../db/transaction";
+import { savepoint, transaction } from "../../db/transaction";
 import { isDomainError } from "../../errors";
 import { syncShopifyProduct } from "./catalog";
 import { WaitingFor } from "./errors";
@@ -68,7 +68,7 @@ export async function processNextShopifyWebhook(db: DbOrTx, options: InboxOption
     const key = sql`merchant_id = ${due.merchant_id}::uuid and webhook_id = ${due.webhook_id}`;
     try {
       // A savepoint: a refusal rolls back the change, and the row still records why.
-      const outcome = await transaction(tx, (inner) =>
+      const outcome = await savepoint(tx, (inner) =>
         applyShopifyWebhook(inner, { merchantId: due.merchant_id, webhookId: due.webhook_id, topic: due.topic, payload: parseJsonKeepingLargeIntegers(due.payload), now }),
       );
       await tx.execute(sql`
