@@ -84,6 +84,13 @@ async function main() {
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(view));
   }).listen(port + 50);
 
+  // A new order of one to three lines over the shop's SKUs.
+  const newOrder = (prefix: string, i: number) => ({
+    number: `#L${run}-${prefix}${i}`,
+    email: `load${i % 5000}@example.com`,
+    lines: Array.from({ length: 1 + (i % 3) }, (_, k) => ({ sku: skuCodes[(i * 7 + k * 13) % skuCodes.length], quantity: 1 })).filter((l, k, all) => all.findIndex((x) => x.sku === l.sku) === k),
+  });
+  const batchSize = 20;
   const cookie = (email: string) => ({ cookie: `authjs.session-token=${sessions.get(email)}` });
   const json = { "content-type": "application/json", accept: "application/json" };
   const scenarios: { name: string; rate: number; target?: string; next: (i: number) => Shot; base?: string; ok?: (s: number) => boolean }[] = [
@@ -108,7 +115,19 @@ async function main() {
         method: "POST",
         path: "/api/v1/orders",
         headers: { ...json, authorization: `Bearer ${key}`, "idempotency-key": `load-${run}-${i}` },
-        body: JSON.stringify({ number: `#L${run}-${i}`, email: `load${i % 5000}@example.com`, lines: Array.from({ length: 1 + (i % 3) }, (_, k) => ({ sku: skuCodes[(i * 7 + k * 13) % skuCodes.length], quantity: 1 })).filter((l, k, all) => all.findIndex((x) => x.sku === l.sku) === k) }),
+        body: JSON.stringify(newOrder("", i)),
+      }),
+    },
+    {
+      // The same orders as above, 20 to a request: what a backfill or a WMS sync costs.
+      name: `ingest: new orders in batches of ${batchSize} (POST /api/v1/order-batches; orders/s = ${batchSize} × ok/s)`,
+      rate: 300 / batchSize,
+      target: "300 orders/s",
+      next: (i) => ({
+        method: "POST",
+        path: "/api/v1/order-batches",
+        headers: { ...json, authorization: `Bearer ${key}`, "idempotency-key": `load-${run}-b${i}` },
+        body: JSON.stringify({ orders: Array.from({ length: batchSize }, (_, k) => newOrder(`B${i}`, i * batchSize + k)) }),
       }),
     },
     {

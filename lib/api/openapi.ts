@@ -2,6 +2,8 @@ import { z } from "zod";
 import {
   cancelResultSchema,
   orderCancelSchema,
+  orderBatchResultSchema,
+  orderBatchSchema,
   orderResultSchema,
   orderUpsertSchema,
   orderViewSchema,
@@ -75,6 +77,7 @@ export function openApiDocument(serverUrl: string) {
     components: { securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "npm run apikey:create -- --merchant <slug>" } } },
     paths: {
       "/orders": post("Create or update an order", orderUpsertSchema, orderResultSchema, { created: true }),
+      "/order-batches": post("Create or update up to 100 orders in one transaction, all or none", orderBatchSchema, orderBatchResultSchema),
       "/orders/{number}": {
         get: {
           summary: "An order with its lines, windows and queue positions",

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isIsoDate } from "../dates";
+import type { OrderUpsertResult } from "../orders/intake";
 import { isStorableText, unstorableTextMessage } from "../security/text";
 
 // The ingest API's input, one schema per resource. Route handlers parse with these, the domain
@@ -52,6 +53,16 @@ export const orderUpsertSchema = z
   .strict();
 
 export type OrderUpsert = z.infer<typeof orderUpsertSchema>;
+
+export const orderBatchSchema = z
+  .object({
+    orders: z
+      .array(orderUpsertSchema)
+      .min(1, "must have at least one order")
+      .max(100, "must have at most 100 orders")
+      .describe("Orders created or updated together: all of them or none"),
+  })
+  .strict();
 
 export const stockLevelsSchema = z
   .object({
@@ -132,6 +143,25 @@ export const orderResultSchema = z.object({
     }),
   ),
 });
+
+export const orderBatchResultSchema = z.object({ orders: z.array(orderResultSchema) });
+
+/** An intake's result as the API answers it. */
+export function orderResultBody(result: OrderUpsertResult): z.input<typeof orderResultSchema> {
+  return {
+    orderId: result.orderId,
+    number: result.number,
+    created: result.created,
+    lines: result.lines.map((l) => ({
+      id: l.id,
+      sku: l.skuCode,
+      quantity: l.quantity,
+      status: l.status,
+      shipWindow: l.shipStart && l.shipEnd ? { start: l.shipStart, end: l.shipEnd } : null,
+      basis: l.etaBasis,
+    })),
+  };
+}
 
 export const orderViewSchema = z.object({
   id: z.string(),

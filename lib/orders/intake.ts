@@ -5,11 +5,11 @@ import { writeAudit } from "../audit/log";
 import { pipeline, type DbOrTx, type Tx } from "../db/client";
 import { skus } from "../db/schema/catalog";
 import { merchants } from "../db/schema/merchants";
-import { customers, orderLines, orders, type OrderLine } from "../db/schema/orders";
+import { customers, orderLines, orders, type Order, type OrderLine } from "../db/schema/orders";
 import { transaction } from "../db/transaction";
 import { dateIn } from "../dates";
 import { DomainError } from "../errors";
-import { instant } from "../db/sql-helpers";
+import { instant, uuidArray } from "../db/sql-helpers";
 import { allocateStatement } from "../eta/allocate";
 import { etaChangesFrom, recomputeStatement } from "../eta/recompute";
 import { recordChange, type DomainEventInput } from "../events/record";
@@ -34,23 +34,65 @@ export async function upsertOrder(
   db: DbOrTx,
   params: { merchantId: string; input: OrderUpsert; actor: Actor; now: Date },
 ): Promise<OrderUpsertResult> {
-  const { merchantId, actor, now } = params;
-  const input = { ...params.input, email: params.input.email.trim().toLowerCase() };
-  const seen = new Map<string, number>();
-  input.lines.forEach((line, i) => {
-    if (seen.has(line.sku)) {
-      throw new DomainError("invalid", `SKU ${line.sku} appears in lines[${seen.get(line.sku)}] already; send one line per SKU.`, `lines[${i}].sku`);
+  const [result] = await intake(db, { ...params, inputs: [params.input], field: (_, path) => path });
+  return result!;
+}
+
+/** The most orders one `upsertOrders` call takes. */
+export const maxOrdersPerBatch = 100;
+
+/**
+ * `upsertOrder` for many orders in one transaction: all of them or none (a refusal names the
+ * field as `orders[3].lines[0].sku`). New orders are written together and their SKUs' queues are
+ * allocated and re-dated once, so a merchant's backfill or a WMS sync costs a handful of
+ * statements per batch instead of a dozen per order. Each order ends as `upsertOrder` would leave
+ * it, except that free stock goes first come first served by order time across the whole batch.
+ */
+export async function upsertOrders(
+  db: DbOrTx,
+  params: { merchantId: string; inputs: readonly OrderUpsert[]; actor: Actor; now: Date },
+): Promise<OrderUpsertResult[]> {
+  return intake(db, { ...params, field: (index, path) => `orders[${index}].${path}` });
+}
+
+async function intake(
+  db: DbOrTx,
+  params: { merchantId: string; inputs: readonly OrderUpsert[]; actor: Actor; now: Date; field: (index: number, path: string) => string },
+): Promise<OrderUpsertResult[]> {
+  const { merchantId, actor, now, field } = params;
+  const inputs = params.inputs.map((input) => ({ ...input, email: input.email.trim().toLowerCase() }));
+  const numbers = new Map<string, number>();
+  inputs.forEach((input, o) => {
+    if (numbers.has(input.number)) {
+      throw new DomainError("invalid", `Order ${input.number} appears in orders[${numbers.get(input.number)}] already; send each order once.`, field(o, "number"));
     }
-    seen.set(line.sku, i);
+    numbers.set(input.number, o);
+    const seen = new Map<string, number>();
+    input.lines.forEach((line, i) => {
+      if (seen.has(line.sku)) {
+        throw new DomainError("invalid", `SKU ${line.sku} appears in lines[${seen.get(line.sku)}] already; send one line per SKU.`, field(o, `lines[${i}].sku`));
+      }
+      seen.set(line.sku, i);
+    });
   });
+  const externalIds = new Map<string, number>();
+  inputs.forEach((input, o) => {
+    if (input.externalId === undefined) return;
+    if (externalIds.has(input.externalId)) {
+      throw new DomainError("invalid", `externalId ${input.externalId} is in orders[${externalIds.get(input.externalId)}] already.`, field(o, "externalId"));
+    }
+    externalIds.set(input.externalId, o);
+  });
+
   return transaction(db, async (tx) => {
-    // The order's SKUs with their merchant's settings, locked in a fixed order so concurrent
-    // changes to the same queues take turns (as lockSkus does); then the order, if it exists.
+    // The orders' SKUs with their merchant's settings, locked in a fixed order so concurrent
+    // changes to the same queues take turns (as lockSkus does); then the orders that exist.
+    const codes = [...new Set(inputs.flatMap((input) => input.lines.map((l) => l.sku)))];
     const found = await tx
       .select({ sku: skus, timezone: merchants.timezone, merchantCurrency: merchants.currency })
       .from(skus)
       .innerJoin(merchants, eq(merchants.id, skus.merchantId))
-      .where(and(eq(skus.merchantId, merchantId), inArray(skus.code, [...seen.keys()])))
+      .where(and(eq(skus.merchantId, merchantId), inArray(skus.code, codes)))
       .orderBy(skus.id)
       .for("update", { of: skus });
     if (found.length === 0 && (await tx.select({ id: merchants.id }).from(merchants).where(eq(merchants.id, merchantId))).length === 0) {
@@ -58,160 +100,131 @@ export async function upsertOrder(
     }
     const catalog = found.map((f) => f.sku);
     const byCode = new Map(catalog.map((s) => [s.code, s]));
-    input.lines.forEach((line, i) => {
-      if (!byCode.has(line.sku)) throw new DomainError("invalid", `Unknown SKU ${line.sku} for this merchant.`, `lines[${i}].sku`);
+    const byId = new Map(catalog.map((s) => [s.id, s]));
+    const currencies = inputs.map((input, o) => {
+      input.lines.forEach((line, i) => {
+        if (!byCode.has(line.sku)) throw new DomainError("invalid", `Unknown SKU ${line.sku} for this merchant.`, field(o, `lines[${i}].sku`));
+      });
+      const currency = input.currency ?? found[0]!.merchantCurrency;
+      input.lines.forEach((line, i) => {
+        const sku = byCode.get(line.sku)!;
+        if (line.unitPriceMinor === undefined && sku.currency !== currency) {
+          throw new DomainError("invalid", `SKU ${line.sku} is priced in ${sku.currency}; give unitPriceMinor in ${currency}.`, field(o, `lines[${i}].unitPriceMinor`));
+        }
+      });
+      return currency;
     });
     const today = dateIn(found[0]!.timezone, now);
-    const currency = input.currency ?? found[0]!.merchantCurrency;
-    input.lines.forEach((line, i) => {
-      const sku = byCode.get(line.sku)!;
-      if (line.unitPriceMinor === undefined && sku.currency !== currency) {
-        throw new DomainError("invalid", `SKU ${line.sku} is priced in ${sku.currency}; give unitPriceMinor in ${currency}.`, `lines[${i}].unitPriceMinor`);
-      }
-    });
-    const skuIds = catalog.map((s) => s.id);
-
-    const [existing] = await tx
-      .select()
-      .from(orders)
-      .where(and(eq(orders.merchantId, merchantId), eq(orders.number, input.number)))
-      .for("update");
-    if (existing && existing.currency !== currency) {
-      throw new DomainError("invalid", `Order ${input.number} is in ${existing.currency}; its currency cannot change.`, "currency");
-    }
-
     const preorderHold = (skuId: string) => {
-      const sku = catalog.find((s) => s.id === skuId)!;
+      const sku = byId.get(skuId)!;
       return sku.backorderPolicy === "preorder" && sku.releaseDate !== null && sku.releaseDate > today;
     };
-    const header = {
-      email: input.email,
-      customerName: input.customerName ?? existing?.customerName ?? null,
-      channel: input.channel ?? existing?.channel ?? "api",
-      shippingAddress: input.shippingAddress ?? existing?.shippingAddress ?? null,
-      externalId: input.externalId ?? existing?.externalId ?? null,
+    const lineFor = (line: OrderUpsert["lines"][number]): NewLine => {
+      const sku = byCode.get(line.sku)!;
+      return {
+        sku_id: sku.id,
+        sku_code: sku.code,
+        title: sku.variantTitle ? `${sku.title} — ${sku.variantTitle}` : sku.title,
+        unit_price_minor: line.unitPriceMinor ?? sku.priceMinor,
+        quantity: line.quantity,
+        status: preorderHold(sku.id) ? "preorder" : "backordered",
+      };
     };
-    const orderId = existing?.id ?? randomUUID();
-    const placedAt = existing?.placedAt ?? (input.placedAt ? new Date(input.placedAt) : now);
-    const newLines: NewLine[] = [];
-    // Statements sent together, in order, once the order's lines are known (see `pipeline`).
-    const writes: SQL[] = [];
-    let current: OrderLine[] = [];
 
-    if (!existing) {
-      for (const line of input.lines) {
-        const sku = byCode.get(line.sku)!;
-        newLines.push({
-          sku_id: sku.id,
-          sku_code: sku.code,
-          title: sku.variantTitle ? `${sku.title} — ${sku.variantTitle}` : sku.title,
-          unit_price_minor: line.unitPriceMinor ?? sku.priceMinor,
-          quantity: line.quantity,
-          status: preorderHold(sku.id) ? "preorder" : "backordered",
-        });
-      }
-      writes.push(createOrderStatement({ merchantId, orderId, number: input.number, currency, placedAt, now, header, lines: newLines }));
-    } else {
-      const [customer] = await tx
-        .insert(customers)
-        .values({ merchantId, email: input.email, name: input.customerName ?? null, createdAt: now })
-        .onConflictDoUpdate({
-          target: [customers.merchantId, customers.email],
-          set: { name: sql`coalesce(excluded.name, ${customers.name})` },
-        })
-        .returning({ id: customers.id });
-      await tx
-        .update(orders)
-        .set({ ...header, customerId: customer!.id, updatedAt: now })
-        .where(eq(orders.id, orderId));
-      current = await tx.select().from(orderLines).where(eq(orderLines.orderId, orderId)).for("update");
-      const currentBySku = new Map(current.filter((l) => l.status !== "swapped").map((l) => [l.skuId, l]));
-      const releasedBySku = new Map<string, number>();
-      for (const [i, line] of input.lines.entries()) {
-        const sku = byCode.get(line.sku)!;
-        const had = currentBySku.get(sku.id);
-        if (!had) {
-          newLines.push({
-            sku_id: sku.id,
-            sku_code: sku.code,
-            title: sku.variantTitle ? `${sku.title} — ${sku.variantTitle}` : sku.title,
-            unit_price_minor: line.unitPriceMinor ?? sku.priceMinor,
-            quantity: line.quantity,
-            status: preorderHold(sku.id) ? "preorder" : "backordered",
-          });
-        } else if (line.quantity !== had.quantity) {
-          const closed = had.shippedQuantity + had.cancelledQuantity;
-          if (line.quantity > had.quantity) {
-            const next = { ...had, quantity: line.quantity };
-            await tx
-              .update(orderLines)
-              .set({ quantity: line.quantity, status: lineStatusFor(next, { preorderHold: preorderHold(sku.id) }), updatedAt: now })
-              .where(eq(orderLines.id, had.id));
-          } else {
-            const cancel = had.quantity - line.quantity;
-            if (cancel > openUnits(had)) {
-              throw new DomainError(
-                "conflict",
-                `${closed} unit(s) of ${sku.code} already shipped or cancelled; the quantity cannot go below that.`,
-                `lines[${i}].quantity`,
-              );
-            }
-            // Fewer units wanted: the difference is cancelled, giving back promised stock if needed.
-            const stillOpen = openUnits(had) - cancel;
-            const release = Math.max(0, had.allocatedQuantity - stillOpen);
-            const next = { ...had, cancelledQuantity: had.cancelledQuantity + cancel, allocatedQuantity: had.allocatedQuantity - release };
-            await tx
-              .update(orderLines)
-              .set({
-                cancelledQuantity: next.cancelledQuantity,
-                allocatedQuantity: next.allocatedQuantity,
-                status: lineStatusFor(next, { preorderHold: preorderHold(sku.id) }),
-                cancelledAt: stillOpen === 0 ? now : had.cancelledAt,
-                updatedAt: now,
-              })
-              .where(eq(orderLines.id, had.id));
-            if (release > 0) releasedBySku.set(sku.id, (releasedBySku.get(sku.id) ?? 0) + release);
-          }
+    const existingRows = await tx
+      .select()
+      .from(orders)
+      .where(and(eq(orders.merchantId, merchantId), inArray(orders.number, [...numbers.keys()])))
+      .orderBy(orders.id)
+      .for("update");
+    const existingByNumber = new Map(existingRows.map((o) => [o.number, o]));
+    if (externalIds.size > 0) {
+      // An external id names one order of the shop: another number with it is a mistake to report, not a failed insert.
+      const taken = await tx
+        .select({ number: orders.number, externalId: orders.externalId })
+        .from(orders)
+        .where(and(eq(orders.merchantId, merchantId), inArray(orders.externalId, [...externalIds.keys()])));
+      for (const other of taken) {
+        const o = externalIds.get(other.externalId!)!;
+        if (other.number !== inputs[o]!.number) {
+          throw new DomainError("conflict", `externalId ${other.externalId} belongs to order ${other.number} already.`, field(o, "externalId"));
         }
       }
-      for (const [skuId, units] of releasedBySku) {
-        await tx.update(skus).set({ allocated: sql`${skus.allocated} - ${units}` }).where(eq(skus.id, skuId));
-      }
-      if (newLines.length > 0) writes.push(addLinesStatement({ merchantId, orderId, placedAt, now, lines: newLines }));
     }
 
+    // Statements sent together, in order, once every order's lines are known (see `pipeline`).
+    const writes: SQL[] = [];
+    const plans: OrderPlan[] = [];
+    const created: NewOrder[] = [];
+    for (const [o, input] of inputs.entries()) {
+      const existing = existingByNumber.get(input.number);
+      if (existing && existing.currency !== currencies[o]) {
+        throw new DomainError("invalid", `Order ${input.number} is in ${existing.currency}; its currency cannot change.`, field(o, "currency"));
+      }
+      const header: OrderHeader = {
+        email: input.email,
+        customerName: input.customerName ?? existing?.customerName ?? null,
+        channel: input.channel ?? existing?.channel ?? "api",
+        shippingAddress: input.shippingAddress ?? existing?.shippingAddress ?? null,
+        externalId: input.externalId ?? existing?.externalId ?? null,
+      };
+      const orderId = existing?.id ?? randomUUID();
+      const placedAt = existing?.placedAt ?? (input.placedAt ? new Date(input.placedAt) : now);
+      if (!existing) {
+        const lines = input.lines.map(lineFor);
+        created.push({ orderId, number: input.number, currency: currencies[o]!, placedAt, header, lines });
+        plans.push({ input, orderId, existing: null, current: [], added: new Set(lines.map((l) => l.sku_id)) });
+        continue;
+      }
+      const update = await updateOrder(tx, { merchantId, input, existing, header, now, lineFor, preorderHold, field: (path) => field(o, path) });
+      if (update.newLines.length > 0) writes.push(addLinesStatement({ merchantId, orderId, placedAt, now, lines: update.newLines }));
+      plans.push({ input, orderId, existing, current: update.current, added: new Set(update.newLines.map((l) => l.sku_id)) });
+    }
+    if (created.length > 0) writes.unshift(createOrdersStatement({ merchantId, now, orders: created }));
+
+    const skuIds = catalog.map((s) => s.id);
+    const orderIds = plans.map((p) => p.orderId);
     writes.push(allocateStatement(skuIds, now));
     if (catalog.some((s) => s.backorderPolicy === "deny")) {
       // Lines a `deny` SKU could not fill were sold anyway; flag them for the merchant.
       writes.push(sql`
         update order_lines l set accepted_on_deny = true
         from skus s
-        where l.order_id = ${orderId} and s.id = l.sku_id and s.backorder_policy = 'deny'
+        where l.order_id = any(${uuidArray(orderIds)}) and s.id = l.sku_id and s.backorder_policy = 'deny'
           and l.status = 'backordered' and not l.accepted_on_deny`);
     }
     writes.push(recomputeStatement({ skuIds, cause: "queue_moved", now }));
     writes.push(sql`
-      select id, sku_id, sku_code, quantity, allocated_quantity, shipped_quantity, cancelled_quantity, status,
+      select id, order_id, sku_id, sku_code, quantity, allocated_quantity, shipped_quantity, cancelled_quantity, status,
              accepted_on_deny, ship_start::text, ship_end::text, eta_basis
-      from order_lines where order_id = ${orderId} order by id`);
+      from order_lines where order_id = any(${uuidArray(orderIds)}) order by id`);
     const results = await pipeline(tx, writes);
     const etaChanges = etaChangesFrom(results.at(-2)!);
-    const lines = results.at(-1)!.map(intakeLine);
-    const added = new Set(newLines.map((l) => l.sku_id));
-    const events: DomainEventInput[] = lines
-      .filter((l) => added.has(l.skuId) && !current.some((c) => c.id === l.id) && (l.status === "backordered" || l.status === "preorder"))
-      .map((l) => ({
-        merchantId,
-        orderId,
-        orderLineId: l.id,
-        type: l.status === "preorder" ? ("line_preordered" as const) : ("line_backordered" as const),
-        payload: { sku: l.skuCode, waiting: openUnits(l) - l.allocatedQuantity, acceptedOnDeny: l.acceptedOnDeny },
-      }));
+    const linesByOrder = new Map<string, IntakeLine[]>(orderIds.map((id) => [id, []]));
+    for (const row of results.at(-1)!) linesByOrder.get(row.order_id as string)!.push(intakeLine(row));
+
+    const events: DomainEventInput[] = plans.flatMap(({ orderId, current, added }) =>
+      linesByOrder
+        .get(orderId)!
+        .filter((l) => added.has(l.skuId) && !current.some((c) => c.id === l.id) && (l.status === "backordered" || l.status === "preorder"))
+        .map((l) => ({
+          merchantId,
+          orderId,
+          orderLineId: l.id,
+          type: l.status === "preorder" ? ("line_preordered" as const) : ("line_backordered" as const),
+          payload: { sku: l.skuCode, waiting: openUnits(l) - l.allocatedQuantity, acceptedOnDeny: l.acceptedOnDeny },
+        })),
+    );
     await recordChange(tx, { actor, now, events, etaChanges });
-    // A new order with a line still to ship is open already; anything else may open or close it.
-    if (existing || !lines.some((l) => openStatuses.has(l.status))) await closeOrderIfDone(tx, orderId, now);
-    await writeAudit(tx, actor, now, [
-      {
+    for (const { orderId, existing } of plans) {
+      // A new order with a line still to ship is open already; anything else may open or close it.
+      if (existing || !linesByOrder.get(orderId)!.some((l) => openStatuses.has(l.status))) await closeOrderIfDone(tx, orderId, now);
+    }
+    await writeAudit(
+      tx,
+      actor,
+      now,
+      plans.map(({ input, orderId, existing, current }) => ({
         merchantId,
         action: existing ? "order.updated" : "order.created",
         entityType: "order",
@@ -219,15 +232,15 @@ export async function upsertOrder(
         orderId,
         // The folded copy of the name is search's, not part of what changed.
         before: existing ? { ...withoutSearchName(existing), lines: current.map(lineSnapshot) } : null,
-        after: { number: input.number, email: input.email, lines: lines.map(lineSnapshot) },
-      },
-    ]);
+        after: { number: input.number, email: input.email, lines: linesByOrder.get(orderId)!.map(lineSnapshot) },
+      })),
+    );
 
-    return {
+    return plans.map(({ input, orderId, existing }) => ({
       orderId,
       number: input.number,
       created: !existing,
-      lines: lines.map((l) => ({
+      lines: linesByOrder.get(orderId)!.map((l) => ({
         id: l.id,
         skuCode: l.skuCode,
         quantity: l.quantity,
@@ -236,8 +249,87 @@ export async function upsertOrder(
         shipEnd: l.shipEnd,
         etaBasis: l.etaBasis,
       })),
-    };
+    }));
   });
+}
+
+type OrderPlan = { input: OrderUpsert; orderId: string; existing: Order | null; current: OrderLine[]; added: Set<string> };
+
+/**
+ * Brings an existing order's header and lines up to date: its customer, header, changed
+ * quantities and given-back stock are written here; the lines it gains are returned for the
+ * caller to add with the others.
+ */
+async function updateOrder(
+  tx: Tx,
+  p: {
+    merchantId: string;
+    input: OrderUpsert;
+    existing: Order;
+    header: OrderHeader;
+    now: Date;
+    lineFor: (line: OrderUpsert["lines"][number]) => NewLine;
+    preorderHold: (skuId: string) => boolean;
+    field: (path: string) => string;
+  },
+): Promise<{ current: OrderLine[]; newLines: NewLine[] }> {
+  const { merchantId, input, existing, header, now, preorderHold } = p;
+  const [customer] = await tx
+    .insert(customers)
+    .values({ merchantId, email: input.email, name: input.customerName ?? null, createdAt: now })
+    .onConflictDoUpdate({
+      target: [customers.merchantId, customers.email],
+      set: { name: sql`coalesce(excluded.name, ${customers.name})` },
+    })
+    .returning({ id: customers.id });
+  await tx
+    .update(orders)
+    .set({ ...header, customerId: customer!.id, updatedAt: now })
+    .where(eq(orders.id, existing.id));
+  const current = await tx.select().from(orderLines).where(eq(orderLines.orderId, existing.id)).for("update");
+  const currentBySku = new Map(current.filter((l) => l.status !== "swapped").map((l) => [l.skuId, l]));
+  const newLines: NewLine[] = [];
+  const releasedBySku = new Map<string, number>();
+  for (const [i, line] of input.lines.entries()) {
+    const added = p.lineFor(line);
+    const had = currentBySku.get(added.sku_id);
+    if (!had) {
+      newLines.push(added);
+    } else if (line.quantity !== had.quantity) {
+      const closed = had.shippedQuantity + had.cancelledQuantity;
+      if (line.quantity > had.quantity) {
+        const next = { ...had, quantity: line.quantity };
+        await tx
+          .update(orderLines)
+          .set({ quantity: line.quantity, status: lineStatusFor(next, { preorderHold: preorderHold(had.skuId) }), updatedAt: now })
+          .where(eq(orderLines.id, had.id));
+      } else {
+        const cancel = had.quantity - line.quantity;
+        if (cancel > openUnits(had)) {
+          throw new DomainError("conflict", `${closed} unit(s) of ${had.skuCode} already shipped or cancelled; the quantity cannot go below that.`, p.field(`lines[${i}].quantity`));
+        }
+        // Fewer units wanted: the difference is cancelled, giving back promised stock if needed.
+        const stillOpen = openUnits(had) - cancel;
+        const release = Math.max(0, had.allocatedQuantity - stillOpen);
+        const next = { ...had, cancelledQuantity: had.cancelledQuantity + cancel, allocatedQuantity: had.allocatedQuantity - release };
+        await tx
+          .update(orderLines)
+          .set({
+            cancelledQuantity: next.cancelledQuantity,
+            allocatedQuantity: next.allocatedQuantity,
+            status: lineStatusFor(next, { preorderHold: preorderHold(had.skuId) }),
+            cancelledAt: stillOpen === 0 ? now : had.cancelledAt,
+            updatedAt: now,
+          })
+          .where(eq(orderLines.id, had.id));
+        if (release > 0) releasedBySku.set(had.skuId, (releasedBySku.get(had.skuId) ?? 0) + release);
+      }
+    }
+  }
+  for (const [skuId, units] of releasedBySku) {
+    await tx.update(skus).set({ allocated: sql`${skus.allocated} - ${units}` }).where(eq(skus.id, skuId));
+  }
+  return { current, newLines };
 }
 
 const openStatuses = new Set<string>(["ready", "backordered", "preorder"]);
@@ -245,54 +337,66 @@ const openStatuses = new Set<string>(["ready", "backordered", "preorder"]);
 /** A line to add, in `order_lines` column names. */
 type NewLine = { sku_id: string; sku_code: string; title: string; unit_price_minor: number; quantity: number; status: "backordered" | "preorder" };
 
-type OrderHeader = { email: string; customerName: string | null; channel: string; shippingAddress: unknown; externalId: string | null };
+type OrderHeader = { email: string; customerName: string | null; channel: Order["channel"]; shippingAddress: Order["shippingAddress"]; externalId: string | null };
+
+type NewOrder = { orderId: string; number: string; currency: string; placedAt: Date; header: OrderHeader; lines: readonly NewLine[] };
 
 /** Adds lines to an order in one statement, in the order given (line ids follow it: the queue's tie-break). */
 function addLinesStatement(p: { merchantId: string; orderId: string; placedAt: Date; now: Date; lines: readonly NewLine[] }): SQL {
-  return sql`
-    insert into order_lines (merchant_id, order_id, sku_id, sku_code, title, unit_price_minor, quantity, status, placed_at, created_at, updated_at)
-    ${linesSource(p)}`;
+  return linesInsert(p.merchantId, p.now, [{ orderId: p.orderId, placedAt: p.placedAt, lines: p.lines }]);
 }
 
-function linesSource(p: { merchantId: string; orderId: string; placedAt: Date; now: Date; lines: readonly NewLine[] }): SQL {
+function linesInsert(merchantId: string, now: Date, orders: readonly { orderId: string; placedAt: Date; lines: readonly NewLine[] }[]): SQL {
+  const rows = orders.flatMap((o) => o.lines.map((l) => ({ ...l, order_id: o.orderId, placed_at: o.placedAt.toISOString() }))).map((l, i) => ({ ...l, i }));
   return sql`
-    select ${p.merchantId}::uuid, ${p.orderId}::uuid, x.sku_id, x.sku_code, x.title, x.unit_price_minor, x.quantity, x.status,
-           ${instant(p.placedAt)}, ${instant(p.now)}, ${instant(p.now)}
-    from jsonb_to_recordset(${JSON.stringify(p.lines.map((l, i) => ({ ...l, i })))}::jsonb)
-         as x(i int, sku_id uuid, sku_code text, title text, unit_price_minor int, quantity int, status text)
+    insert into order_lines (merchant_id, order_id, sku_id, sku_code, title, unit_price_minor, quantity, status, placed_at, created_at, updated_at)
+    select ${merchantId}::uuid, x.order_id, x.sku_id, x.sku_code, x.title, x.unit_price_minor, x.quantity, x.status, x.placed_at,
+           ${instant(now)}, ${instant(now)}
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+         as x(i int, order_id uuid, sku_id uuid, sku_code text, title text, unit_price_minor int, quantity int, status text, placed_at timestamptz)
     order by x.i`;
 }
 
-/** A new order in one statement: its customer (created or renamed), the order, its lines. */
-function createOrderStatement(p: {
-  merchantId: string;
-  orderId: string;
-  number: string;
-  currency: string;
-  placedAt: Date;
-  now: Date;
-  header: OrderHeader;
-  lines: readonly NewLine[];
-}): SQL {
-  const { header } = p;
+/**
+ * New orders in one statement: their customers (created, or renamed by the last name given for an
+ * email, as one order after another would leave them), the orders, and their lines in the order given.
+ */
+function createOrdersStatement(p: { merchantId: string; now: Date; orders: readonly NewOrder[] }): SQL {
+  const headers = p.orders.map((o, i) => ({
+    i,
+    id: o.orderId,
+    number: o.number,
+    channel: o.header.channel,
+    email: o.header.email,
+    customer_name: o.header.customerName,
+    shipping_address: o.header.shippingAddress,
+    external_id: o.header.externalId,
+    currency: o.currency,
+    placed_at: o.placedAt.toISOString(),
+  }));
   return sql`
-    with customer as (
+    with given as (
+      select * from jsonb_to_recordset(${JSON.stringify(headers)}::jsonb)
+        as x(i int, id uuid, number text, channel text, email text, customer_name text, shipping_address jsonb, external_id text,
+             currency text, placed_at timestamptz)
+    ),
+    customer as (
       insert into customers (merchant_id, email, name, created_at)
-      values (${p.merchantId}, ${header.email}, ${header.customerName}, ${instant(p.now)})
+      select distinct on (email) ${p.merchantId}::uuid, email, customer_name, ${instant(p.now)}
+      from given order by email, customer_name is null, i desc
       on conflict (merchant_id, email) do update set name = coalesce(excluded.name, customers.name)
-      returning id
+      returning id, email
     ),
     created as (
       insert into orders (id, merchant_id, number, channel, customer_id, email, customer_name, shipping_address, external_id,
                           currency, placed_at, created_at, updated_at)
-      select ${p.orderId}::uuid, ${p.merchantId}::uuid, ${p.number}, ${header.channel}, customer.id, ${header.email}, ${header.customerName},
-             ${header.shippingAddress === null ? null : JSON.stringify(header.shippingAddress)}::jsonb, ${header.externalId},
-             ${p.currency}, ${instant(p.placedAt)}, ${instant(p.now)}, ${instant(p.now)}
-      from customer
+      select g.id, ${p.merchantId}::uuid, g.number, g.channel, c.id, g.email, g.customer_name, g.shipping_address, g.external_id,
+             g.currency, g.placed_at, ${instant(p.now)}, ${instant(p.now)}
+      from given g join customer c on c.email = g.email
+      order by g.i
       returning id
     )
-    insert into order_lines (merchant_id, order_id, sku_id, sku_code, title, unit_price_minor, quantity, status, placed_at, created_at, updated_at)
-    ${linesSource(p)}`;
+    ${linesInsert(p.merchantId, p.now, p.orders)}`;
 }
 
 type IntakeLine = Pick<

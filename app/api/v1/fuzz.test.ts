@@ -6,6 +6,7 @@ import { createMerchant, createPo, createSku, day, placeOrder } from "@/lib/test
 import { footprint as everyTable, hostile, hostileJson, mutate } from "@/lib/testing/hostile";
 import { serveRoutes } from "@/lib/testing/http";
 import * as orderRoute from "./orders/route";
+import * as orderBatches from "./order-batches/route";
 import * as orderCancel from "./orders/[number]/cancel/route";
 import * as stock from "./stock/route";
 import * as purchaseOrders from "./purchase-orders/route";
@@ -24,6 +25,7 @@ let key: string;
 
 const endpoints: { path: string; valid: unknown }[] = [
   { path: "/api/v1/orders", valid: { number: "#F1", email: "fuzz@example.com", customerName: "Fuzz", lines: [{ sku: "CAP", quantity: 1 }] } },
+  { path: "/api/v1/order-batches", valid: { orders: [{ number: "#FB1", email: "fuzz@example.com", lines: [{ sku: "CAP", quantity: 1 }] }, { number: "#FB2", email: "fuzz@example.com", lines: [{ sku: "CAP", quantity: 2 }] }] } },
   { path: "/api/v1/orders/F0/cancel", valid: { skus: ["CAP"], reason: "fuzz" } },
   { path: "/api/v1/stock", valid: { levels: [{ sku: "CAP", onHand: 3 }] } },
   { path: "/api/v1/purchase-orders", valid: { reference: "PO-F", supplier: "Maker", expectedDate: "2030-01-01", lines: [{ sku: "CAP", quantity: 2 }] } },
@@ -43,6 +45,7 @@ beforeAll(async () => {
   key = (await createApiKey(database.db, { merchantSlug: "fuzz-shop", name: "fuzz" })).key;
   server = await serveRoutes([
     { method: "POST", path: "/api/v1/orders", handler: orderRoute.POST },
+    { method: "POST", path: "/api/v1/order-batches", handler: orderBatches.POST },
     { method: "POST", path: "/api/v1/orders/:number/cancel", handler: orderCancel.POST },
     { method: "POST", path: "/api/v1/stock", handler: stock.POST },
     { method: "POST", path: "/api/v1/purchase-orders", handler: purchaseOrders.POST },
