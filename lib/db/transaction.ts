@@ -1,6 +1,8 @@
 import type { DbOrTx, Tx } from "./client";
 
-const retryableCodes = new Set(["40001", "40P01"]); // serialization failure, deadlock
+// Serialization failure, deadlock, and a unique violation: another transaction inserted the same
+// order number (or external id) first, and ours, run again, finds that row and updates it.
+const retryableCodes = new Set(["40001", "40P01", "23505"]);
 
 function errorCode(error: unknown): string | undefined {
   for (let e = error as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
@@ -19,9 +21,9 @@ const connectionLossCodes = new Set(["57P01", "57P02", "57P03", "08000", "08003"
 
 /**
  * Runs `work` in a transaction, or in the caller's when it passes one. At the top level a
- * deadlock or serialization failure is retried, since the other transaction won and ours can
- * simply run again on the new state; so is a connection that was lost before `work` began (never
- * one lost after: whether that transaction committed cannot be known here).
+ * deadlock, serialization failure or unique violation is retried, since the other transaction won
+ * and ours can simply run again on the new state; so is a connection that was lost before `work`
+ * began (never one lost after: whether that transaction committed cannot be known here).
  */
 export async function transaction<T>(db: DbOrTx, work: (tx: Tx) => Promise<T>, attempts = 5): Promise<T> {
   // Already in a transaction: the work joins it, and its failure fails the whole (the API request,

@@ -210,6 +210,26 @@ describe("POST /api/v1/order-batches", () => {
     expect([after!.o - before!.o, after!.l - before!.l, after!.n - before!.n]).toEqual([2, 2, 2]);
   });
 
+  it.runIf(onPostgres)("creates a new number once when two requests race for it: the loser runs again and updates it", async () => {
+    // Different SKUs, so the requests do not queue on the same SKU locks and both try to insert the order.
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, k) => [
+        call("/orders", { number: `#dup${k}`, email: "d@example.com", lines: [{ sku: "BOOK", quantity: 1 }] }, keys.other!),
+        call("/order-batches", { orders: [{ number: `#dup${k}`, email: "d@example.com", lines: [{ sku: "CAP", quantity: 1 }] }] }, keys.other!),
+      ]).flat(),
+    );
+    expect(answers.every((a) => a.status === 200 || a.status === 201)).toBe(true);
+    // Exactly one of each pair created the order.
+    const created = answers.map((a) => (a.body.orders ? a.body.orders[0].created : a.body.created));
+    expect(Array.from({ length: 6 }, (_, k) => [created[2 * k], created[2 * k + 1]].filter(Boolean).length)).toEqual(Array(6).fill(1));
+    const orders = await rows<{ number: string; lines: number }>(
+      database.db,
+      sql`select o.number, count(l.id)::int as lines from orders o join order_lines l on l.order_id = o.id
+          where o.merchant_id = ${merchantIds.other!} and o.number like '#dup%' group by o.number order by o.number`,
+    );
+    expect(orders).toEqual(Array.from({ length: 6 }, (_, k) => ({ number: `#dup${k}`, lines: 2 })));
+  });
+
   it.runIf(onPostgres)("lets concurrent batches for the last units share them first come first served, never more than there are", async () => {
     // 3 TEE on hand; 8 batches of 5 orders at once, each order wanting one TEE and placed at its own time.
     const base = Date.parse("2026-02-01T00:00:00Z");
