@@ -226,10 +226,12 @@ export async function pipeline(tx: Tx, statements: readonly SQL[]): Promise<Reco
     for (const statement of statements) results.push(await rows(tx, statement));
     return results;
   }
-  // postgres.js sends a query one microtask after `execute()`, so starting them in a row sends them in that order.
-  const sent = statements.map((statement) => {
-    const query = dialect.sqlToQuery(statement);
-    return client.unsafe!(query.sql, query.params as never[], { prepare: true }).execute();
+  const queries = statements.map((statement) => dialect.sqlToQuery(statement));
+  // postgres.js sends a query one microtask after `execute()`, so starting them in a row sends them
+  // in that order. On a connection already lost, `unsafe` answers a rejected promise instead.
+  const sent = queries.map((query) => {
+    const pending = client.unsafe!(query.sql, query.params as never[], { prepare: true }) as unknown as Promise<Record<string, unknown>[]> & { execute?: () => Promise<Record<string, unknown>[]> };
+    return typeof pending.execute === "function" ? pending.execute() : pending;
   });
   const settled = await Promise.allSettled(sent);
   const failed = settled.find((s) => s.status === "rejected");

@@ -1,8 +1,20 @@
 import type { DbOrTx, Tx } from "./client";
 
-// Serialization failure, deadlock, and a unique violation: another transaction inserted the same
-// order number (or external id) first, and ours, run again, finds that row and updates it.
-const retryableCodes = new Set(["40001", "40P01", "23505"]);
+const retryableCodes = new Set(["40001", "40P01"]); // serialization failure, deadlock
+
+// The keys our upserts look up before they insert: a unique violation on one of them means another
+// transaction inserted the same order number (PO reference, external id) first, and ours, run
+// again, finds that row and updates it. Any other unique violation is a mistake, not retried.
+const upsertKeys = new Set(["orders_merchant_number", "orders_merchant_external_id", "purchase_orders_merchant_reference", "shipments_merchant_external_id", "suppliers_merchant_name"]);
+
+/** The constraint a PostgreSQL error names (postgres.js: constraint_name; PGlite: constraint). */
+function constraintOf(error: unknown): string | undefined {
+  for (let e = error as { constraint_name?: unknown; constraint?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    const name = e.constraint_name ?? e.constraint;
+    if (typeof name === "string") return name;
+  }
+  return undefined;
+}
 
 function errorCode(error: unknown): string | undefined {
   for (let e = error as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
@@ -21,8 +33,8 @@ const connectionLossCodes = new Set(["57P01", "57P02", "57P03", "08000", "08003"
 
 /**
  * Runs `work` in a transaction, or in the caller's when it passes one. At the top level a
- * deadlock, serialization failure or unique violation is retried, since the other transaction won
- * and ours can simply run again on the new state; so is a connection that was lost before `work`
+ * deadlock, serialization failure or an upsert's unique violation is retried, since the other
+ * transaction won and ours can simply run again on the new state; so is a connection that was lost before `work`
  * began (never one lost after: whether that transaction committed cannot be known here).
  */
 export async function transaction<T>(db: DbOrTx, work: (tx: Tx) => Promise<T>, attempts = 5): Promise<T> {
@@ -39,7 +51,8 @@ export async function transaction<T>(db: DbOrTx, work: (tx: Tx) => Promise<T>, a
       });
     } catch (error) {
       const code = errorCode(error) ?? "";
-      const retry = retryableCodes.has(code) || (!began && connectionLossCodes.has(code));
+      const retry =
+        retryableCodes.has(code) || (code === "23505" && upsertKeys.has(constraintOf(error) ?? "")) || (!began && connectionLossCodes.has(code));
       if (attempt >= attempts || !retry) throw error;
       await new Promise((resolve) => setTimeout(resolve, (began ? 5 : 100) * attempt + Math.random() * 20));
     }

@@ -54,12 +54,15 @@ export const orderUpsertSchema = z
 
 export type OrderUpsert = z.infer<typeof orderUpsertSchema>;
 
+/** The most orders one `upsertOrders` call (one POST /api/v1/order-batches) takes. */
+export const maxOrdersPerBatch = 100;
+
 export const orderBatchSchema = z
   .object({
     orders: z
       .array(orderUpsertSchema)
       .min(1, "must have at least one order")
-      .max(100, "must have at most 100 orders")
+      .max(maxOrdersPerBatch, `must have at most ${maxOrdersPerBatch} orders`)
       .describe("Orders created or updated together: all of them or none"),
   })
   .strict();

@@ -13,7 +13,7 @@ import { instant, uuidArray } from "../db/sql-helpers";
 import { allocateStatement } from "../eta/allocate";
 import { etaChangesFrom, recomputeStatement } from "../eta/recompute";
 import { recordChange, type DomainEventInput } from "../events/record";
-import type { OrderUpsert } from "../ingest/schemas";
+import { maxOrdersPerBatch, type OrderUpsert } from "../ingest/schemas";
 import { lineStatusFor, openUnits } from "./line-status";
 
 export type OrderUpsertResult = {
@@ -38,9 +38,6 @@ export async function upsertOrder(
   return result!;
 }
 
-/** The most orders one `upsertOrders` call takes. */
-export const maxOrdersPerBatch = 100;
-
 /**
  * `upsertOrder` for many orders in one transaction: all of them or none (a refusal names the
  * field as `orders[3].lines[0].sku`). New orders are written together and their SKUs' queues are
@@ -60,7 +57,14 @@ async function intake(
   params: { merchantId: string; inputs: readonly OrderUpsert[]; actor: Actor; now: Date; field: (index: number, path: string) => string },
 ): Promise<OrderUpsertResult[]> {
   const { merchantId, actor, now, field } = params;
+  if (params.inputs.length > maxOrdersPerBatch) {
+    throw new DomainError("invalid", `Send at most ${maxOrdersPerBatch} orders at a time.`, "orders");
+  }
   const inputs = params.inputs.map((input) => ({ ...input, email: input.email.trim().toLowerCase() }));
+  // Each email's customer ends with the last name given for it, as one order after another would
+  // leave it (null: keep the name on file).
+  const customerNames = new Map<string, string | null>();
+  for (const input of inputs) customerNames.set(input.email, input.customerName ?? customerNames.get(input.email) ?? null);
   const numbers = new Map<string, number>();
   inputs.forEach((input, o) => {
     if (numbers.has(input.number)) {
@@ -95,9 +99,8 @@ async function intake(
       .where(and(eq(skus.merchantId, merchantId), inArray(skus.code, codes)))
       .orderBy(skus.id)
       .for("update", { of: skus });
-    if (found.length === 0 && (await tx.select({ id: merchants.id }).from(merchants).where(eq(merchants.id, merchantId))).length === 0) {
-      throw new DomainError("not_found", "Merchant not found.");
-    }
+    const [settings] = found.length > 0 ? found : await tx.select({ timezone: merchants.timezone, merchantCurrency: merchants.currency }).from(merchants).where(eq(merchants.id, merchantId));
+    if (!settings) throw new DomainError("not_found", "Merchant not found.");
     const catalog = found.map((f) => f.sku);
     const byCode = new Map(catalog.map((s) => [s.code, s]));
     const byId = new Map(catalog.map((s) => [s.id, s]));
@@ -105,7 +108,7 @@ async function intake(
       input.lines.forEach((line, i) => {
         if (!byCode.has(line.sku)) throw new DomainError("invalid", `Unknown SKU ${line.sku} for this merchant.`, field(o, `lines[${i}].sku`));
       });
-      const currency = input.currency ?? found[0]!.merchantCurrency;
+      const currency = input.currency ?? settings.merchantCurrency;
       input.lines.forEach((line, i) => {
         const sku = byCode.get(line.sku)!;
         if (line.unitPriceMinor === undefined && sku.currency !== currency) {
@@ -114,7 +117,7 @@ async function intake(
       });
       return currency;
     });
-    const today = dateIn(found[0]!.timezone, now);
+    const today = dateIn(settings.timezone, now);
     const preorderHold = (skuId: string) => {
       const sku = byId.get(skuId)!;
       return sku.backorderPolicy === "preorder" && sku.releaseDate !== null && sku.releaseDate > today;
@@ -176,23 +179,34 @@ async function intake(
         plans.push({ input, orderId, existing: null, current: [], added: new Set(lines.map((l) => l.sku_id)) });
         continue;
       }
-      const update = await updateOrder(tx, { merchantId, input, existing, header, now, lineFor, preorderHold, field: (path) => field(o, path) });
+      const update = await updateOrder(tx, {
+        merchantId,
+        input,
+        customerName: customerNames.get(input.email)!,
+        existing,
+        header,
+        now,
+        lineFor,
+        preorderHold,
+        field: (path) => field(o, path),
+      });
       if (update.newLines.length > 0) writes.push(addLinesStatement({ merchantId, orderId, placedAt, now, lines: update.newLines }));
       plans.push({ input, orderId, existing, current: update.current, added: new Set(update.newLines.map((l) => l.sku_id)) });
     }
-    if (created.length > 0) writes.unshift(createOrdersStatement({ merchantId, now, orders: created }));
+    if (created.length > 0) {
+      const emails = [...new Set(created.map((c) => c.header.email))];
+      writes.unshift(createOrdersStatement({ merchantId, now, orders: created, customers: emails.map((email) => ({ email, name: customerNames.get(email)! })) }));
+    }
 
     const skuIds = catalog.map((s) => s.id);
     const orderIds = plans.map((p) => p.orderId);
     writes.push(allocateStatement(skuIds, now));
-    if (catalog.some((s) => s.backorderPolicy === "deny")) {
-      // Lines a `deny` SKU could not fill were sold anyway; flag them for the merchant.
-      writes.push(sql`
-        update order_lines l set accepted_on_deny = true
-        from skus s
-        where l.order_id = any(${uuidArray(orderIds)}) and s.id = l.sku_id and s.backorder_policy = 'deny'
-          and l.status = 'backordered' and not l.accepted_on_deny`);
-    }
+    // Lines a `deny` SKU could not fill were sold anyway; flag them for the merchant.
+    writes.push(sql`
+      update order_lines l set accepted_on_deny = true
+      from skus s
+      where l.order_id = any(${uuidArray(orderIds)}) and s.id = l.sku_id and s.backorder_policy = 'deny'
+        and l.status = 'backordered' and not l.accepted_on_deny`);
     writes.push(recomputeStatement({ skuIds, cause: "queue_moved", now }));
     writes.push(sql`
       select id, order_id, sku_id, sku_code, quantity, allocated_quantity, shipped_quantity, cancelled_quantity, status,
@@ -265,6 +279,8 @@ async function updateOrder(
   p: {
     merchantId: string;
     input: OrderUpsert;
+    /** The name the customer ends with (see `intake`). */
+    customerName: string | null;
     existing: Order;
     header: OrderHeader;
     now: Date;
@@ -276,7 +292,7 @@ async function updateOrder(
   const { merchantId, input, existing, header, now, preorderHold } = p;
   const [customer] = await tx
     .insert(customers)
-    .values({ merchantId, email: input.email, name: input.customerName ?? null, createdAt: now })
+    .values({ merchantId, email: input.email, name: p.customerName, createdAt: now })
     .onConflictDoUpdate({
       target: [customers.merchantId, customers.email],
       set: { name: sql`coalesce(excluded.name, ${customers.name})` },
@@ -357,11 +373,8 @@ function linesInsert(merchantId: string, now: Date, orders: readonly { orderId: 
     order by x.i`;
 }
 
-/**
- * New orders in one statement: their customers (created, or renamed by the last name given for an
- * email, as one order after another would leave them), the orders, and their lines in the order given.
- */
-function createOrdersStatement(p: { merchantId: string; now: Date; orders: readonly NewOrder[] }): SQL {
+/** New orders in one statement: their customers (created or renamed), the orders, and their lines in the order given. */
+function createOrdersStatement(p: { merchantId: string; now: Date; orders: readonly NewOrder[]; customers: readonly { email: string; name: string | null }[] }): SQL {
   const headers = p.orders.map((o, i) => ({
     i,
     id: o.orderId,
@@ -382,8 +395,9 @@ function createOrdersStatement(p: { merchantId: string; now: Date; orders: reado
     ),
     customer as (
       insert into customers (merchant_id, email, name, created_at)
-      select distinct on (email) ${p.merchantId}::uuid, email, customer_name, ${instant(p.now)}
-      from given order by email, customer_name is null, i desc
+      select ${p.merchantId}::uuid, x.email, x.name, ${instant(p.now)}
+      from jsonb_to_recordset(${JSON.stringify(p.customers)}::jsonb) as x(email text, name text)
+      order by x.email
       on conflict (merchant_id, email) do update set name = coalesce(excluded.name, customers.name)
       returning id, email
     ),
