@@ -7,21 +7,21 @@ const retryableCodes = new Set(["40001", "40P01"]); // serialization failure, de
 // again, finds that row and updates it. Any other unique violation is a mistake, not retried.
 const upsertKeys = new Set(["orders_merchant_number", "orders_merchant_external_id", "purchase_orders_merchant_reference", "shipments_merchant_external_id", "suppliers_merchant_name"]);
 
-/** The constraint a PostgreSQL error names (postgres.js: constraint_name; PGlite: constraint). */
-function constraintOf(error: unknown): string | undefined {
-  for (let e = error as { constraint_name?: unknown; constraint?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    const name = e.constraint_name ?? e.constraint;
-    if (typeof name === "string") return name;
+/** The first of these fields that is text, on the error or its causes (drivers and drizzle wrap them). */
+function causeField(error: unknown, names: readonly string[]): string | undefined {
+  for (let e = error as (Record<string, unknown> & { cause?: unknown }) | undefined; e; e = e.cause as typeof e) {
+    const value = names.map((name) => e![name]).find((v) => typeof v === "string");
+    if (value !== undefined) return value as string;
   }
   return undefined;
 }
 
 function errorCode(error: unknown): string | undefined {
-  for (let e = error as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (typeof e.code === "string") return e.code;
-  }
-  return undefined;
+  return causeField(error, ["code"]);
 }
+
+/** The constraint a PostgreSQL error names (postgres.js: constraint_name; PGlite: constraint). */
+const constraintOf = (error: unknown) => causeField(error, ["constraint_name", "constraint"]);
 
 /** The PostgreSQL error code behind a driver or drizzle error, if any. */
 export { errorCode };
@@ -34,8 +34,9 @@ const connectionLossCodes = new Set(["57P01", "57P02", "57P03", "08000", "08003"
 /**
  * Runs `work` in a transaction, or in the caller's when it passes one. At the top level a
  * deadlock, serialization failure or an upsert's unique violation is retried, since the other
- * transaction won and ours can simply run again on the new state; so is a connection that was lost before `work`
- * began (never one lost after: whether that transaction committed cannot be known here).
+ * transaction won and ours can simply run again on the new state; so is a connection that was
+ * lost before `work` began (never one lost after: whether that transaction committed cannot be
+ * known here).
  */
 export async function transaction<T>(db: DbOrTx, work: (tx: Tx) => Promise<T>, attempts = 5): Promise<T> {
   // Already in a transaction: the work joins it, and its failure fails the whole (the API request,

@@ -3,6 +3,7 @@ import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Actor } from "../audit/actor";
 import { writeAudit } from "../audit/log";
 import { pipeline, type DbOrTx, type Tx } from "../db/client";
+import { fromJsonRow } from "../db/json-rows";
 import { skus } from "../db/schema/catalog";
 import { merchants } from "../db/schema/merchants";
 import { customers, orderLines, orders, type Order, type OrderLine } from "../db/schema/orders";
@@ -208,14 +209,14 @@ async function intake(
       where l.order_id = any(${uuidArray(orderIds)}) and s.id = l.sku_id and s.backorder_policy = 'deny'
         and l.status = 'backordered' and not l.accepted_on_deny`);
     writes.push(recomputeStatement({ skuIds, cause: "queue_moved", now }));
-    writes.push(sql`
-      select id, order_id, sku_id, sku_code, quantity, allocated_quantity, shipped_quantity, cancelled_quantity, status,
-             accepted_on_deny, ship_start::text, ship_end::text, eta_basis
-      from order_lines where order_id = any(${uuidArray(orderIds)}) order by id`);
+    writes.push(sql`select to_json(l) as line from order_lines l where l.order_id = any(${uuidArray(orderIds)}) order by l.id`);
     const results = await pipeline(tx, writes);
     const etaChanges = etaChangesFrom(results.at(-2)!);
-    const linesByOrder = new Map<string, IntakeLine[]>(orderIds.map((id) => [id, []]));
-    for (const row of results.at(-1)!) linesByOrder.get(row.order_id as string)!.push(intakeLine(row));
+    const linesByOrder = new Map<string, OrderLine[]>(orderIds.map((id) => [id, []]));
+    for (const row of results.at(-1)!) {
+      const line = fromJsonRow(orderLines, row.line as Record<string, unknown>);
+      linesByOrder.get(line.orderId)!.push(line);
+    }
 
     const events: DomainEventInput[] = plans.flatMap(({ orderId, current, added }) =>
       linesByOrder
@@ -413,29 +414,7 @@ function createOrdersStatement(p: { merchantId: string; now: Date; orders: reado
     ${linesInsert(p.merchantId, p.now, p.orders)}`;
 }
 
-type IntakeLine = Pick<
-  OrderLine,
-  "id" | "skuId" | "skuCode" | "quantity" | "allocatedQuantity" | "shippedQuantity" | "cancelledQuantity" | "status" | "acceptedOnDeny" | "shipStart" | "shipEnd" | "etaBasis"
->;
-
-function intakeLine(r: Record<string, unknown>): IntakeLine {
-  return {
-    id: Number(r.id),
-    skuId: r.sku_id as string,
-    skuCode: r.sku_code as string,
-    quantity: Number(r.quantity),
-    allocatedQuantity: Number(r.allocated_quantity),
-    shippedQuantity: Number(r.shipped_quantity),
-    cancelledQuantity: Number(r.cancelled_quantity),
-    status: r.status as OrderLine["status"],
-    acceptedOnDeny: Boolean(r.accepted_on_deny),
-    shipStart: (r.ship_start as string | null) ?? null,
-    shipEnd: (r.ship_end as string | null) ?? null,
-    etaBasis: r.eta_basis as OrderLine["etaBasis"],
-  };
-}
-
-export function lineSnapshot(l: Pick<OrderLine, "id" | "skuCode" | "quantity" | "allocatedQuantity" | "shippedQuantity" | "cancelledQuantity" | "status">) {
+export function lineSnapshot(l: OrderLine) {
   return {
     id: l.id,
     sku: l.skuCode,
