@@ -30,6 +30,15 @@ describe("reading Shopify payloads", () => {
     expect(toMinor("-5.00", "USD")).toBe(-500);
   });
 
+  it("refuses an amount whose minor units would not fit, or that is not written as a decimal", () => {
+    const order = (price: unknown) => ({ id: 1, name: "#1", email: "a@example.com", currency: "USD", line_items: [{ id: 1, sku: "CAP", quantity: 1, price }] });
+    expect(shopifyOrderSchema.safeParse(order("999999.99")).success).toBe(true);
+    expect(shopifyOrderSchema.safeParse(order(19.5)).success).toBe(true);
+    for (const price of ["9007199254740993", 9007199254740992, 1e21, 1e-7, "1000000.01"]) {
+      expect(shopifyOrderSchema.safeParse(order(price)).success, String(price)).toBe(false);
+    }
+  });
+
   it("verifies the HMAC over the raw bytes with any of the secrets", () => {
     const body = Buffer.from('{"id":1}');
     const header = shopifyHmac("secret-one", body);
