@@ -1,0 +1,123 @@
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { notifications } from "../db/schema/notifications";
+import { etaEvents } from "../db/schema/orders";
+import { gatherQueued } from "../notifications/outbox";
+import { useFreshDatabase, type TestDatabase } from "../testing/db";
+import { apiActor, createMerchant, createPo, createSku, day, eventsOf, lineOf, placeOrder } from "../testing/fixtures";
+import { overrideEta } from "./override";
+import { refreshOverdueEtas } from "./sweep";
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await useFreshDatabase();
+});
+afterAll(async () => {
+  await database.close();
+});
+
+// Day 0 is 2026-11-01, noon UTC. Handling 1 day, merchant default slip 3 days, no supplier
+// history: a PO dated Nov 20 gives the ship window Nov 21 – Nov 24.
+
+describe("the overdue sweep re-dates windows the calendar overtook on quiet SKUs", () => {
+  it("moves a late PO's start up without an event, then its end a week on with an event and an email, and leaves every other line alone", async () => {
+    const { db } = database;
+    const m = await createMerchant(db);
+    for (const code of ["LATE", "ONTIME", "NODATE", "FIXED"]) await createSku(db, m.id, { code });
+    const late = await placeOrder(db, m.id, "#S1", [{ sku: "LATE", quantity: 1 }], day(0));
+    const onTime = await placeOrder(db, m.id, "#S2", [{ sku: "ONTIME", quantity: 1 }], day(0));
+    const noDate = await placeOrder(db, m.id, "#S3", [{ sku: "NODATE", quantity: 1 }], day(0));
+    const fixed = await placeOrder(db, m.id, "#S4", [{ sku: "FIXED", quantity: 1 }], day(0));
+    await createPo(db, m.id, "PO-LATE", "2026-11-20", [{ sku: "LATE", quantity: 5 }], day(1));
+    await createPo(db, m.id, "PO-ONTIME", "2026-12-10", [{ sku: "ONTIME", quantity: 5 }], day(1));
+    await createPo(db, m.id, "PO-FIXED", "2026-11-20", [{ sku: "FIXED", quantity: 5 }], day(1));
+    await overrideEta(db, { merchantId: m.id, lineId: fixed.lines[0]!.id, shipStart: "2026-11-21", shipEnd: "2026-11-22", note: "Packed by hand", actor: apiActor, now: day(2) });
+    const before = await Promise.all([late, onTime, noDate, fixed].map((o) => lineOf(db, o)));
+    expect(before.map((l) => [l.etaBasis, l.shipStart, l.shipEnd])).toEqual([
+      ["po", "2026-11-21", "2026-11-24"],
+      ["po", "2026-12-11", "2026-12-14"],
+      ["unknown", null, null],
+      ["override", "2026-11-21", "2026-11-22"],
+    ]);
+
+    // Nov 22: the PO is late but inside its slip range. Only the late line is due; its start moves
+    // up to Nov 23, which is no ETA change.
+    expect(await refreshOverdueEtas(db, { now: day(21) })).toEqual({ skus: 1, etaChanges: 0 });
+    const clamped = await lineOf(db, late);
+    expect([clamped.shipStart, clamped.shipEnd, clamped.deliveryStart]).toEqual(["2026-11-23", "2026-11-24", "2026-11-25"]);
+    expect(clamped.etaUpdatedAt).toEqual(before[0]!.etaUpdatedAt);
+    expect((await eventsOf(db, clamped.id)).map((e) => e.reason)).toEqual(["initial", "po_created"]);
+    // Another run the same day finds nothing to do.
+    expect(await refreshOverdueEtas(db, { now: day(21.4) })).toEqual({ skus: 0, etaChanges: 0 });
+
+    // The emails so far went out (the worker is not running here).
+    await db.update(notifications).set({ status: "sent" }).where(eq(notifications.merchantId, m.id));
+
+    // Nov 25: past the window's end. The end reaches a week further: Nov 23 + 7 plus handling.
+    expect(await refreshOverdueEtas(db, { now: day(24) })).toEqual({ skus: 1, etaChanges: 1 });
+    const delayed = await lineOf(db, late);
+    expect([delayed.shipStart, delayed.shipEnd]).toEqual(["2026-11-26", "2026-12-01"]);
+    expect([delayed.etaPushes, delayed.etaUpdatedAt]).toEqual([1, day(24)]);
+    const events = await eventsOf(db, delayed.id);
+    expect(events.map((e) => e.reason)).toEqual(["initial", "po_created", "po_delayed"]);
+    expect([events[2]!.oldShipStart, events[2]!.oldShipEnd, events[2]!.newShipStart, events[2]!.newShipEnd]).toEqual([
+      "2026-11-23",
+      "2026-11-24",
+      "2026-11-26",
+      "2026-12-01",
+    ]);
+    // The shopper hears of it: an ETA email for the order, holding the window it replaced.
+    await gatherQueued(db);
+    const [email] = await db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.orderId, late.orderId), eq(notifications.status, "pending")));
+    expect(email!.kind).toBe("eta_moved");
+    expect((email!.payload as { lines: Record<string, unknown> }).lines).toEqual({ [String(delayed.id)]: { start: "2026-11-23", end: "2026-11-24" } });
+
+    // The other lines were not touched: a PO on time, no PO at all, and an agent's date.
+    const after = await Promise.all([onTime, noDate, fixed].map((o) => lineOf(db, o)));
+    expect(after.map((l) => l.updatedAt)).toEqual(before.slice(1).map((l) => l.updatedAt));
+    expect(await eventsOf(db, fixed.lines[0]!.id)).toHaveLength(3);
+  });
+
+  it("reads each merchant's own calendar", async () => {
+    const { db } = database;
+    const utc = await createMerchant(db);
+    const auckland = await createMerchant(db, { timezone: "Pacific/Auckland" });
+    const orders = [];
+    for (const m of [utc, auckland]) {
+      await createSku(db, m.id, { code: "LAMP" });
+      orders.push(await placeOrder(db, m.id, "#Z1", [{ sku: "LAMP", quantity: 1 }], day(0)));
+      await createPo(db, m.id, "PO-Z", "2026-11-20", [{ sku: "LAMP", quantity: 5 }], day(1));
+    }
+    // Nov 23, noon UTC, is already Nov 24 in Auckland: the PO (last day Nov 23 there too) is past
+    // its range in Auckland and still inside it in UTC.
+    await refreshOverdueEtas(db, { now: day(22) });
+    const [inUtc, inAuckland] = await Promise.all(orders.map((o) => lineOf(db, o)));
+    expect([inUtc!.shipStart, inUtc!.shipEnd]).toEqual(["2026-11-24", "2026-11-24"]);
+    expect((await eventsOf(db, inUtc!.id)).map((e) => e.reason)).toEqual(["initial", "po_created"]);
+    expect([inAuckland!.shipStart, inAuckland!.shipEnd]).toEqual(["2026-11-25", "2026-12-01"]);
+    expect((await eventsOf(db, inAuckland!.id)).map((e) => e.reason)).toEqual(["initial", "po_created", "po_delayed"]);
+  });
+
+  it("two workers sweeping at once re-date each line once", async () => {
+    const { db } = database;
+    const m = await createMerchant(db);
+    const orders = [];
+    for (let i = 0; i < 12; i++) {
+      await createSku(db, m.id, { code: `RACE-${i}` });
+      orders.push(await placeOrder(db, m.id, `#R${i}`, [{ sku: `RACE-${i}`, quantity: 1 }], day(40)));
+      await createPo(db, m.id, `PO-R${i}`, "2026-12-20", [{ sku: `RACE-${i}`, quantity: 1 }], day(40));
+    }
+    // Dec 31: each PO (last day Dec 23) is a week and a day overdue, so its end reaches two weeks on.
+    const [a, b] = await Promise.all([refreshOverdueEtas(db, { now: day(60) }), refreshOverdueEtas(db, { now: day(60) })]);
+    const written = await db.select().from(etaEvents).where(eq(etaEvents.at, day(60)));
+    expect(a!.etaChanges + b!.etaChanges).toBe(written.length);
+    for (const order of orders) {
+      const line = await lineOf(db, order);
+      expect([line.shipStart, line.shipEnd]).toEqual(["2027-01-01", "2027-01-07"]);
+      expect((await eventsOf(db, line.id)).map((e) => e.reason)).toEqual(["initial", "po_created", "po_delayed"]);
+    }
+  });
+});
