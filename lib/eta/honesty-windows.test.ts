@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { suppliers } from "../db/schema/supply";
 import { receivePurchaseOrder } from "../supply/purchase-orders";
+import { refreshOverdueEtas } from "./sweep";
 import { useFreshDatabase, type TestDatabase } from "../testing/db";
 import { apiActor, createMerchant, createPo, createSku, day, eventsOf, lineOf, placeOrder } from "../testing/fixtures";
 
@@ -52,8 +53,8 @@ describe("honest windows", () => {
     const first = await placeOrder(db, m.id, "#S1", [{ sku: "SLOW", quantity: 1 }], day(0));
     await createPo(db, m.id, "S-1", "2026-11-05", [{ sku: "SLOW", quantity: 50 }], day(0.5));
     const windowOn = async (n: number) => {
-      // Another shopper's order makes the engine look at the SKU again on that day.
-      await placeOrder(db, m.id, `#S-${n}`, [{ sku: "SLOW", quantity: 1 }], day(n));
+      // The worker's hourly sweep looks at the SKU again on that day.
+      await refreshOverdueEtas(db, { now: day(n) });
       const line = await lineOf(db, first);
       return [line.shipStart, line.shipEnd];
     };

@@ -7,12 +7,14 @@ import { purchaseOrderLines, purchaseOrders, suppliers } from "../db/schema/supp
 import { addDays, dateIn, daysBetween } from "../dates";
 import { DomainError } from "../errors";
 import { cancelLines } from "../orders/cancel";
+import { upsertOrder } from "../orders/intake";
 import { recordShipment } from "../orders/ship";
 import { cancelPurchaseOrder, changeExpectedDate, receivePurchaseOrder } from "../supply/purchase-orders";
 import { setStockLevels } from "../supply/stock";
 import { useFreshDatabase, type TestDatabase } from "../testing/db";
-import { apiActor, createMerchant, createPo, createSku, placeOrder } from "../testing/fixtures";
+import { apiActor, createMerchant, createPo, createSku } from "../testing/fixtures";
 import { recomputeEta } from "./recompute";
+import { refreshOverdueEtas } from "./sweep";
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -24,7 +26,7 @@ afterAll(async () => {
 
 const codes = ["A", "B", "C"] as const;
 type Op =
-  | { kind: "order"; sku: number; quantity: number; second: number | null }
+  | { kind: "order"; sku: number; quantity: number; second: number | null; hoursEarlier: number }
   | { kind: "po"; sku: number; quantity: number; day: number }
   | { kind: "slip"; po: number; day: number }
   | { kind: "receive"; po: number; quantity: number }
@@ -35,7 +37,7 @@ type Op =
 
 const sku = fc.integer({ min: 0, max: 2 });
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant("order" as const), sku, quantity: fc.integer({ min: 1, max: 3 }), second: fc.option(sku, { nil: null }) }) },
+  { weight: 5, arbitrary: fc.record({ kind: fc.constant("order" as const), sku, quantity: fc.integer({ min: 1, max: 3 }), second: fc.option(sku, { nil: null }), hoursEarlier: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 8 })) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("po" as const), sku, quantity: fc.integer({ min: 1, max: 6 }), day: fc.integer({ min: 20, max: 60 }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("slip" as const), po: fc.nat(), day: fc.integer({ min: 20, max: 70 }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("receive" as const), po: fc.nat(), quantity: fc.integer({ min: 1, max: 6 }) }) },
@@ -76,7 +78,9 @@ export async function play(ops: Op[]) {
         const lines = [{ sku: codes[step.sku]!, quantity: step.quantity }];
         if (step.second !== null && step.second !== step.sku) lines.push({ sku: codes[step.second]!, quantity: 1 });
         const number = `#${run}-${i}`;
-        await placeOrder(db, merchant.id, number, lines, now);
+        // Now, or placed earlier and sent late (ahead of orders already in the queue).
+        const placedAt = new Date(clock - step.hoursEarlier * 3_600_000);
+        await upsertOrder(db, { ...base, input: { number, email: `${number.slice(1)}@shopper.example`, lines, placedAt: placedAt.toISOString() } });
         orderNumbers.push(number);
         break;
       }
@@ -133,6 +137,8 @@ export async function play(ops: Op[]) {
 
   const now = new Date(clock);
   const today = dateIn("UTC", now);
+  // The worker's hourly sweep: what the calendar changed on queues nothing else touched today.
+  await refreshOverdueEtas(db, { now });
   const stock = await db.select().from(skus).where(eq(skus.merchantId, merchant.id));
   const lines = await db.select().from(orderLines).where(eq(orderLines.merchantId, merchant.id)).orderBy(asc(orderLines.placedAt), asc(orderLines.id));
   const supply = await db
@@ -152,10 +158,14 @@ export async function play(ops: Op[]) {
     expect(row.onHand, `on hand of ${codes[index]}`).toBe(onHand[index]);
     expect(row.allocated).toBeLessThanOrEqual(row.onHand);
     expect(open.reduce((n, l) => n + l.allocatedQuantity, 0), `allocated of ${codes[index]}`).toBe(row.allocated);
-    // First come first served: no line holds stock while an earlier one still waits for some.
+    // First come first served: no line holds stock while an earlier one still waits for some,
+    // unless that one arrived after it (an order placed earlier but sent late does not take stock
+    // already promised).
     const needs = open.map((l) => l.quantity - l.shippedQuantity - l.cancelledQuantity - l.allocatedQuantity);
     open.forEach((l, i) => {
-      if (l.allocatedQuantity > 0) expect(needs.slice(0, i).every((n) => n === 0), `line ${l.id} served before an earlier one`).toBe(true);
+      if (l.allocatedQuantity > 0) {
+        expect(open.slice(0, i).every((earlier, j) => needs[j] === 0 || earlier.id > l.id), `line ${l.id} served before an earlier one`).toBe(true);
+      }
     });
     // Free stock never sits beside a queue.
     if (needs.some((n) => n > 0)) expect(row.onHand - row.allocated).toBe(0);
@@ -220,11 +230,11 @@ describe("allocation and ETA properties", () => {
       { kind: "po", sku: 0, quantity: 1, day: 20 },
       { kind: "receive", po: 0, quantity: 1 },
       { kind: "po", sku: 2, quantity: 2, day: 20 },
-      { kind: "order", sku: 2, quantity: 1, second: null },
+      { kind: "order", sku: 2, quantity: 1, second: null, hoursEarlier: 0 },
       { kind: "po", sku: 0, quantity: 1, day: 20 },
       { kind: "receive", po: 8, quantity: 1 },
       { kind: "slip", po: 0, day: 20 },
-      { kind: "order", sku: 2, quantity: 1, second: 0 },
+      { kind: "order", sku: 2, quantity: 1, second: 0, hoursEarlier: 0 },
       { kind: "receive", po: 530622613, quantity: 1 },
       { kind: "cancel", line: 28309721 },
     ]);

@@ -63,12 +63,27 @@ export function etaChangesFrom(result: readonly Record<string, unknown>[]): EtaC
   }));
 }
 
-export type RecomputeParams = { skuIds: readonly string[]; cause: RecomputeCause; now: Date; purchaseOrderId?: string | null };
+export type RecomputeParams = {
+  skuIds: readonly string[];
+  cause: RecomputeCause;
+  now: Date;
+  purchaseOrderId?: string | null;
+  /**
+   * New orders whose lines joined these queues: only their lines are computed, on every SKU where
+   * they all came after every other waiting line (the usual case). Lines ahead of them have the
+   * same place and the same supply as before, so the intake itself cannot have changed them; what
+   * the calendar changes on those lines is the hourly sweep's (sweep.ts). A SKU where one of them
+   * went in ahead of another order's waiting line (an order placed earlier, sent late) is
+   * recomputed whole.
+   */
+  onlyOrderIds?: readonly string[];
+};
 
 /** The recompute as one SQL statement (exported so benchmarks can EXPLAIN it). */
 export function recomputeStatement(params: RecomputeParams) {
   const { skuIds, cause, now } = params;
   const skuList = uuidArray(skuIds);
+  const only = params.onlyOrderIds ? uuidArray(params.onlyOrderIds) : null;
   return sql`
     with sku as materialized (
       select s.id, s.on_hand - s.allocated as free, s.backorder_policy, s.release_date,
@@ -85,11 +100,19 @@ export function recomputeStatement(params: RecomputeParams) {
       where l.sku_id = any(${skuList}) and l.status in ('backordered', 'preorder', 'ready')
     ),
     queue as materialized (
-      select id, need,
+      select id, sku_id, order_id, need,
              sum(need) over w as through,
              (row_number() over w - 1)::int as lines_ahead
       from line where need > 0
       window w as (partition by sku_id order by placed_at, id)
+    ),
+    -- With onlyOrderIds: the SKUs where a waiting line of another order comes after one of theirs.
+    reordered as materialized (
+      select sku_id from queue
+      where ${only}::uuid[] is not null
+      group by sku_id
+      having min(lines_ahead) filter (where order_id = any(${only}::uuid[]))
+             < max(lines_ahead) filter (where order_id <> all(${only}::uuid[]))
     ),
     supply as materialized (
       select pol.sku_id, po.id as po_id, po.supplier_id, po.expected_date,
@@ -172,10 +195,11 @@ export function recomputeStatement(params: RecomputeParams) {
                         and b.new_po_id is not distinct from l.basis_purchase_order_id
                         and b.new_basis_date is not distinct from l.basis_date, false) as calendar_clamp
       ) t
-      where l.eta_updated_at is null
+      where (${only}::uuid[] is null or l.order_id = any(${only}::uuid[]) or l.sku_id in (select sku_id from reordered))
+        and (l.eta_updated_at is null
          or (n.new_start, n.new_end, n.new_basis, b.new_po_id, b.new_basis_date, p.new_queue_position, p.new_lines_ahead)
             is distinct from
-            (l.ship_start, l.ship_end, l.eta_basis, l.basis_purchase_order_id, l.basis_date, l.queue_position, l.lines_ahead)
+            (l.ship_start, l.ship_end, l.eta_basis, l.basis_purchase_order_id, l.basis_date, l.queue_position, l.lines_ahead))
     ),
     reasoned as (
       select c.*,

@@ -4,6 +4,7 @@ import { useFreshDatabase, type TestDatabase } from "../testing/db";
 import { apiActor, createMerchant, createPo, createSku, day, eventsOf, lineOf, placeOrder } from "../testing/fixtures";
 import { overrideEta } from "./override";
 import { recomputeEta } from "./recompute";
+import { refreshOverdueEtas } from "./sweep";
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -27,14 +28,15 @@ describe("a window's start passing is not an ETA change", () => {
     const m = await createMerchant(db);
     const sku = await createSku(db, m.id, { code: "KETTLE" });
     const order = await placeOrder(db, m.id, "#K1", [{ sku: "KETTLE", quantity: 1 }], day(0));
+    await placeOrder(db, m.id, "#K2", [{ sku: "KETTLE", quantity: 1 }], day(0.5));
     await createPo(db, m.id, "PO-K", "2026-11-20", [{ sku: "KETTLE", quantity: 5 }], day(1));
     const dated = await lineOf(db, order);
     expect([dated.shipStart, dated.shipEnd]).toEqual(["2026-11-21", "2026-11-24"]);
     expect((await eventsOf(db, dated.id)).map((e) => e.reason)).toEqual(["initial", "po_created"]);
 
-    // Nov 21: the PO has not come, but it is still inside its slip range. A second order of the
-    // SKU recomputes the queue; the first line's window now starts Nov 22, and nothing was learned.
-    await placeOrder(db, m.id, "#K2", [{ sku: "KETTLE", quantity: 1 }], day(20));
+    // Nov 21: the PO has not come, but it is still inside its slip range. The worker's sweep
+    // recomputes the queue; the first line's window now starts Nov 22, and nothing was learned.
+    expect(await refreshOverdueEtas(db, { now: day(20) })).toEqual({ skus: 1, etaChanges: 0 });
     const clamped = await lineOf(db, order);
     expect([clamped.shipStart, clamped.shipEnd]).toEqual(["2026-11-22", "2026-11-24"]);
     expect([clamped.deliveryStart, clamped.deliveryEnd]).toEqual(["2026-11-24", "2026-11-28"]);

@@ -208,7 +208,9 @@ async function intake(
       from skus s
       where l.order_id = any(${uuidArray(orderIds)}) and s.id = l.sku_id and s.backorder_policy = 'deny'
         and l.status = 'backordered' and not l.accepted_on_deny`);
-    writes.push(recomputeStatement({ skuIds, cause: "queue_moved", now }));
+    // New orders only: their lines' windows (see `onlyOrderIds`). A changed order can move the lines behind it.
+    const onlyOrderIds = plans.every((p) => !p.existing) ? orderIds : undefined;
+    writes.push(recomputeStatement({ skuIds, cause: "queue_moved", now, onlyOrderIds }));
     writes.push(sql`select to_json(l) as line from order_lines l where l.order_id = any(${uuidArray(orderIds)}) order by l.id`);
     const results = await pipeline(tx, writes);
     const etaChanges = etaChangesFrom(results.at(-2)!);
