@@ -6,6 +6,7 @@ import { merchants } from "../../lib/db/schema/merchants";
 import { suppliers } from "../../lib/db/schema/supply";
 import { daysBetween, type IsoDate } from "../../lib/dates";
 import { DomainError } from "../../lib/errors";
+import { refreshOverdueEtas } from "../../lib/eta/sweep";
 import { cancelLines } from "../../lib/orders/cancel";
 import { upsertOrder } from "../../lib/orders/intake";
 import { recordShipment } from "../../lib/orders/ship";
@@ -15,7 +16,8 @@ import { dateOf, instantOf, type Behaviour, type WorldPlan } from "./world";
 
 // Plays the planned world through the real domain functions with a controllable clock: orders go
 // through upsertOrder, POs through upsertPurchaseOrder / changeExpectedDate / receivePurchaseOrder,
-// shoppers cancel with cancelLines, the warehouse ships with recordShipment. The simulator only
+// shoppers cancel with cancelLines, the warehouse ships with recordShipment, and the worker's
+// hourly refreshOverdueEtas re-dates windows the calendar overtook (its first run each day). The simulator only
 // decides what the outside world does (when goods arrive, who orders, who loses patience); every
 // window, queue and allocation is the engine's.
 
@@ -195,6 +197,10 @@ export async function simulate(db: Db, world: WorldPlan, options: SimOptions = {
         }),
       );
     }
+
+    // 00:05 the worker's sweep re-dates the windows of late POs on SKUs where nothing happened yet.
+    // Its later runs that day find nothing new: only the date makes a window overdue.
+    if (day >= 0) await timed("refreshOverdueEtas", () => refreshOverdueEtas(db, { now: instantOf(config, day, 5 / 60) }));
 
     // 06:00 goods arrive.
     for (const po of pos.filter((p) => !p.done && p.arrivalDay === day)) {

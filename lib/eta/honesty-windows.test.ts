@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { suppliers } from "../db/schema/supply";
+import { recordShipment } from "../orders/ship";
 import { receivePurchaseOrder } from "../supply/purchase-orders";
+import { shippedLines } from "./honesty";
 import { refreshOverdueEtas } from "./sweep";
 import { useFreshDatabase, type TestDatabase } from "../testing/db";
 import { apiActor, createMerchant, createPo, createSku, day, eventsOf, lineOf, placeOrder } from "../testing/fixtures";
@@ -44,6 +46,26 @@ describe("honest windows", () => {
       ["initial", "unknown", null],
       ["po_created", "po", "2026-11-20"],
     ]);
+  });
+
+  it("counts the single date's move at a receipt that left our window as it was", async () => {
+    const { db } = database;
+    const m = await createMerchant(db);
+    await createSku(db, m.id, { code: "LASTDAY" });
+    const order = await placeOrder(db, m.id, "#L1", [{ sku: "LASTDAY", quantity: 1 }], day(0));
+    await createPo(db, m.id, "L-1", "2026-11-20", [{ sku: "LASTDAY", quantity: 1 }], day(1));
+    // Nov 23: the sweep moves the start up to the last day, Nov 24; the stock comes that morning.
+    await refreshOverdueEtas(db, { now: day(22) });
+    await receivePurchaseOrder(db, { merchantId: m.id, reference: "L-1", input: { lines: [{ sku: "LASTDAY", quantity: 1 }] }, actor: apiActor, now: day(22.1) });
+    const ready = await lineOf(db, order);
+    expect([ready.status, ready.etaBasis, ready.basisDate, ready.shipStart, ready.shipEnd]).toEqual(["ready", "stock", "2026-11-23", "2026-11-24", "2026-11-24"]);
+    expect((await eventsOf(db, ready.id)).map((e) => e.reason)).toEqual(["initial", "po_created"]);
+    await recordShipment(db, { merchantId: m.id, input: { orderNumber: "#L1", lines: [{ sku: "LASTDAY", quantity: 1 }] }, actor: apiActor, now: day(23) });
+
+    const [line] = (await shippedLines(db, m.id)).filter((l) => l.lineId === ready.id);
+    // Ours: shown Nov 21 – Nov 24, shipped Nov 24, never changed. A single date: Nov 21, then Nov 24.
+    expect([line!.firstStart, line!.firstEnd, line!.shippedOn, line!.changes]).toEqual(["2026-11-21", "2026-11-24", "2026-11-24", 0]);
+    expect([line!.singleDate, line!.singleDateChanges, line!.singleDatePushes]).toEqual(["2026-11-21", 1, 1]);
   });
 
   it("keeps an overdue PO's late end while inside the window, then reaches a week further at a time", async () => {

@@ -48,6 +48,9 @@ type LineRow = {
   first_ship_end: string | null;
   eta_pushes: number;
   handling_days: number;
+  /** What the line rested on when it shipped. */
+  final_basis: string | null;
+  final_basis_date: string | null;
 };
 
 type EventRow = {
@@ -65,7 +68,8 @@ export async function shippedLines(db: DbOrTx, merchantId: string): Promise<Ship
     db,
     sql`select l.id, s.supplier_id, (l.placed_at at time zone m.timezone)::date::text as placed_on,
                (max(sh.shipped_at) at time zone m.timezone)::date::text as shipped_on,
-               l.first_ship_start::text, l.first_ship_end::text, l.eta_pushes, m.handling_days
+               l.first_ship_start::text, l.first_ship_end::text, l.eta_pushes, m.handling_days,
+               l.eta_basis as final_basis, l.basis_date::text as final_basis_date
         from order_lines l
         join merchants m on m.id = l.merchant_id
         join skus s on s.id = l.sku_id
@@ -131,6 +135,15 @@ function readHistory(line: LineRow, events: EventRow[]): ShippedLine {
     if (shown !== null && single !== null && single > shown) singleDatePushes++;
     shown = single;
   });
+  // The basis the line shipped on. It can change without an entry of ours: stock that comes on the
+  // last day of a window whose start has caught up with the calendar leaves the window as it was.
+  // A single date still moves there, from the supplier's date to the day the stock came.
+  const last = shown as IsoDate | null; // assigned in the loop above
+  if (last !== null && line.final_basis !== "override" && line.final_basis !== "unknown" && line.final_basis_date !== null) {
+    const single = addDays(line.final_basis_date, handling);
+    if (single !== last) singleDateChanges++;
+    if (single > last) singleDatePushes++;
+  }
   const first = firstDated === -1 ? undefined : events[firstDated];
   return {
     lineId: Number(line.id),
