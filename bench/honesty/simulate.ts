@@ -17,7 +17,7 @@ import { dateOf, instantOf, type Behaviour, type WorldPlan } from "./world";
 // Plays the planned world through the real domain functions with a controllable clock: orders go
 // through upsertOrder, POs through upsertPurchaseOrder / changeExpectedDate / receivePurchaseOrder,
 // shoppers cancel with cancelLines, the warehouse ships with recordShipment, and the worker's
-// hourly refreshOverdueEtas re-dates windows the calendar overtook (its first run each day). The simulator only
+// refreshOverdueEtas re-dates windows the calendar overtook (only its first run each day finds any). The simulator only
 // decides what the outside world does (when goods arrive, who orders, who loses patience); every
 // window, queue and allocation is the engine's.
 

@@ -75,7 +75,7 @@ describe("honest windows", () => {
     const first = await placeOrder(db, m.id, "#S1", [{ sku: "SLOW", quantity: 1 }], day(0));
     await createPo(db, m.id, "S-1", "2026-11-05", [{ sku: "SLOW", quantity: 50 }], day(0.5));
     const windowOn = async (n: number) => {
-      // The worker's hourly sweep looks at the SKU again on that day.
+      // The worker's sweep looks at the SKU again on that day.
       await refreshOverdueEtas(db, { now: day(n) });
       const line = await lineOf(db, first);
       return [line.shipStart, line.shipEnd];

@@ -30,7 +30,7 @@ export type EtaChange = {
 };
 
 /**
- * Recomputes the ETA of every open line of these SKUs in one statement: walks each SKU's queue
+ * Recomputes the ETA of the open lines of these SKUs (all of them, or see `onlyOrderIds`) in one statement: walks each SKU's queue
  * (open unallocated units, first come first served) against its supply (free stock, then open PO
  * lines by expected date) with window sums, and finds for each line the PO that covers its last
  * unit. The ship window is that PO's date (never before today) plus handling days, its late end
@@ -72,7 +72,7 @@ export type RecomputeParams = {
    * New orders whose lines joined these queues: only their lines are computed, on every SKU where
    * they all came after every other waiting line (the usual case). Lines ahead of them have the
    * same place and the same supply as before, so the intake itself cannot have changed them; what
-   * the calendar changes on those lines is the hourly sweep's (sweep.ts). A SKU where one of them
+   * the calendar changes on those lines is the sweep's (sweep.ts). A SKU where one of them
    * went in ahead of another order's waiting line (an order placed earlier, sent late) is
    * recomputed whole.
    */
@@ -147,7 +147,11 @@ export function recomputeStatement(params: RecomputeParams) {
       ) p
       cross join lateral (
         select case p.supply_kind
-                 when 'stock' then (case when l.eta_basis = 'stock' and l.basis_date is not null then l.basis_date else k.today end)
+                 -- Stock keeps the day it was promised: a pre-order's units set aside before its
+                 -- release keep the release day once it has passed.
+                 when 'stock' then (case when l.eta_basis = 'stock' and l.basis_date is not null then l.basis_date
+                                         when l.eta_basis = 'release' and l.basis_date is not null then least(l.basis_date, k.today)
+                                         else k.today end)
                  when 'po' then s.expected_date end as supply_date
       ) d
       cross join lateral (
@@ -161,14 +165,16 @@ export function recomputeStatement(params: RecomputeParams) {
                     when 'po' then d.supply_date + p.slip + 7 * greatest(0, (k.today - (d.supply_date + p.slip) + 6) / 7) end as ready_by
       ) r
       cross join lateral (
-        select case when r.ready_on is null then (case when p.release_date is not null then 'release' else 'unknown' end)
+        -- With no stock and no PO, a pre-order rests on its release date until that day has
+        -- passed; after it, nothing says when the goods come: no date.
+        select case when r.ready_on is null then (case when p.release_date >= k.today then 'release' else 'unknown' end)
                     when p.release_date is not null and p.release_date >= r.ready_on then 'release'
                     else p.supply_kind end as basis,
                -- greatest() skips nulls, so an unknown line with no release date stays null explicitly.
                case when r.ready_on is not null then greatest(r.ready_on, coalesce(p.release_date, r.ready_on))
-                    when p.release_date is not null then greatest(p.release_date, k.today) end as start_on,
+                    when p.release_date >= k.today then p.release_date end as start_on,
                case when r.ready_on is not null then greatest(r.ready_by, coalesce(p.release_date, r.ready_on))
-                    when p.release_date is not null then greatest(p.release_date, k.today) end as end_on
+                    when p.release_date >= k.today then p.release_date end as end_on
       ) c
       cross join lateral (
         select case when c.basis = 'po' then s.po_id end as new_po_id,

@@ -6,6 +6,7 @@ import { gatherQueued } from "../notifications/outbox";
 import { useFreshDatabase, type TestDatabase } from "../testing/db";
 import { apiActor, createMerchant, createPo, createSku, day, eventsOf, lineOf, placeOrder } from "../testing/fixtures";
 import { overrideEta } from "./override";
+import { recomputeEta } from "./recompute";
 import { refreshOverdueEtas } from "./sweep";
 
 let database: TestDatabase;
@@ -79,6 +80,34 @@ describe("the overdue sweep re-dates windows the calendar overtook on quiet SKUs
     const after = await Promise.all([onTime, noDate, fixed].map((o) => lineOf(db, o)));
     expect(after.map((l) => l.updatedAt)).toEqual(before.slice(1).map((l) => l.updatedAt));
     expect(await eventsOf(db, fixed.lines[0]!.id)).toHaveLength(3);
+  });
+
+  it("keeps a pre-order's release day for units set aside, and takes the date off one with nothing coming once the day passed", async () => {
+    const { db } = database;
+    const m = await createMerchant(db);
+    const sku = await createSku(db, m.id, { code: "GAME", policy: "preorder", releaseDate: "2026-11-10", onHand: 1 });
+    const held = await placeOrder(db, m.id, "#P1", [{ sku: "GAME", quantity: 1 }], day(0));
+    const waiting = await placeOrder(db, m.id, "#P2", [{ sku: "GAME", quantity: 1 }], day(0.5));
+    const before = await Promise.all([held, waiting].map((o) => lineOf(db, o)));
+    expect(before.map((l) => [l.status, l.allocatedQuantity, l.etaBasis, l.basisDate, l.shipStart, l.shipEnd])).toEqual([
+      ["preorder", 1, "release", "2026-11-10", "2026-11-11", "2026-11-11"],
+      ["preorder", 0, "release", "2026-11-10", "2026-11-11", "2026-11-11"],
+    ]);
+
+    // Nov 11: released. The unit set aside ships on the day promised; the other has no stock and no PO.
+    expect(await refreshOverdueEtas(db, { now: day(10) })).toEqual({ skus: 1, etaChanges: 1 });
+    const [stillHeld, undated] = await Promise.all([held, waiting].map((o) => lineOf(db, o)));
+    expect([stillHeld!.etaBasis, stillHeld!.shipStart, stillHeld!.shipEnd, stillHeld!.updatedAt]).toEqual(["release", "2026-11-11", "2026-11-11", before[0]!.updatedAt]);
+    expect([undated!.etaBasis, undated!.shipStart, undated!.shipEnd]).toEqual(["unknown", null, null]);
+    expect((await eventsOf(db, undated!.id)).map((e) => [e.reason, e.newShipEnd])).toEqual([
+      ["initial", "2026-11-11"],
+      ["po_delayed", null],
+    ]);
+    // Nothing is due any more, and a whole recompute days later leaves the promised day alone.
+    expect(await refreshOverdueEtas(db, { now: day(12) })).toEqual({ skus: 0, etaChanges: 0 });
+    expect(await db.transaction((tx) => recomputeEta(tx, { skuIds: [sku.id], cause: "queue_moved", now: day(12) }))).toEqual([]);
+    const later = await lineOf(db, held);
+    expect([later.etaBasis, later.shipStart, later.shipEnd, later.etaPushes]).toEqual(["release", "2026-11-11", "2026-11-11", 0]);
   });
 
   it("reads each merchant's own calendar", async () => {

@@ -14,12 +14,14 @@ const skusPerTransaction = 50;
 
 /**
  * Re-dates the waiting lines the calendar has overtaken, on SKUs where nothing else happened: a
- * line resting on a PO or a release date whose window starts before the earliest day it can ship
- * now (today plus handling days). The PO is late. Inside its slip range, the start moves up to that
- * day without an ETA event; past it, the end reaches a week further (`po_delayed`, with its email
- * under the merchant's notification policy). Every other recompute of the SKU does the same; this
- * makes sure a quiet SKU does not keep yesterday's window. The worker runs it every hour, so each
- * merchant's new day is reached within the hour whatever its timezone.
+ * line still waiting for units, resting on a PO or a release date, whose window starts before the
+ * earliest day it can ship now (today plus handling days). A late PO inside its slip range has its
+ * start moved up to that day without an ETA event; past it, its end reaches a week further
+ * (`po_delayed`, with its email under the merchant's notification policy). A pre-order whose
+ * release day passed with no stock and no PO has no date any more. Every other recompute of the
+ * SKU does the same; this makes sure a quiet SKU does not keep yesterday's window. The worker runs
+ * it every 15 minutes, just before the scan for missed promises reads the windows, so each
+ * merchant's new day is reached within a quarter of an hour whatever its timezone.
  *
  * A few SKUs per transaction, each locked as every change to a queue locks it. A line it re-dated
  * is no longer due until the next day, so a second run (another worker, the same hour) finds
@@ -32,6 +34,7 @@ export async function refreshOverdueEtas(db: DbOrTx, params: { now: Date }): Pro
     sql`select distinct l.sku_id
         from order_lines l join merchants m on m.id = l.merchant_id
         where l.status in ('backordered', 'preorder') and l.eta_basis in ('po', 'release')
+          and l.quantity - l.shipped_quantity - l.cancelled_quantity - l.allocated_quantity > 0
           -- The index's bound (the latest "today plus handling" of any merchant), then each merchant's own.
           and l.ship_start < (select max((${instant(now)} at time zone timezone)::date + handling_days) from merchants)
           and l.ship_start < (${instant(now)} at time zone m.timezone)::date + m.handling_days

@@ -6,7 +6,7 @@ import { resendTransport } from "../email/transports";
 import { onPostgres, useFreshDatabase, type TestDatabase } from "../testing/db";
 import { createMerchant, createPo, createSku, day, placeOrder } from "../testing/fixtures";
 import { startResendStandIn, type ResendStandIn } from "../testing/resend-standin";
-import { consentExpireQueue, missedPromiseQueue, overdueEtaQueue, startWorker, type WorkerHandle } from "./worker";
+import { consentExpireQueue, missedPromiseQueue, startWorker, type WorkerHandle } from "./worker";
 
 // The worker as the app runs it: on PGlite, pg-boss goes through the app's own client (the
 // embedded case, where no second process may open the folder); on PostgreSQL, its own pool.
@@ -56,9 +56,9 @@ describe(`the worker on ${onPostgres ? "PostgreSQL" : "PGlite"}`, () => {
     expect(schedules.map((s) => [s.name, s.cron]).sort()).toEqual([
       [consentExpireQueue, "* * * * *"],
       [missedPromiseQueue, "*/15 * * * *"],
-      [overdueEtaQueue, "5 * * * *"],
     ]);
-    // The overdue sweep ran once at start: today the PO (Nov 20, last day Nov 23) is long overdue.
+    // The overdue-window sweep ran with the missed-promise scan at start: today the PO (Nov 20,
+    // last day Nov 23) is long overdue.
     await waitFor("the overdue window re-dated", async () =>
       (await db.select().from(etaEvents).where(eq(etaEvents.orderLineId, order.lines[0]!.id))).some((e) => e.reason === "po_delayed"),
     );

@@ -11,9 +11,9 @@ import { defaultLeaseSeconds, dispatchBatch, maxBatchSize, type DispatchResult }
 // - The outbox, drained by `loops` dispatch loops per process. The outbox table is itself the
 //   queue (rows written set-based in the domain's transaction, claimed with SKIP LOCKED, leased
 //   per batch), so sending needs no second queue; a loop polls it every `pollMs` when idle.
-// - Time-driven jobs, on pg-boss: the consent-deadline sweep (every minute), the scan for
-//   promises that passed with nothing moving (every 15 minutes) and the re-dating of windows the
-//   calendar overtook on quiet SKUs (hourly, lib/eta/sweep.ts). pg-boss keeps the schedule in
+// - Time-driven jobs, on pg-boss: the consent-deadline sweep (every minute), and every 15 minutes
+//   the re-dating of windows the calendar overtook on quiet SKUs (lib/eta/sweep.ts) followed by
+//   the scan for promises that passed with nothing moving. pg-boss keeps the schedule in
 //   PostgreSQL, runs each tick once however many workers are up, survives restarts, and retries a
 //   failed run with back-off.
 // - Integrations: Shopify webhooks applied and merchants' webhooks sent, by loops of their own
@@ -31,7 +31,7 @@ export type WorkerOptions = {
   pollMs?: number;
   leaseSeconds?: number;
   batchSize?: number;
-  /** Run the pg-boss schedules (consent deadlines, missed promises, overdue windows). */
+  /** Run the pg-boss schedules (consent deadlines; overdue windows and missed promises). */
   schedule?: boolean;
   log?: (message: string) => void;
   onBatch?: (result: DispatchResult) => void;
@@ -43,7 +43,6 @@ export type WorkerHandle = { stop(): Promise<void>; boss: PgBoss | null };
 
 export const consentExpireQueue = "delay-consent-expire";
 export const missedPromiseQueue = "delay-consent-scan";
-export const overdueEtaQueue = "eta-overdue-sweep";
 
 type PgliteClient = {
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
@@ -103,27 +102,23 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     const queueOptions = { retryLimit: 5, retryDelay: 30, retryBackoff: true, expireInSeconds: 300 };
     await boss.createQueue(consentExpireQueue, { name: consentExpireQueue, ...queueOptions });
     await boss.createQueue(missedPromiseQueue, { name: missedPromiseQueue, ...queueOptions });
-    await boss.createQueue(overdueEtaQueue, { name: overdueEtaQueue, ...queueOptions });
     await boss.schedule(consentExpireQueue, "* * * * *");
     await boss.schedule(missedPromiseQueue, "*/15 * * * *");
-    // Past the hour, before the missed-promise scan at :15 reads the windows it re-dated.
-    await boss.schedule(overdueEtaQueue, "5 * * * *");
     await boss.work(consentExpireQueue, { pollingIntervalSeconds: 10 }, async () => {
       const cancelled = await expireOverdueConsent(db, { now: new Date() });
       if (cancelled > 0) log(`cancelled ${cancelled} line(s) whose delay-consent deadline passed`);
     });
     await boss.work(missedPromiseQueue, { pollingIntervalSeconds: 10 }, async () => {
-      await noticeMissedPromises(db, { now: new Date() });
-    });
-    await boss.work(overdueEtaQueue, { pollingIntervalSeconds: 10 }, async () => {
+      // Windows first: a late PO's end that passed moves a week on (its own email) before the scan
+      // looks for promises that passed with nothing moving.
       const swept = await refreshOverdueEtas(db, { now: new Date() });
-      if (swept.etaChanges > 0) log(`re-dated ${swept.etaChanges} line(s) on ${swept.skus} SKU(s) whose PO is overdue`);
+      if (swept.etaChanges > 0) log(`re-dated ${swept.etaChanges} line(s) on ${swept.skus} SKU(s) whose date passed`);
+      await noticeMissedPromises(db, { now: new Date() });
     });
     // Catch up at once after time with no worker up, instead of at the next tick. Several workers
     // starting together queue one run each; the jobs are idempotent.
     await boss.send(consentExpireQueue, {}, { singletonKey: "startup", singletonSeconds: 60 });
     await boss.send(missedPromiseQueue, {}, { singletonKey: "startup", singletonSeconds: 60 });
-    await boss.send(overdueEtaQueue, {}, { singletonKey: "startup", singletonSeconds: 60 });
   }
 
   const loop = async () => {
