@@ -60,7 +60,7 @@ const benches: Bench[] = [
     name: "load",
     title: "Sustained load (1,000,000 orders)",
     measured: "The built app (two processes, scripts/serve.ts) on the million-order database, each route at a fixed rate for the given seconds (open loop: requests leave on schedule whatever the server does, and latency counts from when each was due).",
-    baseline: "A bare `node:http` server running the order page's SQL, at the same rate.",
+    baseline: "A bare `node:http` server running each page's own query and answering JSON, at the same rate: the order view for the order page and the signed view, the list for `/orders`, `lookupOrder` (rate limits included) for lookup. These floors are what the page rows are compared with; orders sent 20 to a request are compared with the same orders sent one a request.",
     command: ["bench:load", "--", "--seconds", values.seconds!],
     needsBigDatabase: true,
     needsBuild: true,

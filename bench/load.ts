@@ -12,7 +12,8 @@ import { sql } from "drizzle-orm";
 import { createApiKey } from "../lib/api/keys";
 import { openPostgres, rows } from "../lib/db/client";
 import { viewToken } from "../lib/links/view-link";
-import { loadOrderView } from "../lib/orders/view";
+import { lookupOrder } from "../lib/orders/lookup";
+import { loadOrderView, ordersForEmail } from "../lib/orders/view";
 import { databaseUrl, fmt, prewarm, report, table } from "./lib";
 import { openLoop, type LoadResult, type Shot } from "./open-loop";
 
@@ -79,9 +80,19 @@ async function main() {
     stdio: ["ignore", appLog, appLog],
     detached: true,
   });
+  // The floors: each page's own query from a bare server, answering JSON.
   const bare = createServer(async (req, res) => {
-    const view = await loadOrderView(db, req.url!.slice(1));
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(view));
+    const [, kind, arg] = req.url!.split("/");
+    let body: unknown;
+    if (kind === "view") body = await loadOrderView(db, arg!);
+    else if (kind === "orders") body = await ordersForEmail(db, decodeURIComponent(arg!));
+    else {
+      let text = "";
+      for await (const chunk of req) text += chunk;
+      const fields = JSON.parse(text) as { number: string; email: string };
+      body = await lookupOrder(db, { ...fields, ip: String(req.headers["x-forwarded-for"]) });
+    }
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
   }).listen(port + 50);
 
   // A new order of one to three lines over the shop's SKUs.
@@ -93,22 +104,32 @@ async function main() {
   const batchSize = 20;
   const cookie = (email: string) => ({ cookie: `authjs.session-token=${sessions.get(email)}` });
   const json = { "content-type": "application/json", accept: "application/json" };
-  const scenarios: { name: string; rate: number; target?: string; next: (i: number) => Shot; base?: string; ok?: (s: number) => boolean }[] = [
-    { name: "order page (signed-in owner)", rate: 200, target: "p99 < 100 ms at 200/s", next: () => { const o = pick(sample); return { method: "GET", path: `/orders/${o.id}`, headers: cookie(o.email) }; } },
-    { name: "signed view page /o/{token}", rate: 200, next: () => ({ method: "GET", path: `/o/${viewToken(pick(sample).id)}` }) },
-    { name: "/orders, signed-in shopper", rate: 100, next: () => ({ method: "GET", path: "/orders", headers: cookie(pick(sample).email) }) },
+  // `baseline`: what the row's ratio is against, measured in the same run. Pages against the bare
+  // server's floor; orders sent in batches against the same orders sent one a request.
+  type Scenario = { name: string; rate: number; target?: string; next: (i: number) => Shot; base?: string; ok?: (s: number) => boolean; baseline?: string; ordersPerRequest?: number };
+  const floorBase = `http://localhost:${port + 50}`;
+  const lookupShot = (i: number): Shot => {
+    const o = pick(sample);
+    const email = i % 10 < 3 ? `nobody${i}@example.com` : o.email;
+    return { method: "POST", path: "/lookup", headers: { ...json, "x-forwarded-for": `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` }, body: JSON.stringify({ number: o.number, email }) };
+  };
+  const orderPageFloor = "floor: bare node:http, order page query, JSON";
+  const ordersFloor = "floor: bare node:http, /orders query, JSON";
+  const lookupFloor = "floor: bare node:http, lookup (same rate limits), JSON";
+  const single = "ingest: new orders (POST /api/v1/orders)";
+  const scenarios: Scenario[] = [
+    { name: "order page (signed-in owner)", rate: 200, target: "p99 < 100 ms at 200/s", baseline: orderPageFloor, next: () => { const o = pick(sample); return { method: "GET", path: `/orders/${o.id}`, headers: cookie(o.email) }; } },
+    { name: "signed view page /o/{token}", rate: 200, baseline: orderPageFloor, next: () => ({ method: "GET", path: `/o/${viewToken(pick(sample).id)}` }) },
+    { name: "/orders, signed-in shopper", rate: 100, baseline: ordersFloor, next: () => ({ method: "GET", path: "/orders", headers: cookie(pick(sample).email) }) },
     {
       name: "order lookup (POST /lookup; 30% wrong email)",
       rate: 100,
+      baseline: lookupFloor,
       ok: (s) => s === 200 || s === 404,
-      next: (i) => {
-        const o = pick(sample);
-        const email = i % 10 < 3 ? `nobody${i}@example.com` : o.email;
-        return { method: "POST", path: "/lookup", headers: { ...json, "x-forwarded-for": `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` }, body: JSON.stringify({ number: o.number, email }) };
-      },
+      next: lookupShot,
     },
     {
-      name: "ingest: new orders (POST /api/v1/orders)",
+      name: single,
       rate: 300,
       target: "300 orders/s",
       next: (i) => ({
@@ -123,6 +144,8 @@ async function main() {
       name: `ingest: new orders in batches of ${batchSize} (POST /api/v1/order-batches; orders/s = ${batchSize} × ok/s)`,
       rate: 300 / batchSize,
       target: "300 orders/s",
+      baseline: single,
+      ordersPerRequest: batchSize,
       next: (i) => ({
         method: "POST",
         path: "/api/v1/order-batches",
@@ -138,10 +161,13 @@ async function main() {
         return { method: "POST", path: "/api/v1/shipments", headers: { ...json, authorization: `Bearer ${key}` }, body: JSON.stringify({ orderNumber: s.number, carrier: "UPS", trackingNumber: `1ZLOAD${run}${i}`, externalId: `load-${run}-${i}`, lines: [{ sku: s.sku, quantity: 1 }] }) };
       },
     },
-    { name: "floor: bare node:http, order page query, JSON", rate: 200, base: `http://localhost:${port + 50}`, next: () => ({ method: "GET", path: `/${pick(sample).id}` }) },
+    { name: orderPageFloor, rate: 200, base: floorBase, next: () => ({ method: "GET", path: `/view/${pick(sample).id}` }) },
+    { name: ordersFloor, rate: 100, base: floorBase, next: () => ({ method: "GET", path: `/orders/${encodeURIComponent(pick(sample).email)}` }) },
+    // Its own addresses: the app's lookups above count against the same per-IP and per-email limits.
+    { name: lookupFloor, rate: 100, base: floorBase, next: (i) => lookupShot(i + 1_000_000) },
   ];
 
-  const results: (string | number)[][] = [];
+  const measured: { scenario: Scenario; r: LoadResult }[] = [];
   try {
     await waitFor(`${appUrl}/api/health`);
     console.log(`App up with ${values.processes} process(es); warming up for 20 s…`);
@@ -150,11 +176,24 @@ async function main() {
     for (const scenario of scenarios.filter((s) => !values.only || s.name.includes(values.only))) {
       console.log(`${scenario.name}: ${scenario.rate}/s for ${seconds} s…`);
       const r: LoadResult = await openLoop({ baseUrl: scenario.base ?? appUrl, rate: scenario.rate, seconds, next: scenario.next, okStatus: scenario.ok });
-      const codes = Object.entries(r.statuses).map(([code, n]) => `${code}×${n}`).join(" ");
-      results.push([scenario.name, `${scenario.rate}/s`, fmt(r.p50), fmt(r.p99), fmt(r.max), r.achieved.toFixed(0), r.errors, codes, `${Math.round(r.generatorCpu * 100)}%`, scenario.target ?? ""]);
-      console.log(`  p50 ${fmt(r.p50)}, p99 ${fmt(r.p99)}, ${r.achieved.toFixed(0)}/s ok, errors ${r.errors} (${codes})`);
+      measured.push({ scenario, r });
+      console.log(`  p50 ${fmt(r.p50)}, p99 ${fmt(r.p99)}, ${r.achieved.toFixed(0)}/s ok, errors ${r.errors}`);
     }
-    report(`${table(["what", "rate", "p50", "p99", "max", "ok/s", "errors", "statuses", "generator CPU", "target"], results)}`);
+    // Each row against its baseline from this run: a page's served rate and p99 against its bare
+    // floor's at the same rate; batched orders' orders/s against one order a request.
+    const resultOf = (name: string | undefined) => measured.find((m) => m.scenario.name === name)?.r;
+    const ratio = ({ scenario, r }: { scenario: Scenario; r: LoadResult }) => {
+      const base = resultOf(scenario.baseline);
+      if (!base) return scenario.name.startsWith("floor") ? "(a floor)" : "";
+      if (scenario.ordersPerRequest) return `${((r.achieved * scenario.ordersPerRequest) / base.achieved).toFixed(1)}× one a request's orders/s`;
+      return `${(r.achieved / base.achieved).toFixed(2)}× its floor's ok/s, p99 ${(r.p99 / base.p99).toFixed(1)}×`;
+    };
+    const rows = measured.map((m) => {
+      const { scenario, r } = m;
+      const codes = Object.entries(r.statuses).map(([code, n]) => `${code}×${n}`).join(" ");
+      return [scenario.name, `${scenario.rate}/s`, fmt(r.p50), fmt(r.p99), fmt(r.max), r.achieved.toFixed(0), r.errors, codes, ratio(m), `${Math.round(r.generatorCpu * 100)}%`, scenario.target ?? ""];
+    });
+    report(`${table(["what", "rate", "p50", "p99", "max", "ok/s", "errors", "statuses", "vs baseline (same run)", "generator CPU", "target"], rows)}`);
   } finally {
     process.kill(-server.pid!, "SIGTERM");
     bare.closeAllConnections();
