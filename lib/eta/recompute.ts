@@ -30,11 +30,12 @@ export type EtaChange = {
 };
 
 /**
- * Recomputes the ETA of the open lines of these SKUs (all of them, or see `onlyOrderIds`) in one statement: walks each SKU's queue
- * (open unallocated units, first come first served) against its supply (free stock, then open PO
- * lines by expected date) with window sums, and finds for each line the PO that covers its last
- * unit. The ship window is that PO's date (never before today) plus handling days, its late end
- * widened by the supplier's slip allowance; pre-orders never ship before their release date.
+ * Recomputes the ETA of the open lines of these SKUs (all of them, or see `onlyOrderIds`) in one
+ * statement: walks each SKU's queue (open unallocated units, first come first served) against its
+ * supply (free stock, then open PO lines by expected date) with window sums, and finds for each
+ * line the PO that covers its last unit. The ship window is that PO's date (never before today)
+ * plus handling days, its late end widened by the supplier's slip allowance; pre-orders never ship
+ * before their release date, and one with nothing coming has no date once that day has passed.
  *
  * Lines keep their current window, queue position and basis for fast reads; an `eta_events` row is
  * written only where the window really changed (or for a line's first computation). A window's

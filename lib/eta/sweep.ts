@@ -24,8 +24,8 @@ const skusPerTransaction = 50;
  * merchant's new day is reached within a quarter of an hour whatever its timezone.
  *
  * A few SKUs per transaction, each locked as every change to a queue locks it. A line it re-dated
- * is no longer due until the next day, so a second run (another worker, the same hour) finds
- * nothing. Returns the SKUs looked at and the ETA changes written.
+ * is no longer due until the next day, so a second run the same day (another worker, the next
+ * quarter of an hour) finds nothing. Returns the SKUs looked at and the ETA changes written.
  */
 export async function refreshOverdueEtas(db: DbOrTx, params: { now: Date }): Promise<{ skus: number; etaChanges: number }> {
   const { now } = params;
