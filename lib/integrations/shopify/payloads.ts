@@ -13,10 +13,11 @@ export const shopifyId = z
 // An amount as Shopify sends it (a string, or now and then a number), kept as its decimal text. Up
 // to a million in the currency's units, so its minor units fit the database's integer columns: a
 // larger one is a refused payload, not a failed insert retried for days.
+const decimalText = /^-?\d+(\.\d+)?$/;
 const money = z
-  .union([z.string().regex(/^-?\d+(\.\d+)?$/, "must be a decimal amount"), z.number()])
+  .union([z.string().regex(decimalText, "must be a decimal amount"), z.number()])
   .transform(String)
-  .refine((amount) => /^-?\d+(\.\d+)?$/.test(amount) && Math.abs(Number(amount)) <= 1_000_000, "must be a decimal amount of at most 1000000");
+  .refine((amount) => decimalText.test(amount) && Math.abs(Number(amount)) <= 1_000_000, "must be a decimal amount of at most 1000000");
 
 const text = z.string().trim();
 
