@@ -21,6 +21,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
+import type { Db } from "../lib/db/client";
 import {
   authSecret,
   cleanUp,
@@ -39,7 +40,7 @@ import {
   waitUntil,
   type Proc,
 } from "./drill/harness";
-import { checkInvariants, takeStockSnapshot, type InvariantOptions, type StockSnapshot } from "./drill/invariants";
+import { checkInvariants, takeStockSnapshot, type InvariantOptions } from "./drill/invariants";
 
 (process.env as Record<string, string | undefined>).NODE_ENV ??= "production";
 process.env.AUTH_SECRET = authSecret;
@@ -55,7 +56,6 @@ const small = flags.size === "small";
 
 // Loaded after the environment above is in place.
 const { openPostgres, rows } = await import("../lib/db/client");
-type Db = import("../lib/db/client").Db;
 const { migrate } = await import("../lib/db/migrate");
 const { seedDemo } = await import("../lib/seed/demo");
 const { createApiKey } = await import("../lib/api/keys");

@@ -1,4 +1,4 @@
-// npm test — is it green? Unit and database tests (Vitest; on PGlite, or on PostgreSQL when
+// npm test — is it green? Type check and lint, unit and database tests (Vitest; on PGlite, or on PostgreSQL when
 // DATABASE_URL is set), then a production build and the browser tests (Playwright in Debian's
 // Chromium, installed here with apt-get when it is missing).
 import { spawnSync } from "node:child_process";
@@ -30,6 +30,7 @@ if (!existsSync(chromium)) {
 const database = process.env.DATABASE_URL ? `PostgreSQL (${new URL(process.env.DATABASE_URL).pathname.slice(1)})` : "embedded PGlite";
 console.log(`Testing against ${database}.`);
 run("Type check", "npx", ["tsc", "--noEmit"]);
+run("Lint (ESLint, Prettier, import rules)", "npm", ["run", "--silent", "lint"]);
 run("Unit and database tests", "npx", ["vitest", "run"]);
 run("Production build", "npx", ["next", "build"]);
 run("Browser tests", "npx", ["playwright", "test"]);

@@ -20,12 +20,10 @@ export function SearchBox() {
   const latest = useRef(0);
   const id = useId();
 
+  const tooShort = query.trim().length < 2;
   useEffect(() => {
     const q = query.trim();
-    if (q.length < 2) {
-      setHits(null);
-      return;
-    }
+    if (q.length < 2) return;
     const ticket = ++latest.current;
     const timer = setTimeout(async () => {
       setState("searching");
@@ -64,11 +62,11 @@ export function SearchBox() {
       <p id={`${id}-status`} role="status" aria-live="polite" className="text-sm text-stone-700">
         {state === "error"
           ? "Search failed; try again."
-          : hits === null
+          : tooShort || hits === null
             ? "Type at least two characters."
             : `${hits.length === 20 ? "20 or more" : hits.length} ${hits.length === 1 ? "order" : "orders"} found.`}
       </p>
-      {hits && hits.length > 0 ? (
+      {!tooShort && hits && hits.length > 0 ? (
         <ul className="divide-y divide-stone-200 overflow-hidden rounded-xl border border-stone-200 bg-white">
           {hits.map((hit) => (
             <li key={hit.orderId}>

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
-import { z } from "zod";
+import { type z } from "zod";
 import type { Actor } from "../audit/actor";
 import { db as appDb, rows, type Tx } from "../db/client";
 import { idempotencyKeys } from "../db/schema/integrations";

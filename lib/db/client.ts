@@ -205,7 +205,7 @@ export function db(): Db {
 }
 
 /** Lets tests and scripts point the app's client at a database they opened. */
-export function useDatabase(database: Database | undefined) {
+export function setAppDatabase(database: Database | undefined) {
   holder.__backorderDatabase = database;
 }
 

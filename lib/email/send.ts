@@ -1,6 +1,7 @@
 import { plainTextSelectors } from "@react-email/render";
 import { compile } from "html-to-text";
 import type { ReactElement } from "react";
+import type * as ReactDomServer from "react-dom/server";
 import { db as appDb, type DbOrTx } from "../db/client";
 import { env } from "../env";
 import { mailboxTransport, resendTransport } from "./transports";
@@ -14,7 +15,7 @@ export function transport(db: DbOrTx = appDb()): Transport {
 
 // react-dom/server is loaded on first use, as @react-email/render does, so this module can sit
 // in bundles (Next server code) that must not import it eagerly.
-let server: Promise<typeof import("react-dom/server")> | undefined;
+let server: Promise<typeof ReactDomServer> | undefined;
 
 // The text version comes from the HTML with react-email's own converter settings, compiled once:
 // html-to-text's convert() compiles its options on every call, which made it three to four times

@@ -5,7 +5,7 @@ import { orderLines, orders } from "../db/schema/orders";
 import { changeExpectedDate, receivePurchaseOrder } from "../supply/purchase-orders";
 import { recordShipment } from "../orders/ship";
 import { useFreshDatabase, type TestDatabase } from "../testing/db";
-import { apiActor, createMerchant, createPo, createSku, day, lineOf, placeOrder } from "../testing/fixtures";
+import { apiActor, createMerchant, createPo, createSku, day, lineOf, type placeOrder } from "../testing/fixtures";
 import { addAgent, agentScope, orderInScope, type AgentScope } from "./access";
 import { backorderBoard, honestyFigures } from "./board";
 import { addInternalNote, agentCancel, agentOrderView, agentOverrideEta, orderTimeline } from "./orders";

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
-import { openPglite, openPostgres, useDatabase, type Database } from "../db/client";
+import { openPglite, openPostgres, setAppDatabase, type Database } from "../db/client";
 import { migrate } from "../db/migrate";
 
 // Each test file gets a clean database with the real migrations applied: a fresh in-memory PGlite,
@@ -55,6 +55,6 @@ export async function freshDatabase(): Promise<TestDatabase> {
 /** A fresh database for this test file, also installed as the app's client. */
 export async function useFreshDatabase(): Promise<TestDatabase> {
   const database = await freshDatabase();
-  useDatabase(database);
+  setAppDatabase(database);
   return database;
 }
