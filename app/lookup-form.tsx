@@ -35,7 +35,12 @@ export function LookupForm({ initialMessage }: { initialMessage?: string | null 
   }
 
   return (
-    <form action="/lookup" method="post" onSubmit={submit} className="space-y-4 rounded-xl border border-stone-200 bg-white p-5 shadow-sm">
+    <form
+      action="/lookup"
+      method="post"
+      onSubmit={submit}
+      className="space-y-4 rounded-xl border border-stone-200 bg-white p-5 shadow-sm"
+    >
       <div className="grid gap-4 sm:grid-cols-2">
         <div className="space-y-1">
           <label htmlFor="number" className="block text-sm font-medium">
@@ -70,10 +75,19 @@ export function LookupForm({ initialMessage }: { initialMessage?: string | null 
           />
         </div>
       </div>
-      <p id="lookup-message" role="status" aria-live="polite" className={message ? "rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900" : "sr-only"}>
+      <p
+        id="lookup-message"
+        role="status"
+        aria-live="polite"
+        className={message ? "rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900" : "sr-only"}
+      >
         {message ?? ""}
       </p>
-      <button type="submit" disabled={pending} className="w-full rounded-lg bg-stone-900 px-4 py-2.5 font-semibold text-white hover:bg-stone-800 disabled:opacity-70 sm:w-auto">
+      <button
+        type="submit"
+        disabled={pending}
+        className="w-full rounded-lg bg-stone-900 px-4 py-2.5 font-semibold text-white hover:bg-stone-800 disabled:opacity-70 sm:w-auto"
+      >
         {pending ? "Looking…" : "Find my order"}
       </button>
     </form>

@@ -23,27 +23,39 @@ const { values } = parseArgs({
   },
 });
 
-type Bench = { name: string; title: string; measured: string; baseline: string; command: string[]; needsBigDatabase?: boolean; needsBuild?: boolean };
+type Bench = {
+  name: string;
+  title: string;
+  measured: string;
+  baseline: string;
+  command: string[];
+  needsBigDatabase?: boolean;
+  needsBuild?: boolean;
+};
 
 const benches: Bench[] = [
   {
     name: "eta",
     title: "ETA recompute",
-    measured: "PostgreSQL with 100,000 backordered lines over 1,000 SKUs and 3,000 PO lines: recomputing every window, and one supplier slip that moves 20,000 lines (the whole transaction).",
+    measured:
+      "PostgreSQL with 100,000 backordered lines over 1,000 SKUs and 3,000 PO lines: recomputing every window, and one supplier slip that moves 20,000 lines (the whole transaction).",
     baseline: "The naive way, in the same run: re-dating the slipped SKUs' lines one by one.",
     command: ["bench:eta"],
   },
   {
     name: "notify",
     title: "Email dispatch",
-    measured: "10,000 due notices dispatched to the local Resend stand-in over real HTTP by one and by four `npm run worker` processes (batches of at most 100).",
-    baseline: "The stand-in's own rate with no work: the same pre-rendered batches posted by one and four senders, no database.",
+    measured:
+      "10,000 due notices dispatched to the local Resend stand-in over real HTTP by one and by four `npm run worker` processes (batches of at most 100).",
+    baseline:
+      "The stand-in's own rate with no work: the same pre-rendered batches posted by one and four senders, no database.",
     command: ["bench:notify"],
   },
   {
     name: "pages",
     title: "Order page (demo data)",
-    measured: "The built app on PostgreSQL with the demo data: the order page's first-load JavaScript as Chromium loads it, and the page's server time for a signed-in shopper under closed-loop load (autocannon), one and two app processes.",
+    measured:
+      "The built app on PostgreSQL with the demo data: the order page's first-load JavaScript as Chromium loads it, and the page's server time for a signed-in shopper under closed-loop load (autocannon), one and two app processes.",
     baseline: "A bare `node:http` server running the page's same SQL and answering JSON: the floor for any page.",
     command: ["bench:pages"],
     needsBuild: true,
@@ -51,7 +63,8 @@ const benches: Bench[] = [
   {
     name: "search",
     title: "Support search (1,000,000 orders)",
-    measured: "Support search as an agent types, on the million-order database: order number, email, partial name, SKU and tracking number, for an admin (20 shops) and an agent (1 shop).",
+    measured:
+      "Support search as an agent types, on the million-order database: order number, email, partial name, SKU and tracking number, for an admin (20 shops) and an agent (1 shop).",
     baseline: "Reading one order by primary key on the same database.",
     command: ["bench:search"],
     needsBigDatabase: true,
@@ -59,8 +72,10 @@ const benches: Bench[] = [
   {
     name: "load",
     title: "Sustained load (1,000,000 orders)",
-    measured: "The built app (two processes, scripts/serve.ts) on the million-order database, each route at a fixed rate for the given seconds (open loop: requests leave on schedule whatever the server does, and latency counts from when each was due).",
-    baseline: "A bare `node:http` server running each page's own query and answering JSON, at the same rate: the order view for the order page and the signed view, the list for `/orders`, `lookupOrder` (rate limits included) for lookup. These floors are what the page rows are compared with; orders sent 20 to a request are compared with the same orders sent one a request.",
+    measured:
+      "The built app (two processes, scripts/serve.ts) on the million-order database, each route at a fixed rate for the given seconds (open loop: requests leave on schedule whatever the server does, and latency counts from when each was due).",
+    baseline:
+      "A bare `node:http` server running each page's own query and answering JSON, at the same rate: the order view for the order page and the signed view, the list for `/orders`, `lookupOrder` (rate limits included) for lookup. These floors are what the page rows are compared with; orders sent 20 to a request are compared with the same orders sent one a request.",
     command: ["bench:load", "--", "--seconds", values.seconds!],
     needsBigDatabase: true,
     needsBuild: true,
@@ -68,8 +83,9 @@ const benches: Bench[] = [
   {
     name: "honesty",
     title: "ETA honesty (simulation)",
-    measured: "180 simulated days of one merchant through the real domain functions: how often a shopper's first window held, against two baselines on the same events. The full report, with real deliveries replayed, is bench/HONESTY.md.",
-    baseline: "The supplier's promised date plus handling shown as one date, and a fixed \"ships in 2–4 weeks\".",
+    measured:
+      "180 simulated days of one merchant through the real domain functions: how often a shopper's first window held, against two baselines on the same events. The full report, with real deliveries replayed, is bench/HONESTY.md.",
+    baseline: 'The supplier\'s promised date plus handling shown as one date, and a fixed "ships in 2–4 weeks".',
     command: ["bench:honesty", "--", "--no-replay"],
   },
 ];
@@ -126,7 +142,9 @@ for (const bench of chosen) {
   const result = npm(bench.command, { ...process.env, BENCH_REPORT: file });
   const took = performance.now() - started;
   // A script's own headings sit under its section here.
-  const body = readFileSync(file, "utf8").trim().replace(/^(#{1,4}) /gm, "$1## ");
+  const body = readFileSync(file, "utf8")
+    .trim()
+    .replace(/^(#{1,4}) /gm, "$1## ");
   sections.push(
     [
       `## ${bench.title}`,
@@ -137,7 +155,9 @@ for (const bench of chosen) {
       "",
       `Reproduce: \`npm run ${bench.command.join(" ")}\` (took ${fmt(took)} here).`,
       "",
-      result.status === 0 ? body : `**This benchmark failed (exit ${result.status}).** What it printed before failing:\n\n${body || "(nothing)"}`,
+      result.status === 0
+        ? body
+        : `**This benchmark failed (exit ${result.status}).** What it printed before failing:\n\n${body || "(nothing)"}`,
     ].join("\n"),
   );
 }
@@ -164,4 +184,6 @@ const header = [
   "",
 ];
 writeFileSync(values.out!, `${[...header, ...sections].join("\n")}\n`);
-console.log(`\nWrote ${values.out} (${chosen.length} benchmark${chosen.length === 1 ? "" : "s"}, ${fmt(Date.now() - startedAt.getTime())}).`);
+console.log(
+  `\nWrote ${values.out} (${chosen.length} benchmark${chosen.length === 1 ? "" : "s"}, ${fmt(Date.now() - startedAt.getTime())}).`,
+);

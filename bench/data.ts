@@ -11,15 +11,93 @@ import { changeExpectedDate } from "../lib/supply/purchase-orders";
 import { addDays } from "../lib/dates";
 import { fmt, freshBenchDatabase, time } from "./lib";
 
-const { values } = parseArgs({ options: { orders: { type: "string", default: "1000000" }, db: { type: "string", default: "backorder_bench" }, slips: { type: "string", default: "200" } } });
+const { values } = parseArgs({
+  options: {
+    orders: { type: "string", default: "1000000" },
+    db: { type: "string", default: "backorder_bench" },
+    slips: { type: "string", default: "200" },
+  },
+});
 const orderCount = Number(values.orders);
 const merchants = 20;
 const skusPerMerchant = 1000;
 const today = new Date().toISOString().slice(0, 10);
 const now = new Date(`${today}T12:00:00Z`);
 
-const first = ["Maya", "Liam", "Sofia", "Noah", "Ava", "Ethan", "Zoë", "Lucas", "Chloé", "Mateo", "Amara", "Oliver", "Priya", "Jonas", "Léa", "Kenji", "Isla", "Tomás", "Nadia", "Felix", "Hana", "Owen", "Renée", "Samir", "Freya", "Diego", "Aoife", "Malik", "Ingrid", "Rafael", "Björn", "Émilie", "Yusuf", "Greta", "Anaïs", "Kofi", "Mei", "Luca", "Saoirse", "Javier"];
-const last = ["Fischer", "Okafor", "Rossi", "Nguyen", "Lindqvist", "Moreau", "Patel", "García", "Kowalski", "Haddad", "Brennan", "Sato", "Müller", "Andersen", "Silva", "Duarte", "Byrne", "Novák", "Ahmed", "Walsh", "Öztürk", "Dubois", "Jansen", "Costa", "Horváth", "Ivanova", "Kim", "López", "Nakamura", "O'Brien"];
+const first = [
+  "Maya",
+  "Liam",
+  "Sofia",
+  "Noah",
+  "Ava",
+  "Ethan",
+  "Zoë",
+  "Lucas",
+  "Chloé",
+  "Mateo",
+  "Amara",
+  "Oliver",
+  "Priya",
+  "Jonas",
+  "Léa",
+  "Kenji",
+  "Isla",
+  "Tomás",
+  "Nadia",
+  "Felix",
+  "Hana",
+  "Owen",
+  "Renée",
+  "Samir",
+  "Freya",
+  "Diego",
+  "Aoife",
+  "Malik",
+  "Ingrid",
+  "Rafael",
+  "Björn",
+  "Émilie",
+  "Yusuf",
+  "Greta",
+  "Anaïs",
+  "Kofi",
+  "Mei",
+  "Luca",
+  "Saoirse",
+  "Javier",
+];
+const last = [
+  "Fischer",
+  "Okafor",
+  "Rossi",
+  "Nguyen",
+  "Lindqvist",
+  "Moreau",
+  "Patel",
+  "García",
+  "Kowalski",
+  "Haddad",
+  "Brennan",
+  "Sato",
+  "Müller",
+  "Andersen",
+  "Silva",
+  "Duarte",
+  "Byrne",
+  "Novák",
+  "Ahmed",
+  "Walsh",
+  "Öztürk",
+  "Dubois",
+  "Jansen",
+  "Costa",
+  "Horváth",
+  "Ivanova",
+  "Kim",
+  "López",
+  "Nakamura",
+  "O'Brien",
+];
 
 async function main() {
   const database = await freshBenchDatabase(values.db!);
@@ -106,7 +184,9 @@ async function main() {
   await db.execute(sql`analyze`);
 
   await step("ETA windows for every waiting line (the engine's recompute, by SKU batch)", async () => {
-    const skuIds = (await rows<{ id: string }>(db, sql`select distinct sku_id as id from order_lines where status = 'backordered'`)).map((r) => r.id);
+    const skuIds = (
+      await rows<{ id: string }>(db, sql`select distinct sku_id as id from order_lines where status = 'backordered'`)
+    ).map((r) => r.id);
     for (let i = 0; i < skuIds.length; i += 400) {
       await db.transaction((tx) => recomputeEta(tx, { skuIds: skuIds.slice(i, i + 400), cause: "initial", now }));
     }
@@ -121,8 +201,22 @@ async function main() {
     // Each picked PO slips twice, days apart: its lines get two later windows (rolling backorders).
     for (const [i, po] of pos.entries()) {
       const once = addDays(po.expected_date, 3 + (i % 5));
-      await changeExpectedDate(db, { merchantId: po.merchant_id, reference: po.reference, expectedDate: once, note: "Supplier delay", actor: { type: "system", id: "bench-data" }, now });
-      await changeExpectedDate(db, { merchantId: po.merchant_id, reference: po.reference, expectedDate: addDays(once, 4), note: "Delayed again", actor: { type: "system", id: "bench-data" }, now });
+      await changeExpectedDate(db, {
+        merchantId: po.merchant_id,
+        reference: po.reference,
+        expectedDate: once,
+        note: "Supplier delay",
+        actor: { type: "system", id: "bench-data" },
+        now,
+      });
+      await changeExpectedDate(db, {
+        merchantId: po.merchant_id,
+        reference: po.reference,
+        expectedDate: addDays(once, 4),
+        note: "Delayed again",
+        actor: { type: "system", id: "bench-data" },
+        now,
+      });
     }
   });
   await step("analyze", () => db.execute(sql`vacuum analyze`));

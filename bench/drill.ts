@@ -47,7 +47,9 @@ process.env.AUTH_SECRET = authSecret;
 delete process.env.DATABASE_URL;
 process.env.MAIL_TRANSPORT = "mailbox";
 
-const { values: flags } = parseArgs({ options: { size: { type: "string", default: "full" }, only: { type: "string" } } });
+const { values: flags } = parseArgs({
+  options: { size: { type: "string", default: "full" }, only: { type: "string" } },
+});
 if (flags.size !== "small" && flags.size !== "full") {
   console.error("--size must be small or full.");
   process.exit(2);
@@ -86,7 +88,12 @@ const ports = { app: 3600, proxy: 3650, privatePostgres: 5499 };
 const tag = `${process.pid}`;
 const template = `drill_template_${tag}`;
 
-type Context = { apiKey: string; merchant: string; skus: { code: string; free: number; policy: string }[]; sampleOrders: { id: string; number: string }[] };
+type Context = {
+  apiKey: string;
+  merchant: string;
+  skus: { code: string; free: number; policy: string }[];
+  sampleOrders: { id: string; number: string }[];
+};
 type DrillResult = { figures: string[]; failures: string[] };
 type Drill = { name: string; title: string; run(context: Context): Promise<DrillResult> };
 
@@ -113,7 +120,10 @@ async function prepareTemplate(): Promise<Context> {
       sql`select o.id, o.number from orders o join merchants m on m.id = o.merchant_id where m.slug = 'northwind' order by o.number limit 50`,
     );
     const green = await checkInvariants(database.db);
-    if (green.length > 0) throw new Error(`The seeded template is not green:\n${green.map((v) => `  ${v.check}: ${v.message}`).join("\n")}`);
+    if (green.length > 0)
+      throw new Error(
+        `The seeded template is not green:\n${green.map((v) => `  ${v.check}: ${v.message}`).join("\n")}`,
+      );
     console.log(`Template ${template}: demo world seeded and checked green in ${seconds(Date.now() - started)}.`);
     return { apiKey: key, merchant: "northwind", skus, sampleOrders };
   } finally {
@@ -145,11 +155,20 @@ async function insertNotices(db: Db, count: number, label: string) {
 }
 
 async function makeDue(db: Db) {
-  await db.execute(sql`update notifications set due_at = now() where status = 'pending' and due_at > now() + interval '1 hour'`);
+  await db.execute(
+    sql`update notifications set due_at = now() where status = 'pending' and due_at > now() + interval '1 hour'`,
+  );
 }
 
 async function outboxState(db: Db) {
-  const [state] = await rows<{ waiting: number; sending: number; sent: number; failed: number; retried: number; queued: number }>(
+  const [state] = await rows<{
+    waiting: number;
+    sending: number;
+    sent: number;
+    failed: number;
+    retried: number;
+    queued: number;
+  }>(
     db,
     sql`select count(*) filter (where status = 'pending' and due_at <= now())::int as waiting,
                (select count(*) from eta_gatherings)::int as queued,
@@ -175,7 +194,10 @@ async function outboxDrained(db: Db, timeoutMs: number) {
 }
 
 function emailsOf(standIn: Awaited<ReturnType<typeof startResendStandIn>>): InvariantOptions["emailDeliveries"] {
-  return standIn.deliveries.map((d) => ({ notificationId: d.email.tags?.find((t) => t.name === "notification_id")?.value ?? null, idempotencyKey: d.idempotencyKey }));
+  return standIn.deliveries.map((d) => ({
+    notificationId: d.email.tags?.find((t) => t.name === "notification_id")?.value ?? null,
+    idempotencyKey: d.idempotencyKey,
+  }));
 }
 
 async function invariants(db: Db, options: InvariantOptions, result: DrillResult) {
@@ -190,8 +212,11 @@ async function invariants(db: Db, options: InvariantOptions, result: DrillResult
 
 function processTrouble(result: DrillResult, procs: Proc[]) {
   for (const proc of procs) {
-    const trouble = troubleLines(proc).filter((l) => !/cannot be reached|reachable again|failed 0 in the last minute/.test(l));
-    if (trouble.length > 0) result.figures.push(`${proc.name} logged ${trouble.length} error line(s), e.g. ${trouble[0]!.slice(0, 200)}`);
+    const trouble = troubleLines(proc).filter(
+      (l) => !/cannot be reached|reachable again|failed 0 in the last minute/.test(l),
+    );
+    if (trouble.length > 0)
+      result.figures.push(`${proc.name} logged ${trouble.length} error line(s), e.g. ${trouble[0]!.slice(0, 200)}`);
   }
 }
 
@@ -258,7 +283,14 @@ function send(baseUrl: string, call: Call, apiKey: string): Promise<void> {
   });
 }
 
-async function openLoop(baseUrl: string, apiKey: string, rate: number, secondsLong: number, make: (i: number) => Call, onTick?: (elapsedMs: number) => void) {
+async function openLoop(
+  baseUrl: string,
+  apiKey: string,
+  rate: number,
+  secondsLong: number,
+  make: (i: number) => Call,
+  onTick?: (elapsedMs: number) => void,
+) {
   const total = Math.round(rate * secondsLong);
   const calls: Call[] = [];
   const pending: Promise<void>[] = [];
@@ -297,7 +329,8 @@ async function retryFailed(baseUrl: string, apiKey: string, calls: Call[], round
 
 function statusCounts(calls: Call[], all = true): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const c of calls) for (const o of all ? c.outcomes : [c.outcomes[0]!]) counts[String(o)] = (counts[String(o)] ?? 0) + 1;
+  for (const c of calls)
+    for (const o of all ? c.outcomes : [c.outcomes[0]!]) counts[String(o)] = (counts[String(o)] ?? 0) + 1;
   return counts;
 }
 
@@ -328,7 +361,13 @@ function ingestCalls(context: Context, run: string, rate: number) {
         method: "POST",
         path: "/api/v1/shipments",
         key: `${run}-ship-${i}`,
-        body: JSON.stringify({ orderNumber: orderNumber(target), carrier: "UPS", trackingNumber: `1Z${run}${i}`, externalId: `${run}-ship-${i}`, lines: [{ sku: line[0]!.sku, quantity: 1 }] }),
+        body: JSON.stringify({
+          orderNumber: orderNumber(target),
+          carrier: "UPS",
+          trackingNumber: `1Z${run}${i}`,
+          externalId: `${run}-ship-${i}`,
+          lines: [{ sku: line[0]!.sku, quantity: 1 }],
+        }),
         outcomes: [],
         at: [],
       };
@@ -339,7 +378,12 @@ function ingestCalls(context: Context, run: string, rate: number) {
       method: "POST",
       path: "/api/v1/orders",
       key: `${run}-order-${i}`,
-      body: JSON.stringify({ number: orderNumber(i), email: `drill${i}@shopper.example`, customerName: `Drill Shopper ${i}`, lines: orderLinesFor(i) }),
+      body: JSON.stringify({
+        number: orderNumber(i),
+        email: `drill${i}@shopper.example`,
+        customerName: `Drill Shopper ${i}`,
+        lines: orderLinesFor(i),
+      }),
       outcomes: [],
       at: [],
     };
@@ -381,7 +425,8 @@ async function checkIngested(db: Db, calls: Call[], result: DrillResult) {
     if (!ok(last(call))) continue;
     if (!row) {
       missing++;
-      if (missing <= 3) result.failures.push(`Order ${input.number} was acknowledged (${last(call)}) but is not in the database.`);
+      if (missing <= 3)
+        result.failures.push(`Order ${input.number} was acknowledged (${last(call)}) but is not in the database.`);
       continue;
     }
     const units = input.lines.reduce((n, l) => n + l.quantity, 0);
@@ -409,13 +454,25 @@ async function checkIngested(db: Db, calls: Call[], result: DrillResult) {
     const row = shippedBy.get(call.key!);
     if (!row || row.copies !== 1 || row.lines < 1) {
       badShipments++;
-      if (badShipments <= 3) result.failures.push(`Shipment ${call.key} was acknowledged but the database holds ${row ? `${row.copies} cop(ies) with ${row.lines} line(s)` : "none"}.`);
+      if (badShipments <= 3)
+        result.failures.push(
+          `Shipment ${call.key} was acknowledged but the database holds ${row ? `${row.copies} cop(ies) with ${row.lines} line(s)` : "none"}.`,
+        );
     }
   }
-  const [halfDone] = await rows<{ n: number }>(db, sql`select count(*)::int as n from idempotency_keys where status_code = 0`);
-  if (halfDone!.n > 0) result.failures.push(`${halfDone!.n} Idempotency-Key(s) are claimed with no answer recorded (a half-written request).`);
+  const [halfDone] = await rows<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from idempotency_keys where status_code = 0`,
+  );
+  if (halfDone!.n > 0)
+    result.failures.push(
+      `${halfDone!.n} Idempotency-Key(s) are claimed with no answer recorded (a half-written request).`,
+    );
   const unacknowledged = calls.filter((c) => c.key && !ok(last(c)));
-  for (const c of unacknowledged.slice(0, 3)) result.failures.push(`${c.kind} ${c.key} never got a 2xx, even retried: ${c.outcomes.join(" → ")}${c.responseBody ? ` (${c.responseBody.slice(0, 200)})` : ""}`);
+  for (const c of unacknowledged.slice(0, 3))
+    result.failures.push(
+      `${c.kind} ${c.key} never got a 2xx, even retried: ${c.outcomes.join(" → ")}${c.responseBody ? ` (${c.responseBody.slice(0, 200)})` : ""}`,
+    );
   result.figures.push(
     `acknowledged: ${orders.filter((c) => ok(last(c))).length} orders (each once, all lines: ${missing + wrong === 0 ? "yes" : "NO"}), ${shipments.length} shipments (each once: ${badShipments === 0 ? "yes" : "NO"})`,
   );
@@ -431,11 +488,23 @@ const workerKill: Drill = {
     const result: DrillResult = { figures: [], failures: [] };
     const { notices, delayMs } = size.workerKill;
     const { dbName, database } = await drillDatabase("worker-kill");
-    const standIn = await startResendStandIn({ apiKey: "re_drill_worker_a", otherApiKeys: ["re_drill_worker_b"], keepBodies: false });
+    const standIn = await startResendStandIn({
+      apiKey: "re_drill_worker_a",
+      otherApiKeys: ["re_drill_worker_b"],
+      keepBodies: false,
+    });
     try {
       await insertNotices(database.db, notices, "WK");
       standIn.setResponseDelay(delayMs);
-      const common = { database: dbName, resendUrl: standIn.url, leaseSeconds: 5, loops: 2, pollMs: 100, batchSize: 100, noSchedule: true };
+      const common = {
+        database: dbName,
+        resendUrl: standIn.url,
+        leaseSeconds: 5,
+        loops: 2,
+        pollMs: 100,
+        batchSize: 100,
+        noSchedule: true,
+      };
       const [a, b] = await Promise.all([
         startWorker({ ...common, name: "worker-a", resendKey: "re_drill_worker_a" }),
         startWorker({ ...common, name: "worker-b", resendKey: "re_drill_worker_b" }),
@@ -446,14 +515,22 @@ const workerKill: Drill = {
       // Kill worker A once a good part has gone and one of A's batches is delivered but unanswered.
       await waitUntil(
         "worker A to have a batch on the wire",
-        () => standIn.deliveries.length >= notices / 4 && standIn.requests.some((r) => r.apiKey === "re_drill_worker_a" && r.status === 200 && !r.answered && !r.replay),
+        () =>
+          standIn.deliveries.length >= notices / 4 &&
+          standIn.requests.some(
+            (r) => r.apiKey === "re_drill_worker_a" && r.status === 200 && !r.answered && !r.replay,
+          ),
         120_000,
         5,
       );
-      const inFlight = standIn.requests.filter((r) => r.apiKey === "re_drill_worker_a" && r.status === 200 && !r.answered).map((r) => r.idempotencyKey!);
+      const inFlight = standIn.requests
+        .filter((r) => r.apiKey === "re_drill_worker_a" && r.status === 200 && !r.answered)
+        .map((r) => r.idempotencyKey!);
       await killHard(a);
       const killedAt = Date.now();
-      result.figures.push(`killed worker A (kill -9) after ${seconds(killedAt - started)} with ${inFlight.length} batch(es) delivered but unacknowledged, ${standIn.deliveries.length} of ${before.waiting} emails out`);
+      result.figures.push(
+        `killed worker A (kill -9) after ${seconds(killedAt - started)} with ${inFlight.length} batch(es) delivered but unacknowledged, ${standIn.deliveries.length} of ${before.waiting} emails out`,
+      );
       const a2 = await startWorker({ ...common, name: "worker-a2", resendKey: "re_drill_worker_a" });
       result.figures.push(`restarted worker A in ${seconds(Date.now() - killedAt)}`);
       await outboxDrained(database.db, 300_000);
@@ -466,14 +543,28 @@ const workerKill: Drill = {
       result.figures.push(
         `${perTag.size} of ${before.waiting} due notices reached the stand-in, ${twice} twice; ${standIn.requests.filter((r) => r.replay).length} request(s) answered as replays of a key already used; ${state.retried} notices needed a second attempt (the killed worker's claimed batches, taken over when their lease ran out); all sent in ${seconds(total)} (${Math.round(before.waiting / (total / 1000))}/s)`,
       );
-      if (resentAt !== null) result.figures.push(`the killed worker's batch(es) resent under the same key within ${seconds(resentAt)} of the kill (lease 5 s)`);
-      if (inFlight.length === 0) result.failures.push("No batch of worker A was on the wire when it was killed: the drill did not test what it should.");
-      if (resent.length < inFlight.length) result.failures.push(`Only ${resent.length} of the ${inFlight.length} batch(es) cut off by the kill were resent under their key.`);
+      if (resentAt !== null)
+        result.figures.push(
+          `the killed worker's batch(es) resent under the same key within ${seconds(resentAt)} of the kill (lease 5 s)`,
+        );
+      if (inFlight.length === 0)
+        result.failures.push(
+          "No batch of worker A was on the wire when it was killed: the drill did not test what it should.",
+        );
+      if (resent.length < inFlight.length)
+        result.failures.push(
+          `Only ${resent.length} of the ${inFlight.length} batch(es) cut off by the kill were resent under their key.`,
+        );
       if (state.failed > 0) result.failures.push(`${state.failed} notification(s) ended failed.`);
-      if (perTag.size < before.waiting) result.failures.push(`Only ${perTag.size} of ${before.waiting} due notices reached the stand-in.`);
+      if (perTag.size < before.waiting)
+        result.failures.push(`Only ${perTag.size} of ${before.waiting} due notices reached the stand-in.`);
       await Promise.all([stop(b), stop(a2)]);
       processTrouble(result, [b, a2]);
-      await invariants(database.db, { emailDeliveries: emailsOf(standIn), emailsSince: new Date(started - 1000) }, result);
+      await invariants(
+        database.db,
+        { emailDeliveries: emailsOf(standIn), emailsSince: new Date(started - 1000) },
+        result,
+      );
     } finally {
       await standIn.close();
       await database.close();
@@ -496,23 +587,49 @@ const appKill: Drill = {
     let app: Proc | null = null;
     try {
       const stockBefore = await takeStockSnapshot(database.db);
-      app = await startApp({ port, database: dbName, resendUrl: standIn.url, resendKey: standIn.apiKey, runWorker: false });
-      const worker = await startWorker({ database: dbName, resendUrl: standIn.url, resendKey: standIn.apiKey, leaseSeconds: 5, pollMs: 200, noSchedule: true });
+      app = await startApp({
+        port,
+        database: dbName,
+        resendUrl: standIn.url,
+        resendKey: standIn.apiKey,
+        runWorker: false,
+      });
+      const worker = await startWorker({
+        database: dbName,
+        resendUrl: standIn.url,
+        resendKey: standIn.apiKey,
+        leaseSeconds: 5,
+        pollMs: 200,
+        noSchedule: true,
+      });
       const started = Date.now();
       let killedAt = 0;
       let upAgainAt = 0;
       let restarting: Promise<void> | null = null;
       const killAfter = long * 1000 * 0.35;
-      const calls = await openLoop(baseUrl, context.apiKey, rate, long, ingestCalls(context, `AK${tag}`, rate), (elapsed) => {
-        if (!restarting && elapsed >= killAfter) {
-          restarting = (async () => {
-            await killHard(app!);
-            killedAt = Date.now();
-            app = await startApp({ port, database: dbName, resendUrl: standIn.url, resendKey: standIn.apiKey, runWorker: false });
-            upAgainAt = Date.now();
-          })();
-        }
-      });
+      const calls = await openLoop(
+        baseUrl,
+        context.apiKey,
+        rate,
+        long,
+        ingestCalls(context, `AK${tag}`, rate),
+        (elapsed) => {
+          if (!restarting && elapsed >= killAfter) {
+            restarting = (async () => {
+              await killHard(app!);
+              killedAt = Date.now();
+              app = await startApp({
+                port,
+                database: dbName,
+                resendUrl: standIn.url,
+                resendKey: standIn.apiKey,
+                runWorker: false,
+              });
+              upAgainAt = Date.now();
+            })();
+          }
+        },
+      );
       await restarting;
       const firstTry = statusCounts(calls, false);
       const failedFirst = calls.filter((c) => !ok(c.outcomes[0])).length;
@@ -520,17 +637,27 @@ const appKill: Drill = {
       result.figures.push(
         `${calls.length} requests at ${rate}/s for ${long} s; app killed (kill -9) at ${seconds(killedAt - started)}, answering again ${seconds(upAgainAt - killedAt)} later (a fresh start)`,
       );
-      result.figures.push(`first answers: ${describeCounts(firstTry)}; ${inFlightAtKill} cut off in flight by the kill`);
+      result.figures.push(
+        `first answers: ${describeCounts(firstTry)}; ${inFlightAtKill} cut off in flight by the kill`,
+      );
       const retried = await retryFailed(baseUrl, context.apiKey, calls);
       const replays = calls.filter((c) => c.outcomes.length > 1 && c.replayed).length;
-      result.figures.push(`${failedFirst} request(s) without a 2xx retried with the same Idempotency-Key (${retried} retries); ${replays} answered as replays (they had committed before the kill)`);
+      result.figures.push(
+        `${failedFirst} request(s) without a 2xx retried with the same Idempotency-Key (${retried} retries); ${replays} answered as replays (they had committed before the kill)`,
+      );
       await checkIngested(database.db, calls, result);
-      const fiveHundreds = calls.filter((c) => c.outcomes.some((o) => typeof o === "number" && o >= 500 && o !== 503)).length;
+      const fiveHundreds = calls.filter((c) =>
+        c.outcomes.some((o) => typeof o === "number" && o >= 500 && o !== 503),
+      ).length;
       if (fiveHundreds > 0) result.failures.push(`${fiveHundreds} request(s) were answered with a 5xx other than 503.`);
       await outboxDrained(database.db, 120_000);
       await stop(worker);
       processTrouble(result, [app, worker]);
-      await invariants(database.db, { stockBefore, emailDeliveries: emailsOf(standIn), emailsSince: new Date(started - 1000) }, result);
+      await invariants(
+        database.db,
+        { stockBefore, emailDeliveries: emailsOf(standIn), emailsSince: new Date(started - 1000) },
+        result,
+      );
     } finally {
       if (app) await stop(app);
       await standIn.close();
@@ -559,20 +686,59 @@ const postgresRestart: Drill = {
     try {
       // The seeded template, copied onto the private server.
       const main = new URL(serverUrl);
-      const pgDump = spawnSync(path.join(server.bin, "pg_dump"), ["-h", main.hostname, "-p", main.port || "5432", "-U", main.username || "postgres", "-Fc", "-f", dump, template], { encoding: "utf8" });
+      const pgDump = spawnSync(
+        path.join(server.bin, "pg_dump"),
+        [
+          "-h",
+          main.hostname,
+          "-p",
+          main.port || "5432",
+          "-U",
+          main.username || "postgres",
+          "-Fc",
+          "-f",
+          dump,
+          template,
+        ],
+        { encoding: "utf8" },
+      );
       if (pgDump.status !== 0) throw new Error(`pg_dump failed: ${pgDump.stderr}`);
-      const create = spawnSync(path.join(server.bin, "createdb"), ["-h", "127.0.0.1", "-p", String(ports.privatePostgres), "-U", "postgres", dbName], { encoding: "utf8" });
+      const create = spawnSync(
+        path.join(server.bin, "createdb"),
+        ["-h", "127.0.0.1", "-p", String(ports.privatePostgres), "-U", "postgres", dbName],
+        { encoding: "utf8" },
+      );
       if (create.status !== 0) throw new Error(`createdb failed: ${create.stderr}`);
-      const restore = spawnSync(path.join(server.bin, "pg_restore"), ["-h", "127.0.0.1", "-p", String(ports.privatePostgres), "-U", "postgres", "--no-owner", "-d", dbName, dump], { encoding: "utf8" });
+      const restore = spawnSync(
+        path.join(server.bin, "pg_restore"),
+        ["-h", "127.0.0.1", "-p", String(ports.privatePostgres), "-U", "postgres", "--no-owner", "-d", dbName, dump],
+        { encoding: "utf8" },
+      );
       if (restore.status !== 0) throw new Error(`pg_restore failed: ${restore.stderr}`);
-      result.figures.push(`private PostgreSQL on port ${ports.privatePostgres} (initdb, start, template restored) in ${seconds(Date.now() - made)}`);
+      result.figures.push(
+        `private PostgreSQL on port ${ports.privatePostgres} (initdb, start, template restored) in ${seconds(Date.now() - made)}`,
+      );
       database = openPostgres(databaseUrl(dbName, server.url), { max: 2 });
       const stockBefore = await takeStockSnapshot(database.db);
       await database.close();
       database = null;
 
-      const app = await startApp({ port, database: dbName, server: server.url, resendUrl: standIn.url, resendKey: standIn.apiKey, runWorker: false });
-      const worker = await startWorker({ database: dbName, server: server.url, resendUrl: standIn.url, resendKey: standIn.apiKey, leaseSeconds: 5, pollMs: 200 });
+      const app = await startApp({
+        port,
+        database: dbName,
+        server: server.url,
+        resendUrl: standIn.url,
+        resendKey: standIn.apiKey,
+        runWorker: false,
+      });
+      const worker = await startWorker({
+        database: dbName,
+        server: server.url,
+        resendUrl: standIn.url,
+        resendKey: standIn.apiKey,
+        leaseSeconds: 5,
+        pollMs: 200,
+      });
       procs.push(app, worker);
       const appPid = app.pid;
       const ingest = ingestCalls(context, `PR${tag}`, rate * 0.3);
@@ -580,8 +746,17 @@ const postgresRestart: Drill = {
       const samples = context.sampleOrders;
       const make = (i: number): Call => {
         const pick = samples[i % samples.length]!;
-        if (i % 10 < 4) return { i, kind: "lookup", method: "GET", path: `/api/v1/orders/${encodeURIComponent(pick.number)}`, outcomes: [], at: [] };
-        if (i % 10 < 7) return { i, kind: "page", method: "GET", path: `/o/${viewToken(pick.id)}`, outcomes: [], at: [] };
+        if (i % 10 < 4)
+          return {
+            i,
+            kind: "lookup",
+            method: "GET",
+            path: `/api/v1/orders/${encodeURIComponent(pick.number)}`,
+            outcomes: [],
+            at: [],
+          };
+        if (i % 10 < 7)
+          return { i, kind: "page", method: "GET", path: `/o/${viewToken(pick.id)}`, outcomes: [], at: [] };
         return ingest(ingested++);
       };
       let downAt = 0;
@@ -603,20 +778,35 @@ const postgresRestart: Drill = {
       const answers = (from: number, to: number) => calls.filter((c) => c.at[0]! >= from && c.at[0]! < to);
       const during = answers(downAt, upAt);
       const unavailable = calls.filter((c) => c.outcomes[0] === 503);
-      const apiSentence = unavailable.find((c) => c.kind !== "page" && /"code":"unavailable"/.test(c.responseBody ?? "") && /cannot be reached/.test(c.responseBody ?? ""));
+      const apiSentence = unavailable.find(
+        (c) =>
+          c.kind !== "page" &&
+          /"code":"unavailable"/.test(c.responseBody ?? "") &&
+          /cannot be reached/.test(c.responseBody ?? ""),
+      );
       const pageSentence = unavailable.find((c) => c.kind === "page" && /Back in a moment/.test(c.responseBody ?? ""));
-      const serverErrors = calls.filter((c) => typeof c.outcomes[0] === "number" && (c.outcomes[0] as number) >= 500 && c.outcomes[0] !== 503);
+      const serverErrors = calls.filter(
+        (c) => typeof c.outcomes[0] === "number" && (c.outcomes[0] as number) >= 500 && c.outcomes[0] !== 503,
+      );
       const networkErrors = calls.filter((c) => typeof c.outcomes[0] === "string");
-      const firstOkAfter = calls.filter((c) => c.at[0]! >= upAt && ok(c.outcomes[0])).sort((a, b) => a.at[0]! - b.at[0]!)[0];
+      const firstOkAfter = calls
+        .filter((c) => c.at[0]! >= upAt && ok(c.outcomes[0]))
+        .sort((a, b) => a.at[0]! - b.at[0]!)[0];
       const first503 = unavailable.sort((a, b) => a.at[0]! - b.at[0]!)[0];
       const last503 = unavailable.sort((a, b) => b.at[0]! - a.at[0]!)[0];
-      result.figures.push(`${calls.length} requests at ${rate}/s for ${long} s (lookups, signed view pages, ingest); PostgreSQL stopped (pg_ctl stop -m fast) at ${seconds(downAt - started)} for ${seconds(upAt - downAt)}`);
-      result.figures.push(`answers: ${describeCounts(statusCounts(calls, false))}; during the outage: ${describeCounts(statusCounts(during, false))}`);
+      result.figures.push(
+        `${calls.length} requests at ${rate}/s for ${long} s (lookups, signed view pages, ingest); PostgreSQL stopped (pg_ctl stop -m fast) at ${seconds(downAt - started)} for ${seconds(upAt - downAt)}`,
+      );
+      result.figures.push(
+        `answers: ${describeCounts(statusCounts(calls, false))}; during the outage: ${describeCounts(statusCounts(during, false))}`,
+      );
       result.figures.push(
         `503s with the sentence: ${unavailable.length} (first ${first503 ? seconds(first503.at[0]! - downAt) : "-"} after the stop, last ${last503 ? seconds(last503.at[0]! - upAt) : "-"} after the start); first 2xx ${firstOkAfter ? seconds(firstOkAfter.at[0]! - upAt) : "never"} after PostgreSQL was back`,
       );
-      if (!apiSentence) result.failures.push("No API request was answered 503 with the JSON sentence while PostgreSQL was down.");
-      if (!pageSentence) result.failures.push("No page was answered 503 with the \"Back in a moment\" page while PostgreSQL was down.");
+      if (!apiSentence)
+        result.failures.push("No API request was answered 503 with the JSON sentence while PostgreSQL was down.");
+      if (!pageSentence)
+        result.failures.push('No page was answered 503 with the "Back in a moment" page while PostgreSQL was down.');
       if (serverErrors.length > 0) {
         result.failures.push(
           `${serverErrors.length} request(s) answered ${describeCounts(statusCounts(serverErrors, false))} (a 5xx other than 503), e.g. ${serverErrors[0]!.kind} sent ${seconds(serverErrors[0]!.at[0]! - downAt)} after the stop: ${serverErrors[0]!.responseBody?.slice(0, 120)}`,
@@ -629,18 +819,31 @@ const postgresRestart: Drill = {
         );
       }
       if (!firstOkAfter) result.failures.push("The app never answered 2xx again after PostgreSQL came back.");
-      if (!app.alive() || app.pid !== appPid) result.failures.push("The app process did not survive the restart of PostgreSQL.");
+      if (!app.alive() || app.pid !== appPid)
+        result.failures.push("The app process did not survive the restart of PostgreSQL.");
       if (!worker.alive()) result.failures.push("The worker process did not survive the restart of PostgreSQL.");
       else result.figures.push(`app (pid ${appPid}) and worker kept running throughout, no restart`);
-      const retried = await retryFailed(baseUrl, context.apiKey, calls.filter((c) => c.key));
+      const retried = await retryFailed(
+        baseUrl,
+        context.apiKey,
+        calls.filter((c) => c.key),
+      );
       result.figures.push(`${retried} ingest request(s) retried with the same Idempotency-Key after the outage`);
       database = openPostgres(databaseUrl(dbName, server.url), { max: 2 });
-      await checkIngested(database.db, calls.filter((c) => c.key), result);
+      await checkIngested(
+        database.db,
+        calls.filter((c) => c.key),
+        result,
+      );
       await outboxDrained(database.db, 120_000);
       await stop(worker);
       await stop(app);
       processTrouble(result, procs);
-      await invariants(database.db, { stockBefore, emailDeliveries: emailsOf(standIn), emailsSince: new Date(started - 1000) }, result);
+      await invariants(
+        database.db,
+        { stockBefore, emailDeliveries: emailsOf(standIn), emailsSince: new Date(started - 1000) },
+        result,
+      );
     } finally {
       for (const proc of procs) await stop(proc);
       await database?.close();
@@ -660,21 +863,36 @@ async function outageProxy(target: string, port: number) {
     if (state.down) {
       state.refused.push({ at: Date.now(), key: (req.headers["idempotency-key"] as string | undefined) ?? null });
       req.resume();
-      const body = JSON.stringify({ statusCode: 500, name: "internal_server_error", message: "An unexpected error occurred." });
+      const body = JSON.stringify({
+        statusCode: 500,
+        name: "internal_server_error",
+        message: "An unexpected error occurred.",
+      });
       res.writeHead(500, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
       res.end(body);
       return;
     }
     state.passed++;
-    const forward = httpRequest({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const forward = httpRequest(
+      { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     forward.on("error", () => res.destroy());
     req.pipe(forward);
   });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${port}`, state, close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    state,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 const resendOutage: Drill = {
@@ -688,8 +906,19 @@ const resendOutage: Drill = {
     const proxy = await outageProxy(standIn.url, ports.proxy);
     try {
       await insertNotices(database.db, notices, "RO");
-      const common = { database: dbName, resendUrl: proxy.url, resendKey: standIn.apiKey, leaseSeconds: 10, loops: 2, pollMs: 200, noSchedule: true };
-      const workers = await Promise.all([startWorker({ ...common, name: "worker-1" }), startWorker({ ...common, name: "worker-2" })]);
+      const common = {
+        database: dbName,
+        resendUrl: proxy.url,
+        resendKey: standIn.apiKey,
+        leaseSeconds: 10,
+        loops: 2,
+        pollMs: 200,
+        noSchedule: true,
+      };
+      const workers = await Promise.all([
+        startWorker({ ...common, name: "worker-1" }),
+        startWorker({ ...common, name: "worker-2" }),
+      ]);
       proxy.state.down = true;
       const started = Date.now();
       await makeDue(database.db);
@@ -709,9 +938,16 @@ const resendOutage: Drill = {
       const twice = [...perTag.values()].filter((n) => n > 1).length;
       // Each batch retried under its first key: the gaps between its refused attempts are the back-off.
       const attemptsByKey = new Map<string, number[]>();
-      for (const r of proxy.state.refused) if (r.key) attemptsByKey.set(r.key, [...(attemptsByKey.get(r.key) ?? []), r.at]);
-      for (const r of standIn.requests) if (r.idempotencyKey && attemptsByKey.has(r.idempotencyKey)) attemptsByKey.get(r.idempotencyKey)!.push(r.at);
-      const gaps = [...attemptsByKey.values()].flatMap((times) => times.sort((a, b) => a - b).slice(1).map((t, i) => (t - times[i]!) / 1000));
+      for (const r of proxy.state.refused)
+        if (r.key) attemptsByKey.set(r.key, [...(attemptsByKey.get(r.key) ?? []), r.at]);
+      for (const r of standIn.requests)
+        if (r.idempotencyKey && attemptsByKey.has(r.idempotencyKey)) attemptsByKey.get(r.idempotencyKey)!.push(r.at);
+      const gaps = [...attemptsByKey.values()].flatMap((times) =>
+        times
+          .sort((a, b) => a - b)
+          .slice(1)
+          .map((t, i) => (t - times[i]!) / 1000),
+      );
       const [batches] = await rows<{ moved: number; most: number; batches: number }>(
         database.db,
         sql`select count(*) filter (where n.attempts > 1)::int as moved, max(n.attempts)::int as most, count(distinct n.batch_id)::int as batches
@@ -722,14 +958,25 @@ const resendOutage: Drill = {
       result.figures.push(
         `after recovery all ${perTag.size} delivered in ${seconds(drainedAt - recoveredAt)} (${seconds(drainedAt - started)} in all), ${twice} twice; ${batches!.moved} notices needed more than one attempt (at most ${batches!.most}), in ${batches!.batches} batches`,
       );
-      if (gaps.length > 0) result.figures.push(`back-off between attempts of a batch: ${Math.min(...gaps).toFixed(0)}–${Math.max(...gaps).toFixed(0)} s`);
-      if (refused === 0) result.failures.push("No request was refused during the outage: the drill did not test what it should.");
+      if (gaps.length > 0)
+        result.figures.push(
+          `back-off between attempts of a batch: ${Math.min(...gaps).toFixed(0)}–${Math.max(...gaps).toFixed(0)} s`,
+        );
+      if (refused === 0)
+        result.failures.push("No request was refused during the outage: the drill did not test what it should.");
       if (state.failed > 0) result.failures.push(`${state.failed} notification(s) were given up as failed.`);
       if (perTag.size < due) result.failures.push(`Only ${perTag.size} of ${due} notices reached the stand-in.`);
-      if (keyMismatch > 0) result.failures.push(`${keyMismatch} notice(s) were delivered under another key than their batch's: they lost their place.`);
+      if (keyMismatch > 0)
+        result.failures.push(
+          `${keyMismatch} notice(s) were delivered under another key than their batch's: they lost their place.`,
+        );
       await Promise.all(workers.map((w) => stop(w)));
       processTrouble(result, workers);
-      await invariants(database.db, { emailDeliveries: emailsOf(standIn), emailsSince: new Date(started - 1000) }, result);
+      await invariants(
+        database.db,
+        { emailDeliveries: emailsOf(standIn), emailsSince: new Date(started - 1000) },
+        result,
+      );
     } finally {
       await proxy.close();
       await standIn.close();
@@ -742,7 +989,14 @@ const resendOutage: Drill = {
 
 /** Notices whose delivery's Idempotency-Key is not the batch the outbox says they went in. */
 async function keysMatchBatches(db: Db, standIn: Awaited<ReturnType<typeof startResendStandIn>>) {
-  const batchOf = new Map((await rows<{ id: string; batch_id: string | null }>(db, sql`select id::text, batch_id::text from notifications where status = 'sent'`)).map((r) => [r.id, r.batch_id]));
+  const batchOf = new Map(
+    (
+      await rows<{ id: string; batch_id: string | null }>(
+        db,
+        sql`select id::text, batch_id::text from notifications where status = 'sent'`,
+      )
+    ).map((r) => [r.id, r.batch_id]),
+  );
   let mismatched = 0;
   for (const d of standIn.deliveries) {
     const id = d.email.tags?.find((t) => t.name === "notification_id")?.value;
@@ -764,12 +1018,33 @@ const webhookHang: Drill = {
     const baseUrl = `http://127.0.0.1:${port}`;
     const procs: Proc[] = [];
     try {
-      const [merchant] = await rows<{ id: string }>(database.db, sql`select id from merchants where slug = ${context.merchant}`);
-      await saveWebhookEndpoint(database.db, { merchantId: merchant!.id, url: receiver.url, actor: systemActor("drill"), now: new Date() });
+      const [merchant] = await rows<{ id: string }>(
+        database.db,
+        sql`select id from merchants where slug = ${context.merchant}`,
+      );
+      await saveWebhookEndpoint(database.db, {
+        merchantId: merchant!.id,
+        url: receiver.url,
+        actor: systemActor("drill"),
+        now: new Date(),
+      });
       receiver.setFallback({ hang: true });
       const stockBefore = await takeStockSnapshot(database.db);
-      const app = await startApp({ port, database: dbName, resendUrl: standIn.url, resendKey: standIn.apiKey, runWorker: false });
-      const worker = await startWorker({ database: dbName, resendUrl: standIn.url, resendKey: standIn.apiKey, leaseSeconds: 10, pollMs: 200, noSchedule: true });
+      const app = await startApp({
+        port,
+        database: dbName,
+        resendUrl: standIn.url,
+        resendKey: standIn.apiKey,
+        runWorker: false,
+      });
+      const worker = await startWorker({
+        database: dbName,
+        resendUrl: standIn.url,
+        resendKey: standIn.apiKey,
+        leaseSeconds: 10,
+        pollMs: 200,
+        noSchedule: true,
+      });
       procs.push(app, worker);
       const started = Date.now();
       // Orders of backordered SKUs, then the shop cancels each: one order_line.cancelled per line.
@@ -778,16 +1053,42 @@ const webhookHang: Drill = {
       for (let i = 0; i < orders; i++) {
         const sku = waiting[i % waiting.length]!.code;
         const number = `WH${tag}-${i}`;
-        const order: Call = { i, kind: "order", method: "POST", path: "/api/v1/orders", key: `wh-order-${i}`, body: JSON.stringify({ number, email: `hook${i}@shopper.example`, lines: [{ sku, quantity: 1 }] }), outcomes: [], at: [] };
+        const order: Call = {
+          i,
+          kind: "order",
+          method: "POST",
+          path: "/api/v1/orders",
+          key: `wh-order-${i}`,
+          body: JSON.stringify({ number, email: `hook${i}@shopper.example`, lines: [{ sku, quantity: 1 }] }),
+          outcomes: [],
+          at: [],
+        };
         await send(baseUrl, order, context.apiKey);
-        const cancel: Call = { i, kind: "cancel", method: "POST", path: `/api/v1/orders/${encodeURIComponent(number)}/cancel`, key: `wh-cancel-${i}`, body: JSON.stringify({ reason: "drill" }), outcomes: [], at: [] };
+        const cancel: Call = {
+          i,
+          kind: "cancel",
+          method: "POST",
+          path: `/api/v1/orders/${encodeURIComponent(number)}/cancel`,
+          key: `wh-cancel-${i}`,
+          body: JSON.stringify({ reason: "drill" }),
+          outcomes: [],
+          at: [],
+        };
         await send(baseUrl, cancel, context.apiKey);
         calls.push(order, cancel);
       }
       const refused = calls.filter((c) => !ok(last(c)));
-      if (refused.length > 0) result.failures.push(`${refused.length} order/cancel request(s) failed: ${refused[0]!.outcomes.join(",")} ${refused[0]!.responseBody?.slice(0, 200)}`);
-      const [{ hooks } = { hooks: 0 }] = await rows<{ hooks: number }>(database.db, sql`select count(*)::int as hooks from webhook_deliveries`);
-      result.figures.push(`${orders} orders made and cancelled through the API in ${seconds(Date.now() - started)}: ${hooks} webhook deliveries due to an endpoint that hangs`);
+      if (refused.length > 0)
+        result.failures.push(
+          `${refused.length} order/cancel request(s) failed: ${refused[0]!.outcomes.join(",")} ${refused[0]!.responseBody?.slice(0, 200)}`,
+        );
+      const [{ hooks } = { hooks: 0 }] = await rows<{ hooks: number }>(
+        database.db,
+        sql`select count(*)::int as hooks from webhook_deliveries`,
+      );
+      result.figures.push(
+        `${orders} orders made and cancelled through the API in ${seconds(Date.now() - started)}: ${hooks} webhook deliveries due to an endpoint that hangs`,
+      );
 
       // Emails go on while the endpoint hangs.
       const emailsDone = await waitUntil(
@@ -796,14 +1097,20 @@ const webhookHang: Drill = {
         Math.max(5_000, hangSeconds * 1000 - (Date.now() - started)),
         200,
       ).catch(() => null);
-      if (emailsDone === null) result.failures.push("Emails did not go out while the webhook endpoint hung: they were blocked.");
-      else result.figures.push(`all emails (${standIn.deliveries.length}) sent while the endpoint still hung, ${seconds(Date.now() - started)} in`);
+      if (emailsDone === null)
+        result.failures.push("Emails did not go out while the webhook endpoint hung: they were blocked.");
+      else
+        result.figures.push(
+          `all emails (${standIn.deliveries.length}) sent while the endpoint still hung, ${seconds(Date.now() - started)} in`,
+        );
       const left = hangSeconds * 1000 - (Date.now() - started);
       if (left > 0) await sleep(left);
       receiver.setFallback({ status: 200 });
       const recoveredAt = Date.now();
       const hung = receiver.received.filter((r) => r.answeredWith === "hang").length;
-      result.figures.push(`the endpoint hung for ${seconds(recoveredAt - started)}: ${hung} request(s) left unanswered (timed out by the worker after 15 s each)`);
+      result.figures.push(
+        `the endpoint hung for ${seconds(recoveredAt - started)}: ${hung} request(s) left unanswered (timed out by the worker after 15 s each)`,
+      );
 
       // Retries that the schedule put far out (5 min after a second failure) are made due now:
       // the clock is driven, the worker still does the sending.
@@ -821,19 +1128,34 @@ const webhookHang: Drill = {
           );
           pulled += moved.length;
           for (const m of moved) furthest = Math.max(furthest, Number(m.ahead));
-          const [open] = await rows<{ n: number }>(database.db, sql`select count(*)::int as n from webhook_deliveries where status <> 'delivered'`);
+          const [open] = await rows<{ n: number }>(
+            database.db,
+            sql`select count(*)::int as n from webhook_deliveries where status <> 'delivered'`,
+          );
           return open!.n === 0;
         },
         300_000,
         1000,
       );
       const deliveredAt = Date.now();
-      if (pulled > 0) result.figures.push(`${pulled} retr(ies) scheduled up to ${furthest} s out were made due at once (clock driven; the worker sent them)`);
-      const deliveries = await rows<{ id: string; attempts: number; last_error: string | null }>(database.db, sql`select id, attempts, last_error from webhook_deliveries`);
+      if (pulled > 0)
+        result.figures.push(
+          `${pulled} retr(ies) scheduled up to ${furthest} s out were made due at once (clock driven; the worker sent them)`,
+        );
+      const deliveries = await rows<{ id: string; attempts: number; last_error: string | null }>(
+        database.db,
+        sql`select id, attempts, last_error from webhook_deliveries`,
+      );
       const receivedIds = new Map<string, (number | "hang")[]>();
-      for (const r of receiver.received) receivedIds.set(r.headers["webhook-id"] ?? "", [...(receivedIds.get(r.headers["webhook-id"] ?? "") ?? []), r.answeredWith]);
+      for (const r of receiver.received)
+        receivedIds.set(r.headers["webhook-id"] ?? "", [
+          ...(receivedIds.get(r.headers["webhook-id"] ?? "") ?? []),
+          r.answeredWith,
+        ]);
       const retriedDeliveries = deliveries.filter((d) => d.attempts > 1);
-      const sameId = retriedDeliveries.filter((d) => (receivedIds.get(d.id) ?? []).includes("hang") && (receivedIds.get(d.id) ?? []).includes(200));
+      const sameId = retriedDeliveries.filter(
+        (d) => (receivedIds.get(d.id) ?? []).includes("hang") && (receivedIds.get(d.id) ?? []).includes(200),
+      );
       result.figures.push(
         `all ${deliveries.length} delivered ${seconds(deliveredAt - recoveredAt)} after the endpoint recovered; ${retriedDeliveries.length} needed retries (at most ${Math.max(0, ...deliveries.map((d) => d.attempts))} attempts), ${sameId.length} of them seen hanging and then answered under the same webhook-id`,
       );
@@ -851,7 +1173,10 @@ const webhookHang: Drill = {
           stockBefore,
           emailDeliveries: emailsOf(standIn),
           emailsSince: new Date(started - 1000),
-          webhookReceipts: receiver.received.map((r) => ({ webhookId: r.headers["webhook-id"] ?? null, answeredWith: r.answeredWith })),
+          webhookReceipts: receiver.received.map((r) => ({
+            webhookId: r.headers["webhook-id"] ?? null,
+            answeredWith: r.answeredWith,
+          })),
         },
         result,
       );
@@ -886,7 +1211,11 @@ let failed = 0;
 const summary: string[] = [];
 try {
   const build = ensureBuild();
-  console.log(build.built ? `Built the app in ${seconds(build.ms)}.` : `Using the existing build in ${process.env.NEXT_DIST_DIR || ".next-drill"}.`);
+  console.log(
+    build.built
+      ? `Built the app in ${seconds(build.ms)}.`
+      : `Using the existing build in ${process.env.NEXT_DIST_DIR || ".next-drill"}.`,
+  );
   console.log(`Fault drills, ${flags.size} size, on ${new URL(serverUrl).host}.\n`);
   const context = await prepareTemplate();
   for (const drill of chosen) {
@@ -896,7 +1225,12 @@ try {
     try {
       result = await drill.run(context);
     } catch (error) {
-      result = { figures: [], failures: [`the drill itself failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`] };
+      result = {
+        figures: [],
+        failures: [
+          `the drill itself failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        ],
+      };
       await cleanUpProcesses();
     }
     for (const line of result.figures) console.log(`  ${line}`);
@@ -914,7 +1248,9 @@ try {
 } finally {
   await cleanUp();
 }
-console.log(`\n${summary.join("\n")}\n${failed === 0 ? "✓ all drills passed" : `✗ ${failed} drill(s) failed`} in ${seconds(Date.now() - runStarted)}.`);
+console.log(
+  `\n${summary.join("\n")}\n${failed === 0 ? "✓ all drills passed" : `✗ ${failed} drill(s) failed`} in ${seconds(Date.now() - runStarted)}.`,
+);
 process.exit(failed === 0 ? 0 : 1);
 
 async function cleanUpProcesses() {

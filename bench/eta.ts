@@ -54,10 +54,21 @@ async function load(db: Db) {
 /** The way it is usually written: for each line, ask for its place and its SKU's supply, decide, write. */
 async function naiveRecompute(db: Db, skuIds: string[]) {
   let changed = 0;
-  const [merchant] = await rows<{ handling_days: number; default_slip_days: number; transit_days_min: number; transit_days_max: number }>(db, sql`select * from merchants limit 1`);
+  const [merchant] = await rows<{
+    handling_days: number;
+    default_slip_days: number;
+    transit_days_min: number;
+    transit_days_max: number;
+  }>(db, sql`select * from merchants limit 1`);
   const today = "2026-11-26";
   for (const skuId of skuIds) {
-    const lines = await rows<{ id: string; order_id: string; merchant_id: string; ship_start: string | null; ship_end: string | null }>(
+    const lines = await rows<{
+      id: string;
+      order_id: string;
+      merchant_id: string;
+      ship_start: string | null;
+      ship_end: string | null;
+    }>(
       db,
       sql`select id, order_id, merchant_id, ship_start::text, ship_end::text from order_lines
           where sku_id = ${skuId} and status = 'backordered' order by placed_at, id`,
@@ -101,10 +112,19 @@ async function main() {
   const loaded = await time(() => load(db));
   const merchantId = loaded.result;
   const allSkus = (await rows<{ id: string }>(db, sql`select id from skus order by code`)).map((r) => r.id);
-  const slipSkus = (await rows<{ id: string }>(db, sql`select sku_id as id from purchase_order_lines pol join purchase_orders po on po.id = pol.purchase_order_id where po.reference = 'PO-0'`)).map((r) => r.id);
+  const slipSkus = (
+    await rows<{ id: string }>(
+      db,
+      sql`select sku_id as id from purchase_order_lines pol join purchase_orders po on po.id = pol.purchase_order_id where po.reference = 'PO-0'`,
+    )
+  ).map((r) => r.id);
 
-  const full = await time(() => db.transaction(async (tx) => recomputeEta(tx, { skuIds: allSkus, cause: "initial", now })));
-  const recheck = await time(() => db.transaction(async (tx) => recomputeEta(tx, { skuIds: allSkus, cause: "queue_moved", now })));
+  const full = await time(() =>
+    db.transaction(async (tx) => recomputeEta(tx, { skuIds: allSkus, cause: "initial", now })),
+  );
+  const recheck = await time(() =>
+    db.transaction(async (tx) => recomputeEta(tx, { skuIds: allSkus, cause: "queue_moved", now })),
+  );
 
   // Each slip, then the worker's next pass turning its queued ETA changes into the orders' emails
   // (lib/notifications/outbox.ts: a change this large leaves that to the worker, after its commit).
@@ -114,17 +134,25 @@ async function main() {
   let queued = 0;
   for (let i = 0; i < 5; i++) {
     const to = i % 2 === 0 ? "2026-12-13" : "2026-12-10";
-    const run = await time(() => changeExpectedDate(db, { merchantId, reference: "PO-0", expectedDate: to, actor, now }));
+    const run = await time(() =>
+      changeExpectedDate(db, { merchantId, reference: "PO-0", expectedDate: to, actor, now }),
+    );
     slips.push(run.ms);
     moved = run.result.etaChanges;
     const gathered = await time(() => gatherQueued(db));
     gathers.push(gathered.ms);
     queued += gathered.result;
   }
-  const [{ emails }] = (await rows<{ emails: number }>(db, sql`select count(*)::int as emails from notifications where kind = 'eta_moved'`)) as [{ emails: number }];
+  const [{ emails }] = (await rows<{ emails: number }>(
+    db,
+    sql`select count(*)::int as emails from notifications where kind = 'eta_moved'`,
+  )) as [{ emails: number }];
 
   // The naive baseline on the same slip: move PO-0 and re-date its SKUs' lines one by one.
-  const [{ date: last }] = (await rows<{ date: string }>(db, sql`select expected_date::text as date from purchase_orders where reference = 'PO-0'`)) as [{ date: string }];
+  const [{ date: last }] = (await rows<{ date: string }>(
+    db,
+    sql`select expected_date::text as date from purchase_orders where reference = 'PO-0'`,
+  )) as [{ date: string }];
   await db.execute(sql`update purchase_orders set expected_date = ${addDays(last, 2)}::date where reference = 'PO-0'`);
   const naive = await time(() => naiveRecompute(db, slipSkus));
   const slipMedian = median(slips);
@@ -136,7 +164,12 @@ async function main() {
       [
         ["recompute all 100,000 lines (first time, 100,000 events)", full.result.length, fmt(full.ms), ""],
         ["recompute all again (nothing changed)", recheck.result.length, fmt(recheck.ms), ""],
-        [`one PO slip, set-based (median of ${slips.length}, whole transaction)`, moved, fmt(slipMedian), `${(naive.ms / slipMedian).toFixed(0)}× faster`],
+        [
+          `one PO slip, set-based (median of ${slips.length}, whole transaction)`,
+          moved,
+          fmt(slipMedian),
+          `${(naive.ms / slipMedian).toFixed(0)}× faster`,
+        ],
         ["one PO slip, naive line by line", naive.result, fmt(naive.ms), "1×"],
       ],
     ),

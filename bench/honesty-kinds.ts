@@ -111,13 +111,22 @@ try {
     }
   }
   const n = lines.length;
-  console.log(`${config.days} days, ${config.skus} SKUs, seed ${config.seed}: ${n} waited lines shipped, ${total} ETA history entries after the first dated window (${(total / n).toFixed(2)} per line)\n`);
+  console.log(
+    `${config.days} days, ${config.skus} SKUs, seed ${config.seed}: ${n} waited lines shipped, ${total} ETA history entries after the first dated window (${(total / n).toFixed(2)} per line)\n`,
+  );
   console.log("| kind | entries | share | per line |\n| --- | --- | --- | --- |");
   for (const kind of Object.keys(kinds) as Kind[]) {
     const k = count.get(kind) ?? 0;
-    console.log(`| (${kind}) ${kinds[kind]} | ${k} | ${total ? ((100 * k) / total).toFixed(1) : "0.0"}% | ${(k / n).toFixed(2)} |`);
+    console.log(
+      `| (${kind}) ${kinds[kind]} | ${k} | ${total ? ((100 * k) / total).toFixed(1) : "0.0"}% | ${(k / n).toFixed(2)} |`,
+    );
   }
-  console.log(`\nBy reason: ${[...byReason].sort().map(([key, k]) => `${key} ${k}`).join(", ")}`);
+  console.log(
+    `\nBy reason: ${[...byReason]
+      .sort()
+      .map(([key, k]) => `${key} ${k}`)
+      .join(", ")}`,
+  );
   const singleChanges = lines.reduce((t, l) => t + l.singleDateChanges, 0);
   console.log(
     `\nThe single date (lib/eta/honesty.ts) changed ${singleChanges} times (${(singleChanges / n).toFixed(2)} per line), ` +

@@ -51,16 +51,23 @@ async function checkBooks(db: DbOrTx, merchantId: string, day: number) {
   for (const sku of skus) {
     const queue = open.filter((l) => l.sku_id === sku.id);
     // Promised units are exactly what the open lines hold, and never more than is on the shelf.
-    expect(queue.reduce((n, l) => n + Number(l.allocated_quantity), 0), `allocated of ${sku.code} on day ${day}`).toBe(Number(sku.allocated));
+    expect(
+      queue.reduce((n, l) => n + Number(l.allocated_quantity), 0),
+      `allocated of ${sku.code} on day ${day}`,
+    ).toBe(Number(sku.allocated));
     expect(Number(sku.allocated)).toBeLessThanOrEqual(Number(sku.on_hand));
     // First come first served: no line holds stock while an earlier one still waits.
     queue.forEach((l, i) => {
       if (Number(l.allocated_quantity) > 0) {
-        expect(queue.slice(0, i).every((earlier) => Number(earlier.need) === 0), `line ${l.id} served out of turn on day ${day}`).toBe(true);
+        expect(
+          queue.slice(0, i).every((earlier) => Number(earlier.need) === 0),
+          `line ${l.id} served out of turn on day ${day}`,
+        ).toBe(true);
       }
     });
     // Free stock never sits beside a waiting shopper.
-    if (queue.some((l) => Number(l.need) > 0)) expect(Number(sku.on_hand) - Number(sku.allocated), `free ${sku.code} on day ${day}`).toBe(0);
+    if (queue.some((l) => Number(l.need) > 0))
+      expect(Number(sku.on_hand) - Number(sku.allocated), `free ${sku.code} on day ${day}`).toBe(0);
   }
   // Units are conserved: the day-0 count plus receipts since, less shipped units.
   const [flow] = await rows<{ on_hand: number; counted: number; received: number; shipped: number }>(
@@ -79,7 +86,11 @@ async function checkBooks(db: DbOrTx, merchantId: string, day: number) {
   const firstShipDay = addDays(dateOf(config, day), config.handlingDays);
   const changes = await db
     .transaction(async (tx) => {
-      const found = await recomputeEta(tx, { skuIds: skus.map((s) => s.id), cause: "queue_moved", now: instantOf(config, day, 22.5) });
+      const found = await recomputeEta(tx, {
+        skuIds: skus.map((s) => s.id),
+        cause: "queue_moved",
+        now: instantOf(config, day, 22.5),
+      });
       throw new RolledBack(found);
     })
     .catch((error: unknown) => {
@@ -87,7 +98,10 @@ async function checkBooks(db: DbOrTx, merchantId: string, day: number) {
       throw error;
     });
   for (const change of changes) {
-    expect(change.oldShipStart !== null && change.oldShipStart < firstShipDay, `line ${change.lineId} re-dated on day ${day}: ${JSON.stringify(change)}`).toBe(true);
+    expect(
+      change.oldShipStart !== null && change.oldShipStart < firstShipDay,
+      `line ${change.lineId} re-dated on day ${day}: ${JSON.stringify(change)}`,
+    ).toBe(true);
   }
   checkedDays.push(day);
 }
@@ -123,7 +137,10 @@ describe("honesty simulation (short run)", () => {
   it("catches broken books: a promised unit no line holds, a unit from nowhere", async () => {
     const { db } = database;
     const day = config.days + config.drainDays - 1;
-    const [line] = await rows<{ id: string; sku_id: string }>(db, sql`select id, sku_id from order_lines where merchant_id = ${result.merchantId} and status = 'shipped' order by id limit 1`);
+    const [line] = await rows<{ id: string; sku_id: string }>(
+      db,
+      sql`select id, sku_id from order_lines where merchant_id = ${result.merchantId} and status = 'shipped' order by id limit 1`,
+    );
     const corrupt = async (change: (tx: DbOrTx) => Promise<unknown>) =>
       db
         .transaction(async (tx) => {
@@ -135,15 +152,24 @@ describe("honesty simulation (short run)", () => {
           () => "passed",
           (error: unknown) => (error instanceof RolledBack ? "passed" : "caught"),
         );
-    expect(await corrupt((tx) => tx.execute(sql`update skus set allocated = allocated + 1, on_hand = on_hand + 1 where id = ${line!.sku_id}`))).toBe("caught");
-    expect(await corrupt((tx) => tx.execute(sql`update skus set on_hand = on_hand + 1 where id = ${line!.sku_id}`))).toBe("caught");
+    expect(
+      await corrupt((tx) =>
+        tx.execute(sql`update skus set allocated = allocated + 1, on_hand = on_hand + 1 where id = ${line!.sku_id}`),
+      ),
+    ).toBe("caught");
+    expect(
+      await corrupt((tx) => tx.execute(sql`update skus set on_hand = on_hand + 1 where id = ${line!.sku_id}`)),
+    ).toBe("caught");
     expect(await corrupt(async () => undefined)).toBe("passed");
   });
 
   it("takes each line's first window from the line and its ETA history, which agree", () => {
     const waited = lines.filter((l) => l.waited);
     for (const line of waited) {
-      expect([line.firstStart, line.firstEnd], `line ${line.lineId}`).toEqual([line.historyFirstStart, line.historyFirstEnd]);
+      expect([line.firstStart, line.firstEnd], `line ${line.lineId}`).toEqual([
+        line.historyFirstStart,
+        line.historyFirstEnd,
+      ]);
     }
   });
 
@@ -152,7 +178,13 @@ describe("honesty simulation (short run)", () => {
     const waited = lines.filter((l) => l.waited);
     const sample = [waited[0]!, waited[Math.floor(waited.length / 2)]!, waited.at(-1)!];
     for (const line of sample) {
-      const events = await rows<{ new_ship_start: string | null; new_ship_end: string | null; new_basis: string; basis_date: string | null; at: string }>(
+      const events = await rows<{
+        new_ship_start: string | null;
+        new_ship_end: string | null;
+        new_basis: string;
+        basis_date: string | null;
+        at: string;
+      }>(
         db,
         sql`select new_ship_start::text, new_ship_end::text, new_basis, basis_date::text, (at at time zone 'UTC')::date::text as at
             from eta_events where order_line_id = ${line.lineId} order by at, id`,
@@ -173,7 +205,9 @@ describe("honesty simulation (short run)", () => {
       expect(line.singleDate).toBe(addDays(basis, config.handlingDays));
       const inside = shipped!.day >= first.new_ship_start! && shipped!.day <= first.new_ship_end!;
       expect(honestyFigures([line], "ours").hit).toBe(inside ? 1 : 0);
-      expect(honestyFigures([line], "ours").medianWidth).toBe(daysBetween(first.new_ship_start!, first.new_ship_end!) + 1);
+      expect(honestyFigures([line], "ours").medianWidth).toBe(
+        daysBetween(first.new_ship_start!, first.new_ship_end!) + 1,
+      );
     }
   });
 
@@ -182,7 +216,9 @@ describe("honesty simulation (short run)", () => {
     const before = honestyFigures(lines, "ours");
     const hit = lines.find((l) => l.waited && l.shippedOn >= l.firstStart! && l.shippedOn <= l.firstEnd!)!;
     const day = addDays(hit.shippedOn, 1);
-    await db.execute(sql`update order_lines set first_ship_start = ${day}::date, first_ship_end = ${day}::date where id = ${hit.lineId}`);
+    await db.execute(
+      sql`update order_lines set first_ship_start = ${day}::date, first_ship_end = ${day}::date where id = ${hit.lineId}`,
+    );
     const after = honestyFigures(await shippedLines(db, result.merchantId), "ours");
     expect(after.lines).toBe(before.lines);
     expect(Math.round(after.hit * after.lines)).toBe(Math.round(before.hit * before.lines) - 1);

@@ -74,13 +74,34 @@ const legend =
 
 /** Rules compared by `--compare`, from the starting rule to the tuned one (docs/eta.md). */
 const candidates: { name: string; rule: SlipRule }[] = [
-  { name: "starting rule", rule: { percentile: 0.8, floorPercentile: null, minReceipts: 3, recentReceipts: 20, outlierIqrs: null } },
-  { name: "percentiles p90 / p10", rule: { percentile: 0.9, floorPercentile: 0.1, minReceipts: 3, recentReceipts: 20, outlierIqrs: null } },
-  { name: "full range of the last 20", rule: { percentile: 1, floorPercentile: 0, minReceipts: 3, recentReceipts: 20, outlierIqrs: null } },
-  { name: "p90 / p10, outliers set aside", rule: { percentile: 0.9, floorPercentile: 0.1, minReceipts: 3, recentReceipts: 20, outlierIqrs: 1.5 } },
-  { name: "full range, outliers beyond 1.5 IQR set aside", rule: { percentile: 1, floorPercentile: 0, minReceipts: 3, recentReceipts: 20, outlierIqrs: 1.5 } },
-  { name: "the same, the last 40 receipts", rule: { percentile: 1, floorPercentile: 0, minReceipts: 3, recentReceipts: 40, outlierIqrs: 1.5 } },
-  { name: "tuned: full range, outliers beyond 3 IQR set aside", rule: { percentile: 1, floorPercentile: 0, minReceipts: 3, recentReceipts: 20, outlierIqrs: 3 } },
+  {
+    name: "starting rule",
+    rule: { percentile: 0.8, floorPercentile: null, minReceipts: 3, recentReceipts: 20, outlierIqrs: null },
+  },
+  {
+    name: "percentiles p90 / p10",
+    rule: { percentile: 0.9, floorPercentile: 0.1, minReceipts: 3, recentReceipts: 20, outlierIqrs: null },
+  },
+  {
+    name: "full range of the last 20",
+    rule: { percentile: 1, floorPercentile: 0, minReceipts: 3, recentReceipts: 20, outlierIqrs: null },
+  },
+  {
+    name: "p90 / p10, outliers set aside",
+    rule: { percentile: 0.9, floorPercentile: 0.1, minReceipts: 3, recentReceipts: 20, outlierIqrs: 1.5 },
+  },
+  {
+    name: "full range, outliers beyond 1.5 IQR set aside",
+    rule: { percentile: 1, floorPercentile: 0, minReceipts: 3, recentReceipts: 20, outlierIqrs: 1.5 },
+  },
+  {
+    name: "the same, the last 40 receipts",
+    rule: { percentile: 1, floorPercentile: 0, minReceipts: 3, recentReceipts: 40, outlierIqrs: 1.5 },
+  },
+  {
+    name: "tuned: full range, outliers beyond 3 IQR set aside",
+    rule: { percentile: 1, floorPercentile: 0, minReceipts: 3, recentReceipts: 20, outlierIqrs: 3 },
+  },
 ];
 
 function simConfig(deliveries: Delivery[]): SimConfig {
@@ -107,7 +128,14 @@ async function runSimulation(config: SimConfig) {
       const behaviour = run.result.behaviourBySupplier.get(receipt.supplierId)!;
       slips.set(behaviour, [...(slips.get(behaviour) ?? []), receipt.slip]);
     }
-    return { world, ms: run.ms, result: run.result, lines, slips, groups: groupFigures(lines, run.result.behaviourBySupplier) };
+    return {
+      world,
+      ms: run.ms,
+      result: run.result,
+      lines,
+      slips,
+      groups: groupFigures(lines, run.result.behaviourBySupplier),
+    };
   } finally {
     await database.close();
   }
@@ -127,13 +155,17 @@ async function main() {
 
   print("# ETA honesty");
   print();
-  print(`Reproduce with \`${command}\` (${args.pglite ? "PGlite" : "PostgreSQL"}). Slip rule: ${ruleText(defaultSlipRule)}.`);
+  print(
+    `Reproduce with \`${command}\` (${args.pglite ? "PGlite" : "PostgreSQL"}). Slip rule: ${ruleText(defaultSlipRule)}.`,
+  );
   print();
   print("The rule, why it is what it is, and the trade-off between width and hit rate: docs/eta.md.");
 
   if (args.compare) {
     print();
-    print(`## Candidate rules on the same simulated world (${config.skus} SKUs, ${config.days} days, seed ${config.seed})`);
+    print(
+      `## Candidate rules on the same simulated world (${config.skus} SKUs, ${config.days} days, seed ${config.seed})`,
+    );
     print();
     print("Each cell: share of waiting lines shipped inside the first window / median window width in days.");
     print();
@@ -157,12 +189,19 @@ async function main() {
       console.error(`${candidate.name}: ${cell("overall")}`);
     }
     Object.assign(defaultSlipRule, saved);
-    print(table(["rule", "overall", "late", "broken promises / line", ...behaviours.map((b) => behaviourLabels[b])], rowsOut));
+    print(
+      table(
+        ["rule", "overall", "late", "broken promises / line", ...behaviours.map((b) => behaviourLabels[b])],
+        rowsOut,
+      ),
+    );
   } else if (!args["no-sim"]) {
     const run = await runSimulation(config);
     const { counts } = run.result;
     const waited = run.lines.filter((l) => l.waited);
-    const disagree = waited.filter((l) => l.firstStart !== l.historyFirstStart || l.firstEnd !== l.historyFirstEnd).length;
+    const disagree = waited.filter(
+      (l) => l.firstStart !== l.historyFirstStart || l.firstEnd !== l.historyFirstEnd,
+    ).length;
     print();
     print("## Simulation");
     print();
@@ -197,7 +236,9 @@ async function main() {
         "which breaks no promise. A window's start moving up to today because the old start passed is not an entry (docs/eta.md).",
     );
     print();
-    print("Where a behaviour misses, and what the target would cost there: each behaviour's deliveries (received day less the first promised day, from the engine's receipts) and the narrowest window that would have held 90% or 95% of them with hindsight.");
+    print(
+      "Where a behaviour misses, and what the target would cost there: each behaviour's deliveries (received day less the first promised day, from the engine's receipts) and the narrowest window that would have held 90% or 95% of them with hindsight.",
+    );
     print();
     print(costTable(run.groups, run.slips));
     print();
@@ -236,7 +277,12 @@ function printReplay(deliveries: Delivery[], print: (text?: string) => void) {
     replayTable(
       named.map((r) => ({
         label: r.label,
-        figures: replay(deliveries, { rule: r.rule, merchantDefaultDays, key: r.key ?? "vendor", knownDaysBefore: r.knownDaysBefore ?? null }),
+        figures: replay(deliveries, {
+          rule: r.rule,
+          merchantDefaultDays,
+          key: r.key ?? "vendor",
+          knownDaysBefore: r.knownDaysBefore ?? null,
+        }),
       })),
     ),
   );
@@ -258,8 +304,14 @@ function printReplay(deliveries: Delivery[], print: (text?: string) => void) {
   // The grid computes percentiles its own quick way; it must agree with slipWindow on this rule.
   const check = grid.find((p) => p.key === "vendor" && same(p.rule, defaultSlipRule));
   if (check) {
-    const direct = replay(deliveries, { rule: defaultSlipRule, merchantDefaultDays, key: "vendor", knownDaysBefore: null });
-    if (JSON.stringify(check.figures) !== JSON.stringify(direct)) throw new Error("The replay grid disagrees with slipWindow.");
+    const direct = replay(deliveries, {
+      rule: defaultSlipRule,
+      merchantDefaultDays,
+      key: "vendor",
+      knownDaysBefore: null,
+    });
+    if (JSON.stringify(check.figures) !== JSON.stringify(direct))
+      throw new Error("The replay grid disagrees with slipWindow.");
   }
   print();
   print("How fast to forget, and how many receipts to trust (this rule, other memories):");
@@ -267,7 +319,14 @@ function printReplay(deliveries: Delivery[], print: (text?: string) => void) {
   print(
     replayTable(
       grid
-        .filter((p) => p.key === "vendor" && same({ ...p.rule, recentReceipts: 0, minReceipts: 0 }, { ...defaultSlipRule, recentReceipts: 0, minReceipts: 0 }))
+        .filter(
+          (p) =>
+            p.key === "vendor" &&
+            same(
+              { ...p.rule, recentReceipts: 0, minReceipts: 0 },
+              { ...defaultSlipRule, recentReceipts: 0, minReceipts: 0 },
+            ),
+        )
         .map((p) => ({ label: label(p), figures: p.figures })),
     ),
   );
@@ -280,7 +339,9 @@ function printReplay(deliveries: Delivery[], print: (text?: string) => void) {
       .map((p) => ({ label: `${label(p)} (best reached)`, figures: p.figures }));
   };
   print();
-  print(`Of ${grid.length} rules tried, the narrowest (by mean width) that real deliveries land in at least 95% of the time:`);
+  print(
+    `Of ${grid.length} rules tried, the narrowest (by mean width) that real deliveries land in at least 95% of the time:`,
+  );
   print();
   print(replayTable(best("hit")));
   print();
@@ -290,7 +351,9 @@ function printReplay(deliveries: Delivery[], print: (text?: string) => void) {
   for (const target of [0.8, 0.9]) {
     const reach = narrowest(grid, "hit", target, 2);
     print();
-    print(`The narrowest reaching ${pct(target)} in the window: ${reach.map((p) => `${label(p)}: ${pct(p.figures.hit)}, median width ${p.figures.medianWidth}, mean ${p.figures.meanWidth.toFixed(1)}`).join("; ") || "none"}.`);
+    print(
+      `The narrowest reaching ${pct(target)} in the window: ${reach.map((p) => `${label(p)}: ${pct(p.figures.hit)}, median width ${p.figures.medianWidth}, mean ${p.figures.meanWidth.toFixed(1)}`).join("; ") || "none"}.`,
+    );
   }
 }
 

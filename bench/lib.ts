@@ -7,7 +7,8 @@ import { migrate } from "../lib/db/migrate";
 // Helpers shared by the benchmarks: a fresh PostgreSQL database, timers and a table printer.
 // Benchmarks print numbers; they never fail on timing.
 
-export const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+export const serverUrl =
+  process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 export function databaseUrl(name: string): string {
   const url = new URL(serverUrl);
@@ -47,7 +48,9 @@ export function table(headers: string[], rowsOut: (string | number)[][]): string
   const cells = [headers, ...rowsOut.map((r) => r.map(String))];
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
   const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
-  return [line(cells[0]!), `| ${widths.map((w) => "-".repeat(w)).join(" | ")} |`, ...cells.slice(1).map(line)].join("\n");
+  return [line(cells[0]!), `| ${widths.map((w) => "-".repeat(w)).join(" | ")} |`, ...cells.slice(1).map(line)].join(
+    "\n",
+  );
 }
 
 export const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
@@ -73,6 +76,8 @@ export async function prewarm(db: Db): Promise<void> {
     await db.execute(sql`select sum(pg_prewarm(c.oid, 'read')) from pg_class c join pg_namespace n on n.oid = c.relnamespace
                          where n.nspname = 'public' and c.relkind in ('r', 'i', 't')`);
   } catch (error) {
-    console.log(`Could not pre-warm the cache (${error instanceof Error ? error.message : String(error)}); the first queries will read from disk.`);
+    console.log(
+      `Could not pre-warm the cache (${error instanceof Error ? error.message : String(error)}); the first queries will read from disk.`,
+    );
   }
 }

@@ -53,10 +53,14 @@ function startWorkerProcess(standIn: ResendStandIn): Promise<ChildProcess> {
     NODE_ENV: "production",
   };
   delete env.MAIL_TRANSPORT;
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts", "--loops", loops, "--poll-ms", "50", "--no-schedule"], {
-    env,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "scripts/worker.ts", "--loops", loops, "--poll-ms", "50", "--no-schedule"],
+    {
+      env,
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   return new Promise((resolve, reject) => {
     child.stdout!.on("data", (chunk: Buffer) => {
       if (chunk.toString().includes("ready")) resolve(child);
@@ -85,7 +89,10 @@ async function runWorkers(workers: number) {
     await untilDelivered(standIn, total);
     const ms = performance.now() - started;
     const perNotification = standIn.deliveriesByTag();
-    const [state] = await rows<{ sent: number }>(database.db, sql`select count(*) filter (where status = 'sent')::int as sent from notifications`);
+    const [state] = await rows<{ sent: number }>(
+      database.db,
+      sql`select count(*) filter (where status = 'sent')::int as sent from notifications`,
+    );
     const batchSizes = standIn.requests.filter((r) => r.status === 200 && !r.replay).map((r) => r.emails);
     return {
       workers,
@@ -100,7 +107,9 @@ async function runWorkers(workers: number) {
     };
   } finally {
     for (const child of children) child.kill("SIGTERM");
-    await Promise.all(children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : c.once("exit", resolve)))));
+    await Promise.all(
+      children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : c.once("exit", resolve)))),
+    );
     await standIn.close();
     await database.close();
   }
@@ -130,11 +139,20 @@ async function baseline(clients: number, seconds = 8) {
         createdAt: new Date(),
         orderNumber: "#100001",
         customerName: "Shopper 1",
-        merchant: { name: "Northwind Outfitters", brandColor: "#0f766e", logoUrl: null, supportEmail: "help@northwind.example", timezone: "America/New_York" },
+        merchant: {
+          name: "Northwind Outfitters",
+          brandColor: "#0f766e",
+          logoUrl: null,
+          supportEmail: "help@northwind.example",
+          timezone: "America/New_York",
+        },
       },
       { appUrl: "http://localhost:3000", mailFrom: "Backorder updates <updates@backorder.example>" },
     );
-    const batch: OutgoingEmail[] = Array.from({ length: 100 }, (_, i) => ({ ...sample, to: `shopper${i}@example.com` }));
+    const batch: OutgoingEmail[] = Array.from({ length: 100 }, (_, i) => ({
+      ...sample,
+      to: `shopper${i}@example.com`,
+    }));
     const transport = resendTransport({ apiKey: standIn.apiKey, baseUrl: standIn.url });
     const until = performance.now() + seconds * 1000;
     const started = performance.now();
@@ -160,7 +178,16 @@ const base4 = await baseline(4);
 
 report(
   `${table(
-    [`workers (${loops} loop${loops === "1" ? "" : "s"} each)`, "time", "emails/s", "requests", "refused / replayed", "largest batch", "sent twice", "marked sent"],
+    [
+      `workers (${loops} loop${loops === "1" ? "" : "s"} each)`,
+      "time",
+      "emails/s",
+      "requests",
+      "refused / replayed",
+      "largest batch",
+      "sent twice",
+      "marked sent",
+    ],
     results.map((r) => [
       r.workers,
       `${(r.ms / 1000).toFixed(2)} s`,
@@ -173,6 +200,10 @@ report(
     ]),
   )}`,
 );
-report(`\nBaseline, the stand-in alone (pre-rendered batches of 100, no database): ${Math.round(base1)} emails/s with 1 sender, ${Math.round(base4)} emails/s with 4.`);
-report("Target: at least 500 emails/s with four workers. Timings depend on the machine and its load; this never fails.");
+report(
+  `\nBaseline, the stand-in alone (pre-rendered batches of 100, no database): ${Math.round(base1)} emails/s with 1 sender, ${Math.round(base4)} emails/s with 4.`,
+);
+report(
+  "Target: at least 500 emails/s with four workers. Timings depend on the machine and its load; this never fails.",
+);
 process.exit(0);

@@ -21,7 +21,13 @@ export type LoadResult = {
   generatorCpu: number;
 };
 
-export async function openLoop(options: { baseUrl: string; rate: number; seconds: number; next: (i: number) => Shot; okStatus?: (status: number) => boolean }): Promise<LoadResult> {
+export async function openLoop(options: {
+  baseUrl: string;
+  rate: number;
+  seconds: number;
+  next: (i: number) => Shot;
+  okStatus?: (status: number) => boolean;
+}): Promise<LoadResult> {
   const base = new URL(options.baseUrl);
   const agent = new Agent({ keepAlive: true, maxSockets: 512 });
   const total = Math.round(options.rate * options.seconds);

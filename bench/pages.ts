@@ -44,7 +44,16 @@ async function load(url: string, headers: Record<string, string>) {
 async function firstLoadJavaScript(url: string, sessionToken: string) {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
   try {
     const context = await browser.newContext();
@@ -56,7 +65,11 @@ async function firstLoadJavaScript(url: string, sessionToken: string) {
     });
     await page.goto(url, { waitUntil: "networkidle" });
     const scripts = await Promise.all(bodies);
-    return { count: scripts.length, raw: scripts.reduce((n, b) => n + b.length, 0), gzipped: scripts.reduce((n, b) => n + gzipSync(b).length, 0) };
+    return {
+      count: scripts.length,
+      raw: scripts.reduce((n, b) => n + b.length, 0),
+      gzipped: scripts.reduce((n, b) => n + gzipSync(b).length, 0),
+    };
   } finally {
     await browser.close();
   }
@@ -74,12 +87,24 @@ async function main() {
         and (select count(*) from order_lines l where l.order_id = o.id) >= 2 order by o.placed_at desc limit 1`,
   );
   const sessionToken = randomBytes(24).toString("hex");
-  await database.db.execute(sql`insert into users (id, email) values (${`bench-${sessionToken}`}, ${target!.email}) on conflict (email) do nothing`);
+  await database.db.execute(
+    sql`insert into users (id, email) values (${`bench-${sessionToken}`}, ${target!.email}) on conflict (email) do nothing`,
+  );
   await database.db.execute(sql`insert into sessions (session_token, user_id, expires)
     select ${sessionToken}, id, now() + interval '1 day' from users where email = ${target!.email}`);
   const cookie = { cookie: `authjs.session-token=${sessionToken}` };
 
-  const env = (appUrl: string) => ({ ...process.env, DATABASE_URL: databaseUrl("backorder_bench_pages"), MAIL_TRANSPORT: "mailbox", RUN_WORKER: "false", AUTH_SECRET: "bench-secret-bench-secret-bench-secret-0", APP_URL: appUrl, AUTH_URL: appUrl, AUTH_TRUST_HOST: "true", NEXT_TELEMETRY_DISABLED: "1" });
+  const env = (appUrl: string) => ({
+    ...process.env,
+    DATABASE_URL: databaseUrl("backorder_bench_pages"),
+    MAIL_TRANSPORT: "mailbox",
+    RUN_WORKER: "false",
+    AUTH_SECRET: "bench-secret-bench-secret-bench-secret-0",
+    APP_URL: appUrl,
+    AUTH_URL: appUrl,
+    AUTH_TRUST_HOST: "true",
+    NEXT_TELEMETRY_DISABLED: "1",
+  });
   // The floor: the same page data from a bare node:http server, as JSON.
   const bare = createServer(async (_req, res) => {
     const view = await loadOrderView(database.db, target!.id);
@@ -94,26 +119,55 @@ async function main() {
       const appUrl = `http://localhost:${appPort}`;
       const server =
         processes === 1
-          ? spawn("npx", ["next", "start", "-p", String(appPort)], { env: env(appUrl), stdio: "ignore", detached: true })
-          : spawn("npx", ["tsx", "scripts/serve.ts"], { env: { ...env(appUrl), PORT: String(appPort), WEB_CONCURRENCY: String(processes) }, stdio: "ignore", detached: true });
+          ? spawn("npx", ["next", "start", "-p", String(appPort)], {
+              env: env(appUrl),
+              stdio: "ignore",
+              detached: true,
+            })
+          : spawn("npx", ["tsx", "scripts/serve.ts"], {
+              env: { ...env(appUrl), PORT: String(appPort), WEB_CONCURRENCY: String(processes) },
+              stdio: "ignore",
+              detached: true,
+            });
       try {
         const pageUrl = `${appUrl}/orders/${target!.id}`;
         await waitFor(`${appUrl}/api/health`);
         const html = await (await fetch(pageUrl, { headers: cookie })).text();
-        if (!html.includes("Your choices for this order") && !html.includes("Cancel item")) throw new Error("The order page did not render for the signed-in shopper");
+        if (!html.includes("Your choices for this order") && !html.includes("Cancel item"))
+          throw new Error("The order page did not render for the signed-in shopper");
         if (processes === 1) {
           const { gzipped, raw, count } = await firstLoadJavaScript(pageUrl, sessionToken);
-          report(`First-load JavaScript of the order page: ${(gzipped / 1024).toFixed(1)} kB gzipped (${(raw / 1024).toFixed(0)} kB raw, ${count} scripts loaded by Chromium).`);
+          report(
+            `First-load JavaScript of the order page: ${(gzipped / 1024).toFixed(1)} kB gzipped (${(raw / 1024).toFixed(0)} kB raw, ${count} scripts loaded by Chromium).`,
+          );
         }
-        console.log(`Loading the order page (${processes} process${processes === 1 ? "" : "es"}) with ${connections} connections for ${duration} s…`);
+        console.log(
+          `Loading the order page (${processes} process${processes === 1 ? "" : "es"}) with ${connections} connections for ${duration} s…`,
+        );
         const page = await load(pageUrl, cookie);
-        results.push([`order page, ${processes} app process${processes === 1 ? "" : "es"}, signed in`, fmt(page.p50), fmt(page.p99), page.rps.toFixed(0), page.errors, `${(page.p99 / floor.p99).toFixed(1)}×`]);
+        results.push([
+          `order page, ${processes} app process${processes === 1 ? "" : "es"}, signed in`,
+          fmt(page.p50),
+          fmt(page.p99),
+          page.rps.toFixed(0),
+          page.errors,
+          `${(page.p99 / floor.p99).toFixed(1)}×`,
+        ]);
       } finally {
         process.kill(-server.pid!, "SIGTERM");
       }
     }
-    results.push(["bare node:http, same query, JSON (floor)", fmt(floor.p50), fmt(floor.p99), floor.rps.toFixed(0), floor.errors, "1×"]);
-    report(`\n${table(["what", "p50", "p99", "requests/s", "errors", "p99 vs floor"], results)}\n\nClosed loop (autocannon), ${connections} connections for ${duration} s each; target p99 under 100 ms at 50 connections.`);
+    results.push([
+      "bare node:http, same query, JSON (floor)",
+      fmt(floor.p50),
+      fmt(floor.p99),
+      floor.rps.toFixed(0),
+      floor.errors,
+      "1×",
+    ]);
+    report(
+      `\n${table(["what", "p50", "p99", "requests/s", "errors", "p99 vs floor"], results)}\n\nClosed loop (autocannon), ${connections} connections for ${duration} s each; target p99 under 100 ms at 50 connections.`,
+    );
   } finally {
     bare.closeAllConnections();
     await new Promise((resolve) => bare.close(resolve));

@@ -8,7 +8,9 @@ import type { AgentScope } from "../lib/support/access";
 import { searchOrders } from "../lib/support/search";
 import { databaseUrl, fmt, percentile, prewarm, report, table } from "./lib";
 
-const { values } = parseArgs({ options: { db: { type: "string", default: "backorder_bench" }, queries: { type: "string", default: "200" } } });
+const { values } = parseArgs({
+  options: { db: { type: "string", default: "backorder_bench" }, queries: { type: "string", default: "200" } },
+});
 const perKind = Number(values.queries);
 
 async function main() {
@@ -16,13 +18,28 @@ async function main() {
   const database = openPostgres(databaseUrl(values.db!), { max: 4 });
   const { db } = database;
   await prewarm(db);
-  const [{ orders }] = (await rows<{ orders: number }>(db, sql`select count(*)::int as orders from orders`)) as [{ orders: number }];
+  const [{ orders }] = (await rows<{ orders: number }>(db, sql`select count(*)::int as orders from orders`)) as [
+    { orders: number },
+  ];
   if (orders < 1000) throw new Error(`Run npm run bench:data first (${values.db} has ${orders} orders).`);
   const [shop] = await rows<{ id: string }>(db, sql`select id from merchants order by slug limit 1`);
   const admin: AgentScope = { agentId: "bench", email: "admin@bench", name: null, role: "admin", merchantIds: null };
-  const agent: AgentScope = { agentId: "bench", email: "agent@bench", name: null, role: "agent", merchantIds: [shop!.id] };
+  const agent: AgentScope = {
+    agentId: "bench",
+    email: "agent@bench",
+    name: null,
+    role: "agent",
+    merchantIds: [shop!.id],
+  };
 
-  const sample = await rows<{ id: string; number: string; email: string; customer_name: string; tracking: string | null; sku: string }>(
+  const sample = await rows<{
+    id: string;
+    number: string;
+    email: string;
+    customer_name: string;
+    tracking: string | null;
+    sku: string;
+  }>(
     db,
     sql`select o.id, o.number, o.email, o.customer_name, s.tracking_number as tracking,
                (select l.sku_code from order_lines l where l.order_id = o.id limit 1) as sku
@@ -31,12 +48,22 @@ async function main() {
         where o.customer_name like '% %'
         order by md5(o.id::text) limit ${perKind}`,
   );
-  const fold = (name: string) => name.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  const fold = (name: string) =>
+    name
+      .normalize("NFD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .toLowerCase();
   const kinds: [string, (r: (typeof sample)[number]) => string][] = [
     ["order number (#100123)", (r) => r.number],
     ["order number prefix, no # (10012)", (r) => r.number.slice(1, 6)],
     ["email prefix (shopper1234@)", (r) => r.email.slice(0, r.email.indexOf("@") + 1)],
-    ["partial name, two words (mat nov)", (r) => { const [f, l] = fold(r.customer_name).split(" "); return `${f!.slice(0, 3)} ${l!.slice(0, 4)}`; }],
+    [
+      "partial name, two words (mat nov)",
+      (r) => {
+        const [f, l] = fold(r.customer_name).split(" ");
+        return `${f!.slice(0, 3)} ${l!.slice(0, 4)}`;
+      },
+    ],
     ["partial name, one common word (mate)", (r) => fold(r.customer_name).split(" ")[0]!.slice(0, 4)],
     ["SKU (S3-104-2)", (r) => r.sku.toLowerCase()],
     ["tracking number prefix (1Z8F3A…)", (r) => (r.tracking ?? "1Z0000").slice(0, 10)],
@@ -62,7 +89,10 @@ async function main() {
   const floorP50 = percentile(floor, 0.5);
   const out: (string | number)[][] = [];
   for (const [label, make] of kinds) {
-    for (const [who, scope] of [["admin, 20 shops", admin], ["agent, 1 shop", agent]] as const) {
+    for (const [who, scope] of [
+      ["admin, 20 shops", admin],
+      ["agent, 1 shop", agent],
+    ] as const) {
       const m = await measure(scope, make);
       out.push([label, who, fmt(m.p50), fmt(m.p99), `${(m.p50 / floorP50).toFixed(1)}×`]);
     }

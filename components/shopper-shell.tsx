@@ -13,7 +13,15 @@ export type Brand = {
  * The frame of every shopper page: the merchant's name, logo and colour when we know the merchant
  * (the branding slot), the portal's own quiet header otherwise.
  */
-export function ShopperShell({ brand, signedInAs, children }: { brand?: Brand | null; signedInAs?: string | null; children: React.ReactNode }) {
+export function ShopperShell({
+  brand,
+  signedInAs,
+  children,
+}: {
+  brand?: Brand | null;
+  signedInAs?: string | null;
+  children: React.ReactNode;
+}) {
   const color = brand?.brandColor ?? "#292524";
   const style = {
     "--brand": color,
@@ -22,7 +30,10 @@ export function ShopperShell({ brand, signedInAs, children }: { brand?: Brand | 
   } as React.CSSProperties;
   return (
     <div style={style} className="flex min-h-dvh flex-col">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-10 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-10 focus:rounded focus:bg-white focus:px-3 focus:py-2"
+      >
         Skip to content
       </a>
       <header className="bg-brand text-brand-ink">

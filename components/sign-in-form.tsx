@@ -3,7 +3,15 @@
 import { useActionState } from "react";
 import { requestSignIn } from "@/app/signin/actions";
 
-export function SignInForm({ callbackUrl, email, submitLabel = "Email me a sign-in link" }: { callbackUrl?: string; email?: string; submitLabel?: string }) {
+export function SignInForm({
+  callbackUrl,
+  email,
+  submitLabel = "Email me a sign-in link",
+}: {
+  callbackUrl?: string;
+  email?: string;
+  submitLabel?: string;
+}) {
   const [state, action, pending] = useActionState(requestSignIn, { error: null });
   return (
     <form action={action} className="space-y-4 rounded-xl border border-stone-200 bg-white p-5 shadow-sm">
@@ -28,7 +36,11 @@ export function SignInForm({ callbackUrl, email, submitLabel = "Email me a sign-
           {state.error}
         </p>
       ) : null}
-      <button type="submit" disabled={pending} className="w-full rounded-lg bg-stone-900 px-4 py-2.5 font-semibold text-white hover:bg-stone-800 disabled:opacity-70 sm:w-auto">
+      <button
+        type="submit"
+        disabled={pending}
+        className="w-full rounded-lg bg-stone-900 px-4 py-2.5 font-semibold text-white hover:bg-stone-800 disabled:opacity-70 sm:w-auto"
+      >
         {pending ? "Sending…" : submitLabel}
       </button>
     </form>

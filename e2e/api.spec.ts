@@ -7,7 +7,14 @@ test("a merchant's system creates an order and reads it back through the built a
   const number = `#E2E-${Date.now()}`;
   const created = await request.post("/api/v1/orders", {
     headers: { ...auth, "idempotency-key": number },
-    data: { number, email: "e2e.shopper@example.com", lines: [{ sku: "NW-MUG", quantity: 1 }, { sku: "NW-BASE-M", quantity: 1 }] },
+    data: {
+      number,
+      email: "e2e.shopper@example.com",
+      lines: [
+        { sku: "NW-MUG", quantity: 1 },
+        { sku: "NW-BASE-M", quantity: 1 },
+      ],
+    },
   });
   expect(created.status()).toBe(201);
   const body = await created.json();

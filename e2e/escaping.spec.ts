@@ -42,11 +42,18 @@ test.afterEach(() => {
 
 /** Nothing injected ran or exists on the current page (or in `frame`, for emails). */
 async function expectInert(page: Page) {
-  expect(await page.evaluate(() => (window as unknown as { __fired: number[] }).__fired), `injected script ran on ${page.url()}`).toEqual([]);
-  await expect(page.locator('img[src="x"], svg[onload], [onerror], [onmouseover], iframe[src^="javascript" i]')).toHaveCount(0);
+  expect(
+    await page.evaluate(() => (window as unknown as { __fired: number[] }).__fired),
+    `injected script ran on ${page.url()}`,
+  ).toEqual([]);
+  await expect(
+    page.locator('img[src="x"], svg[onload], [onerror], [onmouseover], iframe[src^="javascript" i]'),
+  ).toHaveCount(0);
   // Next's own inline scripts carry the page data (our strings inside JS string literals); a
   // script element that is ours would start with the payload.
-  expect(await page.evaluate(() => [...document.scripts].filter((s) => /^\s*__xss/.test(s.textContent ?? "")).length)).toBe(0);
+  expect(
+    await page.evaluate(() => [...document.scripts].filter((s) => /^\s*__xss/.test(s.textContent ?? "")).length),
+  ).toBe(0);
   await expect(page.locator('a[href^="javascript:" i], a[href^=" javascript:" i], a[href^="data:" i]')).toHaveCount(0);
 }
 
@@ -73,12 +80,24 @@ async function hostileOrder(request: APIRequestContext) {
   // A script link is refused by the API itself; an odd but real http link is kept, as an attribute.
   const scriptLink = await request.post("/api/v1/shipments", {
     headers: auth,
-    data: { orderNumber: number, carrier: "UPS", trackingNumber: "1", trackingUrl: "javascript:__xss(9)", lines: [{ sku: "NW-MUG", quantity: 1 }] },
+    data: {
+      orderNumber: number,
+      carrier: "UPS",
+      trackingNumber: "1",
+      trackingUrl: "javascript:__xss(9)",
+      lines: [{ sku: "NW-MUG", quantity: 1 }],
+    },
   });
   expect(scriptLink.status()).toBe(422);
   const shipped = await request.post("/api/v1/shipments", {
     headers: auth,
-    data: { orderNumber: number, carrier: hostile.carrier, trackingNumber: hostile.tracking, trackingUrl: hostile.trackingUrl, lines: [{ sku: "NW-MUG", quantity: 1 }] },
+    data: {
+      orderNumber: number,
+      carrier: hostile.carrier,
+      trackingNumber: hostile.tracking,
+      trackingUrl: hostile.trackingUrl,
+      lines: [{ sku: "NW-MUG", quantity: 1 }],
+    },
   });
   expect(shipped.status(), await shipped.text()).toBe(201);
   return { number, email };
@@ -93,7 +112,10 @@ async function expectTrackingAsText(page: Page) {
   expect(await links.first().getAttribute("href")).toBe(hostile.trackingUrl);
 }
 
-test("hostile text from the ingest API shows as text on the signed view, the shopper's pages and the shipped email", async ({ page, request }) => {
+test("hostile text from the ingest API shows as text on the signed view, the shopper's pages and the shipped email", async ({
+  page,
+  request,
+}) => {
   const { number, email } = await hostileOrder(request);
 
   // Looked up with number and email, as a shopper without an account.
@@ -110,7 +132,10 @@ test("hostile text from the ingest API shows as text on the signed view, the sho
   await signIn(page, email, "/orders");
   await expect(page.getByText(number).first()).toBeVisible();
   await expectInert(page);
-  await page.getByRole("link", { name: new RegExp(number.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")) }).first().click();
+  await page
+    .getByRole("link", { name: new RegExp(number.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")) })
+    .first()
+    .click();
   await expect(page.getByRole("heading", { level: 1, name: `Order ${number}` })).toBeVisible();
   await expectTrackingAsText(page);
   await expectInert(page);
@@ -122,16 +147,24 @@ test("hostile text from the ingest API shows as text on the signed view, the sho
   }).toPass({ timeout: 90_000, intervals: [1000, 2000, 3000] });
   await expect(page.getByText(number).first()).toBeVisible();
   await expectInert(page);
-  await page.getByRole("link", { name: /has shipped/ }).first().click();
+  await page
+    .getByRole("link", { name: /has shipped/ })
+    .first()
+    .click();
   await expectInert(page);
   const mail = page.frameLocator("iframe");
   await expect(mail.locator("body")).toContainText(number);
   await expect(mail.locator('img[src="x"], svg[onload], [onerror], [onmouseover], script')).toHaveCount(0);
   await expect(mail.locator('a[href^="javascript:" i]')).toHaveCount(0);
-  expect(await mail.locator('a[href^="https://track.example/"]').first().getAttribute("href")).toBe(hostile.trackingUrl);
+  expect(await mail.locator('a[href^="https://track.example/"]').first().getAttribute("href")).toBe(
+    hostile.trackingUrl,
+  );
 });
 
-test("hostile text through the support console shows as text to agents and shoppers; hostile queries answer pages, not errors", async ({ page, request }) => {
+test("hostile text through the support console shows as text to agents and shoppers; hostile queries answer pages, not errors", async ({
+  page,
+  request,
+}) => {
   const { number, email } = await hostileOrder(request);
   // The admin, not the Northwind agent: sign-in links are limited to 5 per address in 15 minutes, and
   // the support spec signs that agent in four times.
@@ -169,12 +202,20 @@ test("hostile text through the support console shows as text to agents and shopp
   await expectInert(page);
 
   // Hostile query strings on the console's pages and routes get an answer, not a 500.
-  for (const path of ["/support/board?sort=__proto__", "/support/board?sort=constructor&merchant=%3Cimg%20src%3Dx%20onerror%3D__xss(10)%3E", "/support/audit?action=%00&from=2026-02-30&actor=__proto__"]) {
+  for (const path of [
+    "/support/board?sort=__proto__",
+    "/support/board?sort=constructor&merchant=%3Cimg%20src%3Dx%20onerror%3D__xss(10)%3E",
+    "/support/audit?action=%00&from=2026-02-30&actor=__proto__",
+  ]) {
     const response = await page.goto(path);
     expect(response?.status(), path).toBe(200);
     await expectInert(page);
   }
-  for (const path of ["/support/board.csv?sort=__proto__&merchant=------------------------------------", "/support/api/search?q=ab%00cd", `/support/api/search?q=${encodeURIComponent(hostile.note)}`]) {
+  for (const path of [
+    "/support/board.csv?sort=__proto__&merchant=------------------------------------",
+    "/support/api/search?q=ab%00cd",
+    `/support/api/search?q=${encodeURIComponent(hostile.note)}`,
+  ]) {
     const response = await page.request.get(path);
     expect(response.status(), `${path}: ${(await response.text()).slice(0, 200)}`).toBe(200);
   }

@@ -10,9 +10,14 @@ import { expectNoAxeViolations, signIn } from "./support";
 // the resulting cancel to a local receiver, signed so the standardwebhooks library verifies it;
 // the delivery log shows it and resends it. Agents get nothing of settings or of other shops.
 
-test("an admin connects Shopify and an endpoint; a Shopify cancel reaches the shop signed, and can be resent", async ({ page }, testInfo) => {
+test("an admin connects Shopify and an endpoint; a Shopify cancel reaches the shop signed, and can be resent", async ({
+  page,
+}, testInfo) => {
   // Each browser project takes its own shop: both run against one server and database.
-  const shop = testInfo.project.name === "phone" ? { slug: "lumen-loom", name: "Lumen & Loom", currency: "GBP" } : { slug: "northwind", name: "Northwind Outfitters", currency: "USD" };
+  const shop =
+    testInfo.project.name === "phone"
+      ? { slug: "lumen-loom", name: "Lumen & Loom", currency: "GBP" }
+      : { slug: "northwind", name: "Northwind Outfitters", currency: "USD" };
   const shopifySecret = `shpss_${randomBytes(16).toString("hex")}`;
   const receiver = await startWebhookReceiver();
   try {
@@ -57,25 +62,68 @@ test("an admin connects Shopify and an endpoint; a Shopify cancel reaches the sh
     };
     const sku = `E2E-${testInfo.project.name.toUpperCase()}-LANTERN`;
     const orderId = testInfo.project.name === "phone" ? "820982911946150001" : "820982911946150002";
-    const order = orderPayload({ id: orderId, name: `#E2E-${testInfo.project.name}`, email: "e2e.shopper@example.com", currency: shop.currency, lines: [{ sku, quantity: 2, price: "30.00", title: "Storm Lantern" }] });
+    const order = orderPayload({
+      id: orderId,
+      name: `#E2E-${testInfo.project.name}`,
+      email: "e2e.shopper@example.com",
+      currency: shop.currency,
+      lines: [{ sku, quantity: 2, price: "30.00", title: "Storm Lantern" }],
+    });
     expect((await post("orders/create", order, "shpss_wrong-secret-0000000000")).status()).toBe(401);
-    expect((await post("products/create", productPayload({ id: "900000000000000100", title: "Storm Lantern", handle: `e2e-lantern-${testInfo.project.name}`, variants: [{ id: "900000000000000101", sku, title: "Default Title", price: "30.00", inventoryItemId: "900000000000000102" }] }))).status()).toBe(200);
+    expect(
+      (
+        await post(
+          "products/create",
+          productPayload({
+            id: "900000000000000100",
+            title: "Storm Lantern",
+            handle: `e2e-lantern-${testInfo.project.name}`,
+            variants: [
+              {
+                id: "900000000000000101",
+                sku,
+                title: "Default Title",
+                price: "30.00",
+                inventoryItemId: "900000000000000102",
+              },
+            ],
+          }),
+        )
+      ).status(),
+    ).toBe(200);
     expect((await post("orders/create", order)).status()).toBe(200);
     // The worker applies webhooks in the order received; the cancel waits for its order if needed.
-    expect((await post("orders/cancelled", { ...order, cancelled_at: new Date().toISOString(), cancel_reason: "customer" })).status()).toBe(200);
+    expect(
+      (
+        await post("orders/cancelled", { ...order, cancelled_at: new Date().toISOString(), cancel_reason: "customer" })
+      ).status(),
+    ).toBe(200);
 
     const [request] = await receiver.waitFor(1, 30_000);
-    const event = new Webhook(secret).verify(request!.body, request!.headers) as { type: string; data: Record<string, unknown> };
+    const event = new Webhook(secret).verify(request!.body, request!.headers) as {
+      type: string;
+      data: Record<string, unknown>;
+    };
     expect(event).toMatchObject({
       type: "order_line.cancelled",
-      data: { merchant: shop.slug, order: { number: `#E2E-${testInfo.project.name}`, externalId: orderId }, line: { sku }, units: 2, cancelledBy: "shop", source: "shopify", refund: { amountMinor: 6000, currency: shop.currency } },
+      data: {
+        merchant: shop.slug,
+        order: { number: `#E2E-${testInfo.project.name}`, externalId: orderId },
+        line: { sku },
+        units: 2,
+        cancelledBy: "shop",
+        source: "shopify",
+        refund: { amountMinor: 6000, currency: shop.currency },
+      },
     });
     expect(() => new Webhook(secret).verify(request!.body.replace("6000", "9000"), request!.headers)).toThrow();
 
     // The logs agents see: what Shopify sent and did, and what we sent.
     await page.goto(`/support/merchants/${shop.slug}`);
     const shopifyLog = page.getByRole("region", { name: "Shopify log" });
-    await expect(shopifyLog.getByRole("row").filter({ hasText: "orders/cancelled" })).toContainText(`Order #E2E-${testInfo.project.name} cancelled: 2 open unit(s)`);
+    await expect(shopifyLog.getByRole("row").filter({ hasText: "orders/cancelled" })).toContainText(
+      `Order #E2E-${testInfo.project.name} cancelled: 2 open unit(s)`,
+    );
     await expect(shopifyLog.getByRole("row").filter({ hasText: "orders/create" }).first()).toContainText("processed");
     const deliveries = page.getByRole("region", { name: "Delivery log" });
     const row = deliveries.getByRole("row").filter({ hasText: request!.headers["webhook-id"]! });

@@ -9,7 +9,11 @@ import { expectNoAxeViolations, test } from "./support";
  * Opens a dev-mailbox email whose subject matches, waiting for the worker to send it. Each browser
  * project takes a different one (`nth`), since answering a notice changes it for the next run.
  */
-async function openMail(page: Page, subject: RegExp, nth: number): Promise<{ text: string; headers: Record<string, string> }> {
+async function openMail(
+  page: Page,
+  subject: RegExp,
+  nth: number,
+): Promise<{ text: string; headers: Record<string, string> }> {
   await expect(async () => {
     await page.goto("/dev/mailbox");
     await expect(page.getByRole("link", { name: subject }).nth(nth)).toBeVisible({ timeout: 1000 });
@@ -42,7 +46,9 @@ test("every email has a preview with sample data", async ({ page }) => {
 
 const mailIndex = (project: string) => (project === "desktop" ? 1 : 0);
 
-test("a delay notice is answered on its page, by keyboard, and only by pressing the button", async ({ page }, testInfo) => {
+test("a delay notice is answered on its page, by keyboard, and only by pressing the button", async ({
+  page,
+}, testInfo) => {
   const mail = await openMail(page, /is delayed|keep waiting/, mailIndex(testInfo.project.name));
   const answerPath = link(mail.text, "/delay/");
   await page.goto(answerPath);
@@ -63,7 +69,10 @@ test("a delay notice is answered on its page, by keyboard, and only by pressing 
   await expectNoAxeViolations(page);
 });
 
-test("the preferences page from an email saves by keyboard, and one-click unsubscribe answers an empty 200", async ({ page, request }, testInfo) => {
+test("the preferences page from an email saves by keyboard, and one-click unsubscribe answers an empty 200", async ({
+  page,
+  request,
+}, testInfo) => {
   const mail = await openMail(page, /waiting for stock|cancelled|shipped/, mailIndex(testInfo.project.name));
   await page.goto(link(mail.text, "/preferences/"));
   await expect(page.getByRole("heading", { level: 1, name: "Your email choices" })).toBeVisible();

@@ -44,7 +44,12 @@ const summary = await seedDemo(database.db, { anchor: new Date().toISOString().s
 const apiKey = await createApiKey(database.db, { merchantSlug: "northwind", name: "e2e" });
 // A second Northwind agent for the integration pages: sign-in links are limited to 5 per address in
 // 15 minutes, and the support spec signs the demo agent in four times.
-await addAgent(database.db, { email: "logs@northwind.example", name: "Lee Park", merchantSlug: "northwind", all: false });
+await addAgent(database.db, {
+  email: "logs@northwind.example",
+  name: "Lee Park",
+  merchantSlug: "northwind",
+  all: false,
+});
 await database.close();
 mkdirSync(".data", { recursive: true });
 writeFileSync(`.data/e2e-demo-${port}.json`, JSON.stringify({ ...summary, apiKey: apiKey.key }, null, 2));

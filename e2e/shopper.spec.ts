@@ -61,7 +61,10 @@ test("a shopper signs in by magic link and cancels a waiting item", async ({ pag
   await expect(page.getByRole("heading", { level: 1, name: `Order ${order.number}` })).toBeVisible();
   await expectNoAxeViolations(page);
 
-  const waiting = page.locator("article").filter({ has: page.getByText(/Waiting for stock|Waiting, no date yet|Partly shipped/) }).first();
+  const waiting = page
+    .locator("article")
+    .filter({ has: page.getByText(/Waiting for stock|Waiting, no date yet|Partly shipped/) })
+    .first();
   const title = await waiting.getByRole("heading").textContent();
   await waiting.getByRole("button", { name: "Cancel item" }).click();
   await expect(waiting.getByText(/goes back to your original payment/)).toBeVisible();
@@ -79,7 +82,9 @@ test("a shopper signs in by magic link and cancels a waiting item", async ({ pag
   // The confirmation email arrives (the worker runs inside the app with the embedded database).
   await expect(async () => {
     await page.goto(`/dev/mailbox?to=${encodeURIComponent(order.email)}`);
-    await expect(page.getByRole("link", { name: new RegExp(`Order ${order.number.replace(/[#-]/g, ".")}: .*cancelled`) }).first()).toBeVisible({ timeout: 1000 });
+    await expect(
+      page.getByRole("link", { name: new RegExp(`Order ${order.number.replace(/[#-]/g, ".")}: .*cancelled`) }).first(),
+    ).toBeVisible({ timeout: 1000 });
   }).toPass({ timeout: 30_000 });
 });
 
@@ -87,9 +92,17 @@ test("a shopper swaps a waiting item to an in-stock alternative", async ({ page 
   const order = pick(demo().samples.swappable, testInfo);
   await signIn(page, order.email);
   await page.getByRole("link", { name: new RegExp(`Order ${order.number}\\b`) }).click();
-  const title = (await page.locator("article").filter({ has: page.getByRole("button", { name: "Swap for an in-stock item" }) }).first().getByRole("heading").textContent())!;
+  const title = (await page
+    .locator("article")
+    .filter({ has: page.getByRole("button", { name: "Swap for an in-stock item" }) })
+    .first()
+    .getByRole("heading")
+    .textContent())!;
   // The card by its title: its buttons change as the shopper goes through the steps.
-  const waiting = page.locator("article").filter({ has: page.getByRole("heading", { name: title, exact: true }) }).first();
+  const waiting = page
+    .locator("article")
+    .filter({ has: page.getByRole("heading", { name: title, exact: true }) })
+    .first();
   await waiting.getByRole("button", { name: "Swap for an in-stock item" }).click();
   const choice = waiting.getByRole("radio").first();
   await expect(choice).toBeChecked();
@@ -99,15 +112,22 @@ test("a shopper swaps a waiting item to an in-stock alternative", async ({ page 
   await expect(page.getByRole("status").filter({ hasText: "Swapped." })).toBeVisible();
   const old = page.locator("article").filter({ has: page.getByRole("heading", { name: title, exact: true }) });
   await expect(old.getByText("Swapped", { exact: true })).toBeVisible();
-  const replacement = page.locator("article").filter({ has: page.getByRole("heading", { name: label, exact: true }) }).last();
+  const replacement = page
+    .locator("article")
+    .filter({ has: page.getByRole("heading", { name: label, exact: true }) })
+    .last();
   await expect(replacement.getByText("Ready to ship")).toBeVisible();
   await expect(async () => {
     await page.goto(`/dev/mailbox?to=${encodeURIComponent(order.email)}`);
-    await expect(page.getByRole("link", { name: new RegExp(`Order ${order.number.replace(/[#-]/g, ".")}: swapped to`) }).first()).toBeVisible({ timeout: 1000 });
+    await expect(
+      page.getByRole("link", { name: new RegExp(`Order ${order.number.replace(/[#-]/g, ".")}: swapped to`) }).first(),
+    ).toBeVisible({ timeout: 1000 });
   }).toPass({ timeout: 30_000 });
 });
 
-test("an expired or used sign-in link is refused with a sentence and an offer of a new one", async ({ page }, testInfo) => {
+test("an expired or used sign-in link is refused with a sentence and an offer of a new one", async ({
+  page,
+}, testInfo) => {
   const order = pick(demo().samples.cancellable, testInfo, 2);
   const link = await signIn(page, order.email);
   await expect(page.getByRole("heading", { name: "Your orders" })).toBeVisible();
@@ -127,9 +147,14 @@ test("the order page of someone else is not found, and /orders needs sign-in", a
   const theirs = demoOrder("fully shipped");
   await signIn(page, mine.email);
   // Find the other order's id through its view link, then try it as the signed-in shopper.
-  const answer = await page.request.post("/lookup", { data: { number: theirs.number, email: theirs.email }, headers: { accept: "application/json" } });
+  const answer = await page.request.post("/lookup", {
+    data: { number: theirs.number, email: theirs.email },
+    headers: { accept: "application/json" },
+  });
   const { url } = (await answer.json()) as { url: string };
-  const orderId = (JSON.parse(Buffer.from(url.split("/o/")[1]!.split(".")[0]!, "base64url").toString()) as { o: string }).o;
+  const orderId = (
+    JSON.parse(Buffer.from(url.split("/o/")[1]!.split(".")[0]!, "base64url").toString()) as { o: string }
+  ).o;
   const response = await page.goto(`/orders/${orderId}`);
   expect(response?.status()).toBe(404);
 });
@@ -137,16 +162,24 @@ test("the order page of someone else is not found, and /orders needs sign-in", a
 test("a forged server-action payload cannot cancel another shopper's order", async ({ page }, testInfo) => {
   const mine = pick(demo().samples.cancellable, testInfo, 2);
   const theirs = demo().samples.cancellable[5]!;
-  const answer = await page.request.post("/lookup", { data: { number: theirs.number, email: theirs.email }, headers: { accept: "application/json" } });
+  const answer = await page.request.post("/lookup", {
+    data: { number: theirs.number, email: theirs.email },
+    headers: { accept: "application/json" },
+  });
   const { url: theirView } = (await answer.json()) as { url: string };
-  const theirOrderId = (JSON.parse(Buffer.from(theirView.split("/o/")[1]!.split(".")[0]!, "base64url").toString()) as { o: string }).o;
+  const theirOrderId = (
+    JSON.parse(Buffer.from(theirView.split("/o/")[1]!.split(".")[0]!, "base64url").toString()) as { o: string }
+  ).o;
   await page.goto(theirView);
   const waitingBefore = await page.getByText(/Waiting for stock|Waiting, no date yet|Partly shipped/).count();
   expect(waitingBefore).toBeGreaterThan(0);
 
   await signIn(page, mine.email);
   await page.getByRole("link", { name: new RegExp(`Order ${mine.number}\\b`) }).click();
-  const card = page.locator("article").filter({ has: page.getByRole("button", { name: "Cancel item" }) }).first();
+  const card = page
+    .locator("article")
+    .filter({ has: page.getByRole("button", { name: "Cancel item" }) })
+    .first();
   await card.getByRole("button", { name: "Cancel item" }).click();
   // Point the confirmation form at the other shopper's order, and drop the line: "cancel all".
   await page.evaluate((orderId) => {
@@ -155,7 +188,9 @@ test("a forged server-action payload cannot cancel another shopper's order", asy
     form.querySelector('input[name="lineId"]')!.remove();
   }, theirOrderId);
   await page.getByRole("button", { name: "Yes, cancel it" }).click();
-  await expect(page.getByRole("status").filter({ hasText: "We could not find that order for the email you signed in with." })).toBeVisible();
+  await expect(
+    page.getByRole("status").filter({ hasText: "We could not find that order for the email you signed in with." }),
+  ).toBeVisible();
 
   await page.goto(theirView);
   await expect(page.getByText(/Waiting for stock|Waiting, no date yet|Partly shipped/)).toHaveCount(waitingBefore);

@@ -8,7 +8,9 @@ function viewOrderId(url: string) {
   return (JSON.parse(Buffer.from(url.split("/o/")[1]!.split(".")[0]!, "base64url").toString()) as { o: string }).o;
 }
 
-test("an agent finds an order by name, SKU and tracking number, overrides an ETA and cancels for the shopper", async ({ page }, testInfo) => {
+test("an agent finds an order by name, SKU and tracking number, overrides an ETA and cancels for the shopper", async ({
+  page,
+}, testInfo) => {
   const order = demo().samples.forAgents[testInfo.project.name === "phone" ? 0 : 1]!;
   const tracked = demo().samples.tracked[0]!;
   await signIn(page, agent, "/support");
@@ -17,12 +19,20 @@ test("an agent finds an order by name, SKU and tracking number, overrides an ETA
 
   // A partial, lower-case, accent-free piece of the customer's name.
   const [first, last] = order.customerName.split(" ");
-  const partialName = `${first!.slice(0, 3)} ${last!.slice(0, 4)}`.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  const partialName = `${first!.slice(0, 3)} ${last!.slice(0, 4)}`
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase();
   await search(page).fill(partialName);
   await expect(page.getByRole("link", { name: new RegExp(`${order.number}\\b`) })).toBeVisible();
   await search(page).fill(order.waitingSku.toLowerCase());
   await expect(page.getByRole("status")).toContainText("order");
-  await expect(page.getByRole("link").filter({ hasText: `matched SKU “${order.waitingSku}”` }).first()).toBeVisible();
+  await expect(
+    page
+      .getByRole("link")
+      .filter({ hasText: `matched SKU “${order.waitingSku}”` })
+      .first(),
+  ).toBeVisible();
   await search(page).fill(tracked.trackingNumber.slice(0, 12));
   await expect(page.getByRole("link", { name: new RegExp(`${tracked.number}\\b`) })).toBeVisible();
 
@@ -31,7 +41,10 @@ test("an agent finds an order by name, SKU and tracking number, overrides an ETA
   await expect(page.getByRole("heading", { name: `Order ${order.number}` })).toBeVisible();
   await expectNoAxeViolations(page);
 
-  const line = page.getByRole("article", { name: new RegExp(order.waitingSku === "" ? "." : ".") }).filter({ hasText: `SKU ${order.waitingSku}` }).first();
+  const line = page
+    .getByRole("article", { name: new RegExp(order.waitingSku === "" ? "." : ".") })
+    .filter({ hasText: `SKU ${order.waitingSku}` })
+    .first();
   await line.getByRole("button", { name: "Set ship window" }).click();
   const start = new Date(Date.now() + 12 * 86_400_000).toISOString().slice(0, 10);
   const end = new Date(Date.now() + 15 * 86_400_000).toISOString().slice(0, 10);
@@ -44,7 +57,10 @@ test("an agent finds an order by name, SKU and tracking number, overrides an ETA
   // The shopper's page shows the override, with the note as the reason.
   const shopperView = await page.getByRole("link", { name: /Open the shopper's view/ }).getAttribute("href");
   await page.goto(shopperView!);
-  const card = page.locator("article").filter({ hasText: `SKU ${order.waitingSku}` }).first();
+  const card = page
+    .locator("article")
+    .filter({ hasText: `SKU ${order.waitingSku}` })
+    .first();
   await expect(card.getByText("Date set by support")).toBeVisible();
   await expect(card.getByText("Note from support: “Confirmed with the factory by phone”")).toBeVisible();
   await expect(card.getByText("Our support team set the date: “Confirmed with the factory by phone”")).toBeAttached();
@@ -72,12 +88,17 @@ test("an agent finds an order by name, SKU and tracking number, overrides an ETA
   await expectNoAxeViolations(page);
   const csv = await page.request.get("/support/board.csv");
   expect(csv.headers()["content-type"]).toContain("text/csv");
-  expect((await csv.text()).split("\n")[0]).toBe("merchant,sku,title,on_hand,units_short,queue_depth,rolling,past_first_window,consent_due_within_7_days,next_po,next_po_date,next_po_units");
+  expect((await csv.text()).split("\n")[0]).toBe(
+    "merchant,sku,title,on_hand,units_short,queue_depth,rolling,past_first_window,consent_due_within_7_days,next_po,next_po_date,next_po_units",
+  );
 });
 
 test("an agent of one shop gets nothing of another shop's, by search, URL or forged action", async ({ page }) => {
   const lumen = demo().tryThese.find((o) => o.merchant === "lumen-loom")!;
-  const answer = await page.request.post("/lookup", { data: { number: lumen.number, email: lumen.email }, headers: { accept: "application/json" } });
+  const answer = await page.request.post("/lookup", {
+    data: { number: lumen.number, email: lumen.email },
+    headers: { accept: "application/json" },
+  });
   const { url: lumenView } = (await answer.json()) as { url: string };
   const lumenId = viewOrderId(lumenView);
 
@@ -85,7 +106,8 @@ test("an agent of one shop gets nothing of another shop's, by search, URL or for
   const found = await (await page.request.get(`/support/api/search?q=${encodeURIComponent(lumen.number)}`)).json();
   expect(found.hits).toEqual([]);
   // The same shopper may have ordered from both shops: the agent sees only their own shop's orders.
-  const byEmail = (await (await page.request.get(`/support/api/search?q=${encodeURIComponent(lumen.email)}`)).json()).hits as { merchantName: string; number: string }[];
+  const byEmail = (await (await page.request.get(`/support/api/search?q=${encodeURIComponent(lumen.email)}`)).json())
+    .hits as { merchantName: string; number: string }[];
   expect(byEmail.filter((h) => h.merchantName !== "Northwind Outfitters" || h.number === lumen.number)).toEqual([]);
   expect((await page.goto(`/support/orders/${lumenId}`))?.status()).toBe(404);
 
@@ -94,10 +116,18 @@ test("an agent of one shop gets nothing of another shop's, by search, URL or for
   await page.goto("/support");
   await search(page).fill(own.number);
   await page.getByRole("link", { name: new RegExp(`${own.number}\\b`) }).click();
-  const line = page.getByRole("article").filter({ hasText: `SKU ${own.waitingSku}` }).first();
+  const line = page
+    .getByRole("article")
+    .filter({ hasText: `SKU ${own.waitingSku}` })
+    .first();
   await line.getByRole("button", { name: "Set ship window" }).click();
   await page.evaluate((orderId) => {
-    (document.querySelector('form input[name="shipStart"]')!.closest("form")!.querySelector('input[name="orderId"]') as HTMLInputElement).value = orderId;
+    (
+      document
+        .querySelector('form input[name="shipStart"]')!
+        .closest("form")!
+        .querySelector('input[name="orderId"]') as HTMLInputElement
+    ).value = orderId;
   }, lumenId);
   const start = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10);
   await line.getByLabel("Ships from").fill(start);

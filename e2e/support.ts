@@ -17,8 +17,12 @@ export function demoOrder(what: string) {
 
 /** Fails the test on any axe violation (WCAG 2.2 AA and best practices) on the current page. */
 export async function expectNoAxeViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]).analyze();
-  const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"])
+    .analyze();
+  const summary = results.violations.map(
+    (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`,
+  );
   expect(summary, "axe violations").toEqual([]);
 }
 
@@ -32,7 +36,9 @@ let visitor = 0;
 export const test = base.extend({
   page: async ({ page }, use, testInfo) => {
     visitor++;
-    await page.setExtraHTTPHeaders({ "x-forwarded-for": `10.${testInfo.project.name === "phone" ? 1 : 2}.${Math.floor(visitor / 250)}.${visitor % 250}` });
+    await page.setExtraHTTPHeaders({
+      "x-forwarded-for": `10.${testInfo.project.name === "phone" ? 1 : 2}.${Math.floor(visitor / 250)}.${visitor % 250}`,
+    });
     await use(page);
   },
 });
@@ -44,7 +50,10 @@ export async function signIn(page: Page, email: string, callbackUrl = "/orders")
   await page.getByRole("button", { name: "Email me a sign-in link" }).click();
   await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
   await page.goto(`/dev/mailbox?to=${encodeURIComponent(email)}`);
-  await page.getByRole("link", { name: /Your sign-in link/ }).first().click();
+  await page
+    .getByRole("link", { name: /Your sign-in link/ })
+    .first()
+    .click();
   const text = await page.getByTestId("mail-text").textContent();
   const link = text?.match(/https?:\/\/\S+\/signin\/confirm\S+/)?.[0];
   expect(link, "a sign-in link in the email").toBeTruthy();

@@ -25,7 +25,9 @@ function memo<T>(build: (key: string) => T): (key: string) => T {
   };
 }
 
-const calendarFormat = memo((timeZone) => new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }));
+const calendarFormat = memo(
+  (timeZone) => new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }),
+);
 
 /** The calendar date of `instant` in `timeZone`. */
 export function dateIn(timeZone: string, instant: Date): IsoDate {
@@ -80,7 +82,10 @@ export function formatShortDay(date: IsoDate): string {
   return shortDayFormat.format(new Date(`${date}T00:00:00Z`));
 }
 
-const instantFormat = memo((timeZone) => new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZone }));
+const instantFormat = memo(
+  (timeZone) =>
+    new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZone }),
+);
 
 /** An instant shown in the merchant's zone: "Nov 26, 9:41 PM". */
 export function formatInstant(instant: Date, timeZone: string): string {

@@ -6,15 +6,11 @@ import { z } from "zod";
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
 
-const booleanFlag = z
-  .enum(["true", "false", "1", "0"])
-  .transform((value) => value === "true" || value === "1");
+const booleanFlag = z.enum(["true", "false", "1", "0"]).transform((value) => value === "true" || value === "1");
 
 const envSchema = z.object({
   NODE_ENV: optional(z.enum(["development", "production", "test"])),
-  DATABASE_URL: optional(
-    z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" }),
-  ),
+  DATABASE_URL: optional(z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" })),
   PGLITE_DIR: optional(z.string()).default(".data/pglite"),
   DB_POOL_MAX: optional(z.coerce.number().int().min(1).max(200)).default(10),
   AUTH_SECRET: optional(z.string().min(32, "must be at least 32 characters")),
@@ -80,7 +76,9 @@ export function resetEnvCache() {
 export function authSecret(): string {
   const secret = env().AUTH_SECRET;
   if (!secret) {
-    throw new EnvError("Environment variable AUTH_SECRET is missing; `npm start` creates one in .data/, or set your own (openssl rand -base64 33).");
+    throw new EnvError(
+      "Environment variable AUTH_SECRET is missing; `npm start` creates one in .data/, or set your own (openssl rand -base64 33).",
+    );
   }
   return secret;
 }

@@ -6,7 +6,10 @@ import { isDomainError } from "../lib/errors";
 import { addAgent } from "../lib/support/access";
 import { runScript } from "./run-script";
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { merchant: { type: "string" }, all: { type: "boolean" }, name: { type: "string" } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { merchant: { type: "string" }, all: { type: "boolean" }, name: { type: "string" } },
+});
 
 await runScript(async () => {
   const email = positionals[0];
@@ -17,8 +20,15 @@ await runScript(async () => {
   }
   const database = openConfigured();
   try {
-    const agent = await addAgent(database.db, { email, name: values.name, merchantSlug: values.merchant, all: values.all });
-    console.log(`${agent.email} is now ${agent.role === "admin" ? "an admin for every shop" : `an agent for ${values.merchant}`}. They sign in at /support.`);
+    const agent = await addAgent(database.db, {
+      email,
+      name: values.name,
+      merchantSlug: values.merchant,
+      all: values.all,
+    });
+    console.log(
+      `${agent.email} is now ${agent.role === "admin" ? "an admin for every shop" : `an agent for ${values.merchant}`}. They sign in at /support.`,
+    );
   } catch (error) {
     if (isDomainError(error)) {
       console.error(error.message);

@@ -6,7 +6,9 @@ import { createApiKey } from "../lib/api/keys";
 import { isDomainError } from "../lib/errors";
 import { runScript } from "./run-script";
 
-const { values } = parseArgs({ options: { merchant: { type: "string" }, name: { type: "string", default: "API key" } } });
+const { values } = parseArgs({
+  options: { merchant: { type: "string" }, name: { type: "string", default: "API key" } },
+});
 
 await runScript(async () => {
   if (!values.merchant) {

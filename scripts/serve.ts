@@ -58,10 +58,15 @@ if (cluster.isPrimary && processes > 1) {
   createServer((request, response) => {
     if (!watch || isStatic(request.url ?? "/", staticFiles)) return handle(request, response);
     if (watch.isDown()) return answerUnavailable(request, response);
-    holdServerErrors(response, () => watch.confirmDown(), () => answerUnavailable(request, response));
+    holdServerErrors(
+      response,
+      () => watch.confirmDown(),
+      () => answerUnavailable(request, response),
+    );
     return handle(request, response);
   }).listen(port, () => {
-    if (cluster.isPrimary || cluster.worker?.id === 1) console.log(`Ready on port ${port} with ${processes} process${processes === 1 ? "" : "es"}.`);
+    if (cluster.isPrimary || cluster.worker?.id === 1)
+      console.log(`Ready on port ${port} with ${processes} process${processes === 1 ? "" : "es"}.`);
   });
 }
 
@@ -180,7 +185,12 @@ function answerUnavailable(request: IncomingMessage, response: ServerResponse) {
  * other status passes straight through, and the wrappers remove themselves at the first write.
  */
 function holdServerErrors(response: ServerResponse, confirmDown: () => Promise<boolean>, replace: () => void) {
-  const original = { writeHead: response.writeHead, write: response.write, end: response.end, flushHeaders: response.flushHeaders };
+  const original = {
+    writeHead: response.writeHead,
+    write: response.write,
+    end: response.end,
+    flushHeaders: response.flushHeaders,
+  };
   const held: (() => void)[] = [];
   let holding = false;
   let decided = false;
@@ -237,9 +247,25 @@ function holdServerErrors(response: ServerResponse, confirmDown: () => Promise<b
       restore();
       return fn.apply(response, args);
     };
-  response.writeHead = wrap(original.writeHead, (args) => Number(args[0]), () => response) as typeof response.writeHead;
-  response.write = wrap(original.write, () => response.statusCode, () => true) as typeof response.write;
-  response.end = wrap(original.end, () => response.statusCode, () => response) as typeof response.end;
-  response.flushHeaders = wrap(original.flushHeaders, () => response.statusCode, () => undefined) as typeof response.flushHeaders;
+  response.writeHead = wrap(
+    original.writeHead,
+    (args) => Number(args[0]),
+    () => response,
+  ) as typeof response.writeHead;
+  response.write = wrap(
+    original.write,
+    () => response.statusCode,
+    () => true,
+  ) as typeof response.write;
+  response.end = wrap(
+    original.end,
+    () => response.statusCode,
+    () => response,
+  ) as typeof response.end;
+  response.flushHeaders = wrap(
+    original.flushHeaders,
+    () => response.statusCode,
+    () => undefined,
+  ) as typeof response.flushHeaders;
   for (const name of Object.keys(original) as (keyof typeof original)[]) wrappers[name] = response[name];
 }

@@ -28,7 +28,10 @@ await runScript(async () => {
   const database = openConfigured();
   try {
     await migrate(database);
-    const [{ count } = { count: 0 }] = await rows<{ count: number }>(database.db, sql`select count(*)::int as count from merchants`);
+    const [{ count } = { count: 0 }] = await rows<{ count: number }>(
+      database.db,
+      sql`select count(*)::int as count from merchants`,
+    );
     if (Number(count) === 0 && (database.kind === "pglite" || process.env.SEED_DEMO === "true")) {
       console.log("Empty database: adding demo data (about 20 seconds, once)…");
       const started = Date.now();
@@ -60,7 +63,9 @@ function ensureAuthSecret() {
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, randomBytes(33).toString("base64"), { mode: 0o600 });
     if (process.env.DATABASE_URL) {
-      console.log("AUTH_SECRET is not set: using a secret generated in .data/auth-secret. Set AUTH_SECRET when running more than one instance.");
+      console.log(
+        "AUTH_SECRET is not set: using a secret generated in .data/auth-secret. Set AUTH_SECRET when running more than one instance.",
+      );
     }
   }
   process.env.AUTH_SECRET = readFileSync(file, "utf8").trim();

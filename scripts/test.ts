@@ -20,14 +20,22 @@ function run(title: string, command: string, args: string[]) {
 
 if (!existsSync(chromium)) {
   console.log(`Chromium is missing at ${chromium}; installing Debian's chromium package…`);
-  const install = spawnSync("sh", ["-c", "apt-get install -y chromium || (apt-get update && apt-get install -y chromium)"], { stdio: "inherit" });
+  const install = spawnSync(
+    "sh",
+    ["-c", "apt-get install -y chromium || (apt-get update && apt-get install -y chromium)"],
+    { stdio: "inherit" },
+  );
   if (install.status !== 0 || !existsSync(chromium)) {
-    console.error("Could not install Chromium (apt-get install -y chromium needs root); install it, or set CHROMIUM_PATH.");
+    console.error(
+      "Could not install Chromium (apt-get install -y chromium needs root); install it, or set CHROMIUM_PATH.",
+    );
     process.exit(1);
   }
 }
 
-const database = process.env.DATABASE_URL ? `PostgreSQL (${new URL(process.env.DATABASE_URL).pathname.slice(1)})` : "embedded PGlite";
+const database = process.env.DATABASE_URL
+  ? `PostgreSQL (${new URL(process.env.DATABASE_URL).pathname.slice(1)})`
+  : "embedded PGlite";
 console.log(`Testing against ${database}.`);
 run("Type check", "npx", ["tsc", "--noEmit"]);
 run("Lint (ESLint, Prettier, import rules)", "npm", ["run", "--silent", "lint"]);

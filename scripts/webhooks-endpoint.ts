@@ -5,17 +5,30 @@ import { parseArgs } from "node:util";
 import { systemActor } from "../lib/audit/actor";
 import { openConfigured } from "../lib/db/client";
 import { isDomainError } from "../lib/errors";
-import { merchantBySlug, rotateWebhookSecret, saveWebhookEndpoint, setWebhookEndpointEnabled } from "../lib/integrations/settings";
+import {
+  merchantBySlug,
+  rotateWebhookSecret,
+  saveWebhookEndpoint,
+  setWebhookEndpointEnabled,
+} from "../lib/integrations/settings";
 import { runScript } from "./run-script";
 
 const { values } = parseArgs({
-  options: { merchant: { type: "string" }, url: { type: "string" }, rotate: { type: "boolean" }, enable: { type: "boolean" }, disable: { type: "boolean" } },
+  options: {
+    merchant: { type: "string" },
+    url: { type: "string" },
+    rotate: { type: "boolean" },
+    enable: { type: "boolean" },
+    disable: { type: "boolean" },
+  },
 });
 
 await runScript(async () => {
   const actions = [values.url !== undefined, values.rotate, values.enable, values.disable].filter(Boolean).length;
   if (!values.merchant || actions !== 1) {
-    console.error("Usage: npm run webhooks:endpoint -- --merchant <slug> (--url <https://…> | --rotate | --enable | --disable)");
+    console.error(
+      "Usage: npm run webhooks:endpoint -- --merchant <slug> (--url <https://…> | --rotate | --enable | --disable)",
+    );
     process.exitCode = 1;
     return;
   }
@@ -27,15 +40,21 @@ await runScript(async () => {
     if (values.url !== undefined) {
       const saved = await saveWebhookEndpoint(database.db, { merchantId: merchant.id, url: values.url, actor, now });
       if (saved.secret) {
-        console.log(`Webhook endpoint for ${merchant.name} created. Its signing secret (shown once, store it now):\n\n  ${saved.secret}\n`);
-        console.log("Verify each request with it (Standard Webhooks); see the README, \"Receive our webhooks\".");
+        console.log(
+          `Webhook endpoint for ${merchant.name} created. Its signing secret (shown once, store it now):\n\n  ${saved.secret}\n`,
+        );
+        console.log('Verify each request with it (Standard Webhooks); see the README, "Receive our webhooks".');
       } else {
-        console.log(`Webhook endpoint for ${merchant.name} now sends to ${values.url}; the signing secret is unchanged.`);
+        console.log(
+          `Webhook endpoint for ${merchant.name} now sends to ${values.url}; the signing secret is unchanged.`,
+        );
       }
     } else if (values.rotate) {
       const rotated = await rotateWebhookSecret(database.db, { merchantId: merchant.id, actor, now });
       console.log(`New signing secret for ${merchant.name} (shown once, store it now):\n\n  ${rotated.secret}\n`);
-      console.log(`Until ${rotated.previousValidUntil.toISOString()} each request carries signatures with both the old and the new secret.`);
+      console.log(
+        `Until ${rotated.previousValidUntil.toISOString()} each request carries signatures with both the old and the new secret.`,
+      );
     } else {
       await setWebhookEndpointEnabled(database.db, { merchantId: merchant.id, enabled: !!values.enable, actor, now });
       console.log(`Sending to ${merchant.name}'s endpoint is ${values.enable ? "on" : "off"}.`);

@@ -12,13 +12,19 @@ import { connectShopify, disconnectShopify, endShopifyRotation, merchantBySlug }
 import { runScript } from "./run-script";
 
 const { values } = parseArgs({
-  options: { merchant: { type: "string" }, shop: { type: "string" }, "end-rotation": { type: "boolean" }, disconnect: { type: "boolean" } },
+  options: {
+    merchant: { type: "string" },
+    shop: { type: "string" },
+    "end-rotation": { type: "boolean" },
+    disconnect: { type: "boolean" },
+  },
 });
 
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) {
     process.stderr.write("Paste the Shopify webhook secret, then press Enter: ");
-    for await (const line of (await import("node:readline")).createInterface({ input: process.stdin })) return line.trim();
+    for await (const line of (await import("node:readline")).createInterface({ input: process.stdin }))
+      return line.trim();
     return "";
   }
   const chunks: Buffer[] = [];
@@ -29,7 +35,9 @@ async function readStdin(): Promise<string> {
 await runScript(async () => {
   const actions = [values.shop !== undefined, values["end-rotation"], values.disconnect].filter(Boolean).length;
   if (!values.merchant || actions !== 1) {
-    console.error("Usage: npm run webhooks:shopify -- --merchant <slug> (--shop <name>.myshopify.com [secret on stdin] | --end-rotation | --disconnect)");
+    console.error(
+      "Usage: npm run webhooks:shopify -- --merchant <slug> (--shop <name>.myshopify.com [secret on stdin] | --end-rotation | --disconnect)",
+    );
     process.exitCode = 1;
     return;
   }
@@ -40,13 +48,21 @@ await runScript(async () => {
   try {
     const merchant = await merchantBySlug(database.db, values.merchant);
     if (values.shop !== undefined) {
-      const connected = await connectShopify(database.db, { merchantId: merchant.id, shopDomain: values.shop, secret, actor, now });
+      const connected = await connectShopify(database.db, {
+        merchantId: merchant.id,
+        shopDomain: values.shop,
+        secret,
+        actor,
+        now,
+      });
       console.log(
         connected.rotated
           ? `Shopify secret for ${merchant.name} replaced; the old one is accepted until ${connected.previousValidUntil!.toISOString()}.`
           : `Shopify connected for ${merchant.name}.`,
       );
-      console.log(`In Shopify, point the webhooks at: ${env().APP_URL.replace(/\/$/, "")}/api/webhooks/shopify/${merchant.slug}`);
+      console.log(
+        `In Shopify, point the webhooks at: ${env().APP_URL.replace(/\/$/, "")}/api/webhooks/shopify/${merchant.slug}`,
+      );
     } else if (values["end-rotation"]) {
       await endShopifyRotation(database.db, { merchantId: merchant.id, actor, now });
       console.log(`Only the current Shopify secret is accepted for ${merchant.name} now.`);

@@ -22,7 +22,8 @@ const { values: flags } = parseArgs({
 
 function positive(name: string, value: string, max: number): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new EnvError(`--${name} must be a whole number from 1 to ${max}.`);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new EnvError(`--${name} must be a whole number from 1 to ${max}.`);
   return n;
 }
 

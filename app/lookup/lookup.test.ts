@@ -25,7 +25,9 @@ async function lookup(body: Record<string, string>, options: { json: boolean; ip
     redirect: "manual",
     headers: {
       "x-forwarded-for": options.ip,
-      ...(options.json ? { "content-type": "application/json", accept: "application/json" } : { "content-type": "application/x-www-form-urlencoded" }),
+      ...(options.json
+        ? { "content-type": "application/json", accept: "application/json" }
+        : { "content-type": "application/x-www-form-urlencoded" }),
     },
     body: options.json ? JSON.stringify(body) : new URLSearchParams(body).toString(),
   });
@@ -69,7 +71,9 @@ describe("order lookup", () => {
     expect(JSON.parse(last!.body).message).toMatch(/Please wait a few minutes/);
     expect(Number(last!.headers["retry-after"])).toBeGreaterThan(0);
     // The real owner from another address is slowed too: the limit is on the email being guessed.
-    expect((await lookup({ number: "#1001", email: "target@example.com" }, { json: true, ip: "10.9.9.9" })).status).toBe(429);
+    expect(
+      (await lookup({ number: "#1001", email: "target@example.com" }, { json: true, ip: "10.9.9.9" })).status,
+    ).toBe(429);
 
     for (let i = 0; i <= lookupLimits.perIp.limit; i++) {
       last = await lookup({ number: "#1", email: `guess${i}@example.com` }, { json: true, ip: "10.2.0.1" });

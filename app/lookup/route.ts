@@ -6,7 +6,6 @@ import { viewToken } from "@/lib/links/view-link";
 import { clientIp } from "@/lib/security/rate-limit";
 import { lookupMessages } from "./messages";
 
-
 export async function POST(request: Request) {
   const wantsJson = (request.headers.get("accept") ?? "").includes("application/json");
   let fields: { number: unknown; email: unknown };
@@ -30,12 +29,19 @@ export async function POST(request: Request) {
       return wantsJson ? Response.json({ ok: true, url }) : redirect(url);
     }
     case "invalid":
-      return wantsJson ? Response.json({ ok: false, message: outcome.message }, { status: 422 }) : redirect("/?lookup=invalid");
+      return wantsJson
+        ? Response.json({ ok: false, message: outcome.message }, { status: 422 })
+        : redirect("/?lookup=invalid");
     case "slow_down":
       return wantsJson
-        ? Response.json({ ok: false, message: lookupMessages.slow_down }, { status: 429, headers: { "retry-after": String(outcome.retryAfterSeconds) } })
+        ? Response.json(
+            { ok: false, message: lookupMessages.slow_down },
+            { status: 429, headers: { "retry-after": String(outcome.retryAfterSeconds) } },
+          )
         : redirect("/?lookup=slow_down");
     case "not_found":
-      return wantsJson ? Response.json({ ok: false, message: lookupMessages.not_found }, { status: 404 }) : redirect("/?lookup=not_found");
+      return wantsJson
+        ? Response.json({ ok: false, message: lookupMessages.not_found }, { status: 404 })
+        : redirect("/?lookup=not_found");
   }
 }

@@ -32,21 +32,39 @@ export default async function OrdersPage() {
           <ul className="space-y-3">
             {found.map(({ order, merchant, lines }) => {
               const waiting = lines.filter((l) => l.status === "backordered" || l.status === "preorder");
-              const next = waiting.map((l) => l.shipEnd).filter((d): d is string => !!d).sort().at(-1);
-              const nextStart = waiting.map((l) => l.shipStart).filter((d): d is string => !!d).sort()[0];
+              const next = waiting
+                .map((l) => l.shipEnd)
+                .filter((d): d is string => !!d)
+                .sort()
+                .at(-1);
+              const nextStart = waiting
+                .map((l) => l.shipStart)
+                .filter((d): d is string => !!d)
+                .sort()[0];
               return (
                 <li key={order.id}>
-                  <Link href={`/orders/${order.id}`} className="block space-y-2 rounded-xl border border-stone-200 bg-white p-4 shadow-sm hover:border-stone-400">
+                  <Link
+                    href={`/orders/${order.id}`}
+                    className="block space-y-2 rounded-xl border border-stone-200 bg-white p-4 shadow-sm hover:border-stone-400"
+                  >
                     <div className="flex flex-wrap items-center gap-2">
-                      <span className="inline-block size-3 rounded-full" style={{ backgroundColor: merchant.brandColor }} aria-hidden="true" />
+                      <span
+                        className="inline-block size-3 rounded-full"
+                        style={{ backgroundColor: merchant.brandColor }}
+                        aria-hidden="true"
+                      />
                       <span className="text-sm font-medium text-stone-700">{merchant.name}</span>
-                      <span className="ml-auto text-sm text-stone-600">Placed {formatDay(dateIn(merchant.timezone, order.placedAt))}</span>
+                      <span className="ml-auto text-sm text-stone-600">
+                        Placed {formatDay(dateIn(merchant.timezone, order.placedAt))}
+                      </span>
                     </div>
                     <p className="text-lg font-semibold">Order {order.number}</p>
                     <div className="flex flex-wrap gap-1.5">
-                      {lines.filter((l) => l.status !== "swapped").map((l) => (
-                        <StatusBadge key={l.id} {...statusOf(l)} />
-                      ))}
+                      {lines
+                        .filter((l) => l.status !== "swapped")
+                        .map((l) => (
+                          <StatusBadge key={l.id} {...statusOf(l)} />
+                        ))}
                     </div>
                     {waiting.length > 0 ? (
                       <p className="text-sm text-stone-700">

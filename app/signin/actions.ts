@@ -18,7 +18,10 @@ export async function requestSignIn(_previous: SignInState, form: FormData): Pro
     { key: `signin:ip:${ip}`, rule: signInLimits.perIp },
     { key: `signin:email:${email}`, rule: signInLimits.perEmail },
   ]);
-  if (!limit.allowed) return { error: "We have sent several links to this address already. Please use the newest one, or wait a few minutes." };
+  if (!limit.allowed)
+    return {
+      error: "We have sent several links to this address already. Please use the newest one, or wait a few minutes.",
+    };
   // Throws Next's redirect to the check-email page (or Auth.js's error page if sending failed).
   await signIn("email", { email, redirectTo: callbackUrl });
   return { error: null };

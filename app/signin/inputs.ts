@@ -3,7 +3,10 @@ import { z } from "zod";
 // The sign-in form, parsed outside the "use server" module so it can be fuzzed.
 
 const input = z.object({
-  email: z.email("Enter the email address you ordered with.").max(254).transform((e) => e.trim().toLowerCase()),
+  email: z
+    .email("Enter the email address you ordered with.")
+    .max(254)
+    .transform((e) => e.trim().toLowerCase()),
   callbackUrl: z
     .string()
     .optional()

@@ -33,7 +33,9 @@ export async function cancelForShopper(_previous: SupportResult | null, form: Fo
   const { orderId, lineId, reason } = parsed.data;
   return asAgent(orderId, async (scope) => {
     const result = await agentCancel(db(), scope, { orderId, lineId, now: new Date(), reason: reason || undefined });
-    return result.cancelled.length ? "Cancelled for the shopper; they get a confirmation email." : "That item was already cancelled.";
+    return result.cancelled.length
+      ? "Cancelled for the shopper; they get a confirmation email."
+      : "That item was already cancelled.";
   });
 }
 

@@ -14,8 +14,21 @@ const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Give both dates of the wind
 const schemas = {
   cancel: z.object({ ...ids, reason: z.string().trim().max(500).refine(isStorableText, storable).optional() }),
   swap: z.object({ ...ids, toSkuId: z.uuid("Choose the alternative to swap to.") }),
-  overrideEta: z.object({ ...ids, shipStart: day, shipEnd: day, note: z.string().trim().min(3, "A note for the shopper is required: say why the date changed.").max(500).refine(isStorableText, storable) }),
-  note: z.object({ orderId: z.uuid(), body: z.string().trim().min(1, "Write the note first.").max(5000).refine(isStorableText, storable) }),
+  overrideEta: z.object({
+    ...ids,
+    shipStart: day,
+    shipEnd: day,
+    note: z
+      .string()
+      .trim()
+      .min(3, "A note for the shopper is required: say why the date changed.")
+      .max(500)
+      .refine(isStorableText, storable),
+  }),
+  note: z.object({
+    orderId: z.uuid(),
+    body: z.string().trim().min(1, "Write the note first.").max(5000).refine(isStorableText, storable),
+  }),
   resend: z.object({ orderId: z.uuid(), notificationId: z.uuid() }),
 };
 

@@ -10,7 +10,10 @@ export default async function SupportLayout({ children }: { children: React.Reac
   const scope = await requireAgentPage();
   return (
     <div className="flex min-h-dvh flex-col bg-stone-100">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-10 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-10 focus:rounded focus:bg-white focus:px-3 focus:py-2"
+      >
         Skip to content
       </a>
       <header className="bg-stone-900 text-white">

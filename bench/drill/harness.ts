@@ -123,7 +123,12 @@ export async function stopAll(): Promise<void> {
 }
 
 /** Waits until `check` is true; throws with `what` after `timeoutMs`. */
-export async function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 100): Promise<number> {
+export async function waitUntil(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  everyMs = 100,
+): Promise<number> {
   const started = Date.now();
   for (;;) {
     let ok = false;
@@ -133,13 +138,17 @@ export async function waitUntil(what: string, check: () => boolean | Promise<boo
       ok = false;
     }
     if (ok) return Date.now() - started;
-    if (Date.now() - started > timeoutMs) throw new Error(`Timed out after ${(timeoutMs / 1000).toFixed(0)} s waiting for ${what}`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`Timed out after ${(timeoutMs / 1000).toFixed(0)} s waiting for ${what}`);
     await sleep(everyMs);
   }
 }
 
 function tail(proc: Proc, lines = 25): string {
-  return proc.output.slice(-lines).map((l) => `      ${l}`).join("\n");
+  return proc.output
+    .slice(-lines)
+    .map((l) => `      ${l}`)
+    .join("\n");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -157,7 +166,13 @@ export type AppOptions = {
   processes?: number;
 };
 
-function baseEnv(database: string, server: string | undefined, resendUrl: string, resendKey: string, appUrl: string): NodeJS.ProcessEnv {
+function baseEnv(
+  database: string,
+  server: string | undefined,
+  resendUrl: string,
+  resendKey: string,
+  appUrl: string,
+): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: databaseUrl(database, server),
@@ -238,13 +253,20 @@ export async function startWorker(options: WorkerOptions): Promise<Proc> {
   ];
   const proc = startProcess(options.name ?? "worker", args, env);
   try {
-    await waitUntil("the worker to be ready", () => {
-      if (!proc.alive()) throw new Error("exited");
-      return proc.output.some((l) => l.includes("ready:"));
-    }, 60_000, 100);
+    await waitUntil(
+      "the worker to be ready",
+      () => {
+        if (!proc.alive()) throw new Error("exited");
+        return proc.output.some((l) => l.includes("ready:"));
+      },
+      60_000,
+      100,
+    );
   } catch (error) {
     await killHard(proc);
-    throw new Error(`The worker did not start: ${error instanceof Error ? error.message : String(error)}\n${tail(proc)}`);
+    throw new Error(
+      `The worker did not start: ${error instanceof Error ? error.message : String(error)}\n${tail(proc)}`,
+    );
   }
   return proc;
 }
@@ -262,19 +284,33 @@ function newestMtime(target: string): number {
   const stat = statSync(target);
   if (!stat.isDirectory()) return stat.mtimeMs;
   let newest = 0;
-  for (const entry of readdirSync(target, { withFileTypes: true })) newest = Math.max(newest, newestMtime(path.join(target, entry.name)));
+  for (const entry of readdirSync(target, { withFileTypes: true }))
+    newest = Math.max(newest, newestMtime(path.join(target, entry.name)));
   return newest;
 }
 
 /** Builds into `distDir` when it has no build or one older than the sources. */
 export function ensureBuild(): { built: boolean; ms: number } {
   const buildId = path.resolve(distDir, "BUILD_ID");
-  const sources = ["app", "components", "lib", "public", "instrumentation.ts", "auth.ts", "auth.config.ts", "next.config.ts", "package.json"];
+  const sources = [
+    "app",
+    "components",
+    "lib",
+    "public",
+    "instrumentation.ts",
+    "auth.ts",
+    "auth.config.ts",
+    "next.config.ts",
+    "package.json",
+  ];
   const stale = !existsSync(buildId) || Math.max(...sources.map(newestMtime)) > statSync(buildId).mtimeMs;
   if (!stale) return { built: false, ms: 0 };
   console.log(`Building the app into ${distDir} (NEXT_DIST_DIR)…`);
   const started = Date.now();
-  const result = spawnSync("npx", ["next", "build"], { stdio: "inherit", env: { ...process.env, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1" } });
+  const result = spawnSync("npx", ["next", "build"], {
+    stdio: "inherit",
+    env: { ...process.env, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: "1" },
+  });
   if (result.status !== 0) throw new Error("The production build failed.");
   return { built: true, ms: Date.now() - started };
 }
@@ -297,9 +333,12 @@ const privateServers = new Set<PrivatePostgres>();
 /** The newest PostgreSQL under /usr/lib/postgresql (Debian's layout). */
 export function postgresBin(): string {
   const root = "/usr/lib/postgresql";
-  const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(path.join(root, v, "bin", "initdb"))) : [];
+  const versions = existsSync(root)
+    ? readdirSync(root).filter((v) => existsSync(path.join(root, v, "bin", "initdb")))
+    : [];
   versions.sort((a, b) => Number(b) - Number(a));
-  if (versions.length === 0) throw new Error("No PostgreSQL binaries under /usr/lib/postgresql: install Debian's postgresql package.");
+  if (versions.length === 0)
+    throw new Error("No PostgreSQL binaries under /usr/lib/postgresql: install Debian's postgresql package.");
   return path.join(root, versions[0]!, "bin");
 }
 
@@ -311,7 +350,8 @@ export async function startPrivatePostgres(port: number): Promise<PrivatePostgre
   const asPostgres = (name: string, args: string[]) => {
     const [file, argv] = command(name, args);
     const result = spawnSync(file, argv, { encoding: "utf8" });
-    if (result.status !== 0) throw new Error(`${name} ${args.join(" ")} failed: ${(result.stderr || result.stdout || "").trim().slice(-800)}`);
+    if (result.status !== 0)
+      throw new Error(`${name} ${args.join(" ")} failed: ${(result.stderr || result.stdout || "").trim().slice(-800)}`);
     return result.stdout;
   };
   // pg_ctl waits for the server; without blocking this process (it may be generating load).
@@ -322,10 +362,13 @@ export async function startPrivatePostgres(port: number): Promise<PrivatePostgre
       let output = "";
       child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
       child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
-      child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${name} ${args.join(" ")} failed: ${output.trim().slice(-800)}`))));
+      child.once("exit", (code) =>
+        code === 0 ? resolve() : reject(new Error(`${name} ${args.join(" ")} failed: ${output.trim().slice(-800)}`)),
+      );
     });
   const busy = spawnSync(path.join(bin, "pg_isready"), ["-q", "-h", "127.0.0.1", "-p", String(port)]);
-  if (busy.status === 0) throw new Error(`Port ${port} already has a PostgreSQL server; stop it (a drill left over?) and run again.`);
+  if (busy.status === 0)
+    throw new Error(`Port ${port} already has a PostgreSQL server; stop it (a drill left over?) and run again.`);
   const dir = mkdtempSync(path.join(tmpdir(), "drill-pg-"));
   if (root) {
     const ids = spawnSync("id", ["-u", "postgres"], { encoding: "utf8" });
@@ -341,7 +384,18 @@ export async function startPrivatePostgres(port: number): Promise<PrivatePostgre
     bin,
     async start() {
       running = true;
-      await asPostgresLater("pg_ctl", ["-D", data, "-o", options, "-l", path.join(dir, "log"), "-w", "-t", "60", "start"]);
+      await asPostgresLater("pg_ctl", [
+        "-D",
+        data,
+        "-o",
+        options,
+        "-l",
+        path.join(dir, "log"),
+        "-w",
+        "-t",
+        "60",
+        "start",
+      ]);
     },
     async stop() {
       await asPostgresLater("pg_ctl", ["-D", data, "-m", "fast", "-w", "-t", "60", "stop"]);

@@ -30,7 +30,8 @@ import { rows, type DbOrTx } from "../../lib/db/client";
 //   delivery; given the receiver's log, every delivery marked delivered was answered 2xx, and none
 //   was answered 2xx twice.
 
-export type InvariantName = "units" | "first_come_first_served" | "cancelled_and_shipped" | "outbox" | "email_once" | "webhooks";
+export type InvariantName =
+  "units" | "first_come_first_served" | "cancelled_and_shipped" | "outbox" | "email_once" | "webhooks";
 
 export type Violation = { check: InvariantName; message: string };
 
@@ -65,14 +66,23 @@ export async function takeStockSnapshot(db: DbOrTx): Promise<StockSnapshot> {
         from skus s`,
   );
   const takenAt = found[0] ? new Date(found[0].now) : new Date();
-  return { takenAt, skus: new Map(found.map((r) => [r.id, { onHand: int(r.on_hand), received: int(r.received), shipped: int(r.shipped) }])) };
+  return {
+    takenAt,
+    skus: new Map(
+      found.map((r) => [r.id, { onHand: int(r.on_hand), received: int(r.received), shipped: int(r.shipped) }]),
+    ),
+  };
 }
 
 /** Checks the whole database; an empty list is green. */
 export async function checkInvariants(db: DbOrTx, options: InvariantOptions = {}): Promise<Violation[]> {
   const limit = options.examples ?? 5;
   const violations: Violation[] = [];
-  const report = (check: InvariantName, found: Record<string, unknown>[], sentence: (r: Record<string, unknown>) => string) => {
+  const report = (
+    check: InvariantName,
+    found: Record<string, unknown>[],
+    sentence: (r: Record<string, unknown>) => string,
+  ) => {
     for (const r of found.slice(0, limit)) violations.push({ check, message: sentence(r) });
     if (found.length > limit) violations.push({ check, message: `…and ${found.length - limit} more like these.` });
   };
@@ -111,7 +121,8 @@ export async function checkInvariants(db: DbOrTx, options: InvariantOptions = {}
         on x.purchase_order_line_id = pl.id
       where pl.received_quantity <> coalesce(x.units, 0)
       order by pl.id`),
-    (r) => `PO ${r.reference} counts ${r.received_quantity} unit(s) of ${r.sku} received, but its receipts add up to ${r.in_receipts}.`,
+    (r) =>
+      `PO ${r.reference} counts ${r.received_quantity} unit(s) of ${r.sku} received, but its receipts add up to ${r.in_receipts}.`,
   );
   if (options.stockBefore) {
     const before = options.stockBefore;
@@ -264,10 +275,16 @@ export async function checkInvariants(db: DbOrTx, options: InvariantOptions = {}
     }
     report(
       "email_once",
-      [...perNotification].filter(([, e]) => e.count > 1).map(([id, e]) => ({ id, count: e.count, keys: [...e.keys].join(", ") })),
+      [...perNotification]
+        .filter(([, e]) => e.count > 1)
+        .map(([id, e]) => ({ id, count: e.count, keys: [...e.keys].join(", ") })),
       (r) => `Notification ${r.id} reached the email provider ${r.count} times (idempotency keys: ${r.keys}).`,
     );
-    if (untagged > 0) violations.push({ check: "email_once", message: `${untagged} email(s) reached the provider without a notification_id tag.` });
+    if (untagged > 0)
+      violations.push({
+        check: "email_once",
+        message: `${untagged} email(s) reached the provider without a notification_id tag.`,
+      });
     const since = options.emailsSince ?? new Date(0);
     const outbox = await rows<{ id: string; status: string; kind: string; number: string }>(
       db,
@@ -285,10 +302,16 @@ export async function checkInvariants(db: DbOrTx, options: InvariantOptions = {}
     report(
       "email_once",
       outbox.filter((n) => n.status !== "sent" && perNotification.has(n.id)),
-      (r) => `Notification ${r.id} (${r.kind}, order ${r.number}) reached the email provider but the outbox still says ${r.status}: it would be sent again.`,
+      (r) =>
+        `Notification ${r.id} (${r.kind}, order ${r.number}) reached the email provider but the outbox still says ${r.status}: it would be sent again.`,
     );
     const known = new Set(
-      (await rows<{ id: string }>(db, sql`select id::text from notifications where id::text = any(string_to_array(${[...perNotification.keys()].join(",")}, ','))`)).map((r) => r.id),
+      (
+        await rows<{ id: string }>(
+          db,
+          sql`select id::text from notifications where id::text = any(string_to_array(${[...perNotification.keys()].join(",")}, ','))`,
+        )
+      ).map((r) => r.id),
     );
     report(
       "email_once",
@@ -322,7 +345,10 @@ export async function checkInvariants(db: DbOrTx, options: InvariantOptions = {}
         answered2xx.set(r.webhookId, (answered2xx.get(r.webhookId) ?? 0) + 1);
       }
     }
-    const delivered = await rows<{ id: string; event_type: string }>(db, sql`select id, event_type from webhook_deliveries where status = 'delivered'`);
+    const delivered = await rows<{ id: string; event_type: string }>(
+      db,
+      sql`select id, event_type from webhook_deliveries where status = 'delivered'`,
+    );
     report(
       "webhooks",
       delivered.filter((d) => !answered2xx.has(d.id)),

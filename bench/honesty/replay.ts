@@ -52,10 +52,22 @@ export function parseCsv(text: string): string[][] {
 export function readDeliveries(path: URL | string = deliveriesPath): Delivery[] {
   const [header, ...body] = parseCsv(readFileSync(path, "utf8"));
   const at = (name: string) => header!.indexOf(name);
-  const [vendor, mode, poSent, scheduled, delivered] = ["vendor", "shipment_mode", "po_sent", "scheduled", "delivered"].map(at);
+  const [vendor, mode, poSent, scheduled, delivered] = [
+    "vendor",
+    "shipment_mode",
+    "po_sent",
+    "scheduled",
+    "delivered",
+  ].map(at);
   return body
     .filter((r) => r.length === header!.length)
-    .map((r) => ({ vendor: r[vendor!]!, mode: r[mode!]!, poSent: r[poSent!] || null, scheduled: r[scheduled!]!, delivered: r[delivered!]! }));
+    .map((r) => ({
+      vendor: r[vendor!]!,
+      mode: r[mode!]!,
+      poSent: r[poSent!] || null,
+      scheduled: r[scheduled!]!,
+      delivered: r[delivered!]!,
+    }));
 }
 
 export type ReplayKey = "vendor" | "vendor_mode";
@@ -99,8 +111,16 @@ export function replay(deliveries: readonly Delivery[], options: ReplayOptions):
     // Receipts are remembered in the order they arrived, as supplierReceipts reads them.
     const receipts = known.map((e) => e.receipt).sort((a, b) => a.receivedDate.localeCompare(b.receivedDate));
     const window = slipWindow(receipts, options.merchantDefaultDays, options.rule);
-    windows.push({ floor: window.floorDays, allowance: window.allowanceDays, slip: daysBetween(d.scheduled, d.delivered), own: receipts.length >= options.rule.minReceipts });
-    earlier.push({ receipt: { firstPromisedDate: d.scheduled, receivedDate: d.delivered, shipmentMode: d.mode }, delivered: d.delivered });
+    windows.push({
+      floor: window.floorDays,
+      allowance: window.allowanceDays,
+      slip: daysBetween(d.scheduled, d.delivered),
+      own: receipts.length >= options.rule.minReceipts,
+    });
+    earlier.push({
+      receipt: { firstPromisedDate: d.scheduled, receivedDate: d.delivered, shipmentMode: d.mode },
+      delivered: d.delivered,
+    });
     history.set(key, earlier);
   }
   return figures(windows);
@@ -156,7 +176,10 @@ export function replayGrid(
           .sort((a, b) => a.delivered.localeCompare(b.delivered));
         earlier.push({ delivered: d.delivered, slip: slips[i]! });
         history.set(k, earlier);
-        return usable.slice(-recent).map((e) => e.slip).sort((a, b) => a - b);
+        return usable
+          .slice(-recent)
+          .map((e) => e.slip)
+          .sort((a, b) => a - b);
       });
       for (const outlierIqrs of grid.outlierIqrs) {
         const kept = known.map((sorted) => (sorted.length === 0 ? sorted : withoutOutliers(sorted, outlierIqrs)));
@@ -164,12 +187,17 @@ export function replayGrid(
           for (const percentile of grid.percentiles) {
             for (const floorPercentile of grid.floorPercentiles) {
               const windows = kept.map((sorted, i) => {
-                if (known[i]!.length < minReceipts) return { floor: 0, allowance: merchantDefaultDays, slip: slips[i]!, own: false };
+                if (known[i]!.length < minReceipts)
+                  return { floor: 0, allowance: merchantDefaultDays, slip: slips[i]!, own: false };
                 const allowance = Math.max(0, percentileOf(sorted, percentile));
                 const floor = floorPercentile === null ? 0 : Math.min(allowance, percentileOf(sorted, floorPercentile));
                 return { floor, allowance, slip: slips[i]!, own: true };
               });
-              points.push({ rule: { percentile, floorPercentile, minReceipts, recentReceipts: recent, outlierIqrs }, key, figures: figures(windows) });
+              points.push({
+                rule: { percentile, floorPercentile, minReceipts, recentReceipts: recent, outlierIqrs },
+                key,
+                figures: figures(windows),
+              });
             }
           }
         }

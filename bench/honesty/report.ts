@@ -17,7 +17,10 @@ export const num = (x: number, digits = 2) => x.toFixed(digits);
 export type GroupFigures = { group: string; figures: Record<PromiseMethod, HonestyFigures> };
 
 /** Figures for every promise method, overall and per supplier behaviour. */
-export function groupFigures(lines: readonly ShippedLine[], behaviourBySupplier: ReadonlyMap<string, Behaviour>): GroupFigures[] {
+export function groupFigures(
+  lines: readonly ShippedLine[],
+  behaviourBySupplier: ReadonlyMap<string, Behaviour>,
+): GroupFigures[] {
   const groups: { group: string; lines: readonly ShippedLine[] }[] = [{ group: "overall", lines }];
   for (const behaviour of behaviours) {
     const own = lines.filter((l) => l.supplierId !== null && behaviourBySupplier.get(l.supplierId) === behaviour);
@@ -75,13 +78,38 @@ export const ruleText = (rule: SlipRule) =>
 
 export function replayTable(entries: { label: string; figures: ReplayFigures }[]): string {
   return table(
-    ["rule", "shipments", "in window", "early", "late", "by the late end", "median width (days)", "mean width (days)", "own history"],
-    entries.map(({ label, figures: f }) => [label, f.shipments, pct(f.hit), pct(f.early), pct(f.late), pct(f.notLate), f.medianWidth, num(f.meanWidth, 1), pct(f.fromHistory)]),
+    [
+      "rule",
+      "shipments",
+      "in window",
+      "early",
+      "late",
+      "by the late end",
+      "median width (days)",
+      "mean width (days)",
+      "own history",
+    ],
+    entries.map(({ label, figures: f }) => [
+      label,
+      f.shipments,
+      pct(f.hit),
+      pct(f.early),
+      pct(f.late),
+      pct(f.notLate),
+      f.medianWidth,
+      num(f.meanWidth, 1),
+      pct(f.fromHistory),
+    ]),
   );
 }
 
 /** The narrowest rules (by mean width, then median) that reach a share, by the given measure. */
-export function narrowest(points: readonly GridPoint[], measure: "hit" | "notLate", target: number, count = 5): GridPoint[] {
+export function narrowest(
+  points: readonly GridPoint[],
+  measure: "hit" | "notLate",
+  target: number,
+  count = 5,
+): GridPoint[] {
   return points
     .filter((p) => p.figures[measure] >= target)
     .sort((a, b) => a.figures.meanWidth - b.figures.meanWidth || a.figures.medianWidth - b.figures.medianWidth)
@@ -89,7 +117,10 @@ export function narrowest(points: readonly GridPoint[], measure: "hit" | "notLat
 }
 
 /** The narrowest run of days holding at least `share` of these slips: the least a window could be. */
-export function narrowestCover(slips: readonly number[], share: number): { from: number; to: number; width: number } | null {
+export function narrowestCover(
+  slips: readonly number[],
+  share: number,
+): { from: number; to: number; width: number } | null {
   if (slips.length === 0) return null;
   const sorted = [...slips].sort((a, b) => a - b);
   const need = Math.ceil(share * sorted.length);
@@ -106,10 +137,7 @@ export function narrowestCover(slips: readonly number[], share: number): { from:
  * hindsight, beside what our first windows did: why a behaviour misses, and what reaching the
  * target would cost there.
  */
-export function costTable(
-  groups: readonly GroupFigures[],
-  slipsByBehaviour: ReadonlyMap<Behaviour, number[]>,
-): string {
+export function costTable(groups: readonly GroupFigures[], slipsByBehaviour: ReadonlyMap<Behaviour, number[]>): string {
   const rowsOut = behaviours
     .filter((b) => slipsByBehaviour.has(b))
     .map((b) => {
@@ -119,10 +147,26 @@ export function costTable(
         const c = narrowestCover(slips, share);
         return c ? `${c.width} (${c.from} to ${c.to})` : "";
       };
-      return [behaviourLabels[b], slips.length, `${Math.min(...slips)} to ${Math.max(...slips)}`, cover(0.9), cover(0.95), ours ? pct(ours.hit) : "", ours?.medianWidth ?? ""];
+      return [
+        behaviourLabels[b],
+        slips.length,
+        `${Math.min(...slips)} to ${Math.max(...slips)}`,
+        cover(0.9),
+        cover(0.95),
+        ours ? pct(ours.hit) : "",
+        ours?.medianWidth ?? "",
+      ];
     });
   return table(
-    ["supplier behaviour", "deliveries", "slip range (days)", "narrowest window holding 90% (days)", "holding 95%", "our hit", "our median width"],
+    [
+      "supplier behaviour",
+      "deliveries",
+      "slip range (days)",
+      "narrowest window holding 90% (days)",
+      "holding 95%",
+      "our hit",
+      "our median width",
+    ],
     rowsOut,
   );
 }

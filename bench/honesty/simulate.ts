@@ -123,7 +123,10 @@ export async function simulate(db: Db, world: WorldPlan, options: SimOptions = {
     .returning({ id: suppliers.id, name: suppliers.name });
   const supplierIds = world.suppliers.map((s) => supplierRows.find((r) => r.name === s.name)!.id);
   const behaviourBySupplier = new Map(world.suppliers.map((s, i) => [supplierIds[i]!, s.behaviour]));
-  const [product] = await db.insert(products).values({ merchantId, handle: "catalogue", title: "Catalogue" }).returning();
+  const [product] = await db
+    .insert(products)
+    .values({ merchantId, handle: "catalogue", title: "Catalogue" })
+    .returning();
   await db.insert(skus).values(
     world.skus.map((s) => ({
       merchantId,
@@ -141,8 +144,13 @@ export async function simulate(db: Db, world: WorldPlan, options: SimOptions = {
   const poCount = world.suppliers.map(() => 0);
   const openLines = async () =>
     Number(
-      (await rows<{ open: number }>(db, sql`select count(*)::int as open from order_lines
-        where merchant_id = ${merchantId} and status in ('backordered', 'ready', 'preorder')`))[0]!.open,
+      (
+        await rows<{ open: number }>(
+          db,
+          sql`select count(*)::int as open from order_lines
+        where merchant_id = ${merchantId} and status in ('backordered', 'ready', 'preorder')`,
+        )
+      )[0]!.open,
     );
 
   const placePo = async (day: number, index: number, lines: { sku: string; quantity: number }[]) => {
@@ -153,9 +161,15 @@ export async function simulate(db: Db, world: WorldPlan, options: SimOptions = {
     const expected = dateOf(config, day + supplier.leadDays);
     // Goods cannot come before the PO is placed; a replayed early delivery lands on the next day.
     const arrivalDay = Math.max(day + 1, day + supplier.leadDays + fate.slipDays);
-    const announceDay = fate.announceDaysBefore === null ? null : Math.max(day + 1, day + supplier.leadDays - fate.announceDaysBefore);
+    const announceDay =
+      fate.announceDaysBefore === null ? null : Math.max(day + 1, day + supplier.leadDays - fate.announceDaysBefore);
     await timed("upsertPurchaseOrder", () =>
-      upsertPurchaseOrder(db, { merchantId, input: { reference, supplier: supplier.name, expectedDate: expected, lines }, actor: api, now: instantOf(config, day, 22) }),
+      upsertPurchaseOrder(db, {
+        merchantId,
+        input: { reference, supplier: supplier.name, expectedDate: expected, lines },
+        actor: api,
+        now: instantOf(config, day, 22),
+      }),
     );
     counts.purchaseOrders++;
     pos.push({
@@ -175,7 +189,11 @@ export async function simulate(db: Db, world: WorldPlan, options: SimOptions = {
   const history: { day: number; supplier: number }[] = [];
   world.suppliers.forEach((supplier, index) => {
     if (!world.skus.some((s) => s.supplier === index)) return;
-    for (let day = -config.historyDays + supplier.reviewOffset; day + supplier.leadDays < 0; day += supplier.reviewEveryDays) {
+    for (
+      let day = -config.historyDays + supplier.reviewOffset;
+      day + supplier.leadDays < 0;
+      day += supplier.reviewEveryDays
+    ) {
       history.push({ day, supplier: index });
     }
   });
@@ -191,7 +209,9 @@ export async function simulate(db: Db, world: WorldPlan, options: SimOptions = {
       await timed("setStockLevels", () =>
         setStockLevels(db, {
           merchantId,
-          input: { levels: world.skus.map((s, i) => ({ sku: s.code, onHand: Math.round(prior[i]! * s.initialStockDays) })) },
+          input: {
+            levels: world.skus.map((s, i) => ({ sku: s.code, onHand: Math.round(prior[i]! * s.initialStockDays) })),
+          },
           actor: api,
           now: instantOf(config, 0, 5),
         }),
@@ -200,16 +220,26 @@ export async function simulate(db: Db, world: WorldPlan, options: SimOptions = {
 
     // 00:05 the worker's sweep re-dates the windows of late POs on SKUs where nothing happened yet.
     // Its later runs that day find nothing new: only the date makes a window overdue.
-    if (day >= 0) await timed("refreshOverdueEtas", () => refreshOverdueEtas(db, { now: instantOf(config, day, 5 / 60) }));
+    if (day >= 0)
+      await timed("refreshOverdueEtas", () => refreshOverdueEtas(db, { now: instantOf(config, day, 5 / 60) }));
 
     // 06:00 goods arrive.
     for (const po of pos.filter((p) => !p.done && p.arrivalDay === day)) {
       const short = po.partial && po.lines.some((l) => l.received === 0 && l.quantity > 1);
       const input = po.lines
         .filter((l) => l.quantity > l.received)
-        .map((l) => ({ sku: l.sku, quantity: short ? Math.max(1, Math.floor((l.quantity - l.received) * 0.6)) : l.quantity - l.received }));
+        .map((l) => ({
+          sku: l.sku,
+          quantity: short ? Math.max(1, Math.floor((l.quantity - l.received) * 0.6)) : l.quantity - l.received,
+        }));
       await timed("receivePurchaseOrder", () =>
-        receivePurchaseOrder(db, { merchantId, reference: po.reference, input: { lines: input }, actor: api, now: instantOf(config, day, 6) }),
+        receivePurchaseOrder(db, {
+          merchantId,
+          reference: po.reference,
+          input: { lines: input },
+          actor: api,
+          now: instantOf(config, day, 6),
+        }),
       );
       counts.receipts++;
       for (const line of input) po.lines.find((l) => l.sku === line.sku)!.received += line.quantity;
@@ -222,7 +252,14 @@ export async function simulate(db: Db, world: WorldPlan, options: SimOptions = {
         po.partial = false;
         po.expected = dateOf(config, day + rest);
         await timed("changeExpectedDate", () =>
-          changeExpectedDate(db, { merchantId, reference: po.reference, expectedDate: po.expected, note: "Rest of the order follows", actor: api, now: instantOf(config, day, 6.5) }),
+          changeExpectedDate(db, {
+            merchantId,
+            reference: po.reference,
+            expectedDate: po.expected,
+            note: "Rest of the order follows",
+            actor: api,
+            now: instantOf(config, day, 6.5),
+          }),
         );
         counts.dateChanges++;
       }
@@ -233,13 +270,21 @@ export async function simulate(db: Db, world: WorldPlan, options: SimOptions = {
       po.announceDay = null;
       po.expected = dateOf(config, po.arrivalDay);
       await timed("changeExpectedDate", () =>
-        changeExpectedDate(db, { merchantId, reference: po.reference, expectedDate: po.expected, note: "Production delay", actor: api, now: instantOf(config, day, 7) }),
+        changeExpectedDate(db, {
+          merchantId,
+          reference: po.reference,
+          expectedDate: po.expected,
+          note: "Production delay",
+          actor: api,
+          now: instantOf(config, day, 7),
+        }),
       );
       counts.dateChanges++;
     }
 
     if (day < 0) {
-      for (const past of history.filter((h) => h.day === day)) await placePo(day, past.supplier, [{ sku: firstSkuOf(past.supplier), quantity: 10 }]);
+      for (const past of history.filter((h) => h.day === day))
+        await placePo(day, past.supplier, [{ sku: firstSkuOf(past.supplier), quantity: 10 }]);
       continue;
     }
 
@@ -263,7 +308,13 @@ export async function simulate(db: Db, world: WorldPlan, options: SimOptions = {
       await timed("recordShipment", () =>
         recordShipment(db, {
           merchantId,
-          input: { orderNumber, lines, carrier: "UPS", trackingNumber: `1Z${day}X${parcelIndex}`, externalId: `${orderNumber}-${day}` },
+          input: {
+            orderNumber,
+            lines,
+            carrier: "UPS",
+            trackingNumber: `1Z${day}X${parcelIndex}`,
+            externalId: `${orderNumber}-${day}`,
+          },
           actor: api,
           now: at,
         }),
@@ -303,7 +354,13 @@ export async function simulate(db: Db, world: WorldPlan, options: SimOptions = {
       await timed("upsertOrder", () =>
         upsertOrder(db, {
           merchantId,
-          input: { number: order.number, email: order.email, lines: order.lines, placedAt: order.at.toISOString(), channel: "web" },
+          input: {
+            number: order.number,
+            email: order.email,
+            lines: order.lines,
+            placedAt: order.at.toISOString(),
+            channel: "web",
+          },
           actor: api,
           now: order.at,
         }),
@@ -351,7 +408,8 @@ export async function simulate(db: Db, world: WorldPlan, options: SimOptions = {
     }
     for (const [index, lines] of [...bySupplier].sort((a, b) => a[0] - b[0])) await placePo(day, index, lines);
     await options.afterDay?.(merchantId, day);
-    if (options.log && day % 30 === 29) options.log(`day ${day + 1}: ${counts.orders} orders, ${counts.shipments} parcels, ${counts.purchaseOrders} POs`);
+    if (options.log && day % 30 === 29)
+      options.log(`day ${day + 1}: ${counts.orders} orders, ${counts.shipments} parcels, ${counts.purchaseOrders} POs`);
   }
   counts.openLinesAtEnd = await openLines();
   return { merchantId, timings, behaviourBySupplier, counts };
@@ -362,8 +420,22 @@ export async function simulate(db: Db, world: WorldPlan, options: SimOptions = {
  * page says there is no confirmed date, when the date has been pushed, and when it is far away:
  * what they see is the engine's, so an honest window keeps more of them.
  */
-async function impatientShoppers(db: Db, merchantId: string, seed: number, day: number, today: IsoDate, midnight: Date) {
-  const waiting = await rows<{ id: string; order_id: string; email: string; eta_basis: string; eta_pushes: number; ship_end: string | null }>(
+async function impatientShoppers(
+  db: Db,
+  merchantId: string,
+  seed: number,
+  day: number,
+  today: IsoDate,
+  midnight: Date,
+) {
+  const waiting = await rows<{
+    id: string;
+    order_id: string;
+    email: string;
+    eta_basis: string;
+    eta_pushes: number;
+    ship_end: string | null;
+  }>(
     db,
     sql`select l.id, l.order_id, o.email, l.eta_basis, l.eta_pushes, l.ship_end::text
         from order_lines l join orders o on o.id = l.order_id
@@ -373,7 +445,10 @@ async function impatientShoppers(db: Db, merchantId: string, seed: number, day: 
   return waiting.filter((line) => {
     const farAway = line.ship_end !== null && daysBetween(today, line.ship_end) > 28;
     const hazard =
-      0.006 + (line.eta_basis === "unknown" ? 0.03 : 0) + Math.min(3, Number(line.eta_pushes)) * 0.02 + (farAway ? 0.01 : 0);
+      0.006 +
+      (line.eta_basis === "unknown" ? 0.03 : 0) +
+      Math.min(3, Number(line.eta_pushes)) * 0.02 +
+      (farAway ? 0.01 : 0);
     return hashUniform(seed, Number(line.id), day, 3) < hazard;
   });
 }

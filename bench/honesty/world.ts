@@ -169,7 +169,8 @@ export function planWorld(config: SimConfig): WorldPlan {
     // Log-normal popularity: a few SKUs sell most.
     const z = Math.sqrt(-2 * Math.log(1 - random.next())) * Math.cos(2 * Math.PI * random.next());
     const baseRate = Math.min(3, Math.max(0.05, config.meanDailyOrders * Math.exp(0.8 * z - 0.32)));
-    const viral = i % Math.floor(config.skus / viralCount) === 3 && skus.filter((s) => s.pattern === "viral").length < viralCount;
+    const viral =
+      i % Math.floor(config.skus / viralCount) === 3 && skus.filter((s) => s.pattern === "viral").length < viralCount;
     const pattern: DemandPattern = viral ? "viral" : random.chance(0.35) ? "seasonal" : "steady";
     let multiplier: (day: number) => number = () => 1;
     if (pattern === "seasonal") {
@@ -203,7 +204,16 @@ export function planWorld(config: SimConfig): WorldPlan {
     for (const sku of skus) {
       const orders = poisson(demand, sku.baseRate * sku.multiplier(day));
       for (let k = 0; k < orders; k++) {
-        const lines = [{ sku: sku.code, quantity: demand.weighted([[1, 80], [2, 15], [3, 5]] as const) }];
+        const lines = [
+          {
+            sku: sku.code,
+            quantity: demand.weighted([
+              [1, 80],
+              [2, 15],
+              [3, 5],
+            ] as const),
+          },
+        ];
         // Some shoppers add a second item; popular SKUs are likelier to be it.
         if (demand.chance(0.12)) {
           const other = skus[Math.floor(demand.next() * demand.next() * skus.length)]!;

@@ -31,13 +31,17 @@ export function EtaHistory({
   return (
     <details className="group rounded-lg border border-stone-200 bg-stone-50 px-3 py-2" open={open}>
       <summary className="cursor-pointer py-1 text-sm font-medium text-stone-800">
-        {moves === 0 ? "Date history: no changes since you ordered" : `How this date has moved (${moves} ${moves === 1 ? "change" : "changes"})`}
+        {moves === 0
+          ? "Date history: no changes since you ordered"
+          : `How this date has moved (${moves} ${moves === 1 ? "change" : "changes"})`}
       </summary>
       <div className="mt-2 space-y-3">
         <figure className="space-y-1">
           <SlipChart points={points} today={today} color={accent} />
           {points.filter((p) => p.end).length >= 2 ? (
-            <figcaption className="text-xs text-stone-600">Across: the day we told you. Up: the ship window we promised then.</figcaption>
+            <figcaption className="text-xs text-stone-600">
+              Across: the day we told you. Up: the ship window we promised then.
+            </figcaption>
           ) : null}
         </figure>
         <ol className="space-y-2 text-sm">
@@ -51,7 +55,13 @@ export function EtaHistory({
                   {e.newShipStart && e.newShipEnd ? formatWindow(e.newShipStart, e.newShipEnd) : "No confirmed date"}
                   {change(e) ? <span className="font-normal text-stone-700"> ({change(e)})</span> : null}
                 </p>
-                <p className="text-stone-700">{reasonSentence(e.reason, { first: i === 0, supplierNote: e.supplierNote, overrideNote: e.note ?? overrideNote })}</p>
+                <p className="text-stone-700">
+                  {reasonSentence(e.reason, {
+                    first: i === 0,
+                    supplierNote: e.supplierNote,
+                    overrideNote: e.note ?? overrideNote,
+                  })}
+                </p>
               </div>
             </li>
           ))}

@@ -12,7 +12,15 @@ const danger = `${buttonBase} bg-red-700 text-white hover:bg-red-800 disabled:op
 
 export function ResultMessage({ result }: { result: ActionResult | null }) {
   return (
-    <p role="status" aria-live="polite" className={result ? `rounded-lg px-3 py-2 text-sm ${result.ok ? "bg-emerald-50 text-emerald-900" : "bg-red-50 text-red-900"}` : "sr-only"}>
+    <p
+      role="status"
+      aria-live="polite"
+      className={
+        result
+          ? `rounded-lg px-3 py-2 text-sm ${result.ok ? "bg-emerald-50 text-emerald-900" : "bg-red-50 text-red-900"}`
+          : "sr-only"
+      }
+    >
       {result ? (result.ok ? result.message : result.error) : ""}
     </p>
   );
@@ -22,7 +30,15 @@ export function ResultMessage({ result }: { result: ActionResult | null }) {
  * Swap or cancel a waiting item; each asks for confirmation first. It stays mounted after the item
  * stops waiting (`actionable` false) so the confirmation is still announced and shown.
  */
-export function LineActions(props: { orderId: string; lineId: number; title: string; units: number; refund: string; options: SwapChoice[]; actionable: boolean }) {
+export function LineActions(props: {
+  orderId: string;
+  lineId: number;
+  title: string;
+  units: number;
+  refund: string;
+  options: SwapChoice[];
+  actionable: boolean;
+}) {
   const [mode, setMode] = useState<"idle" | "cancel" | "swap">("idle");
   const [cancelResult, cancel, cancelling] = useActionState(cancelAction, null);
   const [swapResult, swap, swapping] = useActionState(swapAction, null);
@@ -48,7 +64,8 @@ export function LineActions(props: { orderId: string; lineId: number; title: str
       {mode === "cancel" ? (
         <form action={cancel} className="space-y-3 rounded-lg bg-red-50 p-3" aria-labelledby={`${id}-cancel`}>
           <p id={`${id}-cancel`} className="text-sm text-red-950">
-            Cancel {props.units} × {props.title}? {props.refund} goes back to your original payment. This cannot be undone.
+            Cancel {props.units} × {props.title}? {props.refund} goes back to your original payment. This cannot be
+            undone.
           </p>
           <input type="hidden" name="orderId" value={props.orderId} />
           <input type="hidden" name="lineId" value={props.lineId} />
@@ -68,8 +85,17 @@ export function LineActions(props: { orderId: string; lineId: number; title: str
           <fieldset className="space-y-2">
             <legend className="text-sm font-medium">Swap {props.title} for one of these, in stock now:</legend>
             {props.options.map((option, i) => (
-              <label key={option.skuId} className="flex cursor-pointer items-start gap-3 rounded-lg border border-stone-300 bg-white p-3 has-[:checked]:border-stone-900">
-                <input type="radio" name="toSkuId" value={option.skuId} defaultChecked={i === 0} className="mt-1 size-4" />
+              <label
+                key={option.skuId}
+                className="flex cursor-pointer items-start gap-3 rounded-lg border border-stone-300 bg-white p-3 has-[:checked]:border-stone-900"
+              >
+                <input
+                  type="radio"
+                  name="toSkuId"
+                  value={option.skuId}
+                  defaultChecked={i === 0}
+                  className="mt-1 size-4"
+                />
                 <span>
                   <span className="block font-medium">{option.label}</span>
                   <span className="block text-sm text-stone-700">

@@ -2,7 +2,15 @@ import type { LineView } from "@/lib/orders/view";
 import type { Merchant } from "@/lib/db/schema/merchants";
 import type { SwapOption } from "@/lib/orders/swap";
 import { dateIn, formatDay, formatShortDay } from "@/lib/dates";
-import { certainty, formatMoney, queueSentence, statusOf, unitsSummary, whenSentence, type Tone } from "@/lib/orders/words";
+import {
+  certainty,
+  formatMoney,
+  queueSentence,
+  statusOf,
+  unitsSummary,
+  whenSentence,
+  type Tone,
+} from "@/lib/orders/words";
 import { openUnits } from "@/lib/orders/line-status";
 import { EtaHistory } from "./eta-history";
 import { LineActions } from "./line-actions";
@@ -17,7 +25,11 @@ const toneClasses: Record<Tone, string> = {
 };
 
 export function StatusBadge({ label, tone }: { label: string; tone: Tone }) {
-  return <span className={`inline-flex items-center rounded-full px-2.5 py-0.5 text-sm font-semibold ${toneClasses[tone]}`}>{label}</span>;
+  return (
+    <span className={`inline-flex items-center rounded-full px-2.5 py-0.5 text-sm font-semibold ${toneClasses[tone]}`}>
+      {label}
+    </span>
+  );
 }
 
 /**
@@ -45,11 +57,15 @@ export function LineCard({
   const open = line.status === "backordered" || line.status === "preorder" || line.status === "ready";
   const rolling = line.etaPushes >= 2 && open;
   const units = unitsSummary(line);
-  const queue = line.status === "backordered" || line.status === "preorder" ? queueSentence(line, line.basisDelivery) : null;
+  const queue =
+    line.status === "backordered" || line.status === "preorder" ? queueSentence(line, line.basisDelivery) : null;
   const waitingUnits = openUnits(line);
   const headingId = `line-${line.id}`;
   return (
-    <article aria-labelledby={headingId} className="space-y-3 rounded-xl border border-stone-200 bg-white p-4 shadow-sm sm:p-5">
+    <article
+      aria-labelledby={headingId}
+      className="space-y-3 rounded-xl border border-stone-200 bg-white p-4 shadow-sm sm:p-5"
+    >
       <header className="flex flex-wrap items-start justify-between gap-2">
         <div>
           <h3 id={headingId} className="text-lg leading-snug font-semibold">
@@ -61,8 +77,16 @@ export function LineCard({
         </div>
         <div className="flex flex-wrap gap-1.5">
           <StatusBadge {...status} />
-          {rolling ? <span className="inline-flex items-center rounded-full bg-rose-100 px-2.5 py-0.5 text-sm font-semibold text-rose-900">Date moved {line.etaPushes} times</span> : null}
-          {line.etaBasis === "override" && open ? <span className="inline-flex items-center rounded-full bg-sky-100 px-2.5 py-0.5 text-sm font-semibold text-sky-900">Date set by support</span> : null}
+          {rolling ? (
+            <span className="inline-flex items-center rounded-full bg-rose-100 px-2.5 py-0.5 text-sm font-semibold text-rose-900">
+              Date moved {line.etaPushes} times
+            </span>
+          ) : null}
+          {line.etaBasis === "override" && open ? (
+            <span className="inline-flex items-center rounded-full bg-sky-100 px-2.5 py-0.5 text-sm font-semibold text-sky-900">
+              Date set by support
+            </span>
+          ) : null}
         </div>
       </header>
 
@@ -70,13 +94,19 @@ export function LineCard({
 
       {open ? (
         <div className="space-y-1">
-          <p className="text-base font-semibold text-stone-900">{whenSentence(line, { typicalLeadDays: merchant.typicalLeadDays })}</p>
+          <p className="text-base font-semibold text-stone-900">
+            {whenSentence(line, { typicalLeadDays: merchant.typicalLeadDays })}
+          </p>
           {line.status === "preorder" && line.etaBasis === "release" && line.basisDate ? (
-            <p className="text-sm text-stone-700">Releases {formatDay(line.basisDate)}; it ships as soon as it is out.</p>
+            <p className="text-sm text-stone-700">
+              Releases {formatDay(line.basisDate)}; it ships as soon as it is out.
+            </p>
           ) : null}
           {certainty(line) ? <p className="text-sm text-stone-700">{certainty(line)}</p> : null}
           {queue ? <p className="text-sm text-stone-700">{queue}</p> : null}
-          {line.etaBasis === "override" && line.etaOverrideNote ? <p className="text-sm text-stone-700">Note from support: “{line.etaOverrideNote}”</p> : null}
+          {line.etaBasis === "override" && line.etaOverrideNote ? (
+            <p className="text-sm text-stone-700">Note from support: “{line.etaOverrideNote}”</p>
+          ) : null}
         </div>
       ) : null}
 
@@ -91,7 +121,12 @@ export function LineCard({
                 <>
                   {" · "}
                   {webLink(s.trackingUrl) ? (
-                    <a href={webLink(s.trackingUrl)!} target="_blank" rel="noopener noreferrer" className="font-medium text-[var(--brand-accent)] underline">
+                    <a
+                      href={webLink(s.trackingUrl)!}
+                      target="_blank"
+                      rel="noopener noreferrer"
+                      className="font-medium text-[var(--brand-accent)] underline"
+                    >
                       Track parcel {s.trackingNumber}
                       <span className="sr-only"> (opens a new tab)</span>
                     </a>
@@ -107,14 +142,24 @@ export function LineCard({
 
       {line.status === "cancelled" ? (
         <p className="text-sm text-stone-700">
-          Cancelled{line.cancelledAt ? ` ${formatShortDay(dateIn(merchant.timezone, line.cancelledAt))}` : ""}. {formatMoney(line.cancelledQuantity * line.unitPriceMinor, currency)} is
-          refunded to your original payment.
+          Cancelled{line.cancelledAt ? ` ${formatShortDay(dateIn(merchant.timezone, line.cancelledAt))}` : ""}.{" "}
+          {formatMoney(line.cancelledQuantity * line.unitPriceMinor, currency)} is refunded to your original payment.
         </p>
       ) : null}
-      {line.status === "swapped" && line.swappedTo ? <p className="text-sm text-stone-700">Swapped for {line.swappedTo.title}, shown below.</p> : null}
-      {line.swappedFromLineId ? <p className="text-sm text-stone-700">You swapped to this item; it comes from stock.</p> : null}
+      {line.status === "swapped" && line.swappedTo ? (
+        <p className="text-sm text-stone-700">Swapped for {line.swappedTo.title}, shown below.</p>
+      ) : null}
+      {line.swappedFromLineId ? (
+        <p className="text-sm text-stone-700">You swapped to this item; it comes from stock.</p>
+      ) : null}
 
-      <EtaHistory events={line.etaEvents} timezone={merchant.timezone} accent={accent} overrideNote={line.etaOverrideNote} open={rolling} />
+      <EtaHistory
+        events={line.etaEvents}
+        timezone={merchant.timezone}
+        accent={accent}
+        overrideNote={line.etaOverrideNote}
+        open={rolling}
+      />
 
       {owner ? (
         <LineActions
@@ -128,7 +173,10 @@ export function LineCard({
             skuId: o.skuId,
             label: o.variantTitle ? `${o.title} — ${o.variantTitle}` : o.title,
             price: formatMoney(o.priceMinor, o.currency),
-            difference: o.refundPerUnitMinor > 0 ? `${formatMoney(o.refundPerUnitMinor * waitingUnits, o.currency)} back to you` : "Same price",
+            difference:
+              o.refundPerUnitMinor > 0
+                ? `${formatMoney(o.refundPerUnitMinor * waitingUnits, o.currency)} back to you`
+                : "Same price",
           }))}
         />
       ) : null}

@@ -21,7 +21,15 @@ function summary(view: OrderView): string {
 }
 
 /** The order page, for its owner (with choices) or for a signed view link (read-only, masked). */
-export function OrderDetails({ view, mode, swapOptions }: { view: OrderView; mode: "owner" | "link"; swapOptions: Map<number, SwapOption[]> }) {
+export function OrderDetails({
+  view,
+  mode,
+  swapOptions,
+}: {
+  view: OrderView;
+  mode: "owner" | "link";
+  swapOptions: Map<number, SwapOption[]>;
+}) {
   const { order, merchant, lines } = view;
   const accent = readableAccent(merchant.brandColor, "#ffffff");
   const waiting = lines.filter((l) => l.status === "backordered" || l.status === "preorder");
@@ -37,7 +45,9 @@ export function OrderDetails({ view, mode, swapOptions }: { view: OrderView; mod
         </p>
         <p className="text-sm text-stone-600">
           {mode === "owner" ? `For ${order.email}` : `For ${maskEmail(order.email)}`}
-          {mode === "owner" && order.shippingAddress?.city ? ` · Shipping to ${[order.shippingAddress.line1, order.shippingAddress.city].filter(Boolean).join(", ")}` : ""}
+          {mode === "owner" && order.shippingAddress?.city
+            ? ` · Shipping to ${[order.shippingAddress.line1, order.shippingAddress.city].filter(Boolean).join(", ")}`
+            : ""}
         </p>
       </header>
 
@@ -45,7 +55,10 @@ export function OrderDetails({ view, mode, swapOptions }: { view: OrderView; mod
         <aside className="rounded-xl border border-sky-200 bg-sky-50 p-4 text-sky-950">
           <p>
             This is a read-only view of your order. To cancel, swap, or choose how it ships,{" "}
-            <Link href={`/signin?callbackUrl=${encodeURIComponent(`/orders/${order.id}`)}`} className="font-semibold underline">
+            <Link
+              href={`/signin?callbackUrl=${encodeURIComponent(`/orders/${order.id}`)}`}
+              className="font-semibold underline"
+            >
               sign in with the email you ordered with
             </Link>
             .
@@ -75,7 +88,9 @@ export function OrderDetails({ view, mode, swapOptions }: { view: OrderView; mod
         <OrderActions
           orderId={order.id}
           preference={order.fulfillmentPreference}
-          showPreference={waiting.length > 0 && lines.some((l) => l.status === "ready" || l.status === "shipped" || lines.length > 1)}
+          showPreference={
+            waiting.length > 0 && lines.some((l) => l.status === "ready" || l.status === "shipped" || lines.length > 1)
+          }
           waitingCount={waiting.length}
           waitingRefund={formatMoney(waitingRefund, order.currency)}
         />

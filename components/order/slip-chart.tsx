@@ -55,7 +55,15 @@ export function SlipChart({ points, today, color }: { points: ChartPoint[]; toda
       <path d={band} fill={color} fillOpacity="0.15" />
       <path d={line} fill="none" stroke={color} strokeWidth="2.5" strokeLinejoin="round" />
       {dated.map((p) => (
-        <circle key={`${p.said}-${p.end}`} cx={x(p.said)} cy={y(p.end)} r="3.5" fill="#ffffff" stroke={color} strokeWidth="2" />
+        <circle
+          key={`${p.said}-${p.end}`}
+          cx={x(p.said)}
+          cy={y(p.end)}
+          r="3.5"
+          fill="#ffffff"
+          stroke={color}
+          strokeWidth="2"
+        />
       ))}
       <line x1={pad.left} x2={width - pad.right} y1={height - pad.bottom} y2={height - pad.bottom} stroke="#a8a29e" />
       <text x={pad.left} y={height - 8} fontSize="11" fill="#57534e">

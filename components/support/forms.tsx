@@ -1,7 +1,14 @@
 "use client";
 
 import { useActionState, useId, useState } from "react";
-import { addNote, cancelForShopper, overrideEtaForShopper, resendEmail, swapForShopper, type SupportResult } from "@/app/support/actions";
+import {
+  addNote,
+  cancelForShopper,
+  overrideEtaForShopper,
+  resendEmail,
+  swapForShopper,
+  type SupportResult,
+} from "@/app/support/actions";
 
 const button = "inline-flex min-h-10 items-center rounded-lg px-3 py-1.5 text-sm font-semibold";
 const primary = `${button} bg-stone-900 text-white hover:bg-stone-800 disabled:opacity-70`;
@@ -10,7 +17,15 @@ const input = "rounded-lg border border-stone-400 bg-white px-2.5 py-1.5 text-sm
 
 function Result({ result }: { result: SupportResult | null }) {
   return (
-    <p role="status" aria-live="polite" className={result ? `rounded-lg px-3 py-2 text-sm ${result.ok ? "bg-emerald-50 text-emerald-900" : "bg-red-50 text-red-900"}` : "sr-only"}>
+    <p
+      role="status"
+      aria-live="polite"
+      className={
+        result
+          ? `rounded-lg px-3 py-2 text-sm ${result.ok ? "bg-emerald-50 text-emerald-900" : "bg-red-50 text-red-900"}`
+          : "sr-only"
+      }
+    >
       {result ? (result.ok ? result.message : result.error) : ""}
     </p>
   );
@@ -42,17 +57,32 @@ export function LineTools(props: AgentLineTools) {
     <div className="space-y-2">
       <div className="flex flex-wrap gap-2">
         {props.canOverride ? (
-          <button type="button" className={secondary} aria-expanded={open === "override"} onClick={() => setOpen(open === "override" ? "none" : "override")}>
+          <button
+            type="button"
+            className={secondary}
+            aria-expanded={open === "override"}
+            onClick={() => setOpen(open === "override" ? "none" : "override")}
+          >
             Set ship window
           </button>
         ) : null}
         {props.canSwap ? (
-          <button type="button" className={secondary} aria-expanded={open === "swap"} onClick={() => setOpen(open === "swap" ? "none" : "swap")}>
+          <button
+            type="button"
+            className={secondary}
+            aria-expanded={open === "swap"}
+            onClick={() => setOpen(open === "swap" ? "none" : "swap")}
+          >
             Swap
           </button>
         ) : null}
         {props.canCancel ? (
-          <button type="button" className={secondary} aria-expanded={open === "cancel"} onClick={() => setOpen(open === "cancel" ? "none" : "cancel")}>
+          <button
+            type="button"
+            className={secondary}
+            aria-expanded={open === "cancel"}
+            onClick={() => setOpen(open === "cancel" ? "none" : "cancel")}
+          >
             Cancel for shopper
           </button>
         ) : null}
@@ -65,13 +95,29 @@ export function LineTools(props: AgentLineTools) {
             <label htmlFor={`${id}-start`} className="block text-sm font-medium">
               Ships from
             </label>
-            <input id={`${id}-start`} name="shipStart" type="date" required min={props.today} defaultValue={props.shipStart ?? undefined} className={input} />
+            <input
+              id={`${id}-start`}
+              name="shipStart"
+              type="date"
+              required
+              min={props.today}
+              defaultValue={props.shipStart ?? undefined}
+              className={input}
+            />
           </div>
           <div className="space-y-1">
             <label htmlFor={`${id}-end`} className="block text-sm font-medium">
               Ships by
             </label>
-            <input id={`${id}-end`} name="shipEnd" type="date" required min={props.today} defaultValue={props.shipEnd ?? undefined} className={input} />
+            <input
+              id={`${id}-end`}
+              name="shipEnd"
+              type="date"
+              required
+              min={props.today}
+              defaultValue={props.shipEnd ?? undefined}
+              className={input}
+            />
           </div>
           <div className="min-w-64 flex-1 space-y-1">
             <label htmlFor={`${id}-note`} className="block text-sm font-medium">
@@ -115,7 +161,11 @@ export function LineTools(props: AgentLineTools) {
             </label>
             <input id={`${id}-reason`} name="reason" maxLength={500} className={`${input} w-full`} />
           </div>
-          <button type="submit" className={`${button} bg-red-700 text-white hover:bg-red-800 disabled:opacity-70`} disabled={cancelling}>
+          <button
+            type="submit"
+            className={`${button} bg-red-700 text-white hover:bg-red-800 disabled:opacity-70`}
+            disabled={cancelling}
+          >
             {cancelling ? "Cancelling…" : `Yes, cancel ${props.title}`}
           </button>
         </form>
@@ -143,7 +193,15 @@ export function NoteForm({ orderId }: { orderId: string }) {
   );
 }
 
-export function ResendButton({ orderId, notificationId, label }: { orderId: string; notificationId: string; label: string }) {
+export function ResendButton({
+  orderId,
+  notificationId,
+  label,
+}: {
+  orderId: string;
+  notificationId: string;
+  label: string;
+}) {
   const [result, action, pending] = useActionState(resendEmail, null);
   return (
     <form action={action} className="space-y-1">

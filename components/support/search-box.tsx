@@ -70,17 +70,26 @@ export function SearchBox() {
         <ul className="divide-y divide-stone-200 overflow-hidden rounded-xl border border-stone-200 bg-white">
           {hits.map((hit) => (
             <li key={hit.orderId}>
-              <Link href={`/support/orders/${hit.orderId}`} className="flex flex-wrap items-baseline gap-x-4 gap-y-1 px-4 py-3 hover:bg-stone-50">
+              <Link
+                href={`/support/orders/${hit.orderId}`}
+                className="flex flex-wrap items-baseline gap-x-4 gap-y-1 px-4 py-3 hover:bg-stone-50"
+              >
                 <span className="font-semibold">{hit.number}</span>
                 <span>{hit.customerName ?? hit.email}</span>
                 <span className="text-sm text-stone-700">{hit.email}</span>
                 <span className="text-sm text-stone-700">
-                  <span className="mr-1 inline-block size-2.5 rounded-full" style={{ backgroundColor: hit.brandColor }} aria-hidden="true" />
+                  <span
+                    className="mr-1 inline-block size-2.5 rounded-full"
+                    style={{ backgroundColor: hit.brandColor }}
+                    aria-hidden="true"
+                  />
                   {hit.merchantName}
                 </span>
                 <span className="text-sm text-stone-700 sm:ml-auto">
-                  {hit.waitingCount > 0 ? `${hit.waitingCount} of ${hit.lineCount} waiting` : `${hit.lineCount} ${hit.lineCount === 1 ? "line" : "lines"}`} · matched {matchedWords[hit.matched]} “
-                  {hit.matchedValue}”
+                  {hit.waitingCount > 0
+                    ? `${hit.waitingCount} of ${hit.lineCount} waiting`
+                    : `${hit.lineCount} ${hit.lineCount === 1 ? "line" : "lines"}`}{" "}
+                  · matched {matchedWords[hit.matched]} “{hit.matchedValue}”
                 </span>
               </Link>
             </li>

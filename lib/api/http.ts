@@ -21,7 +21,10 @@ export function errorResponse(status: number, error: ApiError, headers: HeadersI
 
 /** `lines[2].quantity` from zod's path. */
 export function fieldPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, part) => (typeof part === "number" ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)), "");
+  return path.reduce<string>(
+    (out, part) => (typeof part === "number" ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)),
+    "",
+  );
 }
 
 function invalid(error: z.ZodError) {
@@ -57,7 +60,14 @@ export async function readBodyBytes(request: Request, limit: number): Promise<Ui
 
 async function readBody(request: Request): Promise<{ ok: true; text: string } | { ok: false; response: Response }> {
   const bytes = await readBodyBytes(request, maxBodyBytes);
-  if (!bytes) return { ok: false, response: errorResponse(413, { code: "too_large", message: `The request body is larger than ${maxBodyBytes / 1_000_000} MB.` }) };
+  if (!bytes)
+    return {
+      ok: false,
+      response: errorResponse(413, {
+        code: "too_large",
+        message: `The request body is larger than ${maxBodyBytes / 1_000_000} MB.`,
+      }),
+    };
   return { ok: true, text: Buffer.from(bytes).toString("utf8") };
 }
 
@@ -72,14 +82,21 @@ type Context = { params: Promise<Record<string, string>> };
 export function apiPost<In extends z.ZodType, Out extends z.ZodType>(spec: {
   input: In;
   output: Out;
-  handle: (tx: Tx, call: { caller: ApiCaller; actor: Actor; input: z.output<In>; params: Record<string, string>; now: Date }) => Promise<{ status: number; body: z.input<Out> }>;
+  handle: (
+    tx: Tx,
+    call: { caller: ApiCaller; actor: Actor; input: z.output<In>; params: Record<string, string>; now: Date },
+  ) => Promise<{ status: number; body: z.input<Out> }>;
 }) {
   return async (request: Request, context: Context): Promise<Response> => {
     try {
       const db = appDb();
       const caller = await authenticateApiKey(db, request.headers.get("authorization"));
       if (!caller) {
-        return errorResponse(401, { code: "unauthorized", message: "Send a valid API key as Authorization: Bearer <key>." }, { "WWW-Authenticate": "Bearer" });
+        return errorResponse(
+          401,
+          { code: "unauthorized", message: "Send a valid API key as Authorization: Bearer <key>." },
+          { "WWW-Authenticate": "Bearer" },
+        );
       }
       const body = await readBody(request);
       if (!body.ok) return body.response;
@@ -95,9 +112,15 @@ export function apiPost<In extends z.ZodType, Out extends z.ZodType>(spec: {
 
       const key = request.headers.get("idempotency-key");
       if (key !== null && (key.length < 1 || key.length > 255)) {
-        return errorResponse(400, { code: "bad_idempotency_key", message: "Idempotency-Key must be 1 to 255 characters.", field: "Idempotency-Key" });
+        return errorResponse(400, {
+          code: "bad_idempotency_key",
+          message: "Idempotency-Key must be 1 to 255 characters.",
+          field: "Idempotency-Key",
+        });
       }
-      const fingerprint = createHash("sha256").update(`${request.method} ${new URL(request.url).pathname}\n${body.text}`).digest("hex");
+      const fingerprint = createHash("sha256")
+        .update(`${request.method} ${new URL(request.url).pathname}\n${body.text}`)
+        .digest("hex");
       const actor: Actor = { type: "api", id: caller.keyId };
 
       const outcome = await transaction(db, async (tx): Promise<Handled | Response> => {
@@ -115,7 +138,11 @@ export function apiPost<In extends z.ZodType, Out extends z.ZodType>(spec: {
               .from(idempotencyKeys)
               .where(and(eq(idempotencyKeys.merchantId, caller.merchantId), eq(idempotencyKeys.key, key)));
             if (first!.requestFingerprint !== fingerprint) {
-              return errorResponse(422, { code: "idempotency_key_reused", message: "This Idempotency-Key was used for a different request.", field: "Idempotency-Key" });
+              return errorResponse(422, {
+                code: "idempotency_key_reused",
+                message: "This Idempotency-Key was used for a different request.",
+                field: "Idempotency-Key",
+              });
             }
             return new Response(first!.responseBody, {
               status: first!.statusCode,
@@ -143,13 +170,21 @@ export function apiPost<In extends z.ZodType, Out extends z.ZodType>(spec: {
 /** A GET endpoint of the ingest API (authenticated, no body). */
 export function apiGet<Out extends z.ZodType>(spec: {
   output: Out;
-  handle: (call: { caller: ApiCaller; params: Record<string, string>; url: URL }) => Promise<{ status: number; body: z.input<Out> }>;
+  handle: (call: {
+    caller: ApiCaller;
+    params: Record<string, string>;
+    url: URL;
+  }) => Promise<{ status: number; body: z.input<Out> }>;
 }) {
   return async (request: Request, context: Context): Promise<Response> => {
     try {
       const caller = await authenticateApiKey(appDb(), request.headers.get("authorization"));
       if (!caller) {
-        return errorResponse(401, { code: "unauthorized", message: "Send a valid API key as Authorization: Bearer <key>." }, { "WWW-Authenticate": "Bearer" });
+        return errorResponse(
+          401,
+          { code: "unauthorized", message: "Send a valid API key as Authorization: Bearer <key>." },
+          { "WWW-Authenticate": "Bearer" },
+        );
       }
       const result = await spec.handle({ caller, params: await context.params, url: new URL(request.url) });
       return Response.json(spec.output.parse(result.body), { status: result.status });
@@ -161,8 +196,15 @@ export function apiGet<Out extends z.ZodType>(spec: {
 
 function failure(error: unknown): Response {
   if (isDomainError(error)) {
-    return errorResponse(error.httpStatus, { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) });
+    return errorResponse(error.httpStatus, {
+      code: error.code,
+      message: error.message,
+      ...(error.field ? { field: error.field } : {}),
+    });
   }
   console.error("ingest API request failed", error);
-  return errorResponse(500, { code: "internal", message: "Something went wrong on our side; nothing was changed. Please retry." });
+  return errorResponse(500, {
+    code: "internal",
+    message: "Something went wrong on our side; nothing was changed. Please retry.",
+  });
 }

@@ -36,7 +36,10 @@ export async function authenticateApiKey(db: DbOrTx, authorization: string | nul
   if (!key) return null;
   // Touch last-used at most once a minute, so busy keys do not write on every request.
   if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > 60_000) {
-    await db.update(apiKeys).set({ lastUsedAt: sql`now()` }).where(eq(apiKeys.id, key.id));
+    await db
+      .update(apiKeys)
+      .set({ lastUsedAt: sql`now()` })
+      .where(eq(apiKeys.id, key.id));
   }
   return { merchantId: key.merchantId, keyId: key.id };
 }

@@ -19,7 +19,8 @@ import {
 
 // The OpenAPI document of the ingest API, generated from the same zod schemas the handlers parse.
 
-const schema = (s: z.ZodType, io: "input" | "output") => z.toJSONSchema(s, { io, target: "draft-2020-12", unrepresentable: "any" });
+const schema = (s: z.ZodType, io: "input" | "output") =>
+  z.toJSONSchema(s, { io, target: "draft-2020-12", unrepresentable: "any" });
 
 const errorSchema = {
   type: "object",
@@ -31,7 +32,10 @@ const errorSchema = {
         code: { type: "string" },
         message: { type: "string", description: "A sentence for people" },
         field: { type: "string", description: "The input at fault, e.g. lines[2].quantity" },
-        fields: { type: "array", items: { type: "object", properties: { path: { type: "string" }, message: { type: "string" } } } },
+        fields: {
+          type: "array",
+          items: { type: "object", properties: { path: { type: "string" }, message: { type: "string" } } },
+        },
       },
     },
   },
@@ -40,23 +44,42 @@ const errorSchema = {
 const errors = {
   "401": { description: "Missing, unknown or revoked API key; nothing written" },
   "404": { description: "Not found for this merchant", content: { "application/json": { schema: errorSchema } } },
-  "409": { description: "Conflicts with the current state (already shipped, received…); nothing written", content: { "application/json": { schema: errorSchema } } },
+  "409": {
+    description: "Conflicts with the current state (already shipped, received…); nothing written",
+    content: { "application/json": { schema: errorSchema } },
+  },
   "413": { description: "Body larger than 1 MB" },
-  "422": { description: "Invalid input, naming the field; nothing written", content: { "application/json": { schema: errorSchema } } },
+  "422": {
+    description: "Invalid input, naming the field; nothing written",
+    content: { "application/json": { schema: errorSchema } },
+  },
 };
 
-function post(summary: string, input: z.ZodType, output: z.ZodType, extra: { created?: boolean; params?: string[] } = {}) {
+function post(
+  summary: string,
+  input: z.ZodType,
+  output: z.ZodType,
+  extra: { created?: boolean; params?: string[] } = {},
+) {
   return {
     post: {
       summary,
       parameters: [
         ...(extra.params ?? []).map((name) => ({ name, in: "path", required: true, schema: { type: "string" } })),
-        { name: "Idempotency-Key", in: "header", required: false, schema: { type: "string", maxLength: 255 }, description: "A retry with the same key returns the first answer and changes nothing" },
+        {
+          name: "Idempotency-Key",
+          in: "header",
+          required: false,
+          schema: { type: "string", maxLength: 255 },
+          description: "A retry with the same key returns the first answer and changes nothing",
+        },
       ],
       requestBody: { required: true, content: { "application/json": { schema: schema(input, "input") } } },
       responses: {
         "200": { description: "Done", content: { "application/json": { schema: schema(output, "output") } } },
-        ...(extra.created ? { "201": { description: "Created", content: { "application/json": { schema: schema(output, "output") } } } } : {}),
+        ...(extra.created
+          ? { "201": { description: "Created", content: { "application/json": { schema: schema(output, "output") } } } }
+          : {}),
         ...errors,
       },
     },
@@ -74,23 +97,64 @@ export function openApiDocument(serverUrl: string) {
     },
     servers: [{ url: `${serverUrl}/api/v1` }],
     security: [{ apiKey: [] }],
-    components: { securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "npm run apikey:create -- --merchant <slug>" } } },
+    components: {
+      securitySchemes: {
+        apiKey: { type: "http", scheme: "bearer", description: "npm run apikey:create -- --merchant <slug>" },
+      },
+    },
     paths: {
       "/orders": post("Create or update an order", orderUpsertSchema, orderResultSchema, { created: true }),
-      "/order-batches": post("Create or update up to 100 orders in one transaction, all or none", orderBatchSchema, orderBatchResultSchema),
+      "/order-batches": post(
+        "Create or update up to 100 orders in one transaction, all or none",
+        orderBatchSchema,
+        orderBatchResultSchema,
+      ),
       "/orders/{number}": {
         get: {
           summary: "An order with its lines, windows and queue positions",
-          parameters: [{ name: "number", in: "path", required: true, schema: { type: "string" }, description: "With or without the leading #" }],
-          responses: { "200": { description: "The order", content: { "application/json": { schema: schema(orderViewSchema, "output") } } }, ...errors },
+          parameters: [
+            {
+              name: "number",
+              in: "path",
+              required: true,
+              schema: { type: "string" },
+              description: "With or without the leading #",
+            },
+          ],
+          responses: {
+            "200": {
+              description: "The order",
+              content: { "application/json": { schema: schema(orderViewSchema, "output") } },
+            },
+            ...errors,
+          },
         },
       },
-      "/orders/{number}/cancel": post("Cancel open units of an order", orderCancelSchema, cancelResultSchema, { params: ["number"] }),
+      "/orders/{number}/cancel": post("Cancel open units of an order", orderCancelSchema, cancelResultSchema, {
+        params: ["number"],
+      }),
       "/stock": post("Set stock on hand", stockLevelsSchema, stockResultSchema),
-      "/purchase-orders": post("Create or update a purchase order", purchaseOrderUpsertSchema, purchaseOrderResultSchema, { created: true }),
-      "/purchase-orders/{reference}/expected-date": post("Change a purchase order's expected date", purchaseOrderDateSchema, purchaseOrderResultSchema, { params: ["reference"] }),
-      "/purchase-orders/{reference}/cancel": post("Cancel a purchase order", z.object({}).strict(), purchaseOrderResultSchema, { params: ["reference"] }),
-      "/purchase-orders/{reference}/receipts": post("Record received units", receiptSchema, purchaseOrderResultSchema, { params: ["reference"] }),
+      "/purchase-orders": post(
+        "Create or update a purchase order",
+        purchaseOrderUpsertSchema,
+        purchaseOrderResultSchema,
+        { created: true },
+      ),
+      "/purchase-orders/{reference}/expected-date": post(
+        "Change a purchase order's expected date",
+        purchaseOrderDateSchema,
+        purchaseOrderResultSchema,
+        { params: ["reference"] },
+      ),
+      "/purchase-orders/{reference}/cancel": post(
+        "Cancel a purchase order",
+        z.object({}).strict(),
+        purchaseOrderResultSchema,
+        { params: ["reference"] },
+      ),
+      "/purchase-orders/{reference}/receipts": post("Record received units", receiptSchema, purchaseOrderResultSchema, {
+        params: ["reference"],
+      }),
       "/shipments": post("Record a shipment with tracking", shipmentSchema, shipmentResultSchema, { created: true }),
     },
   };

@@ -33,8 +33,16 @@ describe("magic links", () => {
   });
 
   it("point at the confirm page, never straight at the one-time callback", () => {
-    const url = new URL(confirmUrl("http://localhost:3000/api/auth/callback/email?callbackUrl=%2Forders&token=abc&email=maya%40example.com"));
+    const url = new URL(
+      confirmUrl(
+        "http://localhost:3000/api/auth/callback/email?callbackUrl=%2Forders&token=abc&email=maya%40example.com",
+      ),
+    );
     expect(url.pathname).toBe("/signin/confirm");
-    expect(Object.fromEntries(url.searchParams)).toEqual({ token: "abc", email: "maya@example.com", callbackUrl: "/orders" });
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      token: "abc",
+      email: "maya@example.com",
+      callbackUrl: "/orders",
+    });
   });
 });

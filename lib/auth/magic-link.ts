@@ -39,11 +39,21 @@ export async function sendSignInLink(email: string, callbackUrl: string): Promis
 }
 
 /** Whether a magic-link token is still unused and unexpired (Auth.js stores SHA-256(token + secret)). */
-export async function magicLinkIsUsable(db: DbOrTx, params: { token: string; email: string }, now = new Date()): Promise<boolean> {
+export async function magicLinkIsUsable(
+  db: DbOrTx,
+  params: { token: string; email: string },
+  now = new Date(),
+): Promise<boolean> {
   const hashed = createHash("sha256").update(`${params.token}${authSecret()}`).digest("hex");
   const [row] = await db
     .select({ expires: verificationTokens.expires })
     .from(verificationTokens)
-    .where(and(eq(verificationTokens.identifier, params.email), eq(verificationTokens.token, hashed), gt(verificationTokens.expires, now)));
+    .where(
+      and(
+        eq(verificationTokens.identifier, params.email),
+        eq(verificationTokens.token, hashed),
+        gt(verificationTokens.expires, now),
+      ),
+    );
   return Boolean(row);
 }

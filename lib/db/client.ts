@@ -79,7 +79,9 @@ type Link = { connection: { onclose?: ((error: unknown) => void) | null } | null
 const reserveTimeoutMs = 15_000;
 
 function connectionClosed(): Error {
-  return Object.assign(new Error("write CONNECTION_CLOSED (the connection closed during the transaction)"), { code: "CONNECTION_CLOSED" });
+  return Object.assign(new Error("write CONNECTION_CLOSED (the connection closed during the transaction)"), {
+    code: "CONNECTION_CLOSED",
+  });
 }
 
 /**
@@ -97,13 +99,21 @@ async function reserveWithin(client: postgres.Sql, ms: number): Promise<postgres
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
           timedOut = true;
-          reject(Object.assign(new Error(`Timed out after ${ms / 1000} s waiting for a database connection.`), { code: "CONNECTION_CLOSED" }));
+          reject(
+            Object.assign(new Error(`Timed out after ${ms / 1000} s waiting for a database connection.`), {
+              code: "CONNECTION_CLOSED",
+            }),
+          );
         }, ms);
       }),
     ]);
   } finally {
     clearTimeout(timer);
-    if (timedOut) reserving.then((late) => late.release(), () => {});
+    if (timedOut)
+      reserving.then(
+        (late) => late.release(),
+        () => {},
+      );
   }
 }
 
@@ -128,7 +138,15 @@ async function inTransaction(
         return (...args: unknown[]) => {
           const inner = args.pop() as (tx: postgres.Sql) => unknown;
           const name = `s${++names.savepoints}`;
-          return inTransaction(connection, link, names, `savepoint ${name}`, `release savepoint ${name}`, `rollback to savepoint ${name}`, inner);
+          return inTransaction(
+            connection,
+            link,
+            names,
+            `savepoint ${name}`,
+            `release savepoint ${name}`,
+            `rollback to savepoint ${name}`,
+            inner,
+          );
         };
       }
       if (property === "unsafe") {
@@ -182,7 +200,9 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
 
 export function openPglite(dataDir: string | undefined): Database {
   if (dataDir) mkdirSync(path.resolve(dataDir), { recursive: true });
-  const client = new PGlite(dataDir ? path.resolve(dataDir) : "memory://", { extensions: { btree_gin, pg_trgm, unaccent } });
+  const client = new PGlite(dataDir ? path.resolve(dataDir) : "memory://", {
+    extensions: { btree_gin, pg_trgm, unaccent },
+  });
   const db = drizzlePglite(client, { casing: "snake_case" }) as unknown as Db;
   return { db, kind: "pglite", close: () => client.close() };
 }
@@ -230,7 +250,9 @@ export async function pipeline(tx: Tx, statements: readonly SQL[]): Promise<Reco
   // postgres.js sends a query one microtask after `execute()`, so starting them in a row sends them
   // in that order. On a connection already lost, `unsafe` answers a rejected promise instead.
   const sent = queries.map((query) => {
-    const pending = client.unsafe!(query.sql, query.params as never[], { prepare: true }) as unknown as Promise<Record<string, unknown>[]> & { execute?: () => Promise<Record<string, unknown>[]> };
+    const pending = client.unsafe!(query.sql, query.params as never[], { prepare: true }) as unknown as Promise<
+      Record<string, unknown>[]
+    > & { execute?: () => Promise<Record<string, unknown>[]> };
     return typeof pending.execute === "function" ? pending.execute() : pending;
   });
   const settled = await Promise.allSettled(sent);

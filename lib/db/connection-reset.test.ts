@@ -31,13 +31,24 @@ describe.runIf(process.env.DATABASE_URL)("a connection reset by the network or t
   });
 
   const within = <T>(promise: Promise<T>, ms = 5000) =>
-    Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`did not settle within ${ms} ms`)), ms))]);
-  const outcome = (promise: Promise<unknown>) => within(promise.then((value) => ({ value }), (error: unknown) => ({ code: errorCode(error) })));
+    Promise.race([
+      promise,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`did not settle within ${ms} ms`)), ms)),
+    ]);
+  const outcome = (promise: Promise<unknown>) =>
+    within(
+      promise.then(
+        (value) => ({ value }),
+        (error: unknown) => ({ code: errorCode(error) }),
+      ),
+    );
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   async function poolStillWorks() {
     expect(await within(rows<{ n: number }>(database.db, sql`select 1 as n`))).toEqual([{ n: 1 }]);
-    expect(await within(database.db.transaction(async (tx) => (await rows<{ n: number }>(tx, sql`select 2 as n`))[0]!.n))).toBe(2);
+    expect(
+      await within(database.db.transaction(async (tx) => (await rows<{ n: number }>(tx, sql`select 2 as n`))[0]!.n)),
+    ).toBe(2);
   }
 
   it("settles a pooled query sent on the connection between its error and its close", async () => {
@@ -81,12 +92,16 @@ describe.runIf(process.env.DATABASE_URL)("a connection reset by the network or t
 
   it("does not hand the terminated backend's error to the next transaction, nor lose its connection", async () => {
     database = openPostgres(process.env.DATABASE_URL!, { max: 1 });
-    const [{ pid }] = (await rows<{ pid: number }>(database.db, sql`select pg_backend_pid() as pid`)) as [{ pid: number }];
+    const [{ pid }] = (await rows<{ pid: number }>(database.db, sql`select pg_backend_pid() as pid`)) as [
+      { pid: number },
+    ];
     const sleeping = rows(database.db, sql`select pg_sleep(5)`);
     await sleep(200);
     await admin`select pg_terminate_backend(${pid})`;
     expect(await outcome(sleeping)).toEqual({ code: "CONNECTION_CLOSED" });
-    expect(await outcome(database.db.transaction(async (tx) => (await rows<{ n: number }>(tx, sql`select 4 as n`))[0]!.n))).toEqual({ value: 4 });
+    expect(
+      await outcome(database.db.transaction(async (tx) => (await rows<{ n: number }>(tx, sql`select 4 as n`))[0]!.n)),
+    ).toEqual({ value: 4 });
     await poolStillWorks();
   });
 });

@@ -34,15 +34,28 @@ describe("the schema refuses bad rows", () => {
     await createSku(db, m.id, { code: "A", onHand: 0 });
     const order = await placeOrder(db, m.id, "#1", [{ sku: "A", quantity: 2 }], day(0));
     const lineId = order.lines[0]!.id;
-    expect(await failure(db.update(orderLines).set({ shippedQuantity: 2, cancelledQuantity: 1 }).where(eq(orderLines.id, lineId)))).toEqual({
+    expect(
+      await failure(
+        db.update(orderLines).set({ shippedQuantity: 2, cancelledQuantity: 1 }).where(eq(orderLines.id, lineId)),
+      ),
+    ).toEqual({
       code: "23514",
       constraint: "order_lines_units",
     });
-    expect(await failure(db.update(orderLines).set({ cancelledQuantity: -1 }).where(eq(orderLines.id, lineId)))).toMatchObject({ code: "23514" });
+    expect(
+      await failure(db.update(orderLines).set({ cancelledQuantity: -1 }).where(eq(orderLines.id, lineId))),
+    ).toMatchObject({ code: "23514" });
     // A line that says "shipped" must have no open units.
-    expect(await failure(db.update(orderLines).set({ status: "shipped" }).where(eq(orderLines.id, lineId)))).toMatchObject({ code: "23514" });
+    expect(
+      await failure(db.update(orderLines).set({ status: "shipped" }).where(eq(orderLines.id, lineId))),
+    ).toMatchObject({ code: "23514" });
     const [line] = await db.select().from(orderLines).where(eq(orderLines.id, lineId));
-    expect(line).toMatchObject({ status: "backordered", allocatedQuantity: 0, shippedQuantity: 0, cancelledQuantity: 0 });
+    expect(line).toMatchObject({
+      status: "backordered",
+      allocatedQuantity: 0,
+      shippedQuantity: 0,
+      cancelledQuantity: 0,
+    });
   });
 
   it("refuses a second order with the same number for a merchant, but not for another merchant", async () => {
@@ -51,21 +64,38 @@ describe("the schema refuses bad rows", () => {
     const other = await createMerchant(db);
     const values = { number: "#77", email: "a@b.example", currency: "USD", placedAt: new Date() };
     await db.insert(orders).values({ ...values, merchantId: m.id });
-    expect(await failure(db.insert(orders).values({ ...values, merchantId: m.id }))).toEqual({ code: "23505", constraint: "orders_merchant_number" });
+    expect(await failure(db.insert(orders).values({ ...values, merchantId: m.id }))).toEqual({
+      code: "23505",
+      constraint: "orders_merchant_number",
+    });
     await db.insert(orders).values({ ...values, merchantId: other.id });
-    const [{ count }] = (await db.select({ count: sql<number>`count(*)::int` }).from(orders).where(eq(orders.number, "#77"))) as [{ count: number }];
+    const [{ count }] = (await db
+      .select({ count: sql<number>`count(*)::int` })
+      .from(orders)
+      .where(eq(orders.number, "#77"))) as [{ count: number }];
     expect(Number(count)).toBe(2);
   });
 
   it("refuses rows for an unknown merchant, and a line whose SKU belongs to another merchant", async () => {
     const { db } = database;
     expect(
-      await failure(db.insert(orders).values({ merchantId: "00000000-0000-0000-0000-000000000000", number: "#1", email: "x@y.example", currency: "USD", placedAt: new Date() })),
+      await failure(
+        db.insert(orders).values({
+          merchantId: "00000000-0000-0000-0000-000000000000",
+          number: "#1",
+          email: "x@y.example",
+          currency: "USD",
+          placedAt: new Date(),
+        }),
+      ),
     ).toMatchObject({ code: "23503" });
     const m = await createMerchant(db);
     const other = await createMerchant(db);
     const foreignSku = await createSku(db, other.id, { code: "THEIRS" });
-    const [order] = await db.insert(orders).values({ merchantId: m.id, number: "#2", email: "x@y.example", currency: "USD", placedAt: new Date() }).returning();
+    const [order] = await db
+      .insert(orders)
+      .values({ merchantId: m.id, number: "#2", email: "x@y.example", currency: "USD", placedAt: new Date() })
+      .returning();
     expect(
       await failure(
         db.insert(orderLines).values({
@@ -87,10 +117,24 @@ describe("the schema refuses bad rows", () => {
     const { db } = database;
     const m = await createMerchant(db);
     const sku = await createSku(db, m.id, { code: "S", onHand: 1 });
-    expect(await failure(db.update(skus).set({ allocated: 2 }).where(eq(skus.id, sku.id)))).toEqual({ code: "23514", constraint: "skus_stock" });
+    expect(await failure(db.update(skus).set({ allocated: 2 }).where(eq(skus.id, sku.id)))).toEqual({
+      code: "23514",
+      constraint: "skus_stock",
+    });
     expect(
-      await failure(db.insert(orders).values({ merchantId: m.id, number: "#3", email: "Shouty@Example.com", currency: "USD", placedAt: new Date() })),
+      await failure(
+        db.insert(orders).values({
+          merchantId: m.id,
+          number: "#3",
+          email: "Shouty@Example.com",
+          currency: "USD",
+          placedAt: new Date(),
+        }),
+      ),
     ).toEqual({ code: "23514", constraint: "orders_email_lower" });
-    expect(await failure(createMerchant(db, { brandColor: "red" }))).toEqual({ code: "23514", constraint: "merchants_brand_color_hex" });
+    expect(await failure(createMerchant(db, { brandColor: "red" }))).toEqual({
+      code: "23514",
+      constraint: "merchants_brand_color_hex",
+    });
   });
 });

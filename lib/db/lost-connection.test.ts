@@ -28,17 +28,29 @@ describe.runIf(process.env.DATABASE_URL)("a transaction whose connection is clos
   });
 
   const within = <T>(promise: Promise<T>, ms = 5000) =>
-    Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`did not settle within ${ms} ms`)), ms))]);
+    Promise.race([
+      promise,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`did not settle within ${ms} ms`)), ms)),
+    ]);
 
   // Unpatched, postgres.js 3.4.9 handed the killed backend's own error to the first query of the
   // connection that replaced it (porsager/postgres#1223). patches/postgres+3.4.9.patch forgets it,
   // so every query after the loss must succeed.
   async function poolStillWorks() {
-    const round = () => within(Promise.allSettled(Array.from({ length: 6 }, (_, i) => rows<{ n: number }>(database.db, sql`select ${i}::int as n`))));
+    const round = () =>
+      within(
+        Promise.allSettled(
+          Array.from({ length: 6 }, (_, i) => rows<{ n: number }>(database.db, sql`select ${i}::int as n`)),
+        ),
+      );
     for (let i = 0; i < 2; i++) {
-      expect((await round()).map((r) => (r.status === "fulfilled" ? r.value[0]!.n : errorCode(r.reason)))).toEqual([0, 1, 2, 3, 4, 5]);
+      expect((await round()).map((r) => (r.status === "fulfilled" ? r.value[0]!.n : errorCode(r.reason)))).toEqual([
+        0, 1, 2, 3, 4, 5,
+      ]);
     }
-    const inTx = await within(database.db.transaction(async (tx) => (await rows<{ n: number }>(tx, sql`select 7 as n`))[0]!.n));
+    const inTx = await within(
+      database.db.transaction(async (tx) => (await rows<{ n: number }>(tx, sql`select 7 as n`))[0]!.n),
+    );
     expect(inTx).toBe(7);
   }
 
@@ -50,7 +62,12 @@ describe.runIf(process.env.DATABASE_URL)("a transaction whose connection is clos
       await rows(tx, sql`select 1`);
       return "committed";
     });
-    const outcome = await within(attempt.then(() => null, (error: unknown) => error));
+    const outcome = await within(
+      attempt.then(
+        () => null,
+        (error: unknown) => error,
+      ),
+    );
     expect(outcome).not.toBeNull();
     expect(errorCode(outcome)).toBe("CONNECTION_CLOSED");
     await poolStillWorks();
@@ -66,7 +83,12 @@ describe.runIf(process.env.DATABASE_URL)("a transaction whose connection is clos
       await sleeping;
       return "committed";
     });
-    const outcome = await within(attempt.then(() => null, (error: unknown) => error));
+    const outcome = await within(
+      attempt.then(
+        () => null,
+        (error: unknown) => error,
+      ),
+    );
     expect(outcome).not.toBeNull();
     await new Promise((resolve) => setTimeout(resolve, 300));
     await poolStillWorks();

@@ -13,7 +13,10 @@ afterAll(async () => {
   await database.close();
 });
 
-const notes = async () => (await rows<{ id: number; note: string }>(database.db, sql`select id, note from pipeline_probe order by id`)).map((r) => `${r.id}:${r.note}`);
+const notes = async () =>
+  (await rows<{ id: number; note: string }>(database.db, sql`select id, note from pipeline_probe order by id`)).map(
+    (r) => `${r.id}:${r.note}`,
+  );
 
 describe("pipeline: statements of one transaction sent together", () => {
   it("runs them in the order given, each seeing what the ones before it did, and returns each one's rows", async () => {

@@ -17,16 +17,28 @@ describe.runIf(process.env.DATABASE_URL)("transactions under a busy pool (Postgr
       // was the one sent without reserving its connection.
       for (let round = 0; round < 4; round++) {
         const busy = Array.from({ length: 3 }, () => db.execute(sql`select pg_sleep(0.1)`));
-        const plain = Array.from({ length: 97 * 3 + round }, () => rows<{ open: boolean }>(db, sql`select now() <> statement_timestamp() as open`));
+        const plain = Array.from({ length: 97 * 3 + round }, () =>
+          rows<{ open: boolean }>(db, sql`select now() <> statement_timestamp() as open`),
+        );
         const transactions = Array.from({ length: 12 }, (_, i) =>
           transaction(db, async (tx) => {
-            const [first] = await rows<{ pid: number; xid: string }>(tx, sql`select pg_backend_pid() as pid, txid_current()::text as xid`);
+            const [first] = await rows<{ pid: number; xid: string }>(
+              tx,
+              sql`select pg_backend_pid() as pid, txid_current()::text as xid`,
+            );
             await tx.execute(sql`select pg_sleep(0.01)`);
-            const [second] = await rows<{ pid: number; xid: string }>(tx, sql`select pg_backend_pid() as pid, txid_current()::text as xid`);
+            const [second] = await rows<{ pid: number; xid: string }>(
+              tx,
+              sql`select pg_backend_pid() as pid, txid_current()::text as xid`,
+            );
             return { i, first: first!, second: second! };
           }),
         );
-        const [, plainResults, txResults] = await Promise.all([Promise.all(busy), Promise.all(plain), Promise.all(transactions)]);
+        const [, plainResults, txResults] = await Promise.all([
+          Promise.all(busy),
+          Promise.all(plain),
+          Promise.all(transactions),
+        ]);
         // A plain query never runs inside someone's open transaction (there, now() is the transaction's start).
         expect(plainResults.flat().every((r) => r.open === false)).toBe(true);
         // Each transaction stays on one connection and in one transaction.

@@ -5,7 +5,13 @@ const retryableCodes = new Set(["40001", "40P01"]); // serialization failure, de
 // The keys our upserts look up before they insert: a unique violation on one of them means another
 // transaction inserted the same order number (PO reference, external id) first, and ours, run
 // again, finds that row and updates it. Any other unique violation is a mistake, not retried.
-const upsertKeys = new Set(["orders_merchant_number", "orders_merchant_external_id", "purchase_orders_merchant_reference", "shipments_merchant_external_id", "suppliers_merchant_name"]);
+const upsertKeys = new Set([
+  "orders_merchant_number",
+  "orders_merchant_external_id",
+  "purchase_orders_merchant_reference",
+  "shipments_merchant_external_id",
+  "suppliers_merchant_name",
+]);
 
 /** The first of these fields that is text, on the error or its causes (drivers and drizzle wrap them). */
 function causeField(error: unknown, names: readonly string[]): string | undefined {
@@ -29,7 +35,20 @@ export { errorCode };
 // The connection was gone before the transaction began: PostgreSQL restarted or failed over and a
 // pooled connection still carried the news ("terminating connection due to administrator
 // command"), or the server was still starting up. Nothing of the transaction ran, so it can run again.
-const connectionLossCodes = new Set(["57P01", "57P02", "57P03", "08000", "08003", "08006", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "ECONNRESET", "ECONNREFUSED", "EPIPE"]);
+const connectionLossCodes = new Set([
+  "57P01",
+  "57P02",
+  "57P03",
+  "08000",
+  "08003",
+  "08006",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+]);
 
 /**
  * Runs `work` in a transaction, or in the caller's when it passes one. At the top level a
@@ -53,7 +72,9 @@ export async function transaction<T>(db: DbOrTx, work: (tx: Tx) => Promise<T>, a
     } catch (error) {
       const code = errorCode(error) ?? "";
       const retry =
-        retryableCodes.has(code) || (code === "23505" && upsertKeys.has(constraintOf(error) ?? "")) || (!began && connectionLossCodes.has(code));
+        retryableCodes.has(code) ||
+        (code === "23505" && upsertKeys.has(constraintOf(error) ?? "")) ||
+        (!began && connectionLossCodes.has(code));
       if (attempt >= attempts || !retry) throw error;
       await new Promise((resolve) => setTimeout(resolve, (began ? 5 : 100) * attempt + Math.random() * 20));
     }

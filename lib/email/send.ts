@@ -10,7 +10,9 @@ import type { OutgoingEmail, SendResult, Transport } from "./types";
 /** The configured transport: Resend with a key, the dev mailbox otherwise (see lib/env.ts). */
 export function transport(db: DbOrTx = appDb()): Transport {
   const { mailTransport, RESEND_API_KEY, RESEND_BASE_URL } = env();
-  return mailTransport === "resend" ? resendTransport({ apiKey: RESEND_API_KEY!, baseUrl: RESEND_BASE_URL }) : mailboxTransport(db);
+  return mailTransport === "resend"
+    ? resendTransport({ apiKey: RESEND_API_KEY!, baseUrl: RESEND_BASE_URL })
+    : mailboxTransport(db);
 }
 
 // react-dom/server is loaded on first use, as @react-email/render does, so this module can sit
@@ -22,10 +24,14 @@ let server: Promise<typeof ReactDomServer> | undefined;
 // slower, and the worker converts hundreds of emails a second. Headings keep their case.
 const toText = compile({
   wordwrap: false,
-  selectors: [...plainTextSelectors, ...["h1", "h2", "h3"].map((selector) => ({ selector, options: { uppercase: false } }))],
+  selectors: [
+    ...plainTextSelectors,
+    ...["h1", "h2", "h3"].map((selector) => ({ selector, options: { uppercase: false } })),
+  ],
 });
 
-const doctype = '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">';
+const doctype =
+  '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">';
 
 /**
  * HTML and plain text of a react-email template. The templates are synchronous, so one static
@@ -49,9 +55,19 @@ export async function sendNow(
 ): Promise<SendResult> {
   try {
     const { html, text } = await renderEmail(message.element);
-    const email: OutgoingEmail = { to: message.to, from: env().MAIL_FROM, subject: message.subject, html, text, headers: message.headers };
+    const email: OutgoingEmail = {
+      to: message.to,
+      from: env().MAIL_FROM,
+      subject: message.subject,
+      html,
+      text,
+      headers: message.headers,
+    };
     return await transport().sendBatch([email], idempotencyKey);
   } catch (error) {
-    return { ok: false, error: { kind: "retry", status: null, message: error instanceof Error ? error.message : String(error) } };
+    return {
+      ok: false,
+      error: { kind: "retry", status: null, message: error instanceof Error ? error.message : String(error) },
+    };
   }
 }

@@ -42,7 +42,12 @@ export function retryAfterSeconds(header: string | undefined, now = Date.now()):
 const quotaCodes = new Set(["daily_quota_exceeded", "monthly_quota_exceeded"]);
 
 /** Sorts a provider's answer into retry later, rate limited, or never. */
-export function classifyFailure(status: number | null, code: string | undefined, message: string, retryAfter?: string): SendFailure {
+export function classifyFailure(
+  status: number | null,
+  code: string | undefined,
+  message: string,
+  retryAfter?: string,
+): SendFailure {
   const base = { status, message, ...(code ? { code } : {}) };
   if (status === 429 && !quotaCodes.has(code ?? "")) {
     return { kind: "rate_limited", ...base, retryAfterSeconds: retryAfterSeconds(retryAfter) };
@@ -78,14 +83,25 @@ export function resendTransport(options: { apiKey: string; baseUrl?: string; tim
       try {
         if (emails.length === 1) {
           const { data, error, headers } = await resend.emails.send(payload(emails[0]!), requestOptions);
-          if (error) return { ok: false, error: classifyFailure(error.statusCode ?? null, error.name, error.message, headers?.["retry-after"]) };
+          if (error)
+            return {
+              ok: false,
+              error: classifyFailure(error.statusCode ?? null, error.name, error.message, headers?.["retry-after"]),
+            };
           return { ok: true, ids: [data!.id] };
         }
         const { data, error, headers } = await resend.batch.send(emails.map(payload), requestOptions);
-        if (error) return { ok: false, error: classifyFailure(error.statusCode ?? null, error.name, error.message, headers?.["retry-after"]) };
+        if (error)
+          return {
+            ok: false,
+            error: classifyFailure(error.statusCode ?? null, error.name, error.message, headers?.["retry-after"]),
+          };
         return { ok: true, ids: (data?.data ?? []).map((d) => d.id) };
       } catch (error) {
-        return { ok: false, error: classifyFailure(null, "network", error instanceof Error ? error.message : String(error)) };
+        return {
+          ok: false,
+          error: classifyFailure(null, "network", error instanceof Error ? error.message : String(error)),
+        };
       }
     },
   };

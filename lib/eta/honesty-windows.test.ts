@@ -29,7 +29,10 @@ describe("honest windows", () => {
       await receivePurchaseOrder(db, {
         merchantId: m.id,
         reference: `N-${i}`,
-        input: { lines: [{ sku: "NOISY", quantity: 1 }], receivedAt: new Date(Date.UTC(2026, 9, 1 + slip, 12)).toISOString() },
+        input: {
+          lines: [{ sku: "NOISY", quantity: 1 }],
+          receivedAt: new Date(Date.UTC(2026, 9, 1 + slip, 12)).toISOString(),
+        },
         actor: apiActor,
         now: day(-30),
       });
@@ -56,15 +59,37 @@ describe("honest windows", () => {
     await createPo(db, m.id, "L-1", "2026-11-20", [{ sku: "LASTDAY", quantity: 1 }], day(1));
     // Nov 23: the sweep moves the start up to the last day, Nov 24; the stock comes that morning.
     await refreshOverdueEtas(db, { now: day(22) });
-    await receivePurchaseOrder(db, { merchantId: m.id, reference: "L-1", input: { lines: [{ sku: "LASTDAY", quantity: 1 }] }, actor: apiActor, now: day(22.1) });
+    await receivePurchaseOrder(db, {
+      merchantId: m.id,
+      reference: "L-1",
+      input: { lines: [{ sku: "LASTDAY", quantity: 1 }] },
+      actor: apiActor,
+      now: day(22.1),
+    });
     const ready = await lineOf(db, order);
-    expect([ready.status, ready.etaBasis, ready.basisDate, ready.shipStart, ready.shipEnd]).toEqual(["ready", "stock", "2026-11-23", "2026-11-24", "2026-11-24"]);
+    expect([ready.status, ready.etaBasis, ready.basisDate, ready.shipStart, ready.shipEnd]).toEqual([
+      "ready",
+      "stock",
+      "2026-11-23",
+      "2026-11-24",
+      "2026-11-24",
+    ]);
     expect((await eventsOf(db, ready.id)).map((e) => e.reason)).toEqual(["initial", "po_created"]);
-    await recordShipment(db, { merchantId: m.id, input: { orderNumber: "#L1", lines: [{ sku: "LASTDAY", quantity: 1 }] }, actor: apiActor, now: day(23) });
+    await recordShipment(db, {
+      merchantId: m.id,
+      input: { orderNumber: "#L1", lines: [{ sku: "LASTDAY", quantity: 1 }] },
+      actor: apiActor,
+      now: day(23),
+    });
 
     const [line] = (await shippedLines(db, m.id)).filter((l) => l.lineId === ready.id);
     // Ours: shown Nov 21 – Nov 24, shipped Nov 24, never changed. A single date: Nov 21, then Nov 24.
-    expect([line!.firstStart, line!.firstEnd, line!.shippedOn, line!.changes]).toEqual(["2026-11-21", "2026-11-24", "2026-11-24", 0]);
+    expect([line!.firstStart, line!.firstEnd, line!.shippedOn, line!.changes]).toEqual([
+      "2026-11-21",
+      "2026-11-24",
+      "2026-11-24",
+      0,
+    ]);
     expect([line!.singleDate, line!.singleDateChanges, line!.singleDatePushes]).toEqual(["2026-11-21", 1, 1]);
   });
 

@@ -129,7 +129,9 @@ function readHistory(line: LineRow, events: EventRow[]): ShippedLine {
     // by no date at all); a date given after "no confirmed date" breaks nothing.
     const before = events[i - 1]!;
     const inside =
-      event.new_ship_start !== null && event.new_ship_start >= before.new_ship_start! && event.new_ship_end! <= before.new_ship_end!;
+      event.new_ship_start !== null &&
+      event.new_ship_start >= before.new_ship_start! &&
+      event.new_ship_end! <= before.new_ship_end!;
     if (before.new_ship_start !== null && !inside) revisions++;
     if (shown !== null && single !== shown) singleDateChanges++;
     if (shown !== null && single !== null && single > shown) singleDatePushes++;
@@ -139,7 +141,12 @@ function readHistory(line: LineRow, events: EventRow[]): ShippedLine {
   // last day of a window whose start has caught up with the calendar leaves the window as it was.
   // A single date still moves there, from the supplier's date to the day the stock came.
   const last = shown as IsoDate | null; // assigned in the loop above
-  if (last !== null && line.final_basis !== "override" && line.final_basis !== "unknown" && line.final_basis_date !== null) {
+  if (
+    last !== null &&
+    line.final_basis !== "override" &&
+    line.final_basis !== "unknown" &&
+    line.final_basis_date !== null
+  ) {
     const single = addDays(line.final_basis_date, handling);
     if (single !== last) singleDateChanges++;
     if (single > last) singleDatePushes++;
@@ -240,9 +247,11 @@ export function honestyFigures(all: readonly ShippedLine[], method: PromiseMetho
   const n = lines.length;
   const share = (k: number) => (n === 0 ? 0 : k / n);
   const sum = (f: (l: ShippedLine) => number) => lines.reduce((t, l) => t + f(l), 0);
-  const changes = method === "ours" ? sum((l) => l.changes) : method === "single_date" ? sum((l) => l.singleDateChanges) : 0;
+  const changes =
+    method === "ours" ? sum((l) => l.changes) : method === "single_date" ? sum((l) => l.singleDateChanges) : 0;
   const revisions = method === "ours" ? sum((l) => l.revisions) : changes;
-  const pushes = method === "ours" ? sum((l) => l.pushes) : method === "single_date" ? sum((l) => l.singleDatePushes) : 0;
+  const pushes =
+    method === "ours" ? sum((l) => l.pushes) : method === "single_date" ? sum((l) => l.singleDatePushes) : 0;
   return {
     lines: n,
     hit: share(hit),

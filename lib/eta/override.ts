@@ -17,15 +17,25 @@ import type { EtaChange } from "./recompute";
  */
 export async function overrideEta(
   db: DbOrTx,
-  params: { merchantId: string; lineId: number; shipStart: string; shipEnd: string; note: string; actor: Actor; now: Date },
+  params: {
+    merchantId: string;
+    lineId: number;
+    shipStart: string;
+    shipEnd: string;
+    note: string;
+    actor: Actor;
+    now: Date;
+  },
 ): Promise<EtaChange> {
   const { merchantId, lineId, actor, now } = params;
   const note = params.note.trim();
-  if (note.length < 3) throw new DomainError("invalid", "Write a note for the shopper saying why the date changed.", "note");
+  if (note.length < 3)
+    throw new DomainError("invalid", "Write a note for the shopper saying why the date changed.", "note");
   if (note.length > 500) throw new DomainError("invalid", "Keep the note under 500 characters.", "note");
   if (!isIsoDate(params.shipStart)) throw new DomainError("invalid", "The first ship day is not a date.", "shipStart");
   if (!isIsoDate(params.shipEnd)) throw new DomainError("invalid", "The last ship day is not a date.", "shipEnd");
-  if (params.shipEnd < params.shipStart) throw new DomainError("invalid", "The window ends before it starts.", "shipEnd");
+  if (params.shipEnd < params.shipStart)
+    throw new DomainError("invalid", "The window ends before it starts.", "shipEnd");
   return transaction(db, async (tx) => {
     const [merchant] = await tx.select().from(merchants).where(eq(merchants.id, merchantId));
     const today = dateIn(merchant!.timezone, now);

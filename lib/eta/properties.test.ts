@@ -36,14 +36,44 @@ type Op =
 
 const sku = fc.integer({ min: 0, max: 2 });
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant("order" as const), sku, quantity: fc.integer({ min: 1, max: 3 }), second: fc.option(sku, { nil: null }), hoursEarlier: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 8 })) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant("po" as const), sku, quantity: fc.integer({ min: 1, max: 6 }), day: fc.integer({ min: 20, max: 60 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant("slip" as const), po: fc.nat(), day: fc.integer({ min: 20, max: 70 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant("receive" as const), po: fc.nat(), quantity: fc.integer({ min: 1, max: 6 }) }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant("order" as const),
+      sku,
+      quantity: fc.integer({ min: 1, max: 3 }),
+      second: fc.option(sku, { nil: null }),
+      hoursEarlier: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 8 })),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("po" as const),
+      sku,
+      quantity: fc.integer({ min: 1, max: 6 }),
+      day: fc.integer({ min: 20, max: 60 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant("slip" as const), po: fc.nat(), day: fc.integer({ min: 20, max: 70 }) }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("receive" as const),
+      po: fc.nat(),
+      quantity: fc.integer({ min: 1, max: 6 }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("cancelPo" as const), po: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("cancel" as const), line: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("ship" as const), order: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("stock" as const), sku, onHand: fc.integer({ min: 0, max: 6 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant("stock" as const), sku, onHand: fc.integer({ min: 0, max: 6 }) }),
+  },
 );
 
 const start = Date.UTC(2026, 0, 1, 9);
@@ -81,24 +111,45 @@ export async function play(ops: Op[]) {
         const number = `#${run}-${i}`;
         // Now, or placed earlier and sent late (ahead of orders already in the queue).
         const placedAt = new Date(clock - step.hoursEarlier * 3_600_000);
-        await upsertOrder(db, { ...base, input: { number, email: `${number.slice(1)}@shopper.example`, lines, placedAt: placedAt.toISOString() } });
+        await upsertOrder(db, {
+          ...base,
+          input: { number, email: `${number.slice(1)}@shopper.example`, lines, placedAt: placedAt.toISOString() },
+        });
         orderNumbers.push(number);
         break;
       }
       case "po": {
         const ref = `PO-${run}-${i}`;
-        await createPo(db, merchant.id, ref, addDays("2026-01-01", step.day), [{ sku: codes[step.sku]!, quantity: step.quantity }], now);
+        await createPo(
+          db,
+          merchant.id,
+          ref,
+          addDays("2026-01-01", step.day),
+          [{ sku: codes[step.sku]!, quantity: step.quantity }],
+          now,
+        );
         pos.push({ ref, sku: step.sku });
         break;
       }
       case "slip":
-        if (pos.length) await ignoreConflicts(() => changeExpectedDate(db, { ...base, reference: pos[step.po % pos.length]!.ref, expectedDate: addDays("2026-01-01", step.day) }));
+        if (pos.length)
+          await ignoreConflicts(() =>
+            changeExpectedDate(db, {
+              ...base,
+              reference: pos[step.po % pos.length]!.ref,
+              expectedDate: addDays("2026-01-01", step.day),
+            }),
+          );
         break;
       case "receive":
         if (pos.length) {
           const po = pos[step.po % pos.length]!;
           try {
-            await receivePurchaseOrder(db, { ...base, reference: po.ref, input: { lines: [{ sku: codes[po.sku]!, quantity: step.quantity }] } });
+            await receivePurchaseOrder(db, {
+              ...base,
+              reference: po.ref,
+              input: { lines: [{ sku: codes[po.sku]!, quantity: step.quantity }] },
+            });
             onHand[po.sku]! += step.quantity;
           } catch (error) {
             if (!(error instanceof DomainError)) throw error;
@@ -106,17 +157,27 @@ export async function play(ops: Op[]) {
         }
         break;
       case "cancelPo":
-        if (pos.length) await ignoreConflicts(() => cancelPurchaseOrder(db, { ...base, reference: pos[step.po % pos.length]!.ref }));
+        if (pos.length)
+          await ignoreConflicts(() => cancelPurchaseOrder(db, { ...base, reference: pos[step.po % pos.length]!.ref }));
         break;
       case "cancel": {
-        const open = await db.select().from(orderLines).where(and(eq(orderLines.merchantId, merchant.id), inArray(orderLines.status, ["backordered", "ready"]))).orderBy(asc(orderLines.id));
+        const open = await db
+          .select()
+          .from(orderLines)
+          .where(and(eq(orderLines.merchantId, merchant.id), inArray(orderLines.status, ["backordered", "ready"])))
+          .orderBy(asc(orderLines.id));
         const line = open[step.line % Math.max(1, open.length)];
         if (line) await cancelLines(db, { ...base, orderId: line.orderId, lineIds: [line.id], includeReady: true });
         break;
       }
       case "ship": {
         const ready = await db
-          .select({ number: orders.number, sku: orderLines.skuCode, units: orderLines.allocatedQuantity, skuId: orderLines.skuId })
+          .select({
+            number: orders.number,
+            sku: orderLines.skuCode,
+            units: orderLines.allocatedQuantity,
+            skuId: orderLines.skuId,
+          })
           .from(orderLines)
           .innerJoin(orders, eq(orders.id, orderLines.orderId))
           .where(and(eq(orderLines.merchantId, merchant.id), eq(orderLines.status, "ready")))
@@ -124,7 +185,10 @@ export async function play(ops: Op[]) {
         const pick = ready[step.order % Math.max(1, ready.length)];
         if (pick) {
           const lines = ready.filter((r) => r.number === pick.number);
-          await recordShipment(db, { ...base, input: { orderNumber: pick.number, lines: lines.map((l) => ({ sku: l.sku, quantity: l.units })) } });
+          await recordShipment(db, {
+            ...base,
+            input: { orderNumber: pick.number, lines: lines.map((l) => ({ sku: l.sku, quantity: l.units })) },
+          });
           for (const l of lines) onHand[skuIds.indexOf(l.skuId)]! -= l.units;
         }
         break;
@@ -139,15 +203,31 @@ export async function play(ops: Op[]) {
   const now = new Date(clock);
   const today = dateIn("UTC", now);
   const stock = await db.select().from(skus).where(eq(skus.merchantId, merchant.id));
-  const lines = await db.select().from(orderLines).where(eq(orderLines.merchantId, merchant.id)).orderBy(asc(orderLines.placedAt), asc(orderLines.id));
+  const lines = await db
+    .select()
+    .from(orderLines)
+    .where(eq(orderLines.merchantId, merchant.id))
+    .orderBy(asc(orderLines.placedAt), asc(orderLines.id));
   const supply = await db
-    .select({ id: purchaseOrders.id, supplierId: purchaseOrders.supplierId, skuId: purchaseOrderLines.skuId, expected: purchaseOrders.expectedDate, placedAt: purchaseOrders.placedAt, lineId: purchaseOrderLines.id, remaining: purchaseOrderLines.quantity, received: purchaseOrderLines.receivedQuantity, status: purchaseOrders.status })
+    .select({
+      id: purchaseOrders.id,
+      supplierId: purchaseOrders.supplierId,
+      skuId: purchaseOrderLines.skuId,
+      expected: purchaseOrders.expectedDate,
+      placedAt: purchaseOrders.placedAt,
+      lineId: purchaseOrderLines.id,
+      remaining: purchaseOrderLines.quantity,
+      received: purchaseOrderLines.receivedQuantity,
+      status: purchaseOrders.status,
+    })
     .from(purchaseOrderLines)
     .innerJoin(purchaseOrders, eq(purchaseOrders.id, purchaseOrderLines.purchaseOrderId))
     .where(eq(purchaseOrders.merchantId, merchant.id));
 
   // Each supplier's slip range as its receipts left it (merchant default 3 days until it has a history).
-  const slipBySupplier = new Map((await db.select().from(suppliers).where(eq(suppliers.merchantId, merchant.id))).map((s) => [s.id, s]));
+  const slipBySupplier = new Map(
+    (await db.select().from(suppliers).where(eq(suppliers.merchantId, merchant.id))).map((s) => [s.id, s]),
+  );
 
   for (const [index, skuId] of skuIds.entries()) {
     const row = stock.find((s) => s.id === skuId)!;
@@ -156,14 +236,20 @@ export async function play(ops: Op[]) {
     // Units are conserved: stock on hand is what the model counted, and promises never exceed it.
     expect(row.onHand, `on hand of ${codes[index]}`).toBe(onHand[index]);
     expect(row.allocated).toBeLessThanOrEqual(row.onHand);
-    expect(open.reduce((n, l) => n + l.allocatedQuantity, 0), `allocated of ${codes[index]}`).toBe(row.allocated);
+    expect(
+      open.reduce((n, l) => n + l.allocatedQuantity, 0),
+      `allocated of ${codes[index]}`,
+    ).toBe(row.allocated);
     // First come first served: no line holds stock while an earlier one still waits for some,
     // unless that one arrived after it (an order placed earlier but sent late does not take stock
     // already promised).
     const needs = open.map((l) => l.quantity - l.shippedQuantity - l.cancelledQuantity - l.allocatedQuantity);
     open.forEach((l, i) => {
       if (l.allocatedQuantity > 0) {
-        expect(open.slice(0, i).every((earlier, j) => needs[j] === 0 || earlier.id > l.id), `line ${l.id} served before an earlier one`).toBe(true);
+        expect(
+          open.slice(0, i).every((earlier, j) => needs[j] === 0 || earlier.id > l.id),
+          `line ${l.id} served before an earlier one`,
+        ).toBe(true);
       }
     });
     // Free stock never sits beside a queue.
@@ -171,8 +257,14 @@ export async function play(ops: Op[]) {
 
     // The engine's queue positions and bases match a walk of queue against supply done here.
     const openSupply = supply
-      .filter((s) => s.skuId === skuId && (s.status === "open" || s.status === "partially_received") && s.remaining > s.received)
-      .sort((a, b) => a.expected.localeCompare(b.expected) || a.placedAt.getTime() - b.placedAt.getTime() || a.lineId - b.lineId);
+      .filter(
+        (s) =>
+          s.skuId === skuId && (s.status === "open" || s.status === "partially_received") && s.remaining > s.received,
+      )
+      .sort(
+        (a, b) =>
+          a.expected.localeCompare(b.expected) || a.placedAt.getTime() - b.placedAt.getTime() || a.lineId - b.lineId,
+      );
     let through = 0;
     for (const [i, line] of open.entries()) {
       const need = needs[i]!;
@@ -208,10 +300,44 @@ export async function play(ops: Op[]) {
 
   // Recomputing everything from scratch changes nothing: the incremental books were right.
   const changes = await recomputeEta(db, { skuIds, cause: "queue_moved", now });
-  if (process.env.PROPERTY_DEBUG && changes.length) console.log(JSON.stringify({ changes, lines: lines.map((l) => ({ id: l.id, sku: l.skuCode, status: l.status, basis: l.etaBasis, start: l.shipStart, end: l.shipEnd, basisDate: l.basisDate, alloc: l.allocatedQuantity, q: l.quantity, upd: l.etaUpdatedAt })) }, null, 1));
+  if (process.env.PROPERTY_DEBUG && changes.length)
+    console.log(
+      JSON.stringify(
+        {
+          changes,
+          lines: lines.map((l) => ({
+            id: l.id,
+            sku: l.skuCode,
+            status: l.status,
+            basis: l.etaBasis,
+            start: l.shipStart,
+            end: l.shipEnd,
+            basisDate: l.basisDate,
+            alloc: l.allocatedQuantity,
+            q: l.quantity,
+            upd: l.etaUpdatedAt,
+          })),
+        },
+        null,
+        1,
+      ),
+    );
   expect(changes).toEqual([]);
-  const after = await db.select().from(orderLines).where(eq(orderLines.merchantId, merchant.id)).orderBy(asc(orderLines.placedAt), asc(orderLines.id));
-  const books = (l: (typeof lines)[number]) => [l.id, l.shipStart, l.shipEnd, l.etaBasis, l.basisDate, l.queuePosition, l.linesAhead, l.basisPurchaseOrderId];
+  const after = await db
+    .select()
+    .from(orderLines)
+    .where(eq(orderLines.merchantId, merchant.id))
+    .orderBy(asc(orderLines.placedAt), asc(orderLines.id));
+  const books = (l: (typeof lines)[number]) => [
+    l.id,
+    l.shipStart,
+    l.shipEnd,
+    l.etaBasis,
+    l.basisDate,
+    l.queuePosition,
+    l.linesAhead,
+    l.basisPurchaseOrderId,
+  ];
   expect(after.map(books)).toEqual(lines.map(books));
 }
 

@@ -9,13 +9,7 @@ import { instant, uuidArray } from "../db/sql-helpers";
  * `po_received` for lines it fills and `queue_moved` for the others.
  */
 export type RecomputeCause =
-  | "initial"
-  | "po_created"
-  | "po_date_changed"
-  | "po_received"
-  | "po_cancelled"
-  | "queue_moved"
-  | "stock_changed";
+  "initial" | "po_created" | "po_date_changed" | "po_received" | "po_cancelled" | "queue_moved" | "stock_changed";
 
 export type EtaChange = {
   eventId: number;

@@ -43,7 +43,13 @@ describe("honest ETA scenarios", () => {
     expect((await eventsOf(db, la.id)).map((e) => e.reason)).toEqual(["initial", "po_created"]);
     expect((await eventsOf(db, lc.id)).map((e) => e.reason)).toEqual(["initial"]);
 
-    const slip = await changeExpectedDate(db, { merchantId: m.id, reference: "PO-1", expectedDate: "2026-11-25", actor: apiActor, now: day(2) });
+    const slip = await changeExpectedDate(db, {
+      merchantId: m.id,
+      reference: "PO-1",
+      expectedDate: "2026-11-25",
+      actor: apiActor,
+      now: day(2),
+    });
     expect(slip.etaChanges).toBe(2);
     expect((await eventsOf(db, la.id)).map((e) => e.reason)).toEqual(["initial", "po_created", "po_delayed"]);
     expect((await eventsOf(db, lb.id)).map((e) => e.reason)).toEqual(["initial", "po_created", "po_delayed"]);
@@ -68,7 +74,8 @@ describe("honest ETA scenarios", () => {
     const m = await createMerchant(db);
     await createSku(db, m.id, { code: "LAMP" });
     const orders = [];
-    for (let i = 0; i < 3; i++) orders.push(await placeOrder(db, m.id, `#L${i}`, [{ sku: "LAMP", quantity: 1 }], day(i * 0.1)));
+    for (let i = 0; i < 3; i++)
+      orders.push(await placeOrder(db, m.id, `#L${i}`, [{ sku: "LAMP", quantity: 1 }], day(i * 0.1)));
     await createPo(db, m.id, "PO-A", "2026-11-20", [{ sku: "LAMP", quantity: 2 }], day(1));
     await createPo(db, m.id, "PO-B", "2026-12-10", [{ sku: "LAMP", quantity: 5 }], day(2));
     const third = await lineOf(db, orders[2]!);
@@ -76,7 +83,10 @@ describe("honest ETA scenarios", () => {
     expect([third.shipStart, third.shipEnd]).toEqual(["2026-12-11", "2026-12-14"]);
     expect((await eventsOf(db, third.id)).map((e) => e.reason)).toEqual(["initial", "po_created"]);
     // The first two lines rest on PO-A and did not move.
-    expect((await eventsOf(db, (await lineOf(db, orders[0]!)).id)).map((e) => e.reason)).toEqual(["initial", "po_created"]);
+    expect((await eventsOf(db, (await lineOf(db, orders[0]!)).id)).map((e) => e.reason)).toEqual([
+      "initial",
+      "po_created",
+    ]);
 
     await receivePurchaseOrder(db, {
       merchantId: m.id,
@@ -104,20 +114,37 @@ describe("honest ETA scenarios", () => {
     await createSku(db, m.id, { code: "LATE-X" });
     await createSku(db, m.id, { code: "ONTIME-X" });
     // Three past POs each: the late supplier arrived 8-10 days after its first promise.
-    for (const [supplier, lateness] of [["Late Co", [8, 9, 10]], ["Punctual Co", [0, 0, 1]]] as const) {
+    for (const [supplier, lateness] of [
+      ["Late Co", [8, 9, 10]],
+      ["Punctual Co", [0, 0, 1]],
+    ] as const) {
       for (const [i, days] of lateness.entries()) {
         const ref = `${supplier}-${i}`;
-        await createPo(db, m.id, ref, "2026-10-01", [{ sku: supplier === "Late Co" ? "LATE-X" : "ONTIME-X", quantity: 1 }], day(-40), supplier);
+        await createPo(
+          db,
+          m.id,
+          ref,
+          "2026-10-01",
+          [{ sku: supplier === "Late Co" ? "LATE-X" : "ONTIME-X", quantity: 1 }],
+          day(-40),
+          supplier,
+        );
         await receivePurchaseOrder(db, {
           merchantId: m.id,
           reference: ref,
-          input: { lines: [{ sku: supplier === "Late Co" ? "LATE-X" : "ONTIME-X", quantity: 1 }], receivedAt: new Date(Date.UTC(2026, 9, 1 + days, 12)).toISOString() },
+          input: {
+            lines: [{ sku: supplier === "Late Co" ? "LATE-X" : "ONTIME-X", quantity: 1 }],
+            receivedAt: new Date(Date.UTC(2026, 9, 1 + days, 12)).toISOString(),
+          },
           actor: apiActor,
           now: day(-30),
         });
       }
     }
-    const allowances = await db.select({ name: suppliers.name, slip: suppliers.slipAllowanceDays }).from(suppliers).where(eq(suppliers.merchantId, m.id));
+    const allowances = await db
+      .select({ name: suppliers.name, slip: suppliers.slipAllowanceDays })
+      .from(suppliers)
+      .where(eq(suppliers.merchantId, m.id));
     expect(Object.fromEntries(allowances.map((s) => [s.name, s.slip]))).toEqual({ "Late Co": 10, "Punctual Co": 1 });
 
     // Stock from those receipts is gone; new orders wait for new POs on the same date.
@@ -147,7 +174,13 @@ describe("honest ETA scenarios", () => {
     // Stock due ten days before release; even a slip of 3 days leaves it on time.
     expect([line.shipStart, line.shipEnd]).toEqual(["2026-12-06", "2026-12-06"]);
 
-    await changeExpectedDate(db, { merchantId: m.id, reference: "PO-G", expectedDate: "2026-12-08", actor: apiActor, now: day(2) });
+    await changeExpectedDate(db, {
+      merchantId: m.id,
+      reference: "PO-G",
+      expectedDate: "2026-12-08",
+      actor: apiActor,
+      now: day(2),
+    });
     line = await lineOf(db, order);
     expect(line.etaBasis).toBe("po");
     expect([line.shipStart, line.shipEnd]).toEqual(["2026-12-09", "2026-12-12"]);

@@ -38,7 +38,13 @@ export type SlipRule = {
  * slips, their full range holds the next one about 19 times in 21; a narrower percentile of so
  * few misses more often than its name says.
  */
-export const defaultSlipRule: SlipRule = { percentile: 1, floorPercentile: 0, minReceipts: 3, recentReceipts: 20, outlierIqrs: 3 };
+export const defaultSlipRule: SlipRule = {
+  percentile: 1,
+  floorPercentile: 0,
+  minReceipts: 3,
+  recentReceipts: 20,
+  outlierIqrs: 3,
+};
 
 /** Days from a PO's date to the first and last day its goods are expected: the window the PO opens. */
 export type SlipWindow = { floorDays: number; allowanceDays: number };
@@ -63,9 +69,13 @@ export function slipWindow(
 ): SlipWindow {
   const recent = receiptsOldestFirst.slice(-rule.recentReceipts);
   if (recent.length < rule.minReceipts) return { floorDays: 0, allowanceDays: merchantDefaultDays };
-  const slips = withoutOutliers(recent.map(slipDays).sort((a, b) => a - b), rule.outlierIqrs);
+  const slips = withoutOutliers(
+    recent.map(slipDays).sort((a, b) => a - b),
+    rule.outlierIqrs,
+  );
   const allowanceDays = Math.max(0, percentileOf(slips, rule.percentile));
-  const floorDays = rule.floorPercentile === null ? 0 : Math.min(allowanceDays, percentileOf(slips, rule.floorPercentile));
+  const floorDays =
+    rule.floorPercentile === null ? 0 : Math.min(allowanceDays, percentileOf(slips, rule.floorPercentile));
   return { floorDays, allowanceDays };
 }
 

@@ -32,7 +32,15 @@ describe("the overdue sweep re-dates windows the calendar overtook on quiet SKUs
     await createPo(db, m.id, "PO-LATE", "2026-11-20", [{ sku: "LATE", quantity: 5 }], day(1));
     await createPo(db, m.id, "PO-ONTIME", "2026-12-10", [{ sku: "ONTIME", quantity: 5 }], day(1));
     await createPo(db, m.id, "PO-FIXED", "2026-11-20", [{ sku: "FIXED", quantity: 5 }], day(1));
-    await overrideEta(db, { merchantId: m.id, lineId: fixed.lines[0]!.id, shipStart: "2026-11-21", shipEnd: "2026-11-22", note: "Packed by hand", actor: apiActor, now: day(2) });
+    await overrideEta(db, {
+      merchantId: m.id,
+      lineId: fixed.lines[0]!.id,
+      shipStart: "2026-11-21",
+      shipEnd: "2026-11-22",
+      note: "Packed by hand",
+      actor: apiActor,
+      now: day(2),
+    });
     const before = await Promise.all([late, onTime, noDate, fixed].map((o) => lineOf(db, o)));
     expect(before.map((l) => [l.etaBasis, l.shipStart, l.shipEnd])).toEqual([
       ["po", "2026-11-21", "2026-11-24"],
@@ -45,7 +53,11 @@ describe("the overdue sweep re-dates windows the calendar overtook on quiet SKUs
     // up to Nov 23, which is no ETA change.
     expect(await refreshOverdueEtas(db, { now: day(21) })).toEqual({ skus: 1, etaChanges: 0 });
     const clamped = await lineOf(db, late);
-    expect([clamped.shipStart, clamped.shipEnd, clamped.deliveryStart]).toEqual(["2026-11-23", "2026-11-24", "2026-11-25"]);
+    expect([clamped.shipStart, clamped.shipEnd, clamped.deliveryStart]).toEqual([
+      "2026-11-23",
+      "2026-11-24",
+      "2026-11-25",
+    ]);
     expect(clamped.etaUpdatedAt).toEqual(before[0]!.etaUpdatedAt);
     expect((await eventsOf(db, clamped.id)).map((e) => e.reason)).toEqual(["initial", "po_created"]);
     // Another run the same day finds nothing to do.
@@ -74,7 +86,9 @@ describe("the overdue sweep re-dates windows the calendar overtook on quiet SKUs
       .from(notifications)
       .where(and(eq(notifications.orderId, late.orderId), eq(notifications.status, "pending")));
     expect(email!.kind).toBe("eta_moved");
-    expect((email!.payload as { lines: Record<string, unknown> }).lines).toEqual({ [String(delayed.id)]: { start: "2026-11-23", end: "2026-11-24" } });
+    expect((email!.payload as { lines: Record<string, unknown> }).lines).toEqual({
+      [String(delayed.id)]: { start: "2026-11-23", end: "2026-11-24" },
+    });
 
     // The other lines were not touched: a PO on time, no PO at all, and an agent's date.
     const after = await Promise.all([onTime, noDate, fixed].map((o) => lineOf(db, o)));
@@ -89,15 +103,22 @@ describe("the overdue sweep re-dates windows the calendar overtook on quiet SKUs
     const held = await placeOrder(db, m.id, "#P1", [{ sku: "GAME", quantity: 1 }], day(0));
     const waiting = await placeOrder(db, m.id, "#P2", [{ sku: "GAME", quantity: 1 }], day(0.5));
     const before = await Promise.all([held, waiting].map((o) => lineOf(db, o)));
-    expect(before.map((l) => [l.status, l.allocatedQuantity, l.etaBasis, l.basisDate, l.shipStart, l.shipEnd])).toEqual([
-      ["preorder", 1, "release", "2026-11-10", "2026-11-11", "2026-11-11"],
-      ["preorder", 0, "release", "2026-11-10", "2026-11-11", "2026-11-11"],
-    ]);
+    expect(before.map((l) => [l.status, l.allocatedQuantity, l.etaBasis, l.basisDate, l.shipStart, l.shipEnd])).toEqual(
+      [
+        ["preorder", 1, "release", "2026-11-10", "2026-11-11", "2026-11-11"],
+        ["preorder", 0, "release", "2026-11-10", "2026-11-11", "2026-11-11"],
+      ],
+    );
 
     // Nov 11: released. The unit set aside ships on the day promised; the other has no stock and no PO.
     expect(await refreshOverdueEtas(db, { now: day(10) })).toEqual({ skus: 1, etaChanges: 1 });
     const [stillHeld, undated] = await Promise.all([held, waiting].map((o) => lineOf(db, o)));
-    expect([stillHeld!.etaBasis, stillHeld!.shipStart, stillHeld!.shipEnd, stillHeld!.updatedAt]).toEqual(["release", "2026-11-11", "2026-11-11", before[0]!.updatedAt]);
+    expect([stillHeld!.etaBasis, stillHeld!.shipStart, stillHeld!.shipEnd, stillHeld!.updatedAt]).toEqual([
+      "release",
+      "2026-11-11",
+      "2026-11-11",
+      before[0]!.updatedAt,
+    ]);
     expect([undated!.etaBasis, undated!.shipStart, undated!.shipEnd]).toEqual(["unknown", null, null]);
     expect((await eventsOf(db, undated!.id)).map((e) => [e.reason, e.newShipEnd])).toEqual([
       ["initial", "2026-11-11"],
@@ -105,9 +126,16 @@ describe("the overdue sweep re-dates windows the calendar overtook on quiet SKUs
     ]);
     // Nothing is due any more, and a whole recompute days later leaves the promised day alone.
     expect(await refreshOverdueEtas(db, { now: day(12) })).toEqual({ skus: 0, etaChanges: 0 });
-    expect(await db.transaction((tx) => recomputeEta(tx, { skuIds: [sku.id], cause: "queue_moved", now: day(12) }))).toEqual([]);
+    expect(
+      await db.transaction((tx) => recomputeEta(tx, { skuIds: [sku.id], cause: "queue_moved", now: day(12) })),
+    ).toEqual([]);
     const later = await lineOf(db, held);
-    expect([later.etaBasis, later.shipStart, later.shipEnd, later.etaPushes]).toEqual(["release", "2026-11-11", "2026-11-11", 0]);
+    expect([later.etaBasis, later.shipStart, later.shipEnd, later.etaPushes]).toEqual([
+      "release",
+      "2026-11-11",
+      "2026-11-11",
+      0,
+    ]);
   });
 
   it("reads each merchant's own calendar", async () => {
@@ -140,8 +168,14 @@ describe("the overdue sweep re-dates windows the calendar overtook on quiet SKUs
       await createPo(db, m.id, `PO-R${i}`, "2026-12-20", [{ sku: `RACE-${i}`, quantity: 1 }], day(40));
     }
     // Dec 31: each PO (last day Dec 23) is a week and a day overdue, so its end reaches two weeks on.
-    const [a, b] = await Promise.all([refreshOverdueEtas(db, { now: day(60) }), refreshOverdueEtas(db, { now: day(60) })]);
-    const written = await db.select().from(etaEvents).where(eq(etaEvents.at, day(60)));
+    const [a, b] = await Promise.all([
+      refreshOverdueEtas(db, { now: day(60) }),
+      refreshOverdueEtas(db, { now: day(60) }),
+    ]);
+    const written = await db
+      .select()
+      .from(etaEvents)
+      .where(eq(etaEvents.at, day(60)));
     expect(a!.etaChanges + b!.etaChanges).toBe(written.length);
     for (const order of orders) {
       const line = await lineOf(db, order);

@@ -27,7 +27,10 @@ const skusPerTransaction = 50;
  * is no longer due until the next day, so a second run the same day (another worker, the next
  * quarter of an hour) finds nothing. Returns the SKUs looked at and the ETA changes written.
  */
-export async function refreshOverdueEtas(db: DbOrTx, params: { now: Date }): Promise<{ skus: number; etaChanges: number }> {
+export async function refreshOverdueEtas(
+  db: DbOrTx,
+  params: { now: Date },
+): Promise<{ skus: number; etaChanges: number }> {
   const { now } = params;
   const due = await rows<{ sku_id: string }>(
     db,

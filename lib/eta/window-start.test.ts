@@ -42,7 +42,11 @@ describe("a window's start passing is not an ETA change", () => {
     expect([clamped.deliveryStart, clamped.deliveryEnd]).toEqual(["2026-11-24", "2026-11-28"]);
     expect(clamped.etaBasis).toBe("po");
     expect(clamped.etaUpdatedAt).toEqual(dated.etaUpdatedAt);
-    expect([clamped.firstShipStart, clamped.firstShipEnd, clamped.promisedShipEnd]).toEqual(["2026-11-21", "2026-11-24", "2026-11-24"]);
+    expect([clamped.firstShipStart, clamped.firstShipEnd, clamped.promisedShipEnd]).toEqual([
+      "2026-11-21",
+      "2026-11-24",
+      "2026-11-24",
+    ]);
     expect(clamped.etaPushes).toBe(0);
     expect((await eventsOf(db, clamped.id)).map((e) => e.reason)).toEqual(["initial", "po_created"]);
 
@@ -54,7 +58,13 @@ describe("a window's start passing is not an ETA change", () => {
 
     // Nov 23: the supplier moves its date to Nov 27. The event's old window is the one the line
     // showed (Nov 23 – Nov 24), not the one in the last event (Nov 21 – Nov 24).
-    const slip = await changeExpectedDate(db, { merchantId: m.id, reference: "PO-K", expectedDate: "2026-11-27", actor: apiActor, now: day(22) });
+    const slip = await changeExpectedDate(db, {
+      merchantId: m.id,
+      reference: "PO-K",
+      expectedDate: "2026-11-27",
+      actor: apiActor,
+      now: day(22),
+    });
     expect(slip.etaChanges).toBe(2);
     const delayed = await lineOf(db, order);
     expect([delayed.shipStart, delayed.shipEnd]).toEqual(["2026-11-28", "2026-12-01"]);
@@ -80,14 +90,17 @@ describe("a window's start passing is not an ETA change", () => {
 
     // Nov 22: inside the slip range, the start passing is not a change.
     expect(await recompute(sku.id, 21)).toEqual([]);
-    expect([(await lineOf(db, order)).shipStart, (await lineOf(db, order)).shipEnd]).toEqual(["2026-11-23", "2026-11-24"]);
+    expect([(await lineOf(db, order)).shipStart, (await lineOf(db, order)).shipEnd]).toEqual([
+      "2026-11-23",
+      "2026-11-24",
+    ]);
 
     // Nov 24, the window's last ready day (Nov 23) has passed: the end reaches a week further,
     // which is a change, with the stored window as the old one.
     const changes = await recompute(sku.id, 23);
-    expect(changes.map((c) => [c.lineId, c.oldShipStart, c.oldShipEnd, c.newShipStart, c.newShipEnd, c.reason])).toEqual([
-      [line.id, "2026-11-23", "2026-11-24", "2026-11-25", "2026-12-01", "queue_moved"],
-    ]);
+    expect(
+      changes.map((c) => [c.lineId, c.oldShipStart, c.oldShipEnd, c.newShipStart, c.newShipEnd, c.reason]),
+    ).toEqual([[line.id, "2026-11-23", "2026-11-24", "2026-11-25", "2026-12-01", "queue_moved"]]);
     const moved = await lineOf(db, order);
     expect([moved.shipStart, moved.shipEnd]).toEqual(["2026-11-25", "2026-12-01"]);
     expect(moved.etaUpdatedAt).toEqual(day(23));
@@ -107,7 +120,15 @@ describe("a window's start passing is not an ETA change", () => {
     const order = await placeOrder(db, m.id, "#F1", [{ sku: "FAN", quantity: 1 }], day(0));
     await createPo(db, m.id, "PO-F", "2026-11-20", [{ sku: "FAN", quantity: 1 }], day(1));
     const line = await lineOf(db, order);
-    await overrideEta(db, { merchantId: m.id, lineId: line.id, shipStart: "2026-11-21", shipEnd: "2026-11-26", note: "Carrier confirmed", actor: apiActor, now: day(2) });
+    await overrideEta(db, {
+      merchantId: m.id,
+      lineId: line.id,
+      shipStart: "2026-11-21",
+      shipEnd: "2026-11-26",
+      note: "Carrier confirmed",
+      actor: apiActor,
+      now: day(2),
+    });
 
     expect(await recompute(sku.id, 22)).toEqual([]);
     const kept = await lineOf(db, order);

@@ -7,7 +7,12 @@ import { isStorableText, unstorableTextMessage } from "../security/text";
 // takes their inferred types, and /api/v1/openapi.json is generated from them.
 
 const text = (max: number) =>
-  z.string().trim().min(1, "must not be empty").max(max, `must be at most ${max} characters`).refine(isStorableText, unstorableTextMessage);
+  z
+    .string()
+    .trim()
+    .min(1, "must not be empty")
+    .max(max, `must be at most ${max} characters`)
+    .refine(isStorableText, unstorableTextMessage);
 
 export const skuCode = text(100).describe("The merchant's SKU code");
 
@@ -16,7 +21,11 @@ export const isoDate = z
   .refine(isIsoDate, "must be a calendar date like 2026-12-12")
   .describe("A calendar date, YYYY-MM-DD");
 
-const quantity = z.number().int("must be a whole number").positive("must be at least 1").max(100_000, "must be at most 100000");
+const quantity = z
+  .number()
+  .int("must be a whole number")
+  .positive("must be at least 1")
+  .max(100_000, "must be at most 100000");
 
 export const shippingAddressSchema = z
   .object({
@@ -34,18 +43,30 @@ export const orderLineInputSchema = z
   .object({
     sku: skuCode,
     quantity,
-    unitPriceMinor: z.number().int().min(0).max(100_000_000).optional().describe("Price per unit in minor units; defaults to the SKU's price"),
+    unitPriceMinor: z
+      .number()
+      .int()
+      .min(0)
+      .max(100_000_000)
+      .optional()
+      .describe("Price per unit in minor units; defaults to the SKU's price"),
   })
   .strict();
 
 export const orderUpsertSchema = z
   .object({
     number: text(64).describe("The order number shoppers see, e.g. #1001; unique per merchant"),
-    email: z.email("must be an email address").max(254).transform((e) => e.toLowerCase()),
+    email: z
+      .email("must be an email address")
+      .max(254)
+      .transform((e) => e.toLowerCase()),
     customerName: text(200).optional(),
     channel: z.enum(["web", "shopify", "api", "pos", "phone"]).optional(),
     placedAt: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" }).optional(),
-    currency: z.string().regex(/^[A-Z]{3}$/, "must be a three-letter currency code").optional(),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, "must be a three-letter currency code")
+      .optional(),
     shippingAddress: shippingAddressSchema.optional(),
     externalId: text(100).optional(),
     lines: z.array(orderLineInputSchema).min(1, "must have at least one line").max(500, "must have at most 500 lines"),
@@ -70,7 +91,9 @@ export const orderBatchSchema = z
 export const stockLevelsSchema = z
   .object({
     levels: z
-      .array(z.object({ sku: skuCode, onHand: z.number().int().min(0, "must not be negative").max(10_000_000) }).strict())
+      .array(
+        z.object({ sku: skuCode, onHand: z.number().int().min(0, "must not be negative").max(10_000_000) }).strict(),
+      )
       .min(1)
       .max(1000),
   })
@@ -93,9 +116,7 @@ export const purchaseOrderUpsertSchema = z
 
 export type PurchaseOrderUpsert = z.infer<typeof purchaseOrderUpsertSchema>;
 
-export const purchaseOrderDateSchema = z
-  .object({ expectedDate: isoDate, note: text(500).optional() })
-  .strict();
+export const purchaseOrderDateSchema = z.object({ expectedDate: isoDate, note: text(500).optional() }).strict();
 
 export const receiptSchema = z
   .object({
@@ -111,10 +132,17 @@ export const shipmentSchema = z
     orderNumber: text(64),
     carrier: text(100).optional(),
     trackingNumber: text(100).optional(),
-    trackingUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(2000).refine(isStorableText, unstorableTextMessage).optional(),
+    trackingUrl: z
+      .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+      .max(2000)
+      .refine(isStorableText, unstorableTextMessage)
+      .optional(),
     shippedAt: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" }).optional(),
     externalId: text(100).optional().describe("The merchant's shipment id; a repeat with the same id has no effect"),
-    lines: z.array(z.object({ sku: skuCode, quantity }).strict()).min(1).max(500),
+    lines: z
+      .array(z.object({ sku: skuCode, quantity }).strict())
+      .min(1)
+      .max(500),
   })
   .strict();
 
@@ -122,7 +150,12 @@ export type ShipmentInput = z.infer<typeof shipmentSchema>;
 
 export const orderCancelSchema = z
   .object({
-    skus: z.array(skuCode).min(1).max(500).optional().describe("SKUs whose open units to cancel; omitted: every unshipped line"),
+    skus: z
+      .array(skuCode)
+      .min(1)
+      .max(500)
+      .optional()
+      .describe("SKUs whose open units to cancel; omitted: every unshipped line"),
     reason: text(500).optional(),
   })
   .strict();
@@ -197,6 +230,10 @@ export const cancelResultSchema = z.object({
   alreadyCancelled: z.number(),
 });
 
-export const purchaseOrderResultSchema = z.object({ purchaseOrderId: z.string(), created: z.boolean(), linesRedated: z.number() });
+export const purchaseOrderResultSchema = z.object({
+  purchaseOrderId: z.string(),
+  created: z.boolean(),
+  linesRedated: z.number(),
+});
 export const stockResultSchema = z.object({ updated: z.number(), linesRedated: z.number() });
 export const shipmentResultSchema = z.object({ shipmentId: z.string(), created: z.boolean() });

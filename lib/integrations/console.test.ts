@@ -40,11 +40,20 @@ beforeAll(async () => {
   await addAgent(db, { email: "boss@3pl.example", all: true });
   agentA = (await agentScope(db, "jo@alpha.example"))!;
   admin = (await agentScope(db, "boss@3pl.example"))!;
-  for (const shop of [shopA, shopB]) await adminSaveEndpoint(db, admin, { slug: shop.slug, url: "https://hooks.example/backorders", now: new Date() });
+  for (const shop of [shopA, shopB])
+    await adminSaveEndpoint(db, admin, { slug: shop.slug, url: "https://hooks.example/backorders", now: new Date() });
   await createSku(db, shopB.id, { code: "MUG", priceMinor: 1200 });
   const order = await placeOrder(db, shopB.id, "#2001", [{ sku: "MUG", quantity: 1 }], new Date());
-  await cancelLines(db, { merchantId: shopB.id, orderId: order.orderId, actor: { type: "shopper", id: "x@example.com" }, now: new Date() });
-  [{ id: deliveryB }] = (await rows<{ id: string }>(db, sql`select id from webhook_deliveries where merchant_id = ${shopB.id}::uuid`)) as [{ id: string }];
+  await cancelLines(db, {
+    merchantId: shopB.id,
+    orderId: order.orderId,
+    actor: { type: "shopper", id: "x@example.com" },
+    now: new Date(),
+  });
+  [{ id: deliveryB }] = (await rows<{ id: string }>(
+    db,
+    sql`select id from webhook_deliveries where merchant_id = ${shopB.id}::uuid`,
+  )) as [{ id: string }];
   await rows(db, sql`update webhook_deliveries set status = 'failed' where id = ${deliveryB}`);
   await rows(
     db,
@@ -70,54 +79,104 @@ describe("integration pages and actions, by who is asking", () => {
   });
 
   it("an agent of another shop cannot resend its deliveries or reprocess its Shopify webhooks", async () => {
-    await expect(agentResendDelivery(database.db, agentA, { slug: shopB.slug, deliveryId: deliveryB, now: now() })).rejects.toMatchObject({ code: "not_found" });
+    await expect(
+      agentResendDelivery(database.db, agentA, { slug: shopB.slug, deliveryId: deliveryB, now: now() }),
+    ).rejects.toMatchObject({ code: "not_found" });
     // Naming their own shop with the other shop's delivery id finds nothing either.
-    await expect(agentResendDelivery(database.db, agentA, { slug: shopA.slug, deliveryId: deliveryB, now: now() })).rejects.toMatchObject({ code: "not_found" });
-    await expect(agentRetryShopifyWebhook(database.db, agentA, { slug: shopA.slug, webhookId: "wh-b-1", now: now() })).rejects.toMatchObject({ code: "not_found" });
-    const [row] = await rows<{ status: string }>(database.db, sql`select status from webhook_deliveries where id = ${deliveryB}`);
+    await expect(
+      agentResendDelivery(database.db, agentA, { slug: shopA.slug, deliveryId: deliveryB, now: now() }),
+    ).rejects.toMatchObject({ code: "not_found" });
+    await expect(
+      agentRetryShopifyWebhook(database.db, agentA, { slug: shopA.slug, webhookId: "wh-b-1", now: now() }),
+    ).rejects.toMatchObject({ code: "not_found" });
+    const [row] = await rows<{ status: string }>(
+      database.db,
+      sql`select status from webhook_deliveries where id = ${deliveryB}`,
+    );
     expect(row!.status).toBe("failed");
     // Their admin can.
     await agentResendDelivery(database.db, admin, { slug: shopB.slug, deliveryId: deliveryB, now: now() });
     await agentRetryShopifyWebhook(database.db, admin, { slug: shopB.slug, webhookId: "wh-b-1", now: now() });
-    const [after] = await rows<{ status: string }>(database.db, sql`select status from webhook_deliveries where id = ${deliveryB}`);
+    const [after] = await rows<{ status: string }>(
+      database.db,
+      sql`select status from webhook_deliveries where id = ${deliveryB}`,
+    );
     expect(after!.status).toBe("pending");
   });
 
   it("settings are for admins only, even for the shop an agent serves, and change nothing when refused", async () => {
     const before = await database.db.select().from(merchants).where(eq(merchants.id, shopA.id));
-    const endpointBefore = await database.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.merchantId, shopA.id));
+    const endpointBefore = await database.db
+      .select()
+      .from(webhookEndpoints)
+      .where(eq(webhookEndpoints.merchantId, shopA.id));
     const refusals = [
       integrationSettings(database.db, agentA, shopA.slug),
       adminSaveEndpoint(database.db, agentA, { slug: shopA.slug, url: "https://evil.example/steal", now: now() }),
       adminRotateEndpointSecret(database.db, agentA, { slug: shopA.slug, now: now() }),
       adminSetEndpointEnabled(database.db, agentA, { slug: shopA.slug, enabled: false, now: now() }),
-      adminConnectShopify(database.db, agentA, { slug: shopA.slug, shopDomain: "alpha.myshopify.com", secret: "shpss_0123456789abcdef0123", now: now() }),
+      adminConnectShopify(database.db, agentA, {
+        slug: shopA.slug,
+        shopDomain: "alpha.myshopify.com",
+        secret: "shpss_0123456789abcdef0123",
+        now: now(),
+      }),
       adminEndShopifyRotation(database.db, agentA, { slug: shopA.slug, now: now() }),
       adminDisconnectShopify(database.db, agentA, { slug: shopA.slug, now: now() }),
     ];
     for (const refused of refusals) await expect(refused).rejects.toMatchObject({ code: "forbidden" });
     expect(await database.db.select().from(merchants).where(eq(merchants.id, shopA.id))).toEqual(before);
-    expect(await database.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.merchantId, shopA.id))).toEqual(endpointBefore);
+    expect(await database.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.merchantId, shopA.id))).toEqual(
+      endpointBefore,
+    );
   });
 
   it("an admin connects Shopify and rotates secrets; secrets come back once and the audit log keeps only hints", async () => {
-    const first = await adminConnectShopify(database.db, admin, { slug: shopA.slug, shopDomain: "Alpha-Outfitters.myshopify.com", secret: "shpss_first-secret-0000000000", now: now() });
+    const first = await adminConnectShopify(database.db, admin, {
+      slug: shopA.slug,
+      shopDomain: "Alpha-Outfitters.myshopify.com",
+      secret: "shpss_first-secret-0000000000",
+      now: now(),
+    });
     expect(first).toEqual({ rotated: false, previousValidUntil: null });
-    const second = await adminConnectShopify(database.db, admin, { slug: shopA.slug, shopDomain: "alpha-outfitters.myshopify.com", secret: "shpss_second-secret-111111111", now: now() });
+    const second = await adminConnectShopify(database.db, admin, {
+      slug: shopA.slug,
+      shopDomain: "alpha-outfitters.myshopify.com",
+      secret: "shpss_second-secret-111111111",
+      now: now(),
+    });
     expect(second.rotated).toBe(true);
     const settings = await integrationSettings(database.db, admin, shopA.slug);
-    expect(settings.status.shopify).toMatchObject({ connected: true, shopDomain: "alpha-outfitters.myshopify.com", secretHint: "…1111" });
+    expect(settings.status.shopify).toMatchObject({
+      connected: true,
+      shopDomain: "alpha-outfitters.myshopify.com",
+      secretHint: "…1111",
+    });
     expect(settings.status.shopify.previousSecretUntil!.getTime()).toBeGreaterThan(Date.now() + 71 * 3_600_000);
 
     const rotated = await adminRotateEndpointSecret(database.db, admin, { slug: shopA.slug, now: now() });
     expect(rotated.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
-    expect((await integrationSettings(database.db, admin, shopA.slug)).status.endpoint!.secretHint).toBe(`${rotated.secret.slice(0, 10)}…${rotated.secret.slice(-4)}`);
-    const audit = await rows<{ after: unknown }>(database.db, sql`select after from audit_log where merchant_id = ${shopA.id}::uuid and action like 'integration.%'`);
+    expect((await integrationSettings(database.db, admin, shopA.slug)).status.endpoint!.secretHint).toBe(
+      `${rotated.secret.slice(0, 10)}…${rotated.secret.slice(-4)}`,
+    );
+    const audit = await rows<{ after: unknown }>(
+      database.db,
+      sql`select after from audit_log where merchant_id = ${shopA.id}::uuid and action like 'integration.%'`,
+    );
     const logged = JSON.stringify(audit);
     expect(logged).not.toContain("shpss_second-secret-111111111");
     expect(logged).not.toContain(rotated.secret);
 
-    await expect(adminSaveEndpoint(database.db, admin, { slug: shopA.slug, url: "http://hooks.example/plain", now: now() })).rejects.toThrow("The endpoint URL must use https (plain http only for localhost).");
-    await expect(adminConnectShopify(database.db, admin, { slug: shopA.slug, shopDomain: "alpha.example.com", secret: "shpss_second-secret-111111111", now: now() })).rejects.toMatchObject({ field: "shop domain" });
+    await expect(
+      adminSaveEndpoint(database.db, admin, { slug: shopA.slug, url: "http://hooks.example/plain", now: now() }),
+    ).rejects.toThrow("The endpoint URL must use https (plain http only for localhost).");
+    await expect(
+      adminConnectShopify(database.db, admin, {
+        slug: shopA.slug,
+        shopDomain: "alpha.example.com",
+        secret: "shpss_second-secret-111111111",
+        now: now(),
+      }),
+    ).rejects.toMatchObject({ field: "shop domain" });
   });
 });

@@ -27,14 +27,18 @@ const agentActor = (scope: AgentScope): Actor => ({ type: "agent", id: scope.ema
 
 /** The merchant, if the agent serves it; another shop's is "not found", never "forbidden". */
 export async function merchantForAgent(db: DbOrTx, scope: AgentScope, slug: string) {
-  const [merchant] = /^[a-z0-9][a-z0-9-]{0,62}$/.test(slug) ? await db.select().from(merchants).where(eq(merchants.slug, slug)) : [];
-  if (!merchant || !servesMerchant(scope, merchant.id)) throw new DomainError("not_found", "That shop was not found among the shops you serve.");
+  const [merchant] = /^[a-z0-9][a-z0-9-]{0,62}$/.test(slug)
+    ? await db.select().from(merchants).where(eq(merchants.slug, slug))
+    : [];
+  if (!merchant || !servesMerchant(scope, merchant.id))
+    throw new DomainError("not_found", "That shop was not found among the shops you serve.");
   return merchant;
 }
 
 /** Settings hold secrets and decide where shop data goes: admins only. */
 export async function merchantForAdmin(db: DbOrTx, scope: AgentScope, slug: string) {
-  if (scope.role !== "admin") throw new DomainError("forbidden", "Only admins can see or change a shop's integration settings.");
+  if (scope.role !== "admin")
+    throw new DomainError("forbidden", "Only admins can see or change a shop's integration settings.");
   return merchantForAgent(db, scope, slug);
 }
 
@@ -47,7 +51,11 @@ export async function integrationsOverview(db: DbOrTx, scope: AgentScope, now = 
 /** The delivery log and Shopify log of one shop, for any agent serving it. */
 export async function integrationLogs(db: DbOrTx, scope: AgentScope, slug: string, now = new Date()) {
   const merchant = await merchantForAgent(db, scope, slug);
-  const [status, deliveries, shopify] = await Promise.all([integrationStatus(db, merchant.id, now), deliveryLog(db, merchant.id, { limit: 100 }), shopifyLog(db, merchant.id, { limit: 100 })]);
+  const [status, deliveries, shopify] = await Promise.all([
+    integrationStatus(db, merchant.id, now),
+    deliveryLog(db, merchant.id, { limit: 100 }),
+    shopifyLog(db, merchant.id, { limit: 100 }),
+  ]);
   return { merchant, status, deliveries, shopify };
 }
 
@@ -56,19 +64,46 @@ export async function integrationSettings(db: DbOrTx, scope: AgentScope, slug: s
   return { merchant, status: await integrationStatus(db, merchant.id, now) };
 }
 
-export async function agentResendDelivery(db: DbOrTx, scope: AgentScope, params: { slug: string; deliveryId: string; now: Date }) {
+export async function agentResendDelivery(
+  db: DbOrTx,
+  scope: AgentScope,
+  params: { slug: string; deliveryId: string; now: Date },
+) {
   const merchant = await merchantForAgent(db, scope, params.slug);
-  await resendDelivery(db, { merchantId: merchant.id, deliveryId: params.deliveryId, actor: agentActor(scope), now: params.now });
+  await resendDelivery(db, {
+    merchantId: merchant.id,
+    deliveryId: params.deliveryId,
+    actor: agentActor(scope),
+    now: params.now,
+  });
 }
 
-export async function agentRetryShopifyWebhook(db: DbOrTx, scope: AgentScope, params: { slug: string; webhookId: string; now: Date }) {
+export async function agentRetryShopifyWebhook(
+  db: DbOrTx,
+  scope: AgentScope,
+  params: { slug: string; webhookId: string; now: Date },
+) {
   const merchant = await merchantForAgent(db, scope, params.slug);
-  await retryShopifyWebhook(db, { merchantId: merchant.id, webhookId: params.webhookId, actor: agentActor(scope), now: params.now });
+  await retryShopifyWebhook(db, {
+    merchantId: merchant.id,
+    webhookId: params.webhookId,
+    actor: agentActor(scope),
+    now: params.now,
+  });
 }
 
-export async function adminSaveEndpoint(db: DbOrTx, scope: AgentScope, params: { slug: string; url: string; now: Date }) {
+export async function adminSaveEndpoint(
+  db: DbOrTx,
+  scope: AgentScope,
+  params: { slug: string; url: string; now: Date },
+) {
   const merchant = await merchantForAdmin(db, scope, params.slug);
-  return saveWebhookEndpoint(db, { merchantId: merchant.id, url: params.url, actor: agentActor(scope), now: params.now });
+  return saveWebhookEndpoint(db, {
+    merchantId: merchant.id,
+    url: params.url,
+    actor: agentActor(scope),
+    now: params.now,
+  });
 }
 
 export async function adminRotateEndpointSecret(db: DbOrTx, scope: AgentScope, params: { slug: string; now: Date }) {
@@ -76,14 +111,33 @@ export async function adminRotateEndpointSecret(db: DbOrTx, scope: AgentScope, p
   return rotateWebhookSecret(db, { merchantId: merchant.id, actor: agentActor(scope), now: params.now });
 }
 
-export async function adminSetEndpointEnabled(db: DbOrTx, scope: AgentScope, params: { slug: string; enabled: boolean; now: Date }) {
+export async function adminSetEndpointEnabled(
+  db: DbOrTx,
+  scope: AgentScope,
+  params: { slug: string; enabled: boolean; now: Date },
+) {
   const merchant = await merchantForAdmin(db, scope, params.slug);
-  await setWebhookEndpointEnabled(db, { merchantId: merchant.id, enabled: params.enabled, actor: agentActor(scope), now: params.now });
+  await setWebhookEndpointEnabled(db, {
+    merchantId: merchant.id,
+    enabled: params.enabled,
+    actor: agentActor(scope),
+    now: params.now,
+  });
 }
 
-export async function adminConnectShopify(db: DbOrTx, scope: AgentScope, params: { slug: string; shopDomain: string; secret: string; now: Date }) {
+export async function adminConnectShopify(
+  db: DbOrTx,
+  scope: AgentScope,
+  params: { slug: string; shopDomain: string; secret: string; now: Date },
+) {
   const merchant = await merchantForAdmin(db, scope, params.slug);
-  return connectShopify(db, { merchantId: merchant.id, shopDomain: params.shopDomain, secret: params.secret, actor: agentActor(scope), now: params.now });
+  return connectShopify(db, {
+    merchantId: merchant.id,
+    shopDomain: params.shopDomain,
+    secret: params.secret,
+    actor: agentActor(scope),
+    now: params.now,
+  });
 }
 
 export async function adminEndShopifyRotation(db: DbOrTx, scope: AgentScope, params: { slug: string; now: Date }) {

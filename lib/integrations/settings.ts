@@ -47,7 +47,10 @@ export const shopDomainSchema = z
   .string()
   .trim()
   .toLowerCase()
-  .regex(/^[a-z0-9][a-z0-9-]{0,60}\.myshopify\.com$/, "must be the shop's myshopify.com domain, e.g. northwind.myshopify.com");
+  .regex(
+    /^[a-z0-9][a-z0-9-]{0,60}\.myshopify\.com$/,
+    "must be the shop's myshopify.com domain, e.g. northwind.myshopify.com",
+  );
 
 export const shopifySecretSchema = z
   .string()
@@ -69,16 +72,41 @@ export async function merchantBySlug(db: DbOrTx, slug: string) {
 }
 
 export type IntegrationStatus = {
-  shopify: { connected: boolean; shopDomain: string | null; secretHint: string | null; previousSecretUntil: Date | null };
-  endpoint: { id: string; url: string; enabled: boolean; disabledReason: string | null; secretHint: string; previousSecretUntil: Date | null; createdAt: Date } | null;
+  shopify: {
+    connected: boolean;
+    shopDomain: string | null;
+    secretHint: string | null;
+    previousSecretUntil: Date | null;
+  };
+  endpoint: {
+    id: string;
+    url: string;
+    enabled: boolean;
+    disabledReason: string | null;
+    secretHint: string;
+    previousSecretUntil: Date | null;
+    createdAt: Date;
+  } | null;
 };
 
 export async function integrationStatus(db: DbOrTx, merchantId: string, now = new Date()): Promise<IntegrationStatus> {
   const [merchant] = await db.select().from(merchants).where(eq(merchants.id, merchantId));
   if (!merchant) throw new DomainError("not_found", "Merchant not found.");
-  const [endpoint] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.merchantId, merchantId)).orderBy(webhookEndpoints.createdAt).limit(1);
-  const previousShopify = merchant.shopifySecretPrevious && (!merchant.shopifySecretPreviousExpiresAt || merchant.shopifySecretPreviousExpiresAt > now) ? merchant.shopifySecretPreviousExpiresAt : null;
-  const previousEndpoint = endpoint?.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now ? endpoint.previousSecretExpiresAt : null;
+  const [endpoint] = await db
+    .select()
+    .from(webhookEndpoints)
+    .where(eq(webhookEndpoints.merchantId, merchantId))
+    .orderBy(webhookEndpoints.createdAt)
+    .limit(1);
+  const previousShopify =
+    merchant.shopifySecretPrevious &&
+    (!merchant.shopifySecretPreviousExpiresAt || merchant.shopifySecretPreviousExpiresAt > now)
+      ? merchant.shopifySecretPreviousExpiresAt
+      : null;
+  const previousEndpoint =
+    endpoint?.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now
+      ? endpoint.previousSecretExpiresAt
+      : null;
   return {
     shopify: {
       connected: !!merchant.shopifySecret,
@@ -104,34 +132,71 @@ export async function integrationStatus(db: DbOrTx, merchantId: string, now = ne
  * Sets where the merchant's events go. The first time, the endpoint and its secret are made and
  * the secret is returned (to show once); later, only the address changes and the secret stays.
  */
-export async function saveWebhookEndpoint(db: DbOrTx, params: { merchantId: string; url: string; actor: Actor; now: Date }): Promise<{ endpointId: string; secret: string | null }> {
+export async function saveWebhookEndpoint(
+  db: DbOrTx,
+  params: { merchantId: string; url: string; actor: Actor; now: Date },
+): Promise<{ endpointId: string; secret: string | null }> {
   const url = parse(webhookUrlSchema, params.url.trim(), "endpoint URL");
   return transaction(db, async (tx) => {
-    const [existing] = await tx.select().from(webhookEndpoints).where(eq(webhookEndpoints.merchantId, params.merchantId)).orderBy(webhookEndpoints.createdAt).limit(1).for("update");
+    const [existing] = await tx
+      .select()
+      .from(webhookEndpoints)
+      .where(eq(webhookEndpoints.merchantId, params.merchantId))
+      .orderBy(webhookEndpoints.createdAt)
+      .limit(1)
+      .for("update");
     if (existing) {
       await tx.update(webhookEndpoints).set({ url }).where(eq(webhookEndpoints.id, existing.id));
       await writeAudit(tx, params.actor, params.now, [
-        { merchantId: params.merchantId, action: "integration.webhook_url_changed", entityType: "webhook_endpoint", entityId: existing.id, before: { url: existing.url }, after: { url } },
+        {
+          merchantId: params.merchantId,
+          action: "integration.webhook_url_changed",
+          entityType: "webhook_endpoint",
+          entityId: existing.id,
+          before: { url: existing.url },
+          after: { url },
+        },
       ]);
       return { endpointId: existing.id, secret: null };
     }
     const secret = generateWebhookSecret();
-    const [created] = await tx.insert(webhookEndpoints).values({ merchantId: params.merchantId, url, secret, createdAt: params.now }).returning({ id: webhookEndpoints.id });
+    const [created] = await tx
+      .insert(webhookEndpoints)
+      .values({ merchantId: params.merchantId, url, secret, createdAt: params.now })
+      .returning({ id: webhookEndpoints.id });
     await writeAudit(tx, params.actor, params.now, [
-      { merchantId: params.merchantId, action: "integration.webhook_endpoint_created", entityType: "webhook_endpoint", entityId: created!.id, after: { url, secret: secretHint(secret) } },
+      {
+        merchantId: params.merchantId,
+        action: "integration.webhook_endpoint_created",
+        entityType: "webhook_endpoint",
+        entityId: created!.id,
+        after: { url, secret: secretHint(secret) },
+      },
     ]);
     return { endpointId: created!.id, secret };
   });
 }
 
 /** A new endpoint secret (returned once); the old one keeps signing beside it for a day. */
-export async function rotateWebhookSecret(db: DbOrTx, params: { merchantId: string; actor: Actor; now: Date }): Promise<{ secret: string; previousValidUntil: Date }> {
+export async function rotateWebhookSecret(
+  db: DbOrTx,
+  params: { merchantId: string; actor: Actor; now: Date },
+): Promise<{ secret: string; previousValidUntil: Date }> {
   return transaction(db, async (tx) => {
-    const [endpoint] = await tx.select().from(webhookEndpoints).where(eq(webhookEndpoints.merchantId, params.merchantId)).orderBy(webhookEndpoints.createdAt).limit(1).for("update");
+    const [endpoint] = await tx
+      .select()
+      .from(webhookEndpoints)
+      .where(eq(webhookEndpoints.merchantId, params.merchantId))
+      .orderBy(webhookEndpoints.createdAt)
+      .limit(1)
+      .for("update");
     if (!endpoint) throw new DomainError("not_found", "This merchant has no webhook endpoint yet; set its URL first.");
     const secret = generateWebhookSecret();
     const previousValidUntil = new Date(params.now.getTime() + webhookRotationHours * 3_600_000);
-    await tx.update(webhookEndpoints).set({ secret, previousSecret: endpoint.secret, previousSecretExpiresAt: previousValidUntil }).where(eq(webhookEndpoints.id, endpoint.id));
+    await tx
+      .update(webhookEndpoints)
+      .set({ secret, previousSecret: endpoint.secret, previousSecretExpiresAt: previousValidUntil })
+      .where(eq(webhookEndpoints.id, endpoint.id));
     await writeAudit(tx, params.actor, params.now, [
       {
         merchantId: params.merchantId,
@@ -147,14 +212,26 @@ export async function rotateWebhookSecret(db: DbOrTx, params: { merchantId: stri
 }
 
 /** Turns sending on or off. Turning it on clears why it was off (a 410, say). */
-export async function setWebhookEndpointEnabled(db: DbOrTx, params: { merchantId: string; enabled: boolean; actor: Actor; now: Date }): Promise<void> {
+export async function setWebhookEndpointEnabled(
+  db: DbOrTx,
+  params: { merchantId: string; enabled: boolean; actor: Actor; now: Date },
+): Promise<void> {
   await transaction(db, async (tx) => {
-    const [endpoint] = await tx.select().from(webhookEndpoints).where(eq(webhookEndpoints.merchantId, params.merchantId)).orderBy(webhookEndpoints.createdAt).limit(1).for("update");
+    const [endpoint] = await tx
+      .select()
+      .from(webhookEndpoints)
+      .where(eq(webhookEndpoints.merchantId, params.merchantId))
+      .orderBy(webhookEndpoints.createdAt)
+      .limit(1)
+      .for("update");
     if (!endpoint) throw new DomainError("not_found", "This merchant has no webhook endpoint yet.");
     if (endpoint.enabled === params.enabled) return;
     await tx
       .update(webhookEndpoints)
-      .set({ enabled: params.enabled, disabledReason: params.enabled ? null : `Turned off by ${params.actor.id ?? params.actor.type}` })
+      .set({
+        enabled: params.enabled,
+        disabledReason: params.enabled ? null : `Turned off by ${params.actor.id ?? params.actor.type}`,
+      })
       .where(eq(webhookEndpoints.id, endpoint.id));
     await writeAudit(tx, params.actor, params.now, [
       {
@@ -173,7 +250,10 @@ export async function setWebhookEndpointEnabled(db: DbOrTx, params: { merchantId
  * Connects the shop (or gives it a new secret): webhooks must come from `shopDomain` and verify
  * with `secret`. A secret replacing another leaves the old one verifying for three days.
  */
-export async function connectShopify(db: DbOrTx, params: { merchantId: string; shopDomain: string; secret: string; actor: Actor; now: Date }): Promise<{ rotated: boolean; previousValidUntil: Date | null }> {
+export async function connectShopify(
+  db: DbOrTx,
+  params: { merchantId: string; shopDomain: string; secret: string; actor: Actor; now: Date },
+): Promise<{ rotated: boolean; previousValidUntil: Date | null }> {
   const shopDomain = parse(shopDomainSchema, params.shopDomain, "shop domain");
   const secret = parse(shopifySecretSchema, params.secret, "Shopify secret");
   return transaction(db, async (tx) => {
@@ -186,7 +266,9 @@ export async function connectShopify(db: DbOrTx, params: { merchantId: string; s
       .set({
         shopifyShopDomain: shopDomain,
         shopifySecret: secret,
-        ...(rotated ? { shopifySecretPrevious: merchant.shopifySecret, shopifySecretPreviousExpiresAt: previousValidUntil } : {}),
+        ...(rotated
+          ? { shopifySecretPrevious: merchant.shopifySecret, shopifySecretPreviousExpiresAt: previousValidUntil }
+          : {}),
       })
       .where(eq(merchants.id, params.merchantId));
     await writeAudit(tx, params.actor, params.now, [
@@ -195,8 +277,15 @@ export async function connectShopify(db: DbOrTx, params: { merchantId: string; s
         action: rotated ? "integration.shopify_secret_rotated" : "integration.shopify_connected",
         entityType: "merchant",
         entityId: params.merchantId,
-        before: { shopDomain: merchant.shopifyShopDomain, secret: merchant.shopifySecret ? `…${merchant.shopifySecret.slice(-4)}` : null },
-        after: { shopDomain, secret: `…${secret.slice(-4)}`, previousValidUntil: previousValidUntil?.toISOString() ?? null },
+        before: {
+          shopDomain: merchant.shopifyShopDomain,
+          secret: merchant.shopifySecret ? `…${merchant.shopifySecret.slice(-4)}` : null,
+        },
+        after: {
+          shopDomain,
+          secret: `…${secret.slice(-4)}`,
+          previousValidUntil: previousValidUntil?.toISOString() ?? null,
+        },
       },
     ]);
     return { rotated, previousValidUntil };
@@ -204,7 +293,10 @@ export async function connectShopify(db: DbOrTx, params: { merchantId: string; s
 }
 
 /** Stops accepting the previous Shopify secret now, instead of at its deadline. */
-export async function endShopifyRotation(db: DbOrTx, params: { merchantId: string; actor: Actor; now: Date }): Promise<void> {
+export async function endShopifyRotation(
+  db: DbOrTx,
+  params: { merchantId: string; actor: Actor; now: Date },
+): Promise<void> {
   await transaction(db, async (tx) => {
     const changed = await rows(
       tx,
@@ -213,17 +305,33 @@ export async function endShopifyRotation(db: DbOrTx, params: { merchantId: strin
     );
     if (changed.length === 0) return;
     await writeAudit(tx, params.actor, params.now, [
-      { merchantId: params.merchantId, action: "integration.shopify_rotation_ended", entityType: "merchant", entityId: params.merchantId },
+      {
+        merchantId: params.merchantId,
+        action: "integration.shopify_rotation_ended",
+        entityType: "merchant",
+        entityId: params.merchantId,
+      },
     ]);
   });
 }
 
 /** Forgets the Shopify secrets: webhooks from the shop get 401 until it is connected again. */
-export async function disconnectShopify(db: DbOrTx, params: { merchantId: string; actor: Actor; now: Date }): Promise<void> {
+export async function disconnectShopify(
+  db: DbOrTx,
+  params: { merchantId: string; actor: Actor; now: Date },
+): Promise<void> {
   await transaction(db, async (tx) => {
-    await tx.update(merchants).set({ shopifySecret: null, shopifySecretPrevious: null, shopifySecretPreviousExpiresAt: null }).where(eq(merchants.id, params.merchantId));
+    await tx
+      .update(merchants)
+      .set({ shopifySecret: null, shopifySecretPrevious: null, shopifySecretPreviousExpiresAt: null })
+      .where(eq(merchants.id, params.merchantId));
     await writeAudit(tx, params.actor, params.now, [
-      { merchantId: params.merchantId, action: "integration.shopify_disconnected", entityType: "merchant", entityId: params.merchantId },
+      {
+        merchantId: params.merchantId,
+        action: "integration.shopify_disconnected",
+        entityType: "merchant",
+        entityId: params.merchantId,
+      },
     ]);
   });
 }
@@ -275,7 +383,10 @@ export async function shopifyLog(db: DbOrTx, merchantId: string, options: { limi
  * Sends a delivery again, under its own webhook-id (receivers that already have it ignore it), on
  * a fresh retry schedule. One being sent right now is left to finish.
  */
-export async function resendDelivery(db: DbOrTx, params: { merchantId: string; deliveryId: string; actor: Actor; now: Date }): Promise<void> {
+export async function resendDelivery(
+  db: DbOrTx,
+  params: { merchantId: string; deliveryId: string; actor: Actor; now: Date },
+): Promise<void> {
   await transaction(db, async (tx) => {
     const [delivery] = await tx
       .select()
@@ -283,19 +394,30 @@ export async function resendDelivery(db: DbOrTx, params: { merchantId: string; d
       .where(and(eq(webhookDeliveries.id, params.deliveryId), eq(webhookDeliveries.merchantId, params.merchantId)))
       .for("update");
     if (!delivery) throw new DomainError("not_found", "That delivery is not in this merchant's log.");
-    if (delivery.status === "delivering") throw new DomainError("conflict", "That event is being sent right now; its result shows here in a moment.");
+    if (delivery.status === "delivering")
+      throw new DomainError("conflict", "That event is being sent right now; its result shows here in a moment.");
     await tx
       .update(webhookDeliveries)
       .set({ status: "pending", attempts: 0, nextAttemptAt: params.now })
       .where(eq(webhookDeliveries.id, delivery.id));
     await writeAudit(tx, params.actor, params.now, [
-      { merchantId: params.merchantId, action: "webhook.resent", entityType: "webhook_delivery", entityId: delivery.id, before: { status: delivery.status, attempts: delivery.attempts }, after: { eventType: delivery.eventType } },
+      {
+        merchantId: params.merchantId,
+        action: "webhook.resent",
+        entityType: "webhook_delivery",
+        entityId: delivery.id,
+        before: { status: delivery.status, attempts: delivery.attempts },
+        after: { eventType: delivery.eventType },
+      },
     ]);
   });
 }
 
 /** Applies a failed Shopify webhook again (after its SKU was added, say). */
-export async function retryShopifyWebhook(db: DbOrTx, params: { merchantId: string; webhookId: string; actor: Actor; now: Date }): Promise<void> {
+export async function retryShopifyWebhook(
+  db: DbOrTx,
+  params: { merchantId: string; webhookId: string; actor: Actor; now: Date },
+): Promise<void> {
   await transaction(db, async (tx) => {
     const [webhook] = await tx
       .select()
@@ -303,13 +425,20 @@ export async function retryShopifyWebhook(db: DbOrTx, params: { merchantId: stri
       .where(and(eq(shopifyWebhooks.merchantId, params.merchantId), eq(shopifyWebhooks.webhookId, params.webhookId)))
       .for("update");
     if (!webhook) throw new DomainError("not_found", "That Shopify webhook is not in this merchant's log.");
-    if (webhook.status !== "failed") throw new DomainError("conflict", `Only a failed webhook is processed again; this one is ${webhook.status}.`);
+    if (webhook.status !== "failed")
+      throw new DomainError("conflict", `Only a failed webhook is processed again; this one is ${webhook.status}.`);
     await tx
       .update(shopifyWebhooks)
       .set({ status: "pending", attempts: 0, nextAttemptAt: params.now, processedAt: null })
       .where(and(eq(shopifyWebhooks.merchantId, params.merchantId), eq(shopifyWebhooks.webhookId, params.webhookId)));
     await writeAudit(tx, params.actor, params.now, [
-      { merchantId: params.merchantId, action: "shopify_webhook.retried", entityType: "shopify_webhook", entityId: webhook.webhookId, after: { topic: webhook.topic, error: webhook.error } },
+      {
+        merchantId: params.merchantId,
+        action: "shopify_webhook.retried",
+        entityType: "shopify_webhook",
+        entityId: webhook.webhookId,
+        after: { topic: webhook.topic, error: webhook.error },
+      },
     ]);
   });
 }

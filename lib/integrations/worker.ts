@@ -1,6 +1,12 @@
 import type { Db } from "../db/client";
 import { processShopifyInbox } from "./shopify/inbox";
-import { claimDueDeliveries, defaultTimeoutMs, leaseFor, sendClaimedDelivery, type DeliveryOptions } from "./webhooks/deliver";
+import {
+  claimDueDeliveries,
+  defaultTimeoutMs,
+  leaseFor,
+  sendClaimedDelivery,
+  type DeliveryOptions,
+} from "./webhooks/deliver";
 
 // The integration loops, started by the notification worker beside its own (lib/notifications/
 // worker.ts), in the app with PGlite and in `npm run worker` with PostgreSQL:
@@ -65,7 +71,12 @@ export function startIntegrationLoops(options: IntegrationOptions): IntegrationL
       let claimed: Awaited<ReturnType<typeof claimDueDeliveries>> = [];
       if (free > 0) {
         try {
-          claimed = await claimDueDeliveries(db, { now: new Date(), limit: free, leaseSeconds: leaseFor(timeoutMs), busyEndpoints: [...busyEndpoints] });
+          claimed = await claimDueDeliveries(db, {
+            now: new Date(),
+            limit: free,
+            leaseSeconds: leaseFor(timeoutMs),
+            busyEndpoints: [...busyEndpoints],
+          });
         } catch (error) {
           log(`Claiming webhook deliveries failed: ${describe(error)}`);
           await sleep(Math.max(pollMs, 5000));

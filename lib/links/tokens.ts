@@ -16,7 +16,11 @@ export function signToken(purpose: TokenPurpose, payload: Record<string, unknown
 }
 
 /** The payload of a token signed for `purpose`, or null if it was altered or is not a token. */
-export function verifyToken<T extends Record<string, unknown>>(purpose: TokenPurpose, token: string, secret = authSecret()): T | null {
+export function verifyToken<T extends Record<string, unknown>>(
+  purpose: TokenPurpose,
+  token: string,
+  secret = authSecret(),
+): T | null {
   const [body, signature, extra] = token.split(".");
   if (!body || !signature || extra !== undefined || token.length > 2048) return null;
   const expected = Buffer.from(mac(purpose, body, secret));

@@ -24,7 +24,12 @@ export type ViewLinkCheck = { ok: true; orderId: string } | { ok: false; reason:
 /** Checks a view token against its order's current state (closed long enough ago, revoked). */
 export async function checkViewToken(db: DbOrTx, token: string, now: Date = new Date()): Promise<ViewLinkCheck> {
   const payload = verifyToken<ViewPayload>("view", token);
-  if (!payload || typeof payload.o !== "string" || typeof payload.i !== "number" || !/^[0-9a-f-]{36}$/.test(payload.o)) {
+  if (
+    !payload ||
+    typeof payload.o !== "string" ||
+    typeof payload.i !== "number" ||
+    !/^[0-9a-f-]{36}$/.test(payload.o)
+  ) {
     return { ok: false, reason: "invalid" };
   }
   const [order] = await db
@@ -33,7 +38,8 @@ export async function checkViewToken(db: DbOrTx, token: string, now: Date = new 
     .where(eq(orders.id, payload.o));
   if (!order) return { ok: false, reason: "invalid" };
   if (order.revokedAt && payload.i * 1000 <= order.revokedAt.getTime()) return { ok: false, reason: "revoked" };
-  if (order.closedAt && now.getTime() > order.closedAt.getTime() + viewLinkGraceDays * 86_400_000) return { ok: false, reason: "expired" };
+  if (order.closedAt && now.getTime() > order.closedAt.getTime() + viewLinkGraceDays * 86_400_000)
+    return { ok: false, reason: "expired" };
   return { ok: true, orderId: payload.o };
 }
 

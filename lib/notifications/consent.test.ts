@@ -31,12 +31,18 @@ afterAll(async () => {
 beforeEach(() => standIn.reset());
 
 const drain = (now: Date) => drainOutbox(database.db, { transport, now, random: () => 0 });
-const subjectsTo = (email: string) => standIn.deliveries.filter((d) => d.email.to.includes(email)).map((d) => d.email.subject);
+const subjectsTo = (email: string) =>
+  standIn.deliveries.filter((d) => d.email.to.includes(email)).map((d) => d.email.subject);
 
 /** An order waiting on a PO due Nov 20 (so promised to ship by Tue, Nov 24), New York time. */
 async function promisedOrder(number: string) {
   const { db } = database;
-  const m = await createMerchant(db, { timezone: "America/New_York", gatherMinutes: 30, defaultSlipDays: 3, handlingDays: 1 });
+  const m = await createMerchant(db, {
+    timezone: "America/New_York",
+    gatherMinutes: 30,
+    defaultSlipDays: 3,
+    handlingDays: 1,
+  });
   await createSku(db, m.id, { code: "TENT", priceMinor: 19900 });
   await createPo(db, m.id, "PO-T", "2026-11-20", [{ sku: "TENT", quantity: 5 }], day(0));
   const order = await placeOrder(db, m.id, number, [{ sku: "TENT", quantity: 1 }], day(1));
@@ -50,7 +56,15 @@ async function promisedOrder(number: string) {
     await changeExpectedDate(db, { merchantId: m.id, reference: "PO-T", expectedDate, actor: apiActor, now: at });
     await drain(minutes(at, 30));
   };
-  const latestNotice = async () => (await db.select().from(delayNotices).where(eq(delayNotices.orderLineId, lineId)).orderBy(desc(delayNotices.id)).limit(1))[0]!;
+  const latestNotice = async () =>
+    (
+      await db
+        .select()
+        .from(delayNotices)
+        .where(eq(delayNotices.orderLineId, lineId))
+        .orderBy(desc(delayNotices.id))
+        .limit(1)
+    )[0]!;
   return { m, order, lineId, email, line, slip, latestNotice };
 }
 
@@ -59,8 +73,17 @@ describe("delay consent", () => {
     const { email, line, slip, latestNotice } = await promisedOrder("#5001");
     await slip("2026-11-30", day(2));
     expect(subjectsTo(email)).toContain("Order #5001: Product tent is delayed");
-    expect(await latestNotice()).toMatchObject({ kind: "first", newShipEnd: "2026-12-04", consentDeadline: null, response: null });
-    expect(await line()).toMatchObject({ consentState: "notified", promisedShipEnd: "2026-12-04", consentDeadline: null });
+    expect(await latestNotice()).toMatchObject({
+      kind: "first",
+      newShipEnd: "2026-12-04",
+      consentDeadline: null,
+      response: null,
+    });
+    expect(await line()).toMatchObject({
+      consentState: "notified",
+      promisedShipEnd: "2026-12-04",
+      consentDeadline: null,
+    });
 
     // Weeks of silence: the expiry job runs and leaves it alone.
     for (const at of [day(10), day(30), day(60)]) expect(await expireOverdueConsent(database.db, { now: at })).toBe(0);
@@ -86,9 +109,19 @@ describe("delay consent", () => {
     standIn.reset();
     expect(await expireOverdueConsent(database.db, { now: deadline })).toBe(1);
     expect(await line()).toMatchObject({ status: "cancelled", consentState: "expired", consentDeadline: null });
-    const [event] = await database.db.select().from(domainEvents).where(and(eq(domainEvents.orderLineId, lineId), eq(domainEvents.type, "delay_consent_expired")));
-    expect(event).toMatchObject({ actorType: "system", actorId: "delay-consent", payload: { units: 1, refundMinor: 19900 } });
-    const [audit] = await database.db.select().from(auditLog).where(and(eq(auditLog.orderId, order.orderId), eq(auditLog.action, "line.cancelled_no_consent")));
+    const [event] = await database.db
+      .select()
+      .from(domainEvents)
+      .where(and(eq(domainEvents.orderLineId, lineId), eq(domainEvents.type, "delay_consent_expired")));
+    expect(event).toMatchObject({
+      actorType: "system",
+      actorId: "delay-consent",
+      payload: { units: 1, refundMinor: 19900 },
+    });
+    const [audit] = await database.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.orderId, order.orderId), eq(auditLog.action, "line.cancelled_no_consent")));
     expect(audit).toMatchObject({ entityId: String(lineId), actorType: "system" });
 
     await drain(deadline);
@@ -103,8 +136,16 @@ describe("delay consent", () => {
     await slip("2026-11-30", day(2));
     await slip("2026-12-10", day(3));
     const notice = await latestNotice();
-    await answerDelayNotice(database.db, { noticeId: notice.id, answer: "keep_waiting", now: new Date(notice.consentDeadline!.getTime() - 3_600_000) });
-    expect(await line()).toMatchObject({ consentState: "accepted", promisedShipEnd: "2026-12-14", consentDeadline: null });
+    await answerDelayNotice(database.db, {
+      noticeId: notice.id,
+      answer: "keep_waiting",
+      now: new Date(notice.consentDeadline!.getTime() - 3_600_000),
+    });
+    expect(await line()).toMatchObject({
+      consentState: "accepted",
+      promisedShipEnd: "2026-12-14",
+      consentDeadline: null,
+    });
     expect(await latestNotice()).toMatchObject({ response: "keep_waiting" });
     expect(await expireOverdueConsent(database.db, { now: day(60) })).toBe(0);
     expect((await line()).status).toBe("backordered");
@@ -116,12 +157,18 @@ describe("delay consent", () => {
     const { email, line, slip, latestNotice } = await promisedOrder("#5301");
     await slip("2026-11-30", day(2));
     standIn.reset();
-    const result = await answerDelayNotice(database.db, { noticeId: (await latestNotice()).id, answer: "cancel", now: day(3) });
+    const result = await answerDelayNotice(database.db, {
+      noticeId: (await latestNotice()).id,
+      answer: "cancel",
+      now: day(3),
+    });
     expect(result).toMatchObject({ answer: "cancel", refundMinor: 19900 });
     expect((await line()).status).toBe("cancelled");
     await drain(day(3));
     expect(subjectsTo(email)).toEqual(["Order #5301: Product tent cancelled"]);
-    await expect(answerDelayNotice(database.db, { noticeId: (await latestNotice()).id, answer: "keep_waiting", now: day(4) })).rejects.toBeInstanceOf(DomainError);
+    await expect(
+      answerDelayNotice(database.db, { noticeId: (await latestNotice()).id, answer: "keep_waiting", now: day(4) }),
+    ).rejects.toBeInstanceOf(DomainError);
   });
 
   it("a promised date that passes with nothing moving is noticed, and needs consent since there is no date", async () => {

@@ -84,7 +84,13 @@ export async function delayNoticeView(db: DbOrTx, noticeId: number): Promise<Del
     latest,
     lineStatus: line.status,
     consentState: line.consentState,
-    merchant: { name: merchant.name, brandColor: merchant.brandColor, logoUrl: merchant.logoUrl, supportEmail: merchant.supportEmail, timezone: merchant.timezone },
+    merchant: {
+      name: merchant.name,
+      brandColor: merchant.brandColor,
+      logoUrl: merchant.logoUrl,
+      supportEmail: merchant.supportEmail,
+      timezone: merchant.timezone,
+    },
     canKeepWaiting: waiting && latest && notice.response === null && line.consentState !== "expired",
     // Cancelling stays possible until the item ships, whatever was answered before.
     canCancel: waiting,
@@ -108,7 +114,10 @@ export async function answerDelayNotice(
     if (!notice) throw new DomainError("not_found", "We could not find that delay notice.");
     const [order] = await tx.select({ email: orders.email }).from(orders).where(eq(orders.id, notice.orderId));
     const actor = params.actor ?? { type: "shopper" as const, id: order?.email ?? null };
-    const [peek] = await tx.select({ skuId: orderLines.skuId }).from(orderLines).where(eq(orderLines.id, notice.orderLineId));
+    const [peek] = await tx
+      .select({ skuId: orderLines.skuId })
+      .from(orderLines)
+      .where(eq(orderLines.id, notice.orderLineId));
     // The same lock order as every change to a line (its SKU, then the line), so an answer and a
     // stock arrival or the expiry job cannot deadlock.
     await lockSkus(tx, [peek!.skuId]);
@@ -131,9 +140,15 @@ export async function answerDelayNotice(
       return { answer, title: line.title, refundMinor: result.cancelled.reduce((sum, c) => sum + c.refundMinor, 0) };
     }
 
-    if (line.status === "shipped") throw new DomainError("conflict", `${line.title} has already shipped: there is nothing to wait for.`);
+    if (line.status === "shipped")
+      throw new DomainError("conflict", `${line.title} has already shipped: there is nothing to wait for.`);
     if (line.status === "cancelled" || line.status === "swapped") {
-      throw new DomainError("conflict", line.consentState === "expired" ? `${line.title} was cancelled because the deadline passed without an answer.` : `${line.title} was already cancelled.`);
+      throw new DomainError(
+        "conflict",
+        line.consentState === "expired"
+          ? `${line.title} was cancelled because the deadline passed without an answer.`
+          : `${line.title} was already cancelled.`,
+      );
     }
     const [newest] = await tx
       .select({ id: delayNotices.id })
@@ -141,14 +156,18 @@ export async function answerDelayNotice(
       .where(eq(delayNotices.orderLineId, line.id))
       .orderBy(desc(delayNotices.id))
       .limit(1);
-    if (newest?.id !== noticeId) throw new DomainError("conflict", "A newer delay notice replaced this one; please answer the latest email.");
+    if (newest?.id !== noticeId)
+      throw new DomainError("conflict", "A newer delay notice replaced this one; please answer the latest email.");
     if (notice.response === "keep_waiting") return { answer, title: line.title };
 
     await tx
       .update(orderLines)
       .set({ consentState: "accepted", consentDeadline: null, promisedShipEnd: notice.newShipEnd, updatedAt: now })
       .where(eq(orderLines.id, line.id));
-    await tx.update(delayNotices).set({ response: "keep_waiting", respondedAt: now }).where(eq(delayNotices.id, noticeId));
+    await tx
+      .update(delayNotices)
+      .set({ response: "keep_waiting", respondedAt: now })
+      .where(eq(delayNotices.id, noticeId));
     await writeAudit(tx, actor, now, [
       {
         merchantId: notice.merchantId,
@@ -156,7 +175,11 @@ export async function answerDelayNotice(
         entityType: "order_line",
         entityId: line.id,
         orderId: notice.orderId,
-        before: { consentState: line.consentState, promisedShipEnd: line.promisedShipEnd, consentDeadline: line.consentDeadline },
+        before: {
+          consentState: line.consentState,
+          promisedShipEnd: line.promisedShipEnd,
+          consentDeadline: line.consentDeadline,
+        },
         after: { consentState: "accepted", promisedShipEnd: notice.newShipEnd, noticeId },
       },
     ]);
@@ -184,17 +207,32 @@ export async function expireOverdueConsent(db: DbOrTx, params: { now: Date; limi
       const candidates = await tx
         .select({ id: orderLines.id, skuId: orderLines.skuId })
         .from(orderLines)
-        .where(and(eq(orderLines.orderId, orderId), eq(orderLines.consentState, "awaiting"), sql`${orderLines.consentDeadline} <= ${instant(now)}`));
+        .where(
+          and(
+            eq(orderLines.orderId, orderId),
+            eq(orderLines.consentState, "awaiting"),
+            sql`${orderLines.consentDeadline} <= ${instant(now)}`,
+          ),
+        );
       if (candidates.length === 0) return 0;
       await lockSkus(tx, [...new Set(candidates.map((c) => c.skuId))]);
       const lines = await tx
         .select()
         .from(orderLines)
-        .where(inArray(orderLines.id, candidates.map((c) => c.id)))
+        .where(
+          inArray(
+            orderLines.id,
+            candidates.map((c) => c.id),
+          ),
+        )
         .orderBy(orderLines.id)
         .for("update");
       const overdue = lines.filter(
-        (l) => l.consentState === "awaiting" && l.consentDeadline !== null && l.consentDeadline <= now && (l.status === "backordered" || l.status === "preorder"),
+        (l) =>
+          l.consentState === "awaiting" &&
+          l.consentDeadline !== null &&
+          l.consentDeadline <= now &&
+          (l.status === "backordered" || l.status === "preorder"),
       );
       if (overdue.length === 0) return 0;
       await cancelLines(tx, {
@@ -209,7 +247,12 @@ export async function expireOverdueConsent(db: DbOrTx, params: { now: Date; limi
       await tx
         .update(orderLines)
         .set({ consentState: "expired" })
-        .where(inArray(orderLines.id, overdue.map((l) => l.id)));
+        .where(
+          inArray(
+            orderLines.id,
+            overdue.map((l) => l.id),
+          ),
+        );
       return overdue.length;
     });
   }

@@ -31,7 +31,20 @@ function startWorker(apiKey: string): ChildProcess {
   delete env.MAIL_TRANSPORT;
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", "scripts/worker.ts", "--loops", "2", "--batch-size", "50", "--lease-seconds", "3", "--poll-ms", "100", "--no-schedule"],
+    [
+      "--import",
+      "tsx",
+      "scripts/worker.ts",
+      "--loops",
+      "2",
+      "--batch-size",
+      "50",
+      "--lease-seconds",
+      "3",
+      "--poll-ms",
+      "100",
+      "--no-schedule",
+    ],
     { env, stdio: ["ignore", "pipe", "pipe"] },
   );
   let errors = "";
@@ -86,14 +99,22 @@ describe("crash safety", () => {
       const a = startWorker(keyA);
       startWorker(keyB);
       // Kill A the moment one of its batches has been delivered but not yet answered.
-      await waitFor("a batch of worker A in flight", () => standIn.requests.some((r) => r.apiKey === keyA && r.status === 200 && !r.answered && !r.replay));
+      await waitFor("a batch of worker A in flight", () =>
+        standIn.requests.some((r) => r.apiKey === keyA && r.status === 200 && !r.answered && !r.replay),
+      );
       a.kill("SIGKILL");
       const inFlight = standIn.requests.find((r) => r.apiKey === keyA && r.status === 200 && !r.answered && !r.replay)!;
       startWorker(keyA);
 
       await waitFor(
         "every notification sent",
-        async () => (await rows<{ left: number }>(db, sql`select count(*)::int as left from notifications where status <> 'sent'`))[0]!.left === 0,
+        async () =>
+          (
+            await rows<{ left: number }>(
+              db,
+              sql`select count(*)::int as left from notifications where status <> 'sent'`,
+            )
+          )[0]!.left === 0,
       );
 
       const perNotification = standIn.deliveriesByTag();
@@ -103,7 +124,9 @@ describe("crash safety", () => {
       // The killed worker's batch was sent again under its key and answered as a replay.
       expect(standIn.requests.some((r) => r.replay && r.idempotencyKey === inFlight.idempotencyKey)).toBe(true);
       // Both workers took part, and nothing was given up.
-      expect(new Set(standIn.requests.filter((r) => r.status === 200).map((r) => r.apiKey))).toEqual(new Set([keyA, keyB]));
+      expect(new Set(standIn.requests.filter((r) => r.status === 200).map((r) => r.apiKey))).toEqual(
+        new Set([keyA, keyB]),
+      );
       const [summary] = await rows<{ batches: number; failed: number }>(
         db,
         sql`select count(distinct batch_id)::int as batches, count(*) filter (where status = 'failed')::int as failed from notifications`,

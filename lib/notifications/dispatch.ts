@@ -54,13 +54,23 @@ export type DispatchResult = {
   pauseSeconds?: number;
 };
 
-const empty = (batchId: string | null): DispatchResult => ({ batchId, claimed: 0, sent: 0, failed: 0, retrying: 0, skipped: 0 });
+const empty = (batchId: string | null): DispatchResult => ({
+  batchId,
+  claimed: 0,
+  sent: 0,
+  failed: 0,
+  retrying: 0,
+  skipped: 0,
+});
 
 /**
  * Claims a batch: first one whose lease ran out (a crashed worker's, or one due for a retry),
  * whole and unchanged; otherwise up to `limit` due pending notifications, as a new batch.
  */
-export async function claimBatch(db: DbOrTx, params: { now: Date; limit: number; leaseSeconds: number }): Promise<{ batchId: string; resumed: boolean } | null> {
+export async function claimBatch(
+  db: DbOrTx,
+  params: { now: Date; limit: number; leaseSeconds: number },
+): Promise<{ batchId: string; resumed: boolean } | null> {
   const now = instant(params.now);
   const lease = instant(new Date(params.now.getTime() + params.leaseSeconds * 1000));
   return transaction(db, async (tx) => {
@@ -132,7 +142,10 @@ export async function finalizeGathered(db: DbOrTx, params: { batchId: string; no
             where batch_id = ${batchId} and status = 'sending' and kind = 'eta_moved' and not (payload ? 'final')
             order by id for update`,
       )
-    ).map((r) => ({ ...r, payload: (typeof r.payload === "string" ? JSON.parse(r.payload) : r.payload) as EtaPayload }));
+    ).map((r) => ({
+      ...r,
+      payload: (typeof r.payload === "string" ? JSON.parse(r.payload) : r.payload) as EtaPayload,
+    }));
     if (etaRows.length === 0) return 0;
 
     const lineIds = [...new Set(etaRows.flatMap((r) => Object.keys(r.payload.lines).map(Number)))];
@@ -162,7 +175,9 @@ export async function finalizeGathered(db: DbOrTx, params: { batchId: string; no
     let skipped = 0;
     for (const row of etaRows) {
       const merchant = merchantById.get(row.merchant_id)!;
-      const baselines = new Map<number, ShipWindow>(Object.entries(row.payload.lines).map(([id, w]) => [Number(id), w]));
+      const baselines = new Map<number, ShipWindow>(
+        Object.entries(row.payload.lines).map(([id, w]) => [Number(id), w]),
+      );
       const decision = decideEtaUpdate({
         baselines,
         lines: lines
@@ -229,10 +244,16 @@ export async function finalizeGathered(db: DbOrTx, params: { batchId: string; no
       }
       const payload: EtaPayload = { ...row.payload, final: true, changes: decision.changes };
       if (decision.kind) {
-        await tx.update(notifications).set({ kind: decision.kind, payload, updatedAt: now }).where(eq(notifications.id, row.id));
+        await tx
+          .update(notifications)
+          .set({ kind: decision.kind, payload, updatedAt: now })
+          .where(eq(notifications.id, row.id));
       } else {
         skipped++;
-        await tx.update(notifications).set({ status: "skipped", payload, leaseUntil: null, updatedAt: now }).where(eq(notifications.id, row.id));
+        await tx
+          .update(notifications)
+          .set({ status: "skipped", payload, leaseUntil: null, updatedAt: now })
+          .where(eq(notifications.id, row.id));
       }
     }
     return skipped;
@@ -273,14 +294,23 @@ async function loadBatch(db: DbOrTx, batchId: string) {
       createdAt: r.createdAt,
       orderNumber: r.orderNumber,
       customerName: r.customerName,
-      merchant: { name: r.merchantName, brandColor: r.brandColor, logoUrl: r.logoUrl, supportEmail: r.supportEmail, timezone: r.timezone },
+      merchant: {
+        name: r.merchantName,
+        brandColor: r.brandColor,
+        logoUrl: r.logoUrl,
+        supportEmail: r.supportEmail,
+        timezone: r.timezone,
+      },
     } satisfies NotificationToRender,
   }));
 }
 
 /** "429 rate_limit_exceeded: Too many requests" — the provider's answer, kept for agents. */
 export function describeFailure(failure: SendFailure): string {
-  return `${failure.status ?? "no response"}${failure.code ? ` ${failure.code}` : ""}: ${failure.message}`.slice(0, 1000);
+  return `${failure.status ?? "no response"}${failure.code ? ` ${failure.code}` : ""}: ${failure.message}`.slice(
+    0,
+    1000,
+  );
 }
 
 async function markSent(db: DbOrTx, batchId: string, sent: { id: string; providerId: string | null }[], now: Date) {
@@ -319,7 +349,12 @@ async function sendAndSettle(
     batchId,
   );
   if (result.ok) {
-    await markSent(db, batchId, items.map((item, i) => ({ id: item.id, providerId: result.ids[i] ?? null })), now);
+    await markSent(
+      db,
+      batchId,
+      items.map((item, i) => ({ id: item.id, providerId: result.ids[i] ?? null })),
+      now,
+    );
     return { sent: items.length, failed: 0, retrying: 0 };
   }
   const failure = result.error;
@@ -328,7 +363,12 @@ async function sendAndSettle(
     // Only an earlier attempt of this very batch can have used its key, and the provider took it:
     // the emails went, though what we render now differs (a merchant renamed since, say). Sending
     // them again under new keys would deliver them twice.
-    await markSent(db, batchId, items.map((item) => ({ id: item.id, providerId: null })), now);
+    await markSent(
+      db,
+      batchId,
+      items.map((item) => ({ id: item.id, providerId: null })),
+      now,
+    );
     return { sent: items.length, failed: 0, retrying: 0 };
   }
   if (failure.kind === "permanent" && items.length > 1) return splitBatch(db, batchId, items, attempts, options);
@@ -338,7 +378,12 @@ async function sendAndSettle(
     return { sent: 0, failed: items.length, retrying: 0 };
   }
   await scheduleRetry(db, batchId, new Date(now.getTime() + next.retryInSeconds * 1000), error, now);
-  return { sent: 0, failed: 0, retrying: items.length, ...(failure.kind === "rate_limited" ? { pauseSeconds: next.retryInSeconds } : {}) };
+  return {
+    sent: 0,
+    failed: 0,
+    retrying: items.length,
+    ...(failure.kind === "rate_limited" ? { pauseSeconds: next.retryInSeconds } : {}),
+  };
 }
 
 /**
@@ -411,12 +456,19 @@ export async function dispatchBatch(db: DbOrTx, options: DispatchOptions): Promi
   }
   if (items.length === 0) return { ...empty(batchId), failed, skipped };
   const attempts = Math.max(...batch.map((b) => b.attempts));
-  const settled = await sendAndSettle(db, batchId, items, attempts, { transport: options.transport, now, random: options.random ?? Math.random });
+  const settled = await sendAndSettle(db, batchId, items, attempts, {
+    transport: options.transport,
+    now,
+    random: options.random ?? Math.random,
+  });
   return { batchId, claimed: items.length, skipped, ...settled, failed: settled.failed + failed };
 }
 
 /** Sends everything due now, batch after batch (tests, scripts). Returns the totals. */
-export async function drainOutbox(db: DbOrTx, options: DispatchOptions & { maxBatches?: number }): Promise<DispatchResult & { batches: number }> {
+export async function drainOutbox(
+  db: DbOrTx,
+  options: DispatchOptions & { maxBatches?: number },
+): Promise<DispatchResult & { batches: number }> {
   const total = { ...empty(null), batches: 0 };
   for (let i = 0; i < (options.maxBatches ?? 1000); i++) {
     const result = await dispatchBatch(db, options);

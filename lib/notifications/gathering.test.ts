@@ -33,7 +33,8 @@ afterAll(async () => {
 beforeEach(() => standIn.reset());
 
 const drain = (now: Date) => drainOutbox(database.db, { transport, now, random: () => 0 });
-const subjectsTo = (email: string) => standIn.deliveries.filter((d) => d.email.to.includes(email)).map((d) => d.email.subject);
+const subjectsTo = (email: string) =>
+  standIn.deliveries.filter((d) => d.email.to.includes(email)).map((d) => d.email.subject);
 
 /** Runs `work` with large changes defined as more than `limit` lines (0: every change is queued). */
 async function withInlineLimit<T>(limit: number, work: () => Promise<T>): Promise<T> {
@@ -49,7 +50,11 @@ async function withInlineLimit<T>(limit: number, work: () => Promise<T>): Promis
 /** A shop, a SKU waiting on a PO due Dec 1, and one order for it, whose intake email is already sent. */
 async function waitingOrder(number: string, options: { threshold?: number; expected?: string } = {}) {
   const { db } = database;
-  const m = await createMerchant(db, { timezone: "Europe/London", etaChangeThresholdDays: options.threshold ?? 2, gatherMinutes: 30 });
+  const m = await createMerchant(db, {
+    timezone: "Europe/London",
+    etaChangeThresholdDays: options.threshold ?? 2,
+    gatherMinutes: 30,
+  });
   await createSku(db, m.id, { code: "BOOT" });
   await createSku(db, m.id, { code: "STOVE" });
   await createPo(db, m.id, "PO-1", options.expected ?? "2026-12-01", [{ sku: "BOOT", quantity: 5 }], day(0));
@@ -58,7 +63,8 @@ async function waitingOrder(number: string, options: { threshold?: number; expec
   await drain(day(1));
   expect(subjectsTo(email)).toHaveLength(1);
   standIn.reset();
-  const slip = (expectedDate: string, at: Date) => changeExpectedDate(db, { merchantId: m.id, reference: "PO-1", expectedDate, actor: apiActor, now: at });
+  const slip = (expectedDate: string, at: Date) =>
+    changeExpectedDate(db, { merchantId: m.id, reference: "PO-1", expectedDate, actor: apiActor, now: at });
   return { m, order, email, slip };
 }
 
@@ -75,7 +81,10 @@ describe("ETA changes inside the gathering window", () => {
     expect(subjectsTo(email)).toEqual(["Order #4001: Product boot will ship sooner"]);
     const text = standIn.deliveries[0]!.email.text!;
     expect(text).toContain("Earlier by 7 days; we said Wed, Dec 2 – Sat, Dec 5 before.");
-    const rowsOfOrder = await database.db.select().from(notifications).where(and(eq(notifications.orderId, order.orderId), eq(notifications.kind, "eta_moved")));
+    const rowsOfOrder = await database.db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.orderId, order.orderId), eq(notifications.kind, "eta_moved")));
     expect(rowsOfOrder).toHaveLength(1);
     await drain(minutes(start, 120));
     expect(subjectsTo(email)).toHaveLength(1);
@@ -88,11 +97,24 @@ describe("ETA changes inside the gathering window", () => {
     await createSku(db, m.id, { code: "STOVE" });
     await createPo(db, m.id, "PO-B", "2026-12-01", [{ sku: "BOOT", quantity: 5 }], day(0));
     await createPo(db, m.id, "PO-S", "2026-12-03", [{ sku: "STOVE", quantity: 5 }], day(0));
-    const order = await placeOrder(db, m.id, "#4901", [{ sku: "BOOT", quantity: 1 }, { sku: "STOVE", quantity: 1 }], day(1));
+    const order = await placeOrder(
+      db,
+      m.id,
+      "#4901",
+      [
+        { sku: "BOOT", quantity: 1 },
+        { sku: "STOVE", quantity: 1 },
+      ],
+      day(1),
+    );
     await drain(day(1));
-    const slip = (reference: string, expectedDate: string, at: Date) => changeExpectedDate(db, { merchantId: m.id, reference, expectedDate, actor: apiActor, now: at });
+    const slip = (reference: string, expectedDate: string, at: Date) =>
+      changeExpectedDate(db, { merchantId: m.id, reference, expectedDate, actor: apiActor, now: at });
     const pending = async () => {
-      const found = await db.select().from(notifications).where(and(eq(notifications.orderId, order.orderId), eq(notifications.kind, "eta_moved")));
+      const found = await db
+        .select()
+        .from(notifications)
+        .where(and(eq(notifications.orderId, order.orderId), eq(notifications.kind, "eta_moved")));
       expect(found).toHaveLength(1);
       return (found[0]!.payload as { lines: Record<string, { start: string; end: string }> }).lines;
     };
@@ -122,17 +144,31 @@ describe("ETA changes inside the gathering window", () => {
     await slip("2026-11-25", day(4));
     await drain(minutes(day(4), 30));
     expect(subjectsTo(email)).toEqual([]);
-    const decided = await database.db.select().from(notifications).where(and(eq(notifications.orderId, order.orderId), eq(notifications.status, "skipped")));
+    const decided = await database.db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.orderId, order.orderId), eq(notifications.status, "skipped")));
     expect(decided).toHaveLength(2);
   });
 
   it("a line that ships inside the window gets only the shipped email", async () => {
     const { m, email, slip } = await waitingOrder("#4201");
     await slip("2026-11-22", day(2));
-    await receivePurchaseOrder(database.db, { merchantId: m.id, reference: "PO-1", input: { lines: [{ sku: "BOOT", quantity: 5 }] }, actor: apiActor, now: minutes(day(2), 5) });
+    await receivePurchaseOrder(database.db, {
+      merchantId: m.id,
+      reference: "PO-1",
+      input: { lines: [{ sku: "BOOT", quantity: 5 }] },
+      actor: apiActor,
+      now: minutes(day(2), 5),
+    });
     await recordShipment(database.db, {
       merchantId: m.id,
-      input: { orderNumber: "#4201", carrier: "Royal Mail", trackingNumber: "RM123456789GB", lines: [{ sku: "BOOT", quantity: 1 }] },
+      input: {
+        orderNumber: "#4201",
+        carrier: "Royal Mail",
+        trackingNumber: "RM123456789GB",
+        lines: [{ sku: "BOOT", quantity: 1 }],
+      },
       actor: apiActor,
       now: minutes(day(2), 10),
     });
@@ -149,8 +185,22 @@ describe("large changes, gathered by the worker", () => {
     const m = await createMerchant(db, { timezone: "Europe/London", etaChangeThresholdDays: 2, gatherMinutes: 30 });
     const codes = Array.from({ length: 20 }, (_, i) => `PART-${i}`);
     for (const code of codes) await createSku(db, m.id, { code });
-    await createPo(db, m.id, "PO-BIG", "2026-12-01", codes.map((sku) => ({ sku, quantity: 30 })), day(0));
-    for (let i = 0; i < 26; i++) await placeOrder(db, m.id, `${prefix}${String(i).padStart(2, "0")}`, codes.map((sku) => ({ sku, quantity: 1 })), day(1));
+    await createPo(
+      db,
+      m.id,
+      "PO-BIG",
+      "2026-12-01",
+      codes.map((sku) => ({ sku, quantity: 30 })),
+      day(0),
+    );
+    for (let i = 0; i < 26; i++)
+      await placeOrder(
+        db,
+        m.id,
+        `${prefix}${String(i).padStart(2, "0")}`,
+        codes.map((sku) => ({ sku, quantity: 1 })),
+        day(1),
+      );
     await drain(day(1));
     standIn.reset();
     return m;
@@ -158,11 +208,14 @@ describe("large changes, gathered by the worker", () => {
 
   /** The shop's pending ETA emails, by order number: each line's first window by SKU, and when it is due. */
   async function pendingByOrder(merchantId: string) {
-    const found = await rows<{ number: string; due_at: string; created_at: string; sku_code: string; first: unknown }>(database.db, sql`
+    const found = await rows<{ number: string; due_at: string; created_at: string; sku_code: string; first: unknown }>(
+      database.db,
+      sql`
       select o.number, n.due_at::text, n.created_at::text, l.sku_code, n.payload -> 'lines' -> l.id::text as first
       from notifications n join orders o on o.id = n.order_id join order_lines l on l.order_id = o.id
       where n.merchant_id = ${merchantId} and n.kind = 'eta_moved' and n.status = 'pending'
-      order by o.number, l.sku_code`);
+      order by o.number, l.sku_code`,
+    );
     const byOrder: Record<string, { due: string; created: string; lines: Record<string, unknown> }> = {};
     for (const r of found) {
       const entry = (byOrder[r.number.slice(3)] ??= { due: r.due_at, created: r.created_at, lines: {} });
@@ -174,7 +227,14 @@ describe("large changes, gathered by the worker", () => {
   it("a PO slip that moves 520 lines commits one queued gathering; the worker writes the same emails as gathering inline", async () => {
     const { db } = database;
     const slipAt = day(2);
-    const slip = (merchantId: string) => changeExpectedDate(db, { merchantId, reference: "PO-BIG", expectedDate: "2026-11-24", actor: apiActor, now: slipAt });
+    const slip = (merchantId: string) =>
+      changeExpectedDate(db, {
+        merchantId,
+        reference: "PO-BIG",
+        expectedDate: "2026-11-24",
+        actor: apiActor,
+        now: slipAt,
+      });
 
     // The same shop twice: once gathered in the slip's own transaction, once queued for the worker.
     const inline = await bigShop("#48");
@@ -182,7 +242,10 @@ describe("large changes, gathered by the worker", () => {
     expect(await db.select().from(etaGatherings)).toEqual([]);
     const expected = await pendingByOrder(inline.id);
     expect(Object.keys(expected)).toHaveLength(26);
-    expect(expected["00"]!.lines["PART-7"], "each line keeps the window it had").toEqual({ start: "2026-12-02", end: "2026-12-05" });
+    expect(expected["00"]!.lines["PART-7"], "each line keeps the window it had").toEqual({
+      start: "2026-12-02",
+      end: "2026-12-05",
+    });
 
     const queued = await bigShop("#49");
     await slip(queued.id);
@@ -197,7 +260,8 @@ describe("large changes, gathered by the worker", () => {
     expect(standIn.deliveries, "not due before the gathering window closes").toEqual([]);
 
     await drain(minutes(slipAt, 30));
-    const to = (prefix: string) => standIn.deliveries.filter((d) => d.email.to.some((t) => t.startsWith(`n${prefix}`))).length;
+    const to = (prefix: string) =>
+      standIn.deliveries.filter((d) => d.email.to.some((t) => t.startsWith(`n${prefix}`))).length;
     expect([to("48"), to("49")]).toEqual([26, 26]);
   });
 
@@ -235,11 +299,20 @@ describe("large changes, gathered by the worker", () => {
       await slip("2026-11-25", start);
       await slip("2026-11-22", minutes(start, 5));
     });
-    const expanded = await Promise.all([gatherQueued(database.db), gatherQueued(database.db), gatherQueued(database.db)]);
+    const expanded = await Promise.all([
+      gatherQueued(database.db),
+      gatherQueued(database.db),
+      gatherQueued(database.db),
+    ]);
     expect(expanded.reduce((a, b) => a + b, 0)).toBe(2);
     expect(await database.db.select().from(etaGatherings)).toEqual([]);
-    const found = await database.db.select().from(notifications).where(and(eq(notifications.orderId, order.orderId), eq(notifications.kind, "eta_moved")));
-    expect(found.map((n) => Object.values((n.payload as { lines: Record<string, unknown> }).lines))).toEqual([[{ start: "2026-12-02", end: "2026-12-05" }]]);
+    const found = await database.db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.orderId, order.orderId), eq(notifications.kind, "eta_moved")));
+    expect(found.map((n) => Object.values((n.payload as { lines: Record<string, unknown> }).lines))).toEqual([
+      [{ start: "2026-12-02", end: "2026-12-05" }],
+    ]);
   });
 });
 
@@ -254,7 +327,17 @@ describe("preferences", () => {
     expect(subjectsTo(email), "no ETA update").toEqual([]);
 
     // A second line with no date gets one: that is a confirmation, always sent.
-    await placeOrder(db, m.id, "#4301", [{ sku: "BOOT", quantity: 1 }, { sku: "STOVE", quantity: 1 }], day(3), email);
+    await placeOrder(
+      db,
+      m.id,
+      "#4301",
+      [
+        { sku: "BOOT", quantity: 1 },
+        { sku: "STOVE", quantity: 1 },
+      ],
+      day(3),
+      email,
+    );
     await drain(day(3));
     standIn.reset();
     await createPo(db, m.id, "PO-2", "2026-12-10", [{ sku: "STOVE", quantity: 2 }], day(4));
@@ -262,9 +345,26 @@ describe("preferences", () => {
     expect(subjectsTo(email)).toEqual(["Order #4301: Product stove now has a ship date"]);
 
     standIn.reset();
-    await cancelLines(db, { merchantId: m.id, orderId: order.orderId, lineIds: [order.lines[0]!.id], actor: { type: "shopper", id: email }, now: day(5) });
-    await receivePurchaseOrder(db, { merchantId: m.id, reference: "PO-2", input: { lines: [{ sku: "STOVE", quantity: 2 }] }, actor: apiActor, now: day(6) });
-    await recordShipment(db, { merchantId: m.id, input: { orderNumber: "#4301", lines: [{ sku: "STOVE", quantity: 1 }] }, actor: apiActor, now: day(7) });
+    await cancelLines(db, {
+      merchantId: m.id,
+      orderId: order.orderId,
+      lineIds: [order.lines[0]!.id],
+      actor: { type: "shopper", id: email },
+      now: day(5),
+    });
+    await receivePurchaseOrder(db, {
+      merchantId: m.id,
+      reference: "PO-2",
+      input: { lines: [{ sku: "STOVE", quantity: 2 }] },
+      actor: apiActor,
+      now: day(6),
+    });
+    await recordShipment(db, {
+      merchantId: m.id,
+      input: { orderNumber: "#4301", lines: [{ sku: "STOVE", quantity: 1 }] },
+      actor: apiActor,
+      now: day(7),
+    });
     await drain(day(8));
     expect(subjectsTo(email).sort()).toEqual(["Order #4301 has shipped", "Order #4301: Product boot cancelled"]);
   });

@@ -52,7 +52,10 @@ async function shop() {
 }
 
 /** What every order email carries: the right person, the shop's name and colour, and working links. */
-async function expectOrderEmail(delivery: Delivery | undefined, expected: { to: string; orderId: string; merchantName: string; supportEmail: string }) {
+async function expectOrderEmail(
+  delivery: Delivery | undefined,
+  expected: { to: string; orderId: string; merchantName: string; supportEmail: string },
+) {
   expect(delivery, `an email to ${expected.to}`).toBeDefined();
   const { email } = delivery!;
   expect(email.to).toEqual([expected.to]);
@@ -68,9 +71,14 @@ async function expectOrderEmail(delivery: Delivery | undefined, expected: { to: 
   expect(await checkViewToken(database.db, view!.split("/o/")[1]!)).toEqual({ ok: true, orderId: expected.orderId });
   expect(links).toContain(`http://localhost:3000/orders/${expected.orderId}`);
   const preferences = links.find((l) => l.includes("/preferences/"));
-  expect(readPreferencesToken(preferences!.split("/preferences/")[1]!)).toEqual({ email: expected.to, orderId: expected.orderId });
+  expect(readPreferencesToken(preferences!.split("/preferences/")[1]!)).toEqual({
+    email: expected.to,
+    orderId: expected.orderId,
+  });
 
-  const unsubscribe = /^<(http:\/\/localhost:3000\/api\/unsubscribe\/([^>]+))>$/.exec(email.headers!["List-Unsubscribe"]!);
+  const unsubscribe = /^<(http:\/\/localhost:3000\/api\/unsubscribe\/([^>]+))>$/.exec(
+    email.headers!["List-Unsubscribe"]!,
+  );
   expect(unsubscribe).not.toBeNull();
   expect(readUnsubscribeToken(unsubscribe![2]!)).toEqual({ email: expected.to });
   expect(email.headers!["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
@@ -85,12 +93,27 @@ describe("every kind of notice reaches the stand-in", () => {
     await createSku(db, m.id, { code: "STOVE" });
     await createSku(db, m.id, { code: "SOCKS", onHand: 5 });
     await createPo(db, m.id, "PO-J", "2026-11-20", [{ sku: "JACKET", quantity: 10 }], day(0));
-    const order = await placeOrder(db, m.id, "#2001", [{ sku: "JACKET", quantity: 1 }, { sku: "STOVE", quantity: 1 }, { sku: "SOCKS", quantity: 2 }], day(1));
+    const order = await placeOrder(
+      db,
+      m.id,
+      "#2001",
+      [
+        { sku: "JACKET", quantity: 1 },
+        { sku: "STOVE", quantity: 1 },
+        { sku: "SOCKS", quantity: 2 },
+      ],
+      day(1),
+    );
     await drain(day(1));
 
     const mail = mailTo("n2001@shopper.example");
     expect(mail).toHaveLength(1);
-    const { email, links } = await expectOrderEmail(mail[0], { to: "n2001@shopper.example", orderId: order.orderId, merchantName: m.name, supportEmail: m.supportEmail });
+    const { email, links } = await expectOrderEmail(mail[0], {
+      to: "n2001@shopper.example",
+      orderId: order.orderId,
+      merchantName: m.name,
+      supportEmail: m.supportEmail,
+    });
     expect(email.subject).toBe("Order #2001: Product jacket and Product stove waiting for stock, and when it ships");
     expect(email.text).toContain("Ships between Sat, Nov 21 – Tue, Nov 24");
     expect(email.text).toContain("The supplier has not confirmed a date yet; we will email you when they do.");
@@ -113,7 +136,12 @@ describe("every kind of notice reaches the stand-in", () => {
     await drain(minutes(day(2), 30));
     const mail = mailTo("n2101@shopper.example");
     expect(mail).toHaveLength(1);
-    const { email } = await expectOrderEmail(mail[0], { to: "n2101@shopper.example", orderId: order.orderId, merchantName: m.name, supportEmail: m.supportEmail });
+    const { email } = await expectOrderEmail(mail[0], {
+      to: "n2101@shopper.example",
+      orderId: order.orderId,
+      merchantName: m.name,
+      supportEmail: m.supportEmail,
+    });
     expect(email.subject).toBe("Order #2101: Product stove now has a ship date");
     expect(email.text).toContain("Now ships Thu, Nov 26 – Sun, Nov 29");
   });
@@ -127,16 +155,33 @@ describe("every kind of notice reaches the stand-in", () => {
     await drain(day(1));
     standIn.reset();
 
-    await changeExpectedDate(db, { merchantId: m.id, reference: "PO-L", expectedDate: "2026-11-23", actor: apiActor, now: day(2) });
+    await changeExpectedDate(db, {
+      merchantId: m.id,
+      reference: "PO-L",
+      expectedDate: "2026-11-23",
+      actor: apiActor,
+      now: day(2),
+    });
     await drain(minutes(day(2), 31));
     let mail = mailTo("n2201@shopper.example");
     expect(mail).toHaveLength(1);
-    await expectOrderEmail(mail[0], { to: "n2201@shopper.example", orderId: order.orderId, merchantName: m.name, supportEmail: m.supportEmail });
+    await expectOrderEmail(mail[0], {
+      to: "n2201@shopper.example",
+      orderId: order.orderId,
+      merchantName: m.name,
+      supportEmail: m.supportEmail,
+    });
     expect(mail[0]!.email.subject).toBe("Order #2201: Product lamp will ship sooner");
     expect(mail[0]!.email.text).toContain("Earlier by 7 days");
 
     standIn.reset();
-    await changeExpectedDate(db, { merchantId: m.id, reference: "PO-L", expectedDate: "2026-11-27", actor: apiActor, now: day(3) });
+    await changeExpectedDate(db, {
+      merchantId: m.id,
+      reference: "PO-L",
+      expectedDate: "2026-11-27",
+      actor: apiActor,
+      now: day(3),
+    });
     await drain(minutes(day(3), 31));
     mail = mailTo("n2201@shopper.example");
     expect(mail).toHaveLength(1);
@@ -149,20 +194,40 @@ describe("every kind of notice reaches the stand-in", () => {
     const m = await shop();
     await createSku(db, m.id, { code: "SOCKS", onHand: 5 });
     await createSku(db, m.id, { code: "JACKET" });
-    const order = await placeOrder(db, m.id, "#2301", [{ sku: "SOCKS", quantity: 2 }, { sku: "JACKET", quantity: 1 }], day(1));
+    const order = await placeOrder(
+      db,
+      m.id,
+      "#2301",
+      [
+        { sku: "SOCKS", quantity: 2 },
+        { sku: "JACKET", quantity: 1 },
+      ],
+      day(1),
+    );
     await drain(day(1));
     standIn.reset();
 
     await recordShipment(db, {
       merchantId: m.id,
-      input: { orderNumber: "#2301", carrier: "UPS", trackingNumber: "1Z999AA10123456784", trackingUrl: "https://www.ups.com/track?tracknum=1Z999AA10123456784", lines: [{ sku: "SOCKS", quantity: 2 }] },
+      input: {
+        orderNumber: "#2301",
+        carrier: "UPS",
+        trackingNumber: "1Z999AA10123456784",
+        trackingUrl: "https://www.ups.com/track?tracknum=1Z999AA10123456784",
+        lines: [{ sku: "SOCKS", quantity: 2 }],
+      },
       actor: apiActor,
       now: day(2),
     });
     await drain(day(2));
     const mail = mailTo("n2301@shopper.example");
     expect(mail).toHaveLength(1);
-    const { email, links } = await expectOrderEmail(mail[0], { to: "n2301@shopper.example", orderId: order.orderId, merchantName: m.name, supportEmail: m.supportEmail });
+    const { email, links } = await expectOrderEmail(mail[0], {
+      to: "n2301@shopper.example",
+      orderId: order.orderId,
+      merchantName: m.name,
+      supportEmail: m.supportEmail,
+    });
     expect(email.subject).toBe("Part of order #2301 has shipped");
     expect(email.text).toContain("UPS tracking number 1Z999AA10123456784");
     // 12:00 UTC is 7:00 in New York in November.
@@ -179,11 +244,21 @@ describe("every kind of notice reaches the stand-in", () => {
     await drain(day(1));
     standIn.reset();
 
-    await cancelLines(db, { merchantId: m.id, orderId: order.orderId, actor: { type: "shopper", id: "n2401@shopper.example" }, now: day(2) });
+    await cancelLines(db, {
+      merchantId: m.id,
+      orderId: order.orderId,
+      actor: { type: "shopper", id: "n2401@shopper.example" },
+      now: day(2),
+    });
     await drain(day(2));
     const mail = mailTo("n2401@shopper.example");
     expect(mail).toHaveLength(1);
-    const { email } = await expectOrderEmail(mail[0], { to: "n2401@shopper.example", orderId: order.orderId, merchantName: m.name, supportEmail: m.supportEmail });
+    const { email } = await expectOrderEmail(mail[0], {
+      to: "n2401@shopper.example",
+      orderId: order.orderId,
+      merchantName: m.name,
+      supportEmail: m.supportEmail,
+    });
     expect(email.subject).toBe("Order #2401: Product stove cancelled");
     expect(email.text).toContain("As you asked, we cancelled");
     expect(email.text).toContain("The shop refunds $89.00");
@@ -193,16 +268,33 @@ describe("every kind of notice reaches the stand-in", () => {
     const { db } = database;
     const m = await shop();
     await createSku(db, m.id, { code: "HL400", priceMinor: 6000, productHandle: "headlamp" });
-    const alternative = await createSku(db, m.id, { code: "HL250", priceMinor: 4500, onHand: 3, productHandle: "headlamp" });
+    const alternative = await createSku(db, m.id, {
+      code: "HL250",
+      priceMinor: 4500,
+      onHand: 3,
+      productHandle: "headlamp",
+    });
     const order = await placeOrder(db, m.id, "#2501", [{ sku: "HL400", quantity: 1 }], day(1));
     await drain(day(1));
     standIn.reset();
 
-    await swapLine(db, { merchantId: m.id, orderId: order.orderId, lineId: order.lines[0]!.id, toSkuId: alternative.id, actor: { type: "shopper", id: "n2501@shopper.example" }, now: day(2) });
+    await swapLine(db, {
+      merchantId: m.id,
+      orderId: order.orderId,
+      lineId: order.lines[0]!.id,
+      toSkuId: alternative.id,
+      actor: { type: "shopper", id: "n2501@shopper.example" },
+      now: day(2),
+    });
     await drain(day(2));
     const mail = mailTo("n2501@shopper.example");
     expect(mail).toHaveLength(1);
-    const { email } = await expectOrderEmail(mail[0], { to: "n2501@shopper.example", orderId: order.orderId, merchantName: m.name, supportEmail: m.supportEmail });
+    const { email } = await expectOrderEmail(mail[0], {
+      to: "n2501@shopper.example",
+      orderId: order.orderId,
+      merchantName: m.name,
+      supportEmail: m.supportEmail,
+    });
     expect(email.subject).toBe("Order #2501: swapped to Product headlamp");
     expect(email.text).toContain("the difference, $15.00");
   });
@@ -216,11 +308,22 @@ describe("every kind of notice reaches the stand-in", () => {
     await drain(day(1));
     standIn.reset();
 
-    await changeExpectedDate(db, { merchantId: m.id, reference: "PO-T", expectedDate: "2026-11-30", actor: apiActor, now: day(2) });
+    await changeExpectedDate(db, {
+      merchantId: m.id,
+      reference: "PO-T",
+      expectedDate: "2026-11-30",
+      actor: apiActor,
+      now: day(2),
+    });
     await drain(minutes(day(2), 31));
     let mail = mailTo("n2601@shopper.example");
     expect(mail).toHaveLength(1);
-    let { email, links } = await expectOrderEmail(mail[0], { to: "n2601@shopper.example", orderId: order.orderId, merchantName: m.name, supportEmail: m.supportEmail });
+    let { email, links } = await expectOrderEmail(mail[0], {
+      to: "n2601@shopper.example",
+      orderId: order.orderId,
+      merchantName: m.name,
+      supportEmail: m.supportEmail,
+    });
     expect(email.subject).toBe("Order #2601: Product tent is delayed");
     expect(email.text).toContain("We said it would ship by Tue, Nov 24.");
     expect(email.text).toContain("New date: ships Tue, Dec 1 – Fri, Dec 4.");
@@ -230,11 +333,22 @@ describe("every kind of notice reaches the stand-in", () => {
     expect(notice).not.toBeNull();
 
     standIn.reset();
-    await changeExpectedDate(db, { merchantId: m.id, reference: "PO-T", expectedDate: "2026-12-10", actor: apiActor, now: day(3) });
+    await changeExpectedDate(db, {
+      merchantId: m.id,
+      reference: "PO-T",
+      expectedDate: "2026-12-10",
+      actor: apiActor,
+      now: day(3),
+    });
     await drain(minutes(day(3), 31));
     mail = mailTo("n2601@shopper.example");
     expect(mail).toHaveLength(1);
-    ({ email, links } = await expectOrderEmail(mail[0], { to: "n2601@shopper.example", orderId: order.orderId, merchantName: m.name, supportEmail: m.supportEmail }));
+    ({ email, links } = await expectOrderEmail(mail[0], {
+      to: "n2601@shopper.example",
+      orderId: order.orderId,
+      merchantName: m.name,
+      supportEmail: m.supportEmail,
+    }));
     expect(email.subject).toBe("Action needed: keep waiting for Product tent? (order #2601)");
     expect(email.text).toContain("We said it would ship by Fri, Dec 4.");
     // The deadline is the end of the promised day, in New York.
@@ -252,10 +366,13 @@ describe("sending through Resend", () => {
     const [n] = await db.select().from(notifications).where(eq(notifications.orderId, order.orderId));
     return n!;
   }
-  const statusOf = async (id: string) => (await database.db.select().from(notifications).where(eq(notifications.id, id)))[0]!;
+  const statusOf = async (id: string) =>
+    (await database.db.select().from(notifications).where(eq(notifications.id, id)))[0]!;
 
   it("several due notifications go in one call to the batch endpoint, the batch id as Idempotency-Key", async () => {
-    const ids = [await pendingOrder("#3001"), await pendingOrder("#3002"), await pendingOrder("#3003")].map((n) => n.id);
+    const ids = [await pendingOrder("#3001"), await pendingOrder("#3002"), await pendingOrder("#3003")].map(
+      (n) => n.id,
+    );
     await drain(day(1));
     expect(standIn.requests).toHaveLength(1);
     expect(standIn.requests[0]).toMatchObject({ path: "/emails/batch", emails: 3, status: 200 });
@@ -269,7 +386,10 @@ describe("sending through Resend", () => {
     standIn.failNext(1, { status: 429, name: "rate_limit_exceeded", message: "Too many requests", retryAfter: 7 });
     const first = await drain(day(1));
     expect(first.pauseSeconds).toBe(7);
-    expect(await statusOf(n.id)).toMatchObject({ status: "sending", lastError: "429 rate_limit_exceeded: Too many requests" });
+    expect(await statusOf(n.id)).toMatchObject({
+      status: "sending",
+      lastError: "429 rate_limit_exceeded: Too many requests",
+    });
     await drain(seconds(day(1), 6));
     expect(standIn.requests).toHaveLength(1);
     await drain(seconds(day(1), 7));
@@ -304,7 +424,11 @@ describe("sending through Resend", () => {
       at = seconds(at, 3600);
     }
     expect(standIn.requests).toHaveLength(8);
-    expect(await statusOf(n.id)).toMatchObject({ status: "failed", attempts: 8, lastError: "503 application_error: Service unavailable" });
+    expect(await statusOf(n.id)).toMatchObject({
+      status: "failed",
+      attempts: 8,
+      lastError: "503 application_error: Service unavailable",
+    });
     await drain(seconds(at, 86_400));
     expect(standIn.requests).toHaveLength(8);
   });
@@ -315,12 +439,20 @@ describe("sending through Resend", () => {
     await drain(day(1));
     await drain(seconds(day(1), 7200));
     expect(standIn.requests).toHaveLength(1);
-    expect(await statusOf(n.id)).toMatchObject({ status: "failed", attempts: 1, lastError: "422 validation_error: Invalid `to` field." });
+    expect(await statusOf(n.id)).toMatchObject({
+      status: "failed",
+      attempts: 1,
+      lastError: "422 validation_error: Invalid `to` field.",
+    });
   });
 
   it("a 409 for a key already used with other content counts as sent, never as a reason to send again", async () => {
     const n = await pendingOrder("#3451");
-    standIn.failNext(1, { status: 409, name: "invalid_idempotent_request", message: "Same idempotency key used with a different request payload." });
+    standIn.failNext(1, {
+      status: 409,
+      name: "invalid_idempotent_request",
+      message: "Same idempotency key used with a different request payload.",
+    });
     await drain(day(1));
     await drain(seconds(day(1), 7200));
     expect(standIn.requests).toHaveLength(1);
@@ -329,7 +461,11 @@ describe("sending through Resend", () => {
 
   it("a daily quota 429 is not retried either", async () => {
     const n = await pendingOrder("#3501");
-    standIn.failNext(1, { status: 429, name: "daily_quota_exceeded", message: "You have reached your daily email sending quota." });
+    standIn.failNext(1, {
+      status: 429,
+      name: "daily_quota_exceeded",
+      message: "You have reached your daily email sending quota.",
+    });
     await drain(day(1));
     await drain(seconds(day(1), 7200));
     expect(standIn.requests).toHaveLength(1);
@@ -349,7 +485,10 @@ describe("sending through Resend", () => {
       ["/emails", 422],
     ]);
     for (const n of good) expect(await statusOf(n.id)).toMatchObject({ status: "sent" });
-    expect(await statusOf(bad.id)).toMatchObject({ status: "failed", lastError: "422 validation_error: Invalid `to` field." });
+    expect(await statusOf(bad.id)).toMatchObject({
+      status: "failed",
+      lastError: "422 validation_error: Invalid `to` field.",
+    });
   });
 });
 
@@ -364,7 +503,9 @@ describe("the outbox is written in the change's transaction", () => {
         await placeOrder(tx, m.id, "#3901", [{ sku: "MUG", quantity: 1 }], day(1));
         const [line] = await tx.select().from(orderLines).where(eq(orderLines.merchantId, m.id));
         expect(line).toBeDefined();
-        expect((await rows<{ count: number }>(tx, sql`select count(*)::int as count from notifications`))[0]!.count).toBe(Number(before[0]!.count) + 1);
+        expect(
+          (await rows<{ count: number }>(tx, sql`select count(*)::int as count from notifications`))[0]!.count,
+        ).toBe(Number(before[0]!.count) + 1);
         throw new Error("roll back");
       }),
     ).rejects.toThrow("roll back");

@@ -6,19 +6,34 @@ import { notifications, type DomainEventType, type NewNotification } from "../db
 import { bigintArray, instant, uuidArray } from "../db/sql-helpers";
 import type { EtaChange } from "../eta/recompute";
 import type { DomainEventInput } from "../events/record";
-import type { BackorderedPayload, CancelledBy, CancelledPayload, LineSnapshot, ShippedPayload, SwappedPayload } from "./payloads";
+import type {
+  BackorderedPayload,
+  CancelledBy,
+  CancelledPayload,
+  LineSnapshot,
+  ShippedPayload,
+  SwappedPayload,
+} from "./payloads";
 
 // Writing the outbox, in the transaction of the change that causes it: a change that rolls back
 // leaves no email behind, and one that commits cannot forget its email.
 
 /** The domain events that become an email of their own (ETA changes are gathered separately). */
-const notifiable = new Set<DomainEventType>(["line_backordered", "line_preordered", "line_shipped", "line_cancelled", "delay_consent_expired", "line_swapped"]);
+const notifiable = new Set<DomainEventType>([
+  "line_backordered",
+  "line_preordered",
+  "line_shipped",
+  "line_cancelled",
+  "delay_consent_expired",
+  "line_swapped",
+]);
 
 export type OrderFacts = { email: string; currency: string; merchantId: string };
 
 export type LineFacts = LineSnapshot & { orderId: string; unitPriceMinor: number };
 
-const byOf = (actor: Actor): "shopper" | "agent" | "shop" => (actor.type === "shopper" ? "shopper" : actor.type === "agent" ? "agent" : "shop");
+const byOf = (actor: Actor): "shopper" | "agent" | "shop" =>
+  actor.type === "shopper" ? "shopper" : actor.type === "agent" ? "agent" : "shop";
 
 /**
  * The emails a set of domain events asks for, one per order and occasion: one backordered notice
@@ -46,7 +61,11 @@ export function draftsFromEvents(input: {
             ? "line_backordered"
             : event.type;
     const key = `${event.orderId}|${occasion}`;
-    const group = groups.get(key) ?? { orderId: event.orderId, type: event.type === "line_preordered" ? "line_backordered" : event.type, events: [] };
+    const group = groups.get(key) ?? {
+      orderId: event.orderId,
+      type: event.type === "line_preordered" ? "line_backordered" : event.type,
+      events: [],
+    };
     group.events.push(event);
     groups.set(key, group);
   }
@@ -56,16 +75,28 @@ export function draftsFromEvents(input: {
     const order = orders.get(orderId)!;
     const orderLines = [...lines.values()].filter((l) => l.orderId === orderId).sort((a, b) => a.lineId - b.lineId);
     const line = (id: number | null | undefined) => (id == null ? undefined : lines.get(id));
-    const base = { merchantId: order.merchantId, orderId, email: order.email, status: "pending" as const, dueAt: now, createdAt: now, updatedAt: now };
+    const base = {
+      merchantId: order.merchantId,
+      orderId,
+      email: order.email,
+      status: "pending" as const,
+      dueAt: now,
+      createdAt: now,
+      updatedAt: now,
+    };
     const snapshot = ({ orderId: _o, unitPriceMinor: _p, ...rest }: LineFacts): LineSnapshot => rest;
 
     if (type === "line_backordered") {
-      const waiting = events.map((e) => line(e.orderLineId)).filter((l): l is LineFacts => !!l && (l.status === "backordered" || l.status === "preorder"));
+      const waiting = events
+        .map((e) => line(e.orderLineId))
+        .filter((l): l is LineFacts => !!l && (l.status === "backordered" || l.status === "preorder"));
       if (waiting.length === 0) continue;
       const ids = new Set(waiting.map((l) => l.lineId));
       const payload: BackorderedPayload = {
         lines: waiting.sort((a, b) => a.lineId - b.lineId).map(snapshot),
-        inStock: orderLines.filter((l) => !ids.has(l.lineId) && (l.status === "ready" || l.status === "shipped")).map((l) => l.title),
+        inStock: orderLines
+          .filter((l) => !ids.has(l.lineId) && (l.status === "ready" || l.status === "shipped"))
+          .map((l) => l.title),
       };
       drafts.push({ ...base, kind: "backordered", payload });
     } else if (type === "line_shipped") {
@@ -77,9 +108,18 @@ export function draftsFromEvents(input: {
         trackingNumber: (first.trackingNumber as string | null | undefined) ?? null,
         trackingUrl: (first.trackingUrl as string | null | undefined) ?? null,
         shippedAt: now.toISOString(),
-        lines: events.map((e) => ({ lineId: e.orderLineId!, title: line(e.orderLineId)?.title ?? String(e.payload?.sku ?? "Item"), units: Number(e.payload?.units ?? 0) })),
+        lines: events.map((e) => ({
+          lineId: e.orderLineId!,
+          title: line(e.orderLineId)?.title ?? String(e.payload?.sku ?? "Item"),
+          units: Number(e.payload?.units ?? 0),
+        })),
         stillWaiting: orderLines
-          .filter((l) => (l.status === "backordered" || l.status === "preorder" || (l.status === "ready" && !shippedIds.has(l.lineId))))
+          .filter(
+            (l) =>
+              l.status === "backordered" ||
+              l.status === "preorder" ||
+              (l.status === "ready" && !shippedIds.has(l.lineId)),
+          )
           .map((l) => ({ title: l.title, shipStart: l.shipStart, shipEnd: l.shipEnd })),
       };
       drafts.push({ ...base, kind: "shipped", payload });
@@ -96,7 +136,10 @@ export function draftsFromEvents(input: {
         })),
         currency: order.currency,
         by,
-        deadline: noConsent && deadlines.length > 0 ? deadlines.sort((a, b) => a.getTime() - b.getTime())[0]!.toISOString() : null,
+        deadline:
+          noConsent && deadlines.length > 0
+            ? deadlines.sort((a, b) => a.getTime() - b.getTime())[0]!.toISOString()
+            : null,
       };
       drafts.push({ ...base, kind: "cancelled", payload });
     } else if (type === "line_swapped") {
@@ -119,7 +162,10 @@ export function draftsFromEvents(input: {
 }
 
 /** Loads what `draftsFromEvents` needs and writes its drafts. */
-async function writeEventNotifications(tx: DbOrTx, change: { actor: Actor; now: Date; events: readonly DomainEventInput[] }) {
+async function writeEventNotifications(
+  tx: DbOrTx,
+  change: { actor: Actor; now: Date; events: readonly DomainEventInput[] },
+) {
   const relevant = change.events.filter((e) => notifiable.has(e.type) && e.orderId);
   if (relevant.length === 0) return;
   const orderIds = [...new Set(relevant.map((e) => e.orderId!))];
@@ -153,22 +199,24 @@ async function writeEventNotifications(tx: DbOrTx, change: { actor: Actor; now: 
     now: change.now,
     orders: new Map(orderRows.map((o) => [o.id, { email: o.email, currency: o.currency, merchantId: o.merchant_id }])),
     lines: new Map(
-      lineRows.filter((l) => l.id != null).map((l) => [
-        Number(l.id),
-        {
-          lineId: Number(l.id),
-          orderId: l.order_id as string,
-          title: l.title as string,
-          quantity: Number(l.quantity),
-          status: l.status as string,
-          unitPriceMinor: Number(l.unit_price_minor),
-          linesAhead: Number(l.lines_ahead),
-          shipStart: (l.ship_start as string | null) ?? null,
-          shipEnd: (l.ship_end as string | null) ?? null,
-          deliveryStart: (l.delivery_start as string | null) ?? null,
-          deliveryEnd: (l.delivery_end as string | null) ?? null,
-        },
-      ]),
+      lineRows
+        .filter((l) => l.id != null)
+        .map((l) => [
+          Number(l.id),
+          {
+            lineId: Number(l.id),
+            orderId: l.order_id as string,
+            title: l.title as string,
+            quantity: Number(l.quantity),
+            status: l.status as string,
+            unitPriceMinor: Number(l.unit_price_minor),
+            linesAhead: Number(l.lines_ahead),
+            shipStart: (l.ship_start as string | null) ?? null,
+            shipEnd: (l.ship_end as string | null) ?? null,
+            deliveryStart: (l.delivery_start as string | null) ?? null,
+            deliveryEnd: (l.delivery_end as string | null) ?? null,
+          },
+        ]),
     ),
     consentDeadlines: new Map(deadlineRows.map((r) => [Number(r.order_line_id), new Date(r.consent_deadline)])),
   });
@@ -229,7 +277,9 @@ export async function gatherQueued(db: DbOrTx, options: { limit?: number } = {})
       if (!lock!.ok) return false;
       const [oldest] = await rows<{ id: number }>(tx, sql`select id from eta_gatherings order by id limit 1`);
       if (!oldest) return false;
-      await tx.execute(gatherStatement(sql`delete from eta_gatherings where id = ${oldest.id} returning event_ids, at`));
+      await tx.execute(
+        gatherStatement(sql`delete from eta_gatherings where id = ${oldest.id} returning event_ids, at`),
+      );
       return true;
     });
     if (!done) break;

@@ -29,7 +29,11 @@ const line = (overrides: Partial<LineState> = {}): LineState => ({
   consentState: "none",
   ...overrides,
 });
-const decide = (lines: LineState[], baselines: [number, ShipWindow][], options: { threshold?: number; wanted?: boolean } = {}) =>
+const decide = (
+  lines: LineState[],
+  baselines: [number, ShipWindow][],
+  options: { threshold?: number; wanted?: boolean } = {},
+) =>
   decideEtaUpdate({
     baselines: new Map(baselines),
     lines,
@@ -57,11 +61,15 @@ describe("which ETA changes are worth an email", () => {
 
   it("never for a window that did not change (property)", () => {
     const day = fc.integer({ min: 0, max: 400 }).map((n) => addDays("2026-01-01", n));
-    const window = fc.option(fc.tuple(day, fc.integer({ min: 0, max: 20 })), { nil: null }).map((w) => (w ? { start: w[0], end: addDays(w[0], w[1]) } : { start: null, end: null }));
+    const window = fc
+      .option(fc.tuple(day, fc.integer({ min: 0, max: 20 })), { nil: null })
+      .map((w) => (w ? { start: w[0], end: addDays(w[0], w[1]) } : { start: null, end: null }));
     fc.assert(
       fc.property(window, fc.integer({ min: 0, max: 30 }), (w, threshold) => {
         expect(classifyEtaChange(w, w, threshold)).toBeNull();
-        const unchanged = decide([line({ shipStart: w.start, shipEnd: w.end, promisedShipEnd: null })], [[1, w]], { threshold });
+        const unchanged = decide([line({ shipStart: w.start, shipEnd: w.end, promisedShipEnd: null })], [[1, w]], {
+          threshold,
+        });
         expect(unchanged).toEqual({ kind: null, changes: [], delays: [], recovered: [] });
       }),
     );
@@ -71,30 +79,52 @@ describe("which ETA changes are worth an email", () => {
 describe("the gathered ETA email of an order", () => {
   it("five changes inside the window read as one move, from where it was to where it is", () => {
     // Baseline is the window before the first change; the line itself is where the last one left it.
-    const decision = decide([line({ shipStart: "2026-11-15", shipEnd: "2026-11-19" })], [[1, { start: "2026-11-20", end: "2026-11-24" }]]);
+    const decision = decide(
+      [line({ shipStart: "2026-11-15", shipEnd: "2026-11-19" })],
+      [[1, { start: "2026-11-20", end: "2026-11-24" }]],
+    );
     expect(decision.kind).toBe("eta_moved");
-    expect(decision.changes).toEqual([{ lineId: 1, title: "Trail Jacket", change: "earlier", from: { start: "2026-11-20", end: "2026-11-24" }, to: { start: "2026-11-15", end: "2026-11-19" } }]);
+    expect(decision.changes).toEqual([
+      {
+        lineId: 1,
+        title: "Trail Jacket",
+        change: "earlier",
+        from: { start: "2026-11-20", end: "2026-11-24" },
+        to: { start: "2026-11-15", end: "2026-11-19" },
+      },
+    ]);
   });
 
   it("nothing when the changes net out below the threshold", () => {
-    const decision = decide([line({ shipStart: "2026-11-19", shipEnd: "2026-11-23" })], [[1, { start: "2026-11-20", end: "2026-11-24" }]]);
+    const decision = decide(
+      [line({ shipStart: "2026-11-19", shipEnd: "2026-11-23" })],
+      [[1, { start: "2026-11-20", end: "2026-11-24" }]],
+    );
     expect(decision.kind).toBeNull();
   });
 
   it("nothing about a line that shipped, or was cancelled or swapped, inside the window", () => {
     for (const status of ["shipped", "cancelled", "swapped"] as const) {
-      const decision = decide([line({ status, shipStart: "2026-11-14", shipEnd: "2026-11-15" })], [[1, { start: "2026-11-20", end: "2026-11-24" }]]);
+      const decision = decide(
+        [line({ status, shipStart: "2026-11-14", shipEnd: "2026-11-15" })],
+        [[1, { start: "2026-11-20", end: "2026-11-24" }]],
+      );
       expect(decision, status).toEqual({ kind: null, changes: [], delays: [], recovered: [] });
     }
   });
 
   it("a shopper who wants no ETA updates still hears a confirmed date, and nothing else", () => {
-    const lines = [line({ id: 1, promisedShipEnd: null, shipStart: "2026-11-20", shipEnd: "2026-11-24" }), line({ id: 2, title: "Stove", shipStart: "2026-11-12", shipEnd: "2026-11-14", promisedShipEnd: "2026-11-30" })];
+    const lines = [
+      line({ id: 1, promisedShipEnd: null, shipStart: "2026-11-20", shipEnd: "2026-11-24" }),
+      line({ id: 2, title: "Stove", shipStart: "2026-11-12", shipEnd: "2026-11-14", promisedShipEnd: "2026-11-30" }),
+    ];
     const baselines: [number, ShipWindow][] = [
       [1, { start: null, end: null }],
       [2, { start: "2026-11-20", end: "2026-11-24" }],
     ];
-    expect(decide(lines, baselines, { wanted: false }).changes.map((c) => [c.lineId, c.change])).toEqual([[1, "confirmed"]]);
+    expect(decide(lines, baselines, { wanted: false }).changes.map((c) => [c.lineId, c.change])).toEqual([
+      [1, "confirmed"],
+    ]);
     expect(decide(lines, baselines, { wanted: true }).changes.map((c) => [c.lineId, c.change])).toEqual([
       [1, "confirmed"],
       [2, "earlier"],
@@ -103,21 +133,37 @@ describe("the gathered ETA email of an order", () => {
   });
 
   it("a line that now misses its promise gets a delay notice instead of an ETA update", () => {
-    const decision = decide([line({ shipStart: "2026-11-27", shipEnd: "2026-12-01" })], [[1, { start: "2026-11-20", end: "2026-11-24" }]]);
+    const decision = decide(
+      [line({ shipStart: "2026-11-27", shipEnd: "2026-12-01" })],
+      [[1, { start: "2026-11-20", end: "2026-11-24" }]],
+    );
     expect(decision.kind).toBeNull();
     expect(decision.delays).toHaveLength(1);
-    expect(decision.delays[0]).toMatchObject({ kind: "first", consentNeeded: false, newShipEnd: "2026-12-01", next: { consentState: "notified", promisedShipEnd: "2026-12-01" } });
+    expect(decision.delays[0]).toMatchObject({
+      kind: "first",
+      consentNeeded: false,
+      newShipEnd: "2026-12-01",
+      next: { consentState: "notified", promisedShipEnd: "2026-12-01" },
+    });
   });
 
   it("a line waiting for consent gets no second notice, and leaves that state if its date comes back", () => {
     const awaiting = { consentState: "awaiting" as const, promisedShipEnd: "2026-11-24" };
-    expect(decide([line({ ...awaiting, shipStart: "2026-12-20", shipEnd: "2026-12-24" })], [[1, { start: "2026-12-01", end: "2026-12-05" }]])).toEqual({
+    expect(
+      decide(
+        [line({ ...awaiting, shipStart: "2026-12-20", shipEnd: "2026-12-24" })],
+        [[1, { start: "2026-12-01", end: "2026-12-05" }]],
+      ),
+    ).toEqual({
       kind: null,
       changes: [],
       delays: [],
       recovered: [],
     });
-    const back = decide([line({ ...awaiting, shipStart: "2026-11-18", shipEnd: "2026-11-22" })], [[1, { start: "2026-12-01", end: "2026-12-05" }]]);
+    const back = decide(
+      [line({ ...awaiting, shipStart: "2026-11-18", shipEnd: "2026-11-22" })],
+      [[1, { start: "2026-12-01", end: "2026-12-05" }]],
+    );
     expect(back.recovered).toEqual([1]);
     expect(back.changes.map((c) => c.change)).toEqual(["earlier"]);
   });
@@ -126,12 +172,21 @@ describe("the gathered ETA email of an order", () => {
 describe("delay consent (FTC mail-order rule)", () => {
   it("a first delay of up to 30 days with a date keeps the order on silence; the new date becomes the promise", () => {
     const decision = delayFor(line({ shipStart: "2026-12-20", shipEnd: "2026-12-24" }), { today, now, timeZone: zone });
-    expect(decision).toMatchObject({ kind: "first", consentNeeded: false, deadline: null, next: { consentState: "notified", promisedShipEnd: "2026-12-24", consentDeadline: null } });
+    expect(decision).toMatchObject({
+      kind: "first",
+      consentNeeded: false,
+      deadline: null,
+      next: { consentState: "notified", promisedShipEnd: "2026-12-24", consentDeadline: null },
+    });
   });
 
   it("a first delay past 30 days, or with no date, needs a keep-waiting before the promised day ends", () => {
     const long = delayFor(line({ shipStart: "2026-12-22", shipEnd: "2026-12-26" }), { today, now, timeZone: zone })!;
-    expect(long).toMatchObject({ kind: "first", consentNeeded: true, next: { consentState: "awaiting", promisedShipEnd: "2026-11-24" } });
+    expect(long).toMatchObject({
+      kind: "first",
+      consentNeeded: true,
+      next: { consentState: "awaiting", promisedShipEnd: "2026-11-24" },
+    });
     expect(long.deadline).toEqual(endOfDayIn(zone, "2026-11-24"));
     expect(long.deadline!.toISOString()).toBe("2026-11-25T05:00:00.000Z");
     const noDate = delayFor(line({ shipStart: null, shipEnd: null }), { today, now, timeZone: zone })!;
@@ -140,9 +195,17 @@ describe("delay consent (FTC mail-order rule)", () => {
 
   it("a delay after one already accepted (or let pass) is renewed and needs consent", () => {
     for (const consentState of ["notified", "accepted"] as const) {
-      expect(delayFor(line({ consentState, shipStart: "2026-11-26", shipEnd: "2026-11-28" }), { today, now, timeZone: zone })).toMatchObject({ kind: "renewed", consentNeeded: true });
+      expect(
+        delayFor(line({ consentState, shipStart: "2026-11-26", shipEnd: "2026-11-28" }), {
+          today,
+          now,
+          timeZone: zone,
+        }),
+      ).toMatchObject({ kind: "renewed", consentNeeded: true });
     }
-    expect(delayFor(line({ consentState: "awaiting", shipEnd: "2026-12-30" }), { today, now, timeZone: zone })).toBeNull();
+    expect(
+      delayFor(line({ consentState: "awaiting", shipEnd: "2026-12-30" }), { today, now, timeZone: zone }),
+    ).toBeNull();
   });
 
   it("a promise that passed with nothing shipped is missed even when no date moved", () => {
@@ -150,7 +213,9 @@ describe("delay consent (FTC mail-order rule)", () => {
     expect(missesPromise(stale, today)).toBe(true);
     expect(delayFor(stale, { today, now, timeZone: zone })).toMatchObject({ consentNeeded: true, newShipEnd: null });
     // A window in the past whose promise is still ahead is only stale, not late.
-    expect(missesPromise(line({ shipStart: "2026-11-01", shipEnd: "2026-11-05", promisedShipEnd: "2026-11-24" }), today)).toBe(false);
+    expect(
+      missesPromise(line({ shipStart: "2026-11-01", shipEnd: "2026-11-05", promisedShipEnd: "2026-11-24" }), today),
+    ).toBe(false);
     expect(missesPromise(line({ status: "ready", shipEnd: null }), today)).toBe(false);
     expect(missesPromise(line({ promisedShipEnd: null, shipEnd: null }), today)).toBe(false);
   });
@@ -175,7 +240,9 @@ describe("preferences and retries", () => {
   });
 
   it("429 waits what it was told, 5xx backs off to an hour, 4xx and spent quotas are never retried", () => {
-    expect(nextAttempt(classifyFailure(429, "rate_limit_exceeded", "slow down", "7"), 1)).toEqual({ retryInSeconds: 7 });
+    expect(nextAttempt(classifyFailure(429, "rate_limit_exceeded", "slow down", "7"), 1)).toEqual({
+      retryInSeconds: 7,
+    });
     expect(nextAttempt(classifyFailure(500, "internal_server_error", "oops"), 1)).toEqual({ retryInSeconds: 30 });
     expect(nextAttempt(classifyFailure(502, undefined, "bad gateway"), 3)).toEqual({ retryInSeconds: 120 });
     expect(nextAttempt(classifyFailure(null, "network", "ECONNRESET"), 7)).toEqual({ retryInSeconds: 1920 });

@@ -32,7 +32,10 @@ const waiting = (status: LineStatus) => status === "backordered" || status === "
 const open = (status: LineStatus) => waiting(status) || status === "ready";
 
 /** ETA updates: the order's own choice wins, then the shopper's choice for all orders, then yes. */
-export function wantsEtaUpdates(orderChoice: boolean | null | undefined, globalChoice: boolean | null | undefined): boolean {
+export function wantsEtaUpdates(
+  orderChoice: boolean | null | undefined,
+  globalChoice: boolean | null | undefined,
+): boolean {
   return orderChoice ?? globalChoice ?? true;
 }
 
@@ -57,7 +60,10 @@ export function classifyEtaChange(from: ShipWindow, to: ShipWindow, thresholdDay
  * A waiting line misses its promise when its window ends after the promised date, has no date, or
  * lies in the past while the promised date has passed too (nothing moved, but the day came).
  */
-export function missesPromise(line: Pick<LineState, "status" | "shipEnd" | "promisedShipEnd">, today: IsoDate): boolean {
+export function missesPromise(
+  line: Pick<LineState, "status" | "shipEnd" | "promisedShipEnd">,
+  today: IsoDate,
+): boolean {
   if (!waiting(line.status) || line.promisedShipEnd === null) return false;
   const effectiveEnd = line.shipEnd === null ? null : maxDate(line.shipEnd, today);
   return effectiveEnd === null || effectiveEnd > line.promisedShipEnd;
@@ -94,7 +100,10 @@ export type DelayDecision = {
  * an explicit "keep waiting" before the deadline. A line already waiting for an answer gets no
  * second notice: its answer page shows the current date.
  */
-export function delayFor(line: LineState, context: { today: IsoDate; now: Date; timeZone: string }): DelayDecision | null {
+export function delayFor(
+  line: LineState,
+  context: { today: IsoDate; now: Date; timeZone: string },
+): DelayDecision | null {
   if (!missesPromise(line, context.today)) return null;
   const promised = line.promisedShipEnd!;
   const hasDate = line.shipEnd !== null && line.shipEnd >= context.today;
@@ -103,12 +112,24 @@ export function delayFor(line: LineState, context: { today: IsoDate; now: Date; 
   const base = { lineId: line.id, title: line.title, promisedShipEnd: promised, newShipStart, newShipEnd };
   const askConsent = (kind: "first" | "renewed"): DelayDecision => {
     const deadline = consentDeadlineFor(promised, context.timeZone, context.now);
-    return { ...base, kind, consentNeeded: true, deadline, next: { consentState: "awaiting", promisedShipEnd: promised, consentDeadline: deadline } };
+    return {
+      ...base,
+      kind,
+      consentNeeded: true,
+      deadline,
+      next: { consentState: "awaiting", promisedShipEnd: promised, consentDeadline: deadline },
+    };
   };
   switch (line.consentState) {
     case "none":
       if (newShipEnd !== null && daysBetween(promised, newShipEnd) <= silentDelayMaxDays) {
-        return { ...base, kind: "first", consentNeeded: false, deadline: null, next: { consentState: "notified", promisedShipEnd: newShipEnd, consentDeadline: null } };
+        return {
+          ...base,
+          kind: "first",
+          consentNeeded: false,
+          deadline: null,
+          next: { consentState: "notified", promisedShipEnd: newShipEnd, consentDeadline: null },
+        };
       }
       return askConsent("first");
     case "notified":
@@ -181,7 +202,11 @@ export const maxSendAttempts = 8;
  * succeed by repetition. The whole schedule stays well inside the 24 hours Resend keeps an
  * idempotency key, so a retry can never be delivered as a second email.
  */
-export function nextAttempt(failure: SendFailure, attempts: number, jitter = 0): { retryInSeconds: number } | { giveUp: true } {
+export function nextAttempt(
+  failure: SendFailure,
+  attempts: number,
+  jitter = 0,
+): { retryInSeconds: number } | { giveUp: true } {
   if (failure.kind === "permanent" || attempts >= maxSendAttempts) return { giveUp: true };
   if (failure.kind === "rate_limited") return { retryInSeconds: Math.max(1, failure.retryAfterSeconds ?? 1) };
   const backoff = Math.min(3600, 30 * 2 ** Math.max(0, attempts - 1));

@@ -15,16 +15,35 @@ export type PreferencesView = {
   /** The choice for all orders (true when never set). */
   allOrders: boolean;
   /** The order the link came from, with its own choice (null: follow the choice for all orders). */
-  order: { id: string; number: string; merchantName: string; brandColor: string; logoUrl: string | null; supportEmail: string; choice: boolean | null } | null;
+  order: {
+    id: string;
+    number: string;
+    merchantName: string;
+    brandColor: string;
+    logoUrl: string | null;
+    supportEmail: string;
+    choice: boolean | null;
+  } | null;
 };
 
-export async function preferencesView(db: DbOrTx, params: { email: string; orderId: string | null }): Promise<PreferencesView> {
+export async function preferencesView(
+  db: DbOrTx,
+  params: { email: string; orderId: string | null },
+): Promise<PreferencesView> {
   const email = params.email.toLowerCase();
   const [pref] = await db.select().from(emailPreferences).where(eq(emailPreferences.email, email));
   let order: PreferencesView["order"] = null;
   if (params.orderId) {
     const [found] = await db
-      .select({ id: orders.id, number: orders.number, choice: orders.etaUpdates, merchantName: merchants.name, brandColor: merchants.brandColor, logoUrl: merchants.logoUrl, supportEmail: merchants.supportEmail })
+      .select({
+        id: orders.id,
+        number: orders.number,
+        choice: orders.etaUpdates,
+        merchantName: merchants.name,
+        brandColor: merchants.brandColor,
+        logoUrl: merchants.logoUrl,
+        supportEmail: merchants.supportEmail,
+      })
       .from(orders)
       .innerJoin(merchants, eq(merchants.id, orders.merchantId))
       // Scoped to the email the link was signed for: a link never reaches someone else's order.
@@ -48,7 +67,10 @@ export async function savePreferences(
     await tx
       .insert(emailPreferences)
       .values({ email, etaUpdates: params.allOrders, updatedAt: params.now })
-      .onConflictDoUpdate({ target: emailPreferences.email, set: { etaUpdates: params.allOrders, updatedAt: params.now } });
+      .onConflictDoUpdate({
+        target: emailPreferences.email,
+        set: { etaUpdates: params.allOrders, updatedAt: params.now },
+      });
     let orderRow: { merchantId: string; etaUpdates: boolean | null } | undefined;
     if (params.order) {
       [orderRow] = await tx
@@ -82,9 +104,18 @@ export async function unsubscribeFromEtaUpdates(db: DbOrTx, params: { email: str
       .insert(emailPreferences)
       .values({ email, etaUpdates: false, updatedAt: params.now })
       .onConflictDoUpdate({ target: emailPreferences.email, set: { etaUpdates: false, updatedAt: params.now } });
-    await tx.update(orders).set({ etaUpdates: null }).where(and(eq(orders.email, email), sql`${orders.etaUpdates} is true`));
+    await tx
+      .update(orders)
+      .set({ etaUpdates: null })
+      .where(and(eq(orders.email, email), sql`${orders.etaUpdates} is true`));
     await writeAudit(tx, { type: "shopper", id: email }, params.now, [
-      { merchantId: null, action: "email_preferences.unsubscribed", entityType: "email_preferences", entityId: email, after: { allOrders: false } },
+      {
+        merchantId: null,
+        action: "email_preferences.unsubscribed",
+        entityType: "email_preferences",
+        entityId: email,
+        after: { allOrders: false },
+      },
     ]);
   });
 }

@@ -3,14 +3,33 @@ import { renderEmail } from "../email/send";
 import { SignInEmail } from "../email/templates/sign-in";
 import type { OutgoingEmail } from "../email/types";
 import { env } from "../env";
-import type { BackorderedPayload, CancelledPayload, DelayPayload, EtaPayload, ShippedPayload, SwappedPayload } from "./payloads";
+import type {
+  BackorderedPayload,
+  CancelledPayload,
+  DelayPayload,
+  EtaPayload,
+  ShippedPayload,
+  SwappedPayload,
+} from "./payloads";
 import { renderNotification, type NotificationToRender } from "./render";
 
 // Every email with sample data, rendered exactly as the worker renders real ones: for the preview
 // pages of the dev mailbox, and for the tests that check client support and accessibility.
 
-const northwind = { name: "Northwind Outfitters", brandColor: "#0f766e", logoUrl: "/brands/northwind.svg", supportEmail: "help@northwind.example", timezone: "America/New_York" };
-const lumen = { name: "Lumen & Loom", brandColor: "#9f1239", logoUrl: "/brands/lumen-loom.svg", supportEmail: "care@lumenloom.example", timezone: "Europe/London" };
+const northwind = {
+  name: "Northwind Outfitters",
+  brandColor: "#0f766e",
+  logoUrl: "/brands/northwind.svg",
+  supportEmail: "help@northwind.example",
+  timezone: "America/New_York",
+};
+const lumen = {
+  name: "Lumen & Loom",
+  brandColor: "#9f1239",
+  logoUrl: "/brands/lumen-loom.svg",
+  supportEmail: "care@lumenloom.example",
+  timezone: "Europe/London",
+};
 const sampleOrderId = "00000000-0000-4000-8000-000000001042";
 
 function sample(kind: NotificationToRender["kind"], payload: object, merchant = northwind): NotificationToRender {
@@ -27,18 +46,53 @@ function sample(kind: NotificationToRender["kind"], payload: object, merchant = 
   };
 }
 
-const jacket = { lineId: 1, title: "Trail Jacket — Green / M", quantity: 1, status: "backordered", shipStart: "2026-12-11", shipEnd: "2026-12-15", deliveryStart: "2026-12-13", deliveryEnd: "2026-12-20", linesAhead: 3 };
-const stove = { lineId: 2, title: "Camp Stove", quantity: 1, status: "backordered", shipStart: null, shipEnd: null, deliveryStart: null, deliveryEnd: null, linesAhead: 0 };
+const jacket = {
+  lineId: 1,
+  title: "Trail Jacket — Green / M",
+  quantity: 1,
+  status: "backordered",
+  shipStart: "2026-12-11",
+  shipEnd: "2026-12-15",
+  deliveryStart: "2026-12-13",
+  deliveryEnd: "2026-12-20",
+  linesAhead: 3,
+};
+const stove = {
+  lineId: 2,
+  title: "Camp Stove",
+  quantity: 1,
+  status: "backordered",
+  shipStart: null,
+  shipEnd: null,
+  deliveryStart: null,
+  deliveryEnd: null,
+  linesAhead: 0,
+};
 
 export const notificationPreviews: { name: string; label: string; notification: NotificationToRender }[] = [
-  { name: "backordered", label: "Backordered (on intake)", notification: sample("backordered", { lines: [jacket, stove], inStock: ["Wool Socks"] } satisfies BackorderedPayload) },
+  {
+    name: "backordered",
+    label: "Backordered (on intake)",
+    notification: sample("backordered", {
+      lines: [jacket, stove],
+      inStock: ["Wool Socks"],
+    } satisfies BackorderedPayload),
+  },
   {
     name: "eta-moved",
     label: "ETA moved",
     notification: sample("eta_moved", {
       lines: {},
       final: true,
-      changes: [{ lineId: 1, title: jacket.title, change: "later", from: { start: "2026-12-11", end: "2026-12-15" }, to: { start: "2026-12-14", end: "2026-12-18" } }],
+      changes: [
+        {
+          lineId: 1,
+          title: jacket.title,
+          change: "later",
+          from: { start: "2026-12-11", end: "2026-12-15" },
+          to: { start: "2026-12-14", end: "2026-12-18" },
+        },
+      ],
     } satisfies EtaPayload),
   },
   {
@@ -47,7 +101,15 @@ export const notificationPreviews: { name: string; label: string; notification: 
     notification: sample("eta_confirmed", {
       lines: {},
       final: true,
-      changes: [{ lineId: 2, title: stove.title, change: "confirmed", from: { start: null, end: null }, to: { start: "2026-12-20", end: "2026-12-24" } }],
+      changes: [
+        {
+          lineId: 2,
+          title: stove.title,
+          change: "confirmed",
+          from: { start: null, end: null },
+          to: { start: "2026-12-20", end: "2026-12-24" },
+        },
+      ],
     } satisfies EtaPayload),
   },
   {
@@ -66,28 +128,58 @@ export const notificationPreviews: { name: string; label: string; notification: 
   {
     name: "cancelled",
     label: "Cancelled",
-    notification: sample("cancelled", { lines: [{ lineId: 2, title: stove.title, units: 1, refundMinor: 8900 }], currency: "USD", by: "shopper", deadline: null } satisfies CancelledPayload),
+    notification: sample("cancelled", {
+      lines: [{ lineId: 2, title: stove.title, units: 1, refundMinor: 8900 }],
+      currency: "USD",
+      by: "shopper",
+      deadline: null,
+    } satisfies CancelledPayload),
   },
   {
     name: "cancelled-no-consent",
     label: "Cancelled (no answer to a delay notice)",
     notification: sample(
       "cancelled",
-      { lines: [{ lineId: 2, title: "Linen Duvet — Oat / Double", units: 1, refundMinor: 14500 }], currency: "GBP", by: "no_consent", deadline: "2026-12-05T00:00:00.000Z" } satisfies CancelledPayload,
+      {
+        lines: [{ lineId: 2, title: "Linen Duvet — Oat / Double", units: 1, refundMinor: 14500 }],
+        currency: "GBP",
+        by: "no_consent",
+        deadline: "2026-12-05T00:00:00.000Z",
+      } satisfies CancelledPayload,
       lumen,
     ),
   },
   {
     name: "swapped",
     label: "Swapped",
-    notification: sample("swapped", { lineId: 4, newLineId: 5, fromTitle: "Headlamp 400", toTitle: "Headlamp 250", units: 1, refundMinor: 1500, currency: "USD", by: "shopper" } satisfies SwappedPayload),
+    notification: sample("swapped", {
+      lineId: 4,
+      newLineId: 5,
+      fromTitle: "Headlamp 400",
+      toTitle: "Headlamp 250",
+      units: 1,
+      refundMinor: 1500,
+      currency: "USD",
+      by: "shopper",
+    } satisfies SwappedPayload),
   },
   {
     name: "delay-first",
     label: "Delay notice (first, silence keeps the order)",
     notification: sample("delay_first", {
       renewed: false,
-      notices: [{ noticeId: 1, lineId: 1, title: jacket.title, promisedShipEnd: "2026-12-15", newShipStart: "2026-12-22", newShipEnd: "2026-12-29", consentNeeded: false, deadline: null }],
+      notices: [
+        {
+          noticeId: 1,
+          lineId: 1,
+          title: jacket.title,
+          promisedShipEnd: "2026-12-15",
+          newShipStart: "2026-12-22",
+          newShipEnd: "2026-12-29",
+          consentNeeded: false,
+          deadline: null,
+        },
+      ],
     } satisfies DelayPayload),
   },
   {
@@ -97,7 +189,18 @@ export const notificationPreviews: { name: string; label: string; notification: 
       "delay_renewed",
       {
         renewed: true,
-        notices: [{ noticeId: 2, lineId: 1, title: "Linen Duvet — Oat / Double", promisedShipEnd: "2026-12-29", newShipStart: null, newShipEnd: null, consentNeeded: true, deadline: "2026-12-30T00:00:00.000Z" }],
+        notices: [
+          {
+            noticeId: 2,
+            lineId: 1,
+            title: "Linen Duvet — Oat / Double",
+            promisedShipEnd: "2026-12-29",
+            newShipStart: null,
+            newShipEnd: null,
+            consentNeeded: true,
+            deadline: "2026-12-30T00:00:00.000Z",
+          },
+        ],
       } satisfies DelayPayload,
       lumen,
     ),
@@ -110,15 +213,24 @@ export async function renderPreview(name: string): Promise<{ label: string; emai
   if (name === "sign-in") {
     const props = { ...SignInEmail.PreviewProps, appUrl: APP_URL };
     const { html, text } = await renderEmail(createElement(SignInEmail, props));
-    return { label: "Sign-in link", email: { to: "maya.lindqvist@example.com", from: MAIL_FROM, subject: "Your sign-in link", html, text } };
+    return {
+      label: "Sign-in link",
+      email: { to: "maya.lindqvist@example.com", from: MAIL_FROM, subject: "Your sign-in link", html, text },
+    };
   }
   const preview = notificationPreviews.find((p) => p.name === name);
   if (!preview) return null;
-  return { label: preview.label, email: await renderNotification(preview.notification, { appUrl: APP_URL, mailFrom: MAIL_FROM }) };
+  return {
+    label: preview.label,
+    email: await renderNotification(preview.notification, { appUrl: APP_URL, mailFrom: MAIL_FROM }),
+  };
 }
 
 export function previewList(): { name: string; label: string }[] {
-  return [...notificationPreviews.map(({ name, label }) => ({ name, label })), { name: "sign-in", label: "Sign-in link" }];
+  return [
+    ...notificationPreviews.map(({ name, label }) => ({ name, label })),
+    { name: "sign-in", label: "Sign-in link" },
+  ];
 }
 
 /**

@@ -12,7 +12,14 @@ import { SwappedEmail, swappedSubject } from "../email/templates/swapped";
 import type { OutgoingEmail } from "../email/types";
 import { viewLinkUrl } from "../links/view-link";
 import { delayAnswerUrl, manageUrl, preferencesUrl, unsubscribeUrl } from "./links";
-import type { BackorderedPayload, CancelledPayload, DelayPayload, EtaPayload, ShippedPayload, SwappedPayload } from "./payloads";
+import type {
+  BackorderedPayload,
+  CancelledPayload,
+  DelayPayload,
+  EtaPayload,
+  ShippedPayload,
+  SwappedPayload,
+} from "./payloads";
 import { formatDeadline, formatMoment } from "./time";
 
 /** A notification with what its email needs from its order and merchant. */
@@ -31,7 +38,12 @@ export type NotificationToRender = {
 /** The subject and the react-email element of a notification. Pure, apart from signing links. */
 export function notificationEmail(n: NotificationToRender, appUrl: string): { subject: string; element: ReactElement } {
   const base: OrderEmailBase = {
-    brand: { name: n.merchant.name, brandColor: n.merchant.brandColor, logoUrl: n.merchant.logoUrl, supportEmail: n.merchant.supportEmail },
+    brand: {
+      name: n.merchant.name,
+      brandColor: n.merchant.brandColor,
+      logoUrl: n.merchant.logoUrl,
+      supportEmail: n.merchant.supportEmail,
+    },
     appUrl,
     orderNumber: n.orderNumber,
     customerName: n.customerName,
@@ -67,9 +79,19 @@ export function notificationEmail(n: NotificationToRender, appUrl: string): { su
       const p = n.payload as EtaPayload;
       const props = {
         ...base,
-        lines: (p.changes ?? []).map((c) => ({ title: c.title, change: c.change, fromStart: c.from.start, fromEnd: c.from.end, toStart: c.to.start, toEnd: c.to.end })),
+        lines: (p.changes ?? []).map((c) => ({
+          title: c.title,
+          change: c.change,
+          fromStart: c.from.start,
+          fromEnd: c.from.end,
+          toStart: c.to.start,
+          toEnd: c.to.end,
+        })),
       };
-      return { subject: etaUpdateSubject(props), element: createElement(n.kind === "eta_confirmed" ? EtaConfirmedEmail : EtaMovedEmail, props) };
+      return {
+        subject: etaUpdateSubject(props),
+        element: createElement(n.kind === "eta_confirmed" ? EtaConfirmedEmail : EtaMovedEmail, props),
+      };
     }
     case "shipped": {
       const p = n.payload as ShippedPayload;
@@ -86,12 +108,26 @@ export function notificationEmail(n: NotificationToRender, appUrl: string): { su
     }
     case "cancelled": {
       const p = n.payload as CancelledPayload;
-      const props = { ...base, lines: p.lines, currency: p.currency, by: p.by, deadline: p.deadline ? formatDeadline(new Date(p.deadline), zone) : null };
+      const props = {
+        ...base,
+        lines: p.lines,
+        currency: p.currency,
+        by: p.by,
+        deadline: p.deadline ? formatDeadline(new Date(p.deadline), zone) : null,
+      };
       return { subject: cancelledSubject(props), element: createElement(CancelledEmail, props) };
     }
     case "swapped": {
       const p = n.payload as SwappedPayload;
-      const props = { ...base, fromTitle: p.fromTitle, toTitle: p.toTitle, units: p.units, refundMinor: p.refundMinor, currency: p.currency, by: p.by };
+      const props = {
+        ...base,
+        fromTitle: p.fromTitle,
+        toTitle: p.toTitle,
+        units: p.units,
+        refundMinor: p.refundMinor,
+        currency: p.currency,
+        by: p.by,
+      };
       return { subject: swappedSubject(props), element: createElement(SwappedEmail, props) };
     }
     case "delay_first":
@@ -123,7 +159,10 @@ export function senderFor(merchantName: string, mailFrom: string): string {
 }
 
 /** A notification as an email: rendered HTML and text, sender, reply address, unsubscribe headers. */
-export async function renderNotification(n: NotificationToRender, options: { appUrl: string; mailFrom: string }): Promise<OutgoingEmail> {
+export async function renderNotification(
+  n: NotificationToRender,
+  options: { appUrl: string; mailFrom: string },
+): Promise<OutgoingEmail> {
   const { subject, element } = notificationEmail(n, options.appUrl);
   const { html, text } = await renderEmail(element);
   return {

@@ -53,10 +53,23 @@ function format(key: string, timeZone: string, options: Intl.DateTimeFormatOptio
 export function formatDeadline(deadline: Date, timeZone: string): string {
   // A deadline at midnight reads better as the last minute of the day before.
   const shown = new Date(deadline.getTime() - 60_000);
-  return format("deadline", timeZone, { weekday: "short", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZoneName: "short" }).format(shown);
+  return format("deadline", timeZone, {
+    weekday: "short",
+    month: "short",
+    day: "numeric",
+    hour: "numeric",
+    minute: "2-digit",
+    timeZoneName: "short",
+  }).format(shown);
 }
 
 /** "Nov 26, 9:41 PM GMT": a moment in the merchant's zone, with the zone named. */
 export function formatMoment(at: Date, timeZone: string): string {
-  return format("moment", timeZone, { month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZoneName: "short" }).format(at);
+  return format("moment", timeZone, {
+    month: "short",
+    day: "numeric",
+    hour: "numeric",
+    minute: "2-digit",
+    timeZoneName: "short",
+  }).format(at);
 }

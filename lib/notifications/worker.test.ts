@@ -50,7 +50,9 @@ describe(`the worker on ${onPostgres ? "PostgreSQL" : "PGlite"}`, () => {
         throw new Error(message);
       },
     });
-    await waitFor("the backordered email", () => standIn.deliveries.some((d) => d.email.to.includes("n8001@shopper.example")));
+    await waitFor("the backordered email", () =>
+      standIn.deliveries.some((d) => d.email.to.includes("n8001@shopper.example")),
+    );
 
     const schedules = await worker.boss!.getSchedules();
     expect(schedules.map((s) => [s.name, s.cron]).sort()).toEqual([
@@ -60,7 +62,9 @@ describe(`the worker on ${onPostgres ? "PostgreSQL" : "PGlite"}`, () => {
     // The overdue-window sweep ran with the missed-promise scan at start: today the PO (Nov 20,
     // last day Nov 23) is long overdue.
     await waitFor("the overdue window re-dated", async () =>
-      (await db.select().from(etaEvents).where(eq(etaEvents.orderLineId, order.lines[0]!.id))).some((e) => e.reason === "po_delayed"),
+      (await db.select().from(etaEvents).where(eq(etaEvents.orderLineId, order.lines[0]!.id))).some(
+        (e) => e.reason === "po_delayed",
+      ),
     );
 
     // A line whose consent deadline passed: the sweep, sent as a pg-boss job, cancels it.
@@ -69,9 +73,18 @@ describe(`the worker on ${onPostgres ? "PostgreSQL" : "PGlite"}`, () => {
       .set({ consentState: "awaiting", consentDeadline: new Date(Date.now() - 60_000) })
       .where(eq(orderLines.id, order.lines[0]!.id));
     await worker.boss!.send(consentExpireQueue, {});
-    await waitFor("the expired line cancelled", async () => (await db.select().from(orderLines).where(eq(orderLines.id, order.lines[0]!.id)))[0]!.status === "cancelled");
-    await waitFor("the cancellation email", () => standIn.deliveries.some((d) => d.email.subject === `Order #8001: Product tent cancelled`));
-    const [event] = await rows<{ type: string }>(db, sql`select type from domain_events where order_line_id = ${order.lines[0]!.id} and type = 'delay_consent_expired'`);
+    await waitFor(
+      "the expired line cancelled",
+      async () =>
+        (await db.select().from(orderLines).where(eq(orderLines.id, order.lines[0]!.id)))[0]!.status === "cancelled",
+    );
+    await waitFor("the cancellation email", () =>
+      standIn.deliveries.some((d) => d.email.subject === `Order #8001: Product tent cancelled`),
+    );
+    const [event] = await rows<{ type: string }>(
+      db,
+      sql`select type from domain_events where order_line_id = ${order.lines[0]!.id} and type = 'delay_consent_expired'`,
+    );
     expect(event).toBeDefined();
 
     await worker.stop();

@@ -147,7 +147,8 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     }
   };
   const loops = Array.from({ length: Math.max(1, options.loops ?? 1) }, () => loop());
-  const integrations = options.integrations === false ? null : startIntegrationLoops({ pollMs, ...options.integrations, db, log });
+  const integrations =
+    options.integrations === false ? null : startIntegrationLoops({ pollMs, ...options.integrations, db, log });
 
   return {
     boss,

@@ -44,7 +44,10 @@ export async function cancelLines(
   return transaction(db, async (tx) => {
     const scope = and(eq(orderLines.merchantId, merchantId), eq(orderLines.orderId, orderId));
     const wanted = params.lineIds
-      ? await tx.select({ id: orderLines.id, skuId: orderLines.skuId }).from(orderLines).where(and(scope, inArray(orderLines.id, [...params.lineIds])))
+      ? await tx
+          .select({ id: orderLines.id, skuId: orderLines.skuId })
+          .from(orderLines)
+          .where(and(scope, inArray(orderLines.id, [...params.lineIds])))
       : await tx
           .select({ id: orderLines.id, skuId: orderLines.skuId })
           .from(orderLines)
@@ -59,7 +62,12 @@ export async function cancelLines(
     const lines = await tx
       .select()
       .from(orderLines)
-      .where(inArray(orderLines.id, wanted.map((l) => l.id)))
+      .where(
+        inArray(
+          orderLines.id,
+          wanted.map((l) => l.id),
+        ),
+      )
       .orderBy(orderLines.id)
       .for("update");
 
@@ -74,7 +82,10 @@ export async function cancelLines(
         throw new DomainError("conflict", `${line.title} has already shipped, so it can no longer be cancelled.`);
       }
       if (!cancellable.includes(line.status)) {
-        throw new DomainError("conflict", `${line.title} is already being packed, so it can no longer be cancelled here. Contact the shop if you no longer want it.`);
+        throw new DomainError(
+          "conflict",
+          `${line.title} is already being packed, so it can no longer be cancelled here. Contact the shop if you no longer want it.`,
+        );
       }
       const units = openUnits(line);
       const next = { ...line, cancelledQuantity: line.cancelledQuantity + units, allocatedQuantity: 0 };
@@ -89,11 +100,15 @@ export async function cancelLines(
           updatedAt: now,
         })
         .where(eq(orderLines.id, line.id));
-      if (line.allocatedQuantity > 0) released.set(line.skuId, (released.get(line.skuId) ?? 0) + line.allocatedQuantity);
+      if (line.allocatedQuantity > 0)
+        released.set(line.skuId, (released.get(line.skuId) ?? 0) + line.allocatedQuantity);
       result.cancelled.push({ lineId: line.id, sku: line.skuCode, units, refundMinor: units * line.unitPriceMinor });
     }
     for (const [skuId, units] of released) {
-      await tx.update(skus).set({ allocated: sql`${skus.allocated} - ${units}`, updatedAt: now }).where(eq(skus.id, skuId));
+      await tx
+        .update(skus)
+        .set({ allocated: sql`${skus.allocated} - ${units}`, updatedAt: now })
+        .where(eq(skus.id, skuId));
     }
 
     await allocateFreeStock(tx, skuIds, now);
@@ -124,7 +139,12 @@ export async function cancelLines(
           entityId: l.id,
           orderId,
           before: lineSnapshot(l),
-          after: { ...lineSnapshot(l), cancelled: l.quantity - l.shippedQuantity, allocated: 0, reason: params.reason ?? null },
+          after: {
+            ...lineSnapshot(l),
+            cancelled: l.quantity - l.shippedQuantity,
+            allocated: 0,
+            reason: params.reason ?? null,
+          },
         })),
     );
     return result;

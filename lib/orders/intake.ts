@@ -55,7 +55,13 @@ export async function upsertOrders(
 
 async function intake(
   db: DbOrTx,
-  params: { merchantId: string; inputs: readonly OrderUpsert[]; actor: Actor; now: Date; field: (index: number, path: string) => string },
+  params: {
+    merchantId: string;
+    inputs: readonly OrderUpsert[];
+    actor: Actor;
+    now: Date;
+    field: (index: number, path: string) => string;
+  },
 ): Promise<OrderUpsertResult[]> {
   const { merchantId, actor, now, field } = params;
   if (params.inputs.length > maxOrdersPerBatch) {
@@ -65,17 +71,26 @@ async function intake(
   // Each email's customer ends with the last name given for it, as one order after another would
   // leave it (null: keep the name on file).
   const customerNames = new Map<string, string | null>();
-  for (const input of inputs) customerNames.set(input.email, input.customerName ?? customerNames.get(input.email) ?? null);
+  for (const input of inputs)
+    customerNames.set(input.email, input.customerName ?? customerNames.get(input.email) ?? null);
   const numbers = new Map<string, number>();
   inputs.forEach((input, o) => {
     if (numbers.has(input.number)) {
-      throw new DomainError("invalid", `Order ${input.number} appears in orders[${numbers.get(input.number)}] already; send each order once.`, field(o, "number"));
+      throw new DomainError(
+        "invalid",
+        `Order ${input.number} appears in orders[${numbers.get(input.number)}] already; send each order once.`,
+        field(o, "number"),
+      );
     }
     numbers.set(input.number, o);
     const seen = new Map<string, number>();
     input.lines.forEach((line, i) => {
       if (seen.has(line.sku)) {
-        throw new DomainError("invalid", `SKU ${line.sku} appears in lines[${seen.get(line.sku)}] already; send one line per SKU.`, field(o, `lines[${i}].sku`));
+        throw new DomainError(
+          "invalid",
+          `SKU ${line.sku} appears in lines[${seen.get(line.sku)}] already; send one line per SKU.`,
+          field(o, `lines[${i}].sku`),
+        );
       }
       seen.set(line.sku, i);
     });
@@ -84,7 +99,11 @@ async function intake(
   inputs.forEach((input, o) => {
     if (input.externalId === undefined) return;
     if (externalIds.has(input.externalId)) {
-      throw new DomainError("invalid", `externalId ${input.externalId} is in orders[${externalIds.get(input.externalId)}] already.`, field(o, "externalId"));
+      throw new DomainError(
+        "invalid",
+        `externalId ${input.externalId} is in orders[${externalIds.get(input.externalId)}] already.`,
+        field(o, "externalId"),
+      );
     }
     externalIds.set(input.externalId, o);
   });
@@ -100,20 +119,31 @@ async function intake(
       .where(and(eq(skus.merchantId, merchantId), inArray(skus.code, codes)))
       .orderBy(skus.id)
       .for("update", { of: skus });
-    const [settings] = found.length > 0 ? found : await tx.select({ timezone: merchants.timezone, merchantCurrency: merchants.currency }).from(merchants).where(eq(merchants.id, merchantId));
+    const [settings] =
+      found.length > 0
+        ? found
+        : await tx
+            .select({ timezone: merchants.timezone, merchantCurrency: merchants.currency })
+            .from(merchants)
+            .where(eq(merchants.id, merchantId));
     if (!settings) throw new DomainError("not_found", "Merchant not found.");
     const catalog = found.map((f) => f.sku);
     const byCode = new Map(catalog.map((s) => [s.code, s]));
     const byId = new Map(catalog.map((s) => [s.id, s]));
     const currencies = inputs.map((input, o) => {
       input.lines.forEach((line, i) => {
-        if (!byCode.has(line.sku)) throw new DomainError("invalid", `Unknown SKU ${line.sku} for this merchant.`, field(o, `lines[${i}].sku`));
+        if (!byCode.has(line.sku))
+          throw new DomainError("invalid", `Unknown SKU ${line.sku} for this merchant.`, field(o, `lines[${i}].sku`));
       });
       const currency = input.currency ?? settings.merchantCurrency;
       input.lines.forEach((line, i) => {
         const sku = byCode.get(line.sku)!;
         if (line.unitPriceMinor === undefined && sku.currency !== currency) {
-          throw new DomainError("invalid", `SKU ${line.sku} is priced in ${sku.currency}; give unitPriceMinor in ${currency}.`, field(o, `lines[${i}].unitPriceMinor`));
+          throw new DomainError(
+            "invalid",
+            `SKU ${line.sku} is priced in ${sku.currency}; give unitPriceMinor in ${currency}.`,
+            field(o, `lines[${i}].unitPriceMinor`),
+          );
         }
       });
       return currency;
@@ -151,7 +181,11 @@ async function intake(
       for (const other of taken) {
         const o = externalIds.get(other.externalId!)!;
         if (other.number !== inputs[o]!.number) {
-          throw new DomainError("conflict", `externalId ${other.externalId} belongs to order ${other.number} already.`, field(o, "externalId"));
+          throw new DomainError(
+            "conflict",
+            `externalId ${other.externalId} belongs to order ${other.number} already.`,
+            field(o, "externalId"),
+          );
         }
       }
     }
@@ -163,7 +197,11 @@ async function intake(
     for (const [o, input] of inputs.entries()) {
       const existing = existingByNumber.get(input.number);
       if (existing && existing.currency !== currencies[o]) {
-        throw new DomainError("invalid", `Order ${input.number} is in ${existing.currency}; its currency cannot change.`, field(o, "currency"));
+        throw new DomainError(
+          "invalid",
+          `Order ${input.number} is in ${existing.currency}; its currency cannot change.`,
+          field(o, "currency"),
+        );
       }
       const header: OrderHeader = {
         email: input.email,
@@ -191,12 +229,26 @@ async function intake(
         preorderHold,
         field: (path) => field(o, path),
       });
-      if (update.newLines.length > 0) writes.push(addLinesStatement({ merchantId, orderId, placedAt, now, lines: update.newLines }));
-      plans.push({ input, orderId, existing, current: update.current, added: new Set(update.newLines.map((l) => l.sku_id)) });
+      if (update.newLines.length > 0)
+        writes.push(addLinesStatement({ merchantId, orderId, placedAt, now, lines: update.newLines }));
+      plans.push({
+        input,
+        orderId,
+        existing,
+        current: update.current,
+        added: new Set(update.newLines.map((l) => l.sku_id)),
+      });
     }
     if (created.length > 0) {
       const emails = [...new Set(created.map((c) => c.header.email))];
-      writes.unshift(createOrdersStatement({ merchantId, now, orders: created, customers: emails.map((email) => ({ email, name: customerNames.get(email)! })) }));
+      writes.unshift(
+        createOrdersStatement({
+          merchantId,
+          now,
+          orders: created,
+          customers: emails.map((email) => ({ email, name: customerNames.get(email)! })),
+        }),
+      );
     }
 
     const skuIds = catalog.map((s) => s.id);
@@ -211,7 +263,9 @@ async function intake(
     // New orders only: their lines' windows (see `onlyOrderIds`). A changed order can move the lines behind it.
     const onlyOrderIds = plans.every((p) => !p.existing) ? orderIds : undefined;
     writes.push(recomputeStatement({ skuIds, cause: "queue_moved", now, onlyOrderIds }));
-    writes.push(sql`select to_json(l) as line from order_lines l where l.order_id = any(${uuidArray(orderIds)}) order by l.id`);
+    writes.push(
+      sql`select to_json(l) as line from order_lines l where l.order_id = any(${uuidArray(orderIds)}) order by l.id`,
+    );
     const results = await pipeline(tx, writes);
     const etaChanges = etaChangesFrom(results.at(-2)!);
     const linesByOrder = new Map<string, OrderLine[]>(orderIds.map((id) => [id, []]));
@@ -223,7 +277,12 @@ async function intake(
     const events: DomainEventInput[] = plans.flatMap(({ orderId, current, added }) =>
       linesByOrder
         .get(orderId)!
-        .filter((l) => added.has(l.skuId) && !current.some((c) => c.id === l.id) && (l.status === "backordered" || l.status === "preorder"))
+        .filter(
+          (l) =>
+            added.has(l.skuId) &&
+            !current.some((c) => c.id === l.id) &&
+            (l.status === "backordered" || l.status === "preorder"),
+        )
         .map((l) => ({
           merchantId,
           orderId,
@@ -235,7 +294,8 @@ async function intake(
     await recordChange(tx, { actor, now, events, etaChanges });
     for (const { orderId, existing } of plans) {
       // A new order with a line still to ship is open already; anything else may open or close it.
-      if (existing || !linesByOrder.get(orderId)!.some((l) => openStatuses.has(l.status))) await closeOrderIfDone(tx, orderId, now);
+      if (existing || !linesByOrder.get(orderId)!.some((l) => openStatuses.has(l.status)))
+        await closeOrderIfDone(tx, orderId, now);
     }
     await writeAudit(
       tx,
@@ -270,7 +330,13 @@ async function intake(
   });
 }
 
-type OrderPlan = { input: OrderUpsert; orderId: string; existing: Order | null; current: OrderLine[]; added: Set<string> };
+type OrderPlan = {
+  input: OrderUpsert;
+  orderId: string;
+  existing: Order | null;
+  current: OrderLine[];
+  added: Set<string>;
+};
 
 /**
  * Brings an existing order's header and lines up to date: its customer, header, changed
@@ -320,17 +386,29 @@ async function updateOrder(
         const next = { ...had, quantity: line.quantity };
         await tx
           .update(orderLines)
-          .set({ quantity: line.quantity, status: lineStatusFor(next, { preorderHold: preorderHold(had.skuId) }), updatedAt: now })
+          .set({
+            quantity: line.quantity,
+            status: lineStatusFor(next, { preorderHold: preorderHold(had.skuId) }),
+            updatedAt: now,
+          })
           .where(eq(orderLines.id, had.id));
       } else {
         const cancel = had.quantity - line.quantity;
         if (cancel > openUnits(had)) {
-          throw new DomainError("conflict", `${closed} unit(s) of ${had.skuCode} already shipped or cancelled; the quantity cannot go below that.`, p.field(`lines[${i}].quantity`));
+          throw new DomainError(
+            "conflict",
+            `${closed} unit(s) of ${had.skuCode} already shipped or cancelled; the quantity cannot go below that.`,
+            p.field(`lines[${i}].quantity`),
+          );
         }
         // Fewer units wanted: the difference is cancelled, giving back promised stock if needed.
         const stillOpen = openUnits(had) - cancel;
         const release = Math.max(0, had.allocatedQuantity - stillOpen);
-        const next = { ...had, cancelledQuantity: had.cancelledQuantity + cancel, allocatedQuantity: had.allocatedQuantity - release };
+        const next = {
+          ...had,
+          cancelledQuantity: had.cancelledQuantity + cancel,
+          allocatedQuantity: had.allocatedQuantity - release,
+        };
         await tx
           .update(orderLines)
           .set({
@@ -346,7 +424,10 @@ async function updateOrder(
     }
   }
   for (const [skuId, units] of releasedBySku) {
-    await tx.update(skus).set({ allocated: sql`${skus.allocated} - ${units}` }).where(eq(skus.id, skuId));
+    await tx
+      .update(skus)
+      .set({ allocated: sql`${skus.allocated} - ${units}` })
+      .where(eq(skus.id, skuId));
   }
   return { current, newLines };
 }
@@ -354,19 +435,51 @@ async function updateOrder(
 const openStatuses = new Set<string>(["ready", "backordered", "preorder"]);
 
 /** A line to add, in `order_lines` column names. */
-type NewLine = { sku_id: string; sku_code: string; title: string; unit_price_minor: number; quantity: number; status: "backordered" | "preorder" };
+type NewLine = {
+  sku_id: string;
+  sku_code: string;
+  title: string;
+  unit_price_minor: number;
+  quantity: number;
+  status: "backordered" | "preorder";
+};
 
-type OrderHeader = { email: string; customerName: string | null; channel: Order["channel"]; shippingAddress: Order["shippingAddress"]; externalId: string | null };
+type OrderHeader = {
+  email: string;
+  customerName: string | null;
+  channel: Order["channel"];
+  shippingAddress: Order["shippingAddress"];
+  externalId: string | null;
+};
 
-type NewOrder = { orderId: string; number: string; currency: string; placedAt: Date; header: OrderHeader; lines: readonly NewLine[] };
+type NewOrder = {
+  orderId: string;
+  number: string;
+  currency: string;
+  placedAt: Date;
+  header: OrderHeader;
+  lines: readonly NewLine[];
+};
 
 /** Adds lines to an order in one statement, in the order given (line ids follow it: the queue's tie-break). */
-function addLinesStatement(p: { merchantId: string; orderId: string; placedAt: Date; now: Date; lines: readonly NewLine[] }): SQL {
+function addLinesStatement(p: {
+  merchantId: string;
+  orderId: string;
+  placedAt: Date;
+  now: Date;
+  lines: readonly NewLine[];
+}): SQL {
   return linesInsert(p.merchantId, p.now, [{ orderId: p.orderId, placedAt: p.placedAt, lines: p.lines }]);
 }
 
-function linesInsert(merchantId: string, now: Date, orders: readonly { orderId: string; placedAt: Date; lines: readonly NewLine[] }[]): SQL {
-  const rows = orders.flatMap((o) => o.lines.map((l) => ({ ...l, order_id: o.orderId, placed_at: o.placedAt.toISOString() }))).map((l, i) => ({ ...l, i }));
+function linesInsert(
+  merchantId: string,
+  now: Date,
+  orders: readonly { orderId: string; placedAt: Date; lines: readonly NewLine[] }[],
+): SQL {
+  const rows = orders
+    .flatMap((o) => o.lines.map((l) => ({ ...l, order_id: o.orderId, placed_at: o.placedAt.toISOString() })))
+    .map((l, i) => ({ ...l, i }));
   return sql`
     insert into order_lines (merchant_id, order_id, sku_id, sku_code, title, unit_price_minor, quantity, status, placed_at, created_at, updated_at)
     select ${merchantId}::uuid, x.order_id, x.sku_id, x.sku_code, x.title, x.unit_price_minor, x.quantity, x.status, x.placed_at,
@@ -377,7 +490,12 @@ function linesInsert(merchantId: string, now: Date, orders: readonly { orderId: 
 }
 
 /** New orders in one statement: their customers (created or renamed), the orders, and their lines in the order given. */
-function createOrdersStatement(p: { merchantId: string; now: Date; orders: readonly NewOrder[]; customers: readonly { email: string; name: string | null }[] }): SQL {
+function createOrdersStatement(p: {
+  merchantId: string;
+  now: Date;
+  orders: readonly NewOrder[];
+  customers: readonly { email: string; name: string | null }[];
+}): SQL {
   const headers = p.orders.map((o, i) => ({
     i,
     id: o.orderId,

@@ -7,8 +7,16 @@ import { isStorableText } from "../security/text";
 import { numberVariants } from "./read";
 
 export const lookupSchema = z.object({
-  number: z.string().trim().min(1, "Enter your order number.").max(64, "That order number is too long.").refine(isStorableText, "Enter your order number."),
-  email: z.email("Enter the email address you ordered with.").max(254).transform((e) => e.trim().toLowerCase()),
+  number: z
+    .string()
+    .trim()
+    .min(1, "Enter your order number.")
+    .max(64, "That order number is too long.")
+    .refine(isStorableText, "Enter your order number."),
+  email: z
+    .email("Enter the email address you ordered with.")
+    .max(254)
+    .transform((e) => e.trim().toLowerCase()),
 });
 
 export type LookupOutcome =
@@ -21,7 +29,11 @@ export type LookupOutcome =
  * Order number + email, no account. A wrong email and a missing order run the same query and get
  * the same answer, so the response tells nothing about which orders exist.
  */
-export async function lookupOrder(db: DbOrTx, input: { number: unknown; email: unknown; ip: string }, now = new Date()): Promise<LookupOutcome> {
+export async function lookupOrder(
+  db: DbOrTx,
+  input: { number: unknown; email: unknown; ip: string },
+  now = new Date(),
+): Promise<LookupOutcome> {
   const parsed = lookupSchema.safeParse(input);
   if (!parsed.success) return { kind: "invalid", message: parsed.error.issues[0]!.message };
   const { number, email } = parsed.data;

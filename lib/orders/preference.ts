@@ -20,16 +20,32 @@ export async function setFulfillmentPreference(
       .where(and(eq(orders.id, orderId), eq(orders.merchantId, merchantId)))
       .for("update");
     if (!order) throw new DomainError("not_found", "That order was not found.");
-    if (order.closedAt) throw new DomainError("conflict", "Everything on this order has shipped or been cancelled already.");
+    if (order.closedAt)
+      throw new DomainError("conflict", "Everything on this order has shipped or been cancelled already.");
     if (order.preference === preference) return { changed: false };
     await tx.update(orders).set({ fulfillmentPreference: preference, updatedAt: now }).where(eq(orders.id, orderId));
     await recordChange(tx, {
       actor,
       now,
-      events: [{ merchantId, orderId, type: "fulfillment_preference_changed", payload: { from: order.preference, to: preference } }],
+      events: [
+        {
+          merchantId,
+          orderId,
+          type: "fulfillment_preference_changed",
+          payload: { from: order.preference, to: preference },
+        },
+      ],
     });
     await writeAudit(tx, actor, now, [
-      { merchantId, action: "order.fulfillment_preference", entityType: "order", entityId: orderId, orderId, before: { preference: order.preference }, after: { preference } },
+      {
+        merchantId,
+        action: "order.fulfillment_preference",
+        entityType: "order",
+        entityId: orderId,
+        orderId,
+        before: { preference: order.preference },
+        after: { preference },
+      },
     ]);
     return { changed: true };
   });

@@ -34,18 +34,28 @@ describe.runIf(onPostgres)("races on PostgreSQL", () => {
     await createSku(db, m.id, { code: "LAMP-SAND", onHand: 0, productHandle: "lamp" });
     const ink = await createSku(db, m.id, { code: "LAMP-INK", onHand: 5, productHandle: "lamp" });
     const orders = [];
-    for (let i = 0; i < 100; i++) orders.push(await placeOrder(db, m.id, `#S${i}`, [{ sku: "LAMP-SAND", quantity: 1 }], day(i / 1000)));
+    for (let i = 0; i < 100; i++)
+      orders.push(await placeOrder(db, m.id, `#S${i}`, [{ sku: "LAMP-SAND", quantity: 1 }], day(i / 1000)));
 
     const results = await settle(
       orders.map((o, i) =>
-        swapLine(db, { merchantId: m.id, orderId: o.orderId, lineId: o.lines[0]!.id, toSkuId: ink.id, actor: { type: "shopper", id: `s${i}@x.example` }, now: day(1) }),
+        swapLine(db, {
+          merchantId: m.id,
+          orderId: o.orderId,
+          lineId: o.lines[0]!.id,
+          toSkuId: ink.id,
+          actor: { type: "shopper", id: `s${i}@x.example` },
+          now: day(1),
+        }),
       ),
     );
     const won = results.filter((r) => r.status === "fulfilled");
     expect(won).toHaveLength(5);
     const lost = results.filter((r) => r.status === "rejected") as PromiseRejectedResult[];
     expect(lost).toHaveLength(95);
-    expect(new Set(lost.map((r) => (r.reason as DomainError).message))).toEqual(new Set(["Product lamp just sold out."]));
+    expect(new Set(lost.map((r) => (r.reason as DomainError).message))).toEqual(
+      new Set(["Product lamp just sold out."]),
+    );
 
     const [stock] = await db.select().from(skus).where(eq(skus.id, ink.id));
     expect(stock).toMatchObject({ onHand: 5, allocated: 5 });
@@ -58,7 +68,11 @@ describe.runIf(onPostgres)("races on PostgreSQL", () => {
     );
     expect(counts).toEqual({ swapped: 5, ready: 5, waiting: 95 });
     // Everyone behind the five who left moved up in the queue.
-    const queue = await db.select({ position: orderLines.queuePosition }).from(orderLines).where(and(eq(orderLines.merchantId, m.id), eq(orderLines.status, "backordered"))).orderBy(orderLines.placedAt, orderLines.id);
+    const queue = await db
+      .select({ position: orderLines.queuePosition })
+      .from(orderLines)
+      .where(and(eq(orderLines.merchantId, m.id), eq(orderLines.status, "backordered")))
+      .orderBy(orderLines.placedAt, orderLines.id);
     expect(queue.map((q) => q.position)).toEqual(Array.from({ length: 95 }, (_, i) => i));
   });
 
@@ -71,10 +85,29 @@ describe.runIf(onPostgres)("races on PostgreSQL", () => {
     for (let i = 0; i < 20; i++) {
       const order = await placeOrder(db, m.id, `#R${i}`, [{ sku: "PACK", quantity: 2 }], day(2));
       const [cancel, ship] = await settle([
-        cancelLines(db, { merchantId: m.id, orderId: order.orderId, actor: { type: "shopper", id: "r@x.example" }, now: day(3), includeReady: true }),
-        recordShipment(db, { merchantId: m.id, input: { orderNumber: `#R${i}`, carrier: "UPS", trackingNumber: `T${i}`, lines: [{ sku: "PACK", quantity: 2 }] }, actor: apiActor, now: day(3) }),
+        cancelLines(db, {
+          merchantId: m.id,
+          orderId: order.orderId,
+          actor: { type: "shopper", id: "r@x.example" },
+          now: day(3),
+          includeReady: true,
+        }),
+        recordShipment(db, {
+          merchantId: m.id,
+          input: {
+            orderNumber: `#R${i}`,
+            carrier: "UPS",
+            trackingNumber: `T${i}`,
+            lines: [{ sku: "PACK", quantity: 2 }],
+          },
+          actor: apiActor,
+          now: day(3),
+        }),
       ]);
-      expect([cancel!.status, ship!.status].filter((s) => s === "fulfilled"), `order ${i}`).toHaveLength(1);
+      expect(
+        [cancel!.status, ship!.status].filter((s) => s === "fulfilled"),
+        `order ${i}`,
+      ).toHaveLength(1);
       if (cancel!.status === "fulfilled") cancelWins++;
       else shipWins++;
       const [line] = await db.select().from(orderLines).where(eq(orderLines.orderId, order.orderId));

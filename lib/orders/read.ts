@@ -13,7 +13,15 @@ export async function orderByNumber(db: DbOrTx, merchantId: string, number: stri
   const [order] = await db
     .select()
     .from(orders)
-    .where(and(eq(orders.merchantId, merchantId), sql`${orders.number} in (${sql.join(numberVariants(number).map((n) => sql`${n}`), sql`, `)})`))
+    .where(
+      and(
+        eq(orders.merchantId, merchantId),
+        sql`${orders.number} in (${sql.join(
+          numberVariants(number).map((n) => sql`${n}`),
+          sql`, `,
+        )})`,
+      ),
+    )
     .limit(1);
   if (!order) return null;
   const lines = await db.select().from(orderLines).where(eq(orderLines.orderId, order.id)).orderBy(asc(orderLines.id));

@@ -47,7 +47,15 @@ export async function recordShipment(
     const candidates = await tx
       .select({ id: orderLines.id, skuId: orderLines.skuId, skuCode: orderLines.skuCode })
       .from(orderLines)
-      .where(and(eq(orderLines.orderId, order.id), inArray(orderLines.skuCode, input.lines.map((l) => l.sku))));
+      .where(
+        and(
+          eq(orderLines.orderId, order.id),
+          inArray(
+            orderLines.skuCode,
+            input.lines.map((l) => l.sku),
+          ),
+        ),
+      );
     input.lines.forEach((l, i) => {
       if (!candidates.some((c) => c.skuCode === l.sku)) {
         throw new DomainError("invalid", `Order ${input.orderNumber} has no line for SKU ${l.sku}.`, `lines[${i}].sku`);
@@ -58,7 +66,12 @@ export async function recordShipment(
     const lines = await tx
       .select()
       .from(orderLines)
-      .where(inArray(orderLines.id, candidates.map((c) => c.id)))
+      .where(
+        inArray(
+          orderLines.id,
+          candidates.map((c) => c.id),
+        ),
+      )
       .orderBy(orderLines.id)
       .for("update");
     const catalog = await tx.select().from(skus).where(inArray(skus.id, skuIds));

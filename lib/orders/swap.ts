@@ -32,11 +32,17 @@ export type SwapOption = {
  * price in the same currency.
  */
 export async function swapOptions(db: DbOrTx, params: { merchantId: string; lineId: number }): Promise<SwapOption[]> {
-  return (await swapOptionsForLines(db, { merchantId: params.merchantId, lineIds: [params.lineId] })).get(params.lineId) ?? [];
+  return (
+    (await swapOptionsForLines(db, { merchantId: params.merchantId, lineIds: [params.lineId] })).get(params.lineId) ??
+    []
+  );
 }
 
 /** The same for several lines of an order in one query (the order page asks for all at once). */
-export async function swapOptionsForLines(db: DbOrTx, params: { merchantId: string; lineIds: readonly number[] }): Promise<Map<number, SwapOption[]>> {
+export async function swapOptionsForLines(
+  db: DbOrTx,
+  params: { merchantId: string; lineIds: readonly number[] },
+): Promise<Map<number, SwapOption[]>> {
   const options = new Map<number, SwapOption[]>();
   if (params.lineIds.length === 0) return options;
   const result = await rows<{
@@ -125,23 +131,38 @@ export async function swapLine(
     if (line.swappedToLineId !== null) {
       const [done] = await tx.select().from(orderLines).where(eq(orderLines.id, line.swappedToLineId));
       if (done && done.skuId === toSkuId) {
-        return { oldLineId: line.id, newLineId: done.id, units: done.quantity, refundMinor: (line.unitPriceMinor - done.unitPriceMinor) * done.quantity, repeated: true };
+        return {
+          oldLineId: line.id,
+          newLineId: done.id,
+          units: done.quantity,
+          refundMinor: (line.unitPriceMinor - done.unitPriceMinor) * done.quantity,
+          repeated: true,
+        };
       }
     }
-    if (line.status === "shipped") throw new DomainError("conflict", `${line.title} has already shipped, so it can no longer be swapped.`);
-    if (line.status === "cancelled" || line.status === "swapped") throw new DomainError("conflict", `${line.title} was already cancelled or swapped.`);
-    if (line.status === "ready") throw new DomainError("conflict", `${line.title} is already being packed, so it can no longer be swapped.`);
+    if (line.status === "shipped")
+      throw new DomainError("conflict", `${line.title} has already shipped, so it can no longer be swapped.`);
+    if (line.status === "cancelled" || line.status === "swapped")
+      throw new DomainError("conflict", `${line.title} was already cancelled or swapped.`);
+    if (line.status === "ready")
+      throw new DomainError("conflict", `${line.title} is already being packed, so it can no longer be swapped.`);
 
     const options = await swapOptions(tx, { merchantId, lineId });
     const option = options.find((o) => o.skuId === toSkuId);
     if (!option) {
-      const [alt] = await tx.select().from(skus).where(and(eq(skus.id, toSkuId), eq(skus.merchantId, merchantId)));
+      const [alt] = await tx
+        .select()
+        .from(skus)
+        .where(and(eq(skus.id, toSkuId), eq(skus.merchantId, merchantId)));
       if (!alt) throw new DomainError("not_found", "That alternative is not available.");
-      if (alt.priceMinor > line.unitPriceMinor) throw new DomainError("conflict", `${alt.title} costs more than what you paid, so it cannot be swapped here.`);
+      if (alt.priceMinor > line.unitPriceMinor)
+        throw new DomainError("conflict", `${alt.title} costs more than what you paid, so it cannot be swapped here.`);
       const free = alt.onHand - alt.allocated;
       throw new DomainError(
         "conflict",
-        free <= 0 ? `${alt.title}${alt.variantTitle ? ` (${alt.variantTitle})` : ""} just sold out.` : `Only ${free} of ${alt.title} are left, not enough for this item.`,
+        free <= 0
+          ? `${alt.title}${alt.variantTitle ? ` (${alt.variantTitle})` : ""} just sold out.`
+          : `Only ${free} of ${alt.title} are left, not enough for this item.`,
       );
     }
     const units = openUnits(line);
@@ -186,7 +207,10 @@ export async function swapLine(
       })
       .where(eq(orderLines.id, line.id));
     if (line.allocatedQuantity > 0) {
-      await tx.update(skus).set({ allocated: sql`${skus.allocated} - ${line.allocatedQuantity}` }).where(eq(skus.id, line.skuId));
+      await tx
+        .update(skus)
+        .set({ allocated: sql`${skus.allocated} - ${line.allocatedQuantity}` })
+        .where(eq(skus.id, line.skuId));
     }
 
     const etaChanges = await recomputeEta(tx, { skuIds: [line.skuId, toSkuId], cause: "queue_moved", now });

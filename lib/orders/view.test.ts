@@ -22,13 +22,48 @@ describe("loadOrderView", () => {
     await createSku(db, m.id, { code: "LAMP-SAND", productHandle: "lamp" });
     await createSku(db, m.id, { code: "LAMP-INK", onHand: 3, productHandle: "lamp" });
     await createSku(db, m.id, { code: "TENT" });
-    const order = await placeOrder(db, m.id, "#V1", [{ sku: "PACK", quantity: 2 }, { sku: "LAMP-SAND", quantity: 1 }, { sku: "TENT", quantity: 1 }], day(0));
+    const order = await placeOrder(
+      db,
+      m.id,
+      "#V1",
+      [
+        { sku: "PACK", quantity: 2 },
+        { sku: "LAMP-SAND", quantity: 1 },
+        { sku: "TENT", quantity: 1 },
+      ],
+      day(0),
+    );
     await createPo(db, m.id, "PO-T", "2026-11-20", [{ sku: "TENT", quantity: 40 }], day(1));
-    await changeExpectedDate(db, { merchantId: m.id, reference: "PO-T", expectedDate: "2026-11-27", note: "Held at customs", actor: apiActor, now: day(2) });
-    await recordShipment(db, { merchantId: m.id, input: { orderNumber: "#V1", carrier: "DPD", trackingNumber: "DPD1", trackingUrl: "https://dpd.example/DPD1", lines: [{ sku: "PACK", quantity: 1 }] }, actor: apiActor, now: day(3) });
+    await changeExpectedDate(db, {
+      merchantId: m.id,
+      reference: "PO-T",
+      expectedDate: "2026-11-27",
+      note: "Held at customs",
+      actor: apiActor,
+      now: day(2),
+    });
+    await recordShipment(db, {
+      merchantId: m.id,
+      input: {
+        orderNumber: "#V1",
+        carrier: "DPD",
+        trackingNumber: "DPD1",
+        trackingUrl: "https://dpd.example/DPD1",
+        lines: [{ sku: "PACK", quantity: 1 }],
+      },
+      actor: apiActor,
+      now: day(3),
+    });
     const sand = order.lines[1]!;
     const ink = (await swapOptions(db, { merchantId: m.id, lineId: sand.id })).find((o) => o.code === "LAMP-INK")!;
-    await swapLine(db, { merchantId: m.id, orderId: order.orderId, lineId: sand.id, toSkuId: ink.skuId, actor: apiActor, now: day(4) });
+    await swapLine(db, {
+      merchantId: m.id,
+      orderId: order.orderId,
+      lineId: sand.id,
+      toSkuId: ink.skuId,
+      actor: apiActor,
+      now: day(4),
+    });
 
     const view = (await loadOrderView(db, order.orderId))!;
     expect(view.order).toMatchObject({ id: order.orderId, number: "#V1", currency: "USD" });
@@ -38,7 +73,15 @@ describe("loadOrderView", () => {
 
     const [pack, lampSand, tent, lampInk] = view.lines;
     expect(pack).toMatchObject({ skuCode: "PACK", quantity: 2, shippedQuantity: 1, status: "backordered" });
-    expect(pack!.shipments).toEqual([{ carrier: "DPD", trackingNumber: "DPD1", trackingUrl: "https://dpd.example/DPD1", shippedAt: day(3), quantity: 1 }]);
+    expect(pack!.shipments).toEqual([
+      {
+        carrier: "DPD",
+        trackingNumber: "DPD1",
+        trackingUrl: "https://dpd.example/DPD1",
+        shippedAt: day(3),
+        quantity: 1,
+      },
+    ]);
     expect(lampSand).toMatchObject({ status: "swapped", swappedTo: { id: lampInk!.id, title: lampInk!.title } });
     expect(lampInk).toMatchObject({ status: "ready", swappedFromLineId: lampSand!.id });
     expect(tent).toMatchObject({ etaBasis: "po", basisDelivery: { expectedDate: "2026-11-27", units: 40 } });

@@ -4,7 +4,13 @@ import { fromJsonRow } from "../db/json-rows";
 import { merchants, type Merchant } from "../db/schema/merchants";
 import { etaEvents, orderLines, orders, type EtaEvent, type Order, type OrderLine } from "../db/schema/orders";
 
-export type LineShipment = { carrier: string | null; trackingNumber: string | null; trackingUrl: string | null; shippedAt: Date; quantity: number };
+export type LineShipment = {
+  carrier: string | null;
+  trackingNumber: string | null;
+  trackingUrl: string | null;
+  shippedAt: Date;
+  quantity: number;
+};
 export type LineEtaEvent = EtaEvent & { supplierNote: string | null };
 export type LineView = OrderLine & {
   shipments: LineShipment[];
@@ -57,9 +63,16 @@ export async function loadOrderView(db: DbOrTx, orderId: string): Promise<OrderV
         ...line,
         shipments: raw.parcels
           .filter((p) => p.lineId === line.id)
-          .map((p) => ({ carrier: p.carrier, trackingNumber: p.trackingNumber, trackingUrl: p.trackingUrl, shippedAt: new Date(p.shippedAt), quantity: p.quantity })),
+          .map((p) => ({
+            carrier: p.carrier,
+            trackingNumber: p.trackingNumber,
+            trackingUrl: p.trackingUrl,
+            shippedAt: new Date(p.shippedAt),
+            quantity: p.quantity,
+          })),
         etaEvents: events.filter((e) => e.orderLineId === line.id),
-        basisDelivery: delivery && line.etaBasis === "po" ? { expectedDate: delivery.expectedDate, units: delivery.units } : null,
+        basisDelivery:
+          delivery && line.etaBasis === "po" ? { expectedDate: delivery.expectedDate, units: delivery.units } : null,
         swappedTo: swapped ? { id: swapped.id, title: swapped.title } : null,
       };
     }),
@@ -71,7 +84,14 @@ type RawView = {
   merchant: Record<string, unknown>;
   lines: Record<string, unknown>[];
   events: { event: Record<string, unknown>; note: string | null }[];
-  parcels: { lineId: number; quantity: number; carrier: string | null; trackingNumber: string | null; trackingUrl: string | null; shippedAt: string }[];
+  parcels: {
+    lineId: number;
+    quantity: number;
+    carrier: string | null;
+    trackingNumber: string | null;
+    trackingUrl: string | null;
+    shippedAt: string;
+  }[];
   deliveries: { poId: string; skuId: string; expectedDate: string; units: number }[];
 };
 
@@ -87,7 +107,12 @@ export async function ordersForEmail(db: DbOrTx, email: string) {
   const lines = await db
     .select()
     .from(orderLines)
-    .where(inArray(orderLines.orderId, found.map((f) => f.order.id)))
+    .where(
+      inArray(
+        orderLines.orderId,
+        found.map((f) => f.order.id),
+      ),
+    )
     .orderBy(asc(orderLines.id));
   return found.reverse().map((f) => ({ ...f, lines: lines.filter((l) => l.orderId === f.order.id) }));
 }

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { certainty, formatMoney, maskEmail, queueSentence, reasonSentence, statusOf, unitsSummary, whenSentence } from "./words";
+import {
+  certainty,
+  formatMoney,
+  maskEmail,
+  queueSentence,
+  reasonSentence,
+  statusOf,
+  unitsSummary,
+  whenSentence,
+} from "./words";
 
 const line = {
   status: "backordered" as const,
@@ -18,7 +27,9 @@ const line = {
 describe("order page wording", () => {
   it("says when, as dates a person reads", () => {
     expect(whenSentence(line)).toBe("Ships between Fri, Dec 11 – Tue, Dec 15, arrives Mon, Dec 14 – Sun, Dec 20.");
-    expect(whenSentence({ ...line, shipEnd: "2026-12-11" })).toBe("Ships Fri, Dec 11, arrives Mon, Dec 14 – Sun, Dec 20.");
+    expect(whenSentence({ ...line, shipEnd: "2026-12-11" })).toBe(
+      "Ships Fri, Dec 11, arrives Mon, Dec 14 – Sun, Dec 20.",
+    );
   });
   it("is honest when no date is confirmed, and labels a guess as a guess", () => {
     const unknown = { ...line, etaBasis: "unknown" as const, shipStart: null, shipEnd: null };
@@ -34,9 +45,13 @@ describe("order page wording", () => {
     expect(queueSentence({ linesAhead: 1, etaBasis: "unknown" }, null)).toBe("1 order is ahead of yours.");
   });
   it("explains each change in plain words", () => {
-    expect(reasonSentence("po_delayed", { first: false, supplierNote: "Held at customs" })).toBe("The supplier's delivery moved later: “Held at customs”");
+    expect(reasonSentence("po_delayed", { first: false, supplierNote: "Held at customs" })).toBe(
+      "The supplier's delivery moved later: “Held at customs”",
+    );
     expect(reasonSentence("queue_moved", { first: false })).toMatch(/ahead of you cancelled/);
-    expect(reasonSentence("manual", { first: false, overrideNote: "Factory confirmed by phone" })).toContain("Factory confirmed by phone");
+    expect(reasonSentence("manual", { first: false, overrideNote: "Factory confirmed by phone" })).toContain(
+      "Factory confirmed by phone",
+    );
   });
   it("sums up partial shipments", () => {
     expect(unitsSummary({ ...line, shippedQuantity: 1 })).toBe("1 shipped, 2 waiting of 3");

@@ -6,7 +6,12 @@ import { openUnits } from "./line-status";
 
 export type Tone = "good" | "waiting" | "unknown" | "neutral" | "preorder";
 
-export function statusOf(line: Pick<OrderLine, "status" | "etaBasis" | "shippedQuantity" | "quantity" | "cancelledQuantity" | "allocatedQuantity">): { label: string; tone: Tone } {
+export function statusOf(
+  line: Pick<
+    OrderLine,
+    "status" | "etaBasis" | "shippedQuantity" | "quantity" | "cancelledQuantity" | "allocatedQuantity"
+  >,
+): { label: string; tone: Tone } {
   switch (line.status) {
     case "shipped":
       return { label: line.cancelledQuantity > 0 ? "Shipped (part cancelled)" : "Shipped", tone: "good" };
@@ -20,16 +25,24 @@ export function statusOf(line: Pick<OrderLine, "status" | "etaBasis" | "shippedQ
       return { label: "Swapped", tone: "neutral" };
     case "backordered":
       if (line.etaBasis === "unknown") return { label: "Waiting, no date yet", tone: "unknown" };
-      return { label: line.shippedQuantity > 0 ? "Partly shipped, rest waiting" : "Waiting for stock", tone: "waiting" };
+      return {
+        label: line.shippedQuantity > 0 ? "Partly shipped, rest waiting" : "Waiting for stock",
+        tone: "waiting",
+      };
   }
 }
 
-export function reasonSentence(reason: EtaReason, options: { first: boolean; supplierNote?: string | null; overrideNote?: string | null }): string {
+export function reasonSentence(
+  reason: EtaReason,
+  options: { first: boolean; supplierNote?: string | null; overrideNote?: string | null },
+): string {
   switch (reason) {
     case "initial":
       return "You ordered; this was our first estimate.";
     case "po_created":
-      return options.first ? "You ordered; the supplier had a delivery planned." : "The supplier confirmed a delivery for your item.";
+      return options.first
+        ? "You ordered; the supplier had a delivery planned."
+        : "The supplier confirmed a delivery for your item.";
     case "po_delayed":
       return `The supplier's delivery moved later${options.supplierNote ? `: “${options.supplierNote}”` : "."}`;
     case "po_advanced":
@@ -46,10 +59,18 @@ export function reasonSentence(reason: EtaReason, options: { first: boolean; sup
 }
 
 /** "3 orders are ahead of yours; the next delivery of 40 is due Fri, Dec 12." */
-export function queueSentence(line: Pick<OrderLine, "linesAhead" | "etaBasis">, delivery: { expectedDate: string; units: number } | null): string | null {
+export function queueSentence(
+  line: Pick<OrderLine, "linesAhead" | "etaBasis">,
+  delivery: { expectedDate: string; units: number } | null,
+): string | null {
   const ahead =
-    line.linesAhead === 0 ? "Yours is next in line" : line.linesAhead === 1 ? "1 order is ahead of yours" : `${line.linesAhead} orders are ahead of yours`;
-  if (delivery) return `${ahead}; the delivery of ${delivery.units} your item is waiting for is due ${formatDay(delivery.expectedDate)}.`;
+    line.linesAhead === 0
+      ? "Yours is next in line"
+      : line.linesAhead === 1
+        ? "1 order is ahead of yours"
+        : `${line.linesAhead} orders are ahead of yours`;
+  if (delivery)
+    return `${ahead}; the delivery of ${delivery.units} your item is waiting for is due ${formatDay(delivery.expectedDate)}.`;
   if (line.etaBasis === "unknown") return `${ahead}.`;
   return null;
 }
@@ -61,11 +82,17 @@ export function whenSentence(
 ): string {
   if (line.status === "shipped" || line.status === "cancelled" || line.status === "swapped") return "";
   if (line.etaBasis === "unknown" || !line.shipStart || !line.shipEnd) {
-    const guess = options.typicalLeadDays ? ` Restocks from this supplier usually take about ${Math.round(options.typicalLeadDays / 7)} weeks; that is a guess, not a promise.` : "";
+    const guess = options.typicalLeadDays
+      ? ` Restocks from this supplier usually take about ${Math.round(options.typicalLeadDays / 7)} weeks; that is a guess, not a promise.`
+      : "";
     return `The supplier has not confirmed a date yet; we will email you when they do.${guess}`;
   }
-  const ships = line.shipStart === line.shipEnd ? `Ships ${formatDay(line.shipStart)}` : `Ships between ${formatWindow(line.shipStart, line.shipEnd)}`;
-  const arrives = line.deliveryStart && line.deliveryEnd ? `, arrives ${formatWindow(line.deliveryStart, line.deliveryEnd)}` : "";
+  const ships =
+    line.shipStart === line.shipEnd
+      ? `Ships ${formatDay(line.shipStart)}`
+      : `Ships between ${formatWindow(line.shipStart, line.shipEnd)}`;
+  const arrives =
+    line.deliveryStart && line.deliveryEnd ? `, arrives ${formatWindow(line.deliveryStart, line.deliveryEnd)}` : "";
   return `${ships}${arrives}.`;
 }
 
@@ -80,10 +107,13 @@ export function certainty(line: Pick<OrderLine, "etaBasis" | "shipStart" | "ship
   return `The window allows for this supplier's usual delays (up to ${spread} ${spread === 1 ? "day" : "days"}).`;
 }
 
-export function unitsSummary(line: Pick<OrderLine, "quantity" | "shippedQuantity" | "cancelledQuantity" | "allocatedQuantity">): string | null {
+export function unitsSummary(
+  line: Pick<OrderLine, "quantity" | "shippedQuantity" | "cancelledQuantity" | "allocatedQuantity">,
+): string | null {
   const open = openUnits(line);
   const parts: string[] = [];
-  if (line.shippedQuantity > 0 && (open > 0 || line.cancelledQuantity > 0)) parts.push(`${line.shippedQuantity} shipped`);
+  if (line.shippedQuantity > 0 && (open > 0 || line.cancelledQuantity > 0))
+    parts.push(`${line.shippedQuantity} shipped`);
   if (open > 0 && line.shippedQuantity > 0) parts.push(`${open} waiting`);
   if (line.cancelledQuantity > 0 && line.shippedQuantity > 0) parts.push(`${line.cancelledQuantity} cancelled`);
   return parts.length ? `${parts.join(", ")} of ${line.quantity}` : null;

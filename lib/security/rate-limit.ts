@@ -8,7 +8,11 @@ export type RateDecision = { allowed: boolean; retryAfterSeconds: number };
  * Counts one attempt for each key in fixed windows stored in PostgreSQL, so the limit holds
  * across app instances. Allowed only if every key is still under its limit.
  */
-export async function hitRateLimits(db: DbOrTx, checks: { key: string; rule: RateLimit }[], now: Date = new Date()): Promise<RateDecision> {
+export async function hitRateLimits(
+  db: DbOrTx,
+  checks: { key: string; rule: RateLimit }[],
+  now: Date = new Date(),
+): Promise<RateDecision> {
   let allowed = true;
   let retryAfterSeconds = 0;
   for (const { key, rule } of checks) {
@@ -21,11 +25,15 @@ export async function hitRateLimits(db: DbOrTx, checks: { key: string; rule: Rat
     );
     if (Number(row!.count) > rule.limit) {
       allowed = false;
-      retryAfterSeconds = Math.max(retryAfterSeconds, Math.ceil((windowStart.getTime() + rule.windowSeconds * 1000 - now.getTime()) / 1000));
+      retryAfterSeconds = Math.max(
+        retryAfterSeconds,
+        Math.ceil((windowStart.getTime() + rule.windowSeconds * 1000 - now.getTime()) / 1000),
+      );
     }
   }
   // Old windows are useless; trim them now and then instead of on every hit.
-  if (Math.random() < 0.01) await db.execute(sql`delete from rate_limits where window_start < now() - interval '1 day'`);
+  if (Math.random() < 0.01)
+    await db.execute(sql`delete from rate_limits where window_start < now() - interval '1 day'`);
   return { allowed, retryAfterSeconds };
 }
 

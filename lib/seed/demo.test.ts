@@ -43,7 +43,10 @@ describe("demo seed", () => {
     expect(summary).toMatchObject({ merchants: 2, skus: 40, orders: 300 });
     expect(summary.tryThese.map((o) => o.what)).toHaveLength(6);
     for (const order of summary.tryThese) {
-      const found = await rows(first.db, sql`select 1 from orders where number = ${order.number} and email = ${order.email}`);
+      const found = await rows(
+        first.db,
+        sql`select 1 from orders where number = ${order.number} and email = ${order.email}`,
+      );
       expect(found, `${order.number} ${order.email}`).toHaveLength(1);
     }
     // The demo covers what the portal is for.
@@ -62,7 +65,9 @@ describe("demo seed", () => {
     for (const [kind, count] of Object.entries(shape!)) expect(Number(count), kind).toBeGreaterThan(0);
 
     await expect(seedDemo(first.db, { anchor: "2026-11-26" })).rejects.toBeInstanceOf(SeedRefused);
-    const [{ count }] = (await rows<{ count: number }>(first.db, sql`select count(*)::int as count from orders`)) as [{ count: number }];
+    const [{ count }] = (await rows<{ count: number }>(first.db, sql`select count(*)::int as count from orders`)) as [
+      { count: number },
+    ];
     expect(Number(count)).toBe(300);
   }, 180_000);
 });

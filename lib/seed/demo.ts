@@ -11,7 +11,12 @@ import { cancelLines } from "../orders/cancel";
 import { upsertOrder } from "../orders/intake";
 import { recordShipment } from "../orders/ship";
 import { swapLine, swapOptions } from "../orders/swap";
-import { cancelPurchaseOrder, changeExpectedDate, receivePurchaseOrder, upsertPurchaseOrder } from "../supply/purchase-orders";
+import {
+  cancelPurchaseOrder,
+  changeExpectedDate,
+  receivePurchaseOrder,
+  upsertPurchaseOrder,
+} from "../supply/purchase-orders";
 import { settleSeededOutbox } from "../notifications/demo";
 import { setStockLevels } from "../supply/stock";
 import { firstNames, lastNames, pastSlips, shops, type ShopStory } from "./catalog";
@@ -61,27 +66,37 @@ type Action = { at: Date; order: number; run: () => Promise<void> };
  * Deterministic: the same anchor day gives the same data.
  */
 export async function seedDemo(db: Db, options: { anchor: IsoDate }): Promise<DemoSummary> {
-  const [{ count } = { count: 0 }] = await rows<{ count: number }>(db, sql`select count(*)::int as count from merchants`);
+  const [{ count } = { count: 0 }] = await rows<{ count: number }>(
+    db,
+    sql`select count(*)::int as count from merchants`,
+  );
   if (Number(count) > 0) {
-    throw new SeedRefused("The database already has data; the demo seed only fills an empty database (npm run db:reset starts over).");
+    throw new SeedRefused(
+      "The database already has data; the demo seed only fills an empty database (npm run db:reset starts over).",
+    );
   }
   const random = seededRandom(20261126);
   const base = Date.parse(`${options.anchor}T00:00:00Z`);
-  const at = (day: number, hour: number, minute = 0) => new Date(base + day * 86_400_000 + (hour * 60 + minute) * 60_000);
+  const at = (day: number, hour: number, minute = 0) =>
+    new Date(base + day * 86_400_000 + (hour * 60 + minute) * 60_000);
   const date = (day: number) => addDays(options.anchor, day);
   const actions: Action[] = [];
   let sequence = 0;
   const schedule = (when: Date, run: () => Promise<void>) => actions.push({ at: when, order: sequence++, run });
 
-  const people = firstNames.flatMap((first, i) => [first, `${first} ${lastNames[i % lastNames.length]}`]).map((_, i) => {
-    const first = firstNames[i % firstNames.length]!;
-    const last = lastNames[(i * 7) % lastNames.length]!;
-    return { name: `${first} ${last}`, email: `${asciiEmail(first)}.${asciiEmail(last)}@example.com` };
-  });
+  const people = firstNames
+    .flatMap((first, i) => [first, `${first} ${lastNames[i % lastNames.length]}`])
+    .map((_, i) => {
+      const first = firstNames[i % firstNames.length]!;
+      const last = lastNames[(i * 7) % lastNames.length]!;
+      return { name: `${first} ${last}`, email: `${asciiEmail(first)}.${asciiEmail(last)}@example.com` };
+    });
 
   for (const shop of shops) {
     const merchantId = await createShop(db, shop, options.anchor);
-    const skuByCode = new Map((await db.select().from(skus).where(eq(skus.merchantId, merchantId))).map((s) => [s.code, s]));
+    const skuByCode = new Map(
+      (await db.select().from(skus).where(eq(skus.merchantId, merchantId))).map((s) => [s.code, s]),
+    );
 
     // Past deliveries of each supplier, so slip allowances come from a track record.
     for (const supplier of shop.suppliers) {
@@ -92,13 +107,24 @@ export async function seedDemo(db: Db, options: { anchor: IsoDate }): Promise<De
         schedule(at(placed, 9), async () => {
           await upsertPurchaseOrder(db, {
             merchantId,
-            input: { reference: ref, supplier: supplier.name, expectedDate: date(placed + 30), lines: [{ sku: sku.code, quantity: 5 }] },
+            input: {
+              reference: ref,
+              supplier: supplier.name,
+              expectedDate: date(placed + 30),
+              lines: [{ sku: sku.code, quantity: 5 }],
+            },
             actor: seedActor,
             now: at(placed, 9),
           });
         });
         schedule(at(placed + 30 + slip, 8), async () => {
-          await receivePurchaseOrder(db, { merchantId, reference: ref, input: { lines: [{ sku: sku.code, quantity: 5 }] }, actor: seedActor, now: at(placed + 30 + slip, 8) });
+          await receivePurchaseOrder(db, {
+            merchantId,
+            reference: ref,
+            input: { lines: [{ sku: sku.code, quantity: 5 }] },
+            actor: seedActor,
+            now: at(placed + 30 + slip, 8),
+          });
         });
       }
     }
@@ -118,24 +144,47 @@ export async function seedDemo(db: Db, options: { anchor: IsoDate }): Promise<De
         schedule(at(po.placed, 10), async () => {
           await upsertPurchaseOrder(db, {
             merchantId,
-            input: { reference: po.ref, supplier, expectedDate: date(po.expected), lines: [{ sku: sku.code, quantity: po.quantity }] },
+            input: {
+              reference: po.ref,
+              supplier,
+              expectedDate: date(po.expected),
+              lines: [{ sku: sku.code, quantity: po.quantity }],
+            },
             actor: seedActor,
             now: at(po.placed, 10),
           });
         });
         for (const slip of po.slips ?? []) {
           schedule(at(slip.on, 11), async () => {
-            await changeExpectedDate(db, { merchantId, reference: po.ref, expectedDate: date(slip.to), note: slip.note, actor: { type: "api", id: "seed" }, now: at(slip.on, 11) });
+            await changeExpectedDate(db, {
+              merchantId,
+              reference: po.ref,
+              expectedDate: date(slip.to),
+              note: slip.note,
+              actor: { type: "api", id: "seed" },
+              now: at(slip.on, 11),
+            });
           });
         }
         for (const receipt of po.receipts ?? []) {
           schedule(at(receipt.on, 9), async () => {
-            await receivePurchaseOrder(db, { merchantId, reference: po.ref, input: { lines: [{ sku: sku.code, quantity: receipt.quantity }] }, actor: seedActor, now: at(receipt.on, 9) });
+            await receivePurchaseOrder(db, {
+              merchantId,
+              reference: po.ref,
+              input: { lines: [{ sku: sku.code, quantity: receipt.quantity }] },
+              actor: seedActor,
+              now: at(receipt.on, 9),
+            });
           });
         }
         if (po.cancelledOn !== undefined) {
           schedule(at(po.cancelledOn, 12), async () => {
-            await cancelPurchaseOrder(db, { merchantId, reference: po.ref, actor: seedActor, now: at(po.cancelledOn!, 12) });
+            await cancelPurchaseOrder(db, {
+              merchantId,
+              reference: po.ref,
+              actor: seedActor,
+              now: at(po.cancelledOn!, 12),
+            });
           });
         }
       }
@@ -143,11 +192,17 @@ export async function seedDemo(db: Db, options: { anchor: IsoDate }): Promise<De
 
     // Orders over the last 60 days, numbered in the order they were placed.
     const weights = shop.skus.map((s) => [s.code, s.demand] as const);
-    const placed = Array.from({ length: shop.orders }, () => ({ day: random.int(-60, -1), minute: random.int(8 * 60, 22 * 60) }))
-      .sort((a, b) => a.day - b.day || a.minute - b.minute);
+    const placed = Array.from({ length: shop.orders }, () => ({
+      day: random.int(-60, -1),
+      minute: random.int(8 * 60, 22 * 60),
+    })).sort((a, b) => a.day - b.day || a.minute - b.minute);
     placed.forEach((when, i) => {
       const person = random.chance(0.3) ? people[random.int(0, 11)]! : random.pick(people);
-      const lineCount = random.weighted([[1, 6], [2, 3], [3, 1]] as const);
+      const lineCount = random.weighted([
+        [1, 6],
+        [2, 3],
+        [3, 1],
+      ] as const);
       const codes = new Set<string>();
       while (codes.size < lineCount) codes.add(random.weighted(weights));
       const lines = [...codes].map((code) => ({ sku: code, quantity: random.chance(0.15) ? 2 : 1 }));
@@ -162,7 +217,12 @@ export async function seedDemo(db: Db, options: { anchor: IsoDate }): Promise<De
             customerName: person.name,
             channel: random.chance(0.8) ? "web" : "phone",
             placedAt: time.toISOString(),
-            shippingAddress: { name: person.name, line1: `${random.int(2, 240)} Harbour Street`, city: shop.merchant.timezone === "Europe/London" ? "Bristol" : "Portland", country: shop.merchant.timezone === "Europe/London" ? "GB" : "US" },
+            shippingAddress: {
+              name: person.name,
+              line1: `${random.int(2, 240)} Harbour Street`,
+              city: shop.merchant.timezone === "Europe/London" ? "Bristol" : "Portland",
+              country: shop.merchant.timezone === "Europe/London" ? "GB" : "US",
+            },
             lines,
           },
           actor: { type: "api", id: "seed" },
@@ -177,13 +237,28 @@ export async function seedDemo(db: Db, options: { anchor: IsoDate }): Promise<De
     }
 
     // Shoppers who gave up waiting, and shoppers who swapped to something in stock.
-    const cancels: [number, string][] = [[-20, "NW-BAG-REG"], [-12, "NW-STOVE"], [-6, "LL-LAMP-SND"], [-3, "NW-JKT-GRN-M"], [-1, "LL-THROW-MST"], [-1, "NW-GAITERS"]];
+    const cancels: [number, string][] = [
+      [-20, "NW-BAG-REG"],
+      [-12, "NW-STOVE"],
+      [-6, "LL-LAMP-SND"],
+      [-3, "NW-JKT-GRN-M"],
+      [-1, "LL-THROW-MST"],
+      [-1, "NW-GAITERS"],
+    ];
     for (const [day, code] of cancels.filter(([, c]) => skuByCode.has(c))) {
       schedule(at(day, 15), () => cancelOldestWaiting(db, merchantId, skuByCode.get(code)!.id, at(day, 15)));
     }
-    const swaps: [number, string, string][] = [[-9, "NW-HL400", "NW-HL250"], [-4, "NW-JKT-GRN-M", "NW-JKT-BLU-M"], [-5, "LL-LAMP-SND", "LL-LAMP-INK"], [-2, "LL-DUV-DBL-OAT", "LL-DUV-DBL-SGE"], [-2, "NW-HL400", "NW-HL250"]];
+    const swaps: [number, string, string][] = [
+      [-9, "NW-HL400", "NW-HL250"],
+      [-4, "NW-JKT-GRN-M", "NW-JKT-BLU-M"],
+      [-5, "LL-LAMP-SND", "LL-LAMP-INK"],
+      [-2, "LL-DUV-DBL-OAT", "LL-DUV-DBL-SGE"],
+      [-2, "NW-HL400", "NW-HL250"],
+    ];
     for (const [day, from, to] of swaps.filter(([, f]) => skuByCode.has(f))) {
-      schedule(at(day, 16), () => swapOldestWaiting(db, merchantId, skuByCode.get(from)!.id, skuByCode.get(to)!.id, at(day, 16)));
+      schedule(at(day, 16), () =>
+        swapOldestWaiting(db, merchantId, skuByCode.get(from)!.id, skuByCode.get(to)!.id, at(day, 16)),
+      );
     }
   }
 
@@ -224,21 +299,45 @@ async function createShop(db: Db, shop: ShopStory, anchor: IsoDate): Promise<str
       supplierId: supplierIds.get(sku.supplier)!,
     });
   }
-  const ids = new Map((await db.select({ id: skus.id, code: skus.code }).from(skus).where(eq(skus.merchantId, merchantId))).map((s) => [s.code, s.id]));
+  const ids = new Map(
+    (await db.select({ id: skus.id, code: skus.code }).from(skus).where(eq(skus.merchantId, merchantId))).map((s) => [
+      s.code,
+      s.id,
+    ]),
+  );
   for (const sku of shop.skus) {
     for (const substitute of sku.substitutes ?? []) {
-      await db.insert(skuSubstitutes).values({ merchantId, skuId: ids.get(sku.code)!, substituteSkuId: ids.get(substitute)! });
+      await db
+        .insert(skuSubstitutes)
+        .values({ merchantId, skuId: ids.get(sku.code)!, substituteSkuId: ids.get(substitute)! });
     }
   }
   return merchantId;
 }
 
-async function shipReady(db: Db, merchantId: string, shop: ShopStory, now: Date, random: ReturnType<typeof seededRandom>) {
+async function shipReady(
+  db: Db,
+  merchantId: string,
+  shop: ShopStory,
+  now: Date,
+  random: ReturnType<typeof seededRandom>,
+) {
   const ready = await db
-    .select({ orderId: orderLines.orderId, number: orders.number, sku: orderLines.skuCode, quantity: orderLines.allocatedQuantity })
+    .select({
+      orderId: orderLines.orderId,
+      number: orders.number,
+      sku: orderLines.skuCode,
+      quantity: orderLines.allocatedQuantity,
+    })
     .from(orderLines)
     .innerJoin(orders, eq(orders.id, orderLines.orderId))
-    .where(and(eq(orderLines.merchantId, merchantId), eq(orderLines.status, "ready"), sql`${orderLines.updatedAt} < ${now.toISOString()}::timestamptz - interval '12 hours'`))
+    .where(
+      and(
+        eq(orderLines.merchantId, merchantId),
+        eq(orderLines.status, "ready"),
+        sql`${orderLines.updatedAt} < ${now.toISOString()}::timestamptz - interval '12 hours'`,
+      ),
+    )
     .orderBy(asc(orders.placedAt), asc(orderLines.id));
   const byOrder = new Map<string, { number: string; lines: { sku: string; quantity: number }[] }>();
   for (const line of ready) {
@@ -250,7 +349,13 @@ async function shipReady(db: Db, merchantId: string, shop: ShopStory, now: Date,
     const tracking = `${shop.carrier.trackingPrefix}${String(random.int(10_000_000, 99_999_999))}${shop.carrier.name === "UPS" ? String(random.int(10, 99)) : "GB"}`;
     await recordShipment(db, {
       merchantId,
-      input: { orderNumber: number, carrier: shop.carrier.name, trackingNumber: tracking, trackingUrl: shop.carrier.url(tracking), lines },
+      input: {
+        orderNumber: number,
+        carrier: shop.carrier.name,
+        trackingNumber: tracking,
+        trackingUrl: shop.carrier.url(tracking),
+        lines,
+      },
       actor: { type: "api", id: "seed" },
       now,
     });
@@ -262,7 +367,13 @@ async function oldestWaiting(db: Db, merchantId: string, skuId: string) {
     .select({ id: orderLines.id, orderId: orderLines.orderId, email: orders.email })
     .from(orderLines)
     .innerJoin(orders, eq(orders.id, orderLines.orderId))
-    .where(and(eq(orderLines.merchantId, merchantId), eq(orderLines.skuId, skuId), inArray(orderLines.status, ["backordered"])))
+    .where(
+      and(
+        eq(orderLines.merchantId, merchantId),
+        eq(orderLines.skuId, skuId),
+        inArray(orderLines.status, ["backordered"]),
+      ),
+    )
     .orderBy(asc(orderLines.placedAt), asc(orderLines.id))
     .limit(1);
   return line;
@@ -271,7 +382,14 @@ async function oldestWaiting(db: Db, merchantId: string, skuId: string) {
 async function cancelOldestWaiting(db: Db, merchantId: string, skuId: string, now: Date) {
   const line = await oldestWaiting(db, merchantId, skuId);
   if (!line) return;
-  await cancelLines(db, { merchantId, orderId: line.orderId, lineIds: [line.id], actor: { type: "shopper", id: line.email }, now, reason: "No longer needed" });
+  await cancelLines(db, {
+    merchantId,
+    orderId: line.orderId,
+    lineIds: [line.id],
+    actor: { type: "shopper", id: line.email },
+    now,
+    reason: "No longer needed",
+  });
 }
 
 async function swapOldestWaiting(db: Db, merchantId: string, fromSkuId: string, toSkuId: string, now: Date) {
@@ -279,14 +397,27 @@ async function swapOldestWaiting(db: Db, merchantId: string, fromSkuId: string, 
   if (!line) return;
   const options = await swapOptions(db, { merchantId, lineId: line.id });
   if (!options.some((o) => o.skuId === toSkuId)) return;
-  await swapLine(db, { merchantId, orderId: line.orderId, lineId: line.id, toSkuId, actor: { type: "shopper", id: line.email }, now });
+  await swapLine(db, {
+    merchantId,
+    orderId: line.orderId,
+    lineId: line.id,
+    toSkuId,
+    actor: { type: "shopper", id: line.email },
+    now,
+  });
 }
 
 async function createAgents(db: Db) {
-  const slugs = new Map((await db.select({ id: merchants.id, slug: merchants.slug }).from(merchants)).map((m) => [m.slug, m.id]));
+  const slugs = new Map(
+    (await db.select({ id: merchants.id, slug: merchants.slug }).from(merchants)).map((m) => [m.slug, m.id]),
+  );
   for (const agent of demoAgents) {
-    const [created] = await db.insert(agents).values({ email: agent.email, name: agent.name, role: agent.role }).returning({ id: agents.id });
-    for (const slug of agent.merchants) await db.insert(agentMerchants).values({ agentId: created!.id, merchantId: slugs.get(slug)! });
+    const [created] = await db
+      .insert(agents)
+      .values({ email: agent.email, name: agent.name, role: agent.role })
+      .returning({ id: agents.id });
+    for (const slug of agent.merchants)
+      await db.insert(agentMerchants).values({ agentId: created!.id, merchantId: slugs.get(slug)! });
   }
 }
 
@@ -297,9 +428,18 @@ async function summarize(db: Db): Promise<DemoSummary> {
                (select count(*)::int from orders) as orders, (select count(*)::int from order_lines) as lines`,
   );
   const showcase: [string, ReturnType<typeof sql>][] = [
-    ["a rolling backorder (its date moved twice or more)", sql`exists (select 1 from order_lines l where l.order_id = o.id and l.eta_pushes >= 2 and l.status = 'backordered')`],
-    ["a partial backorder (part shipped, part waiting)", sql`exists (select 1 from order_lines l where l.order_id = o.id and l.status = 'shipped') and exists (select 1 from order_lines l where l.order_id = o.id and l.status = 'backordered' and l.eta_basis = 'po')`],
-    ["waiting with no confirmed date", sql`exists (select 1 from order_lines l where l.order_id = o.id and l.eta_basis = 'unknown' and l.status = 'backordered')`],
+    [
+      "a rolling backorder (its date moved twice or more)",
+      sql`exists (select 1 from order_lines l where l.order_id = o.id and l.eta_pushes >= 2 and l.status = 'backordered')`,
+    ],
+    [
+      "a partial backorder (part shipped, part waiting)",
+      sql`exists (select 1 from order_lines l where l.order_id = o.id and l.status = 'shipped') and exists (select 1 from order_lines l where l.order_id = o.id and l.status = 'backordered' and l.eta_basis = 'po')`,
+    ],
+    [
+      "waiting with no confirmed date",
+      sql`exists (select 1 from order_lines l where l.order_id = o.id and l.eta_basis = 'unknown' and l.status = 'backordered')`,
+    ],
     ["a pre-order", sql`exists (select 1 from order_lines l where l.order_id = o.id and l.status = 'preorder')`],
     ["a swapped item", sql`exists (select 1 from order_lines l where l.order_id = o.id and l.status = 'swapped')`],
     ["fully shipped", sql`not exists (select 1 from order_lines l where l.order_id = o.id and l.status <> 'shipped')`],
@@ -342,15 +482,26 @@ async function summarize(db: Db): Promise<DemoSummary> {
                 where l.order_id = o.id and l.status = 'backordered')`,
   );
   const samples = {
-    forAgents: forAgents.map((r) => ({ merchant: "northwind", number: r.number, email: r.email, what: "an order for the agent", customerName: r.customer_name, waitingSku: r.sku })),
-    tracked: tracked.map((r) => ({ merchant: "northwind", number: r.number, email: r.email, what: "a shipped order", trackingNumber: r.tracking_number })),
+    forAgents: forAgents.map((r) => ({
+      merchant: "northwind",
+      number: r.number,
+      email: r.email,
+      what: "an order for the agent",
+      customerName: r.customer_name,
+      waitingSku: r.sku,
+    })),
+    tracked: tracked.map((r) => ({
+      merchant: "northwind",
+      number: r.number,
+      email: r.email,
+      what: "a shipped order",
+      trackingNumber: r.tracking_number,
+    })),
     // Kept apart from the swappable ones, so a test cancelling never takes another test's swap.
-    cancellable: (
-      await sample(
-        "has a waiting item to cancel",
-        sql`exists (select 1 from order_lines l where l.order_id = o.id and l.status = 'backordered')
+    cancellable: await sample(
+      "has a waiting item to cancel",
+      sql`exists (select 1 from order_lines l where l.order_id = o.id and l.status = 'backordered')
             and o.number not in (${sql.join([...swappable.map((s) => sql`${s.number}`), sql`''`], sql`, `)})`,
-      )
     ),
     swappable,
   };
@@ -360,7 +511,11 @@ async function summarize(db: Db): Promise<DemoSummary> {
     skus: Number(counts!.skus),
     orders: Number(counts!.orders),
     lines: Number(counts!.lines),
-    agents: demoAgents.map((a) => ({ email: a.email, role: a.role, merchants: a.role === "admin" ? "all" : a.merchants.join(", ") })),
+    agents: demoAgents.map((a) => ({
+      email: a.email,
+      role: a.role,
+      merchants: a.role === "admin" ? "all" : a.merchants.join(", "),
+    })),
     tryThese,
   };
 }

@@ -16,7 +16,8 @@ export function printSummary(summary: DemoSummary, millis: number) {
     `Demo data: ${summary.merchants} merchants, ${summary.skus} SKUs, ${summary.orders} orders, ${summary.lines} lines (${(millis / 1000).toFixed(1)} s).`,
   );
   console.log("\nOrders to try (order number + email on the home page):");
-  for (const order of summary.tryThese) console.log(`  ${order.number.padEnd(9)} ${order.email.padEnd(32)} ${order.what}`);
+  for (const order of summary.tryThese)
+    console.log(`  ${order.number.padEnd(9)} ${order.email.padEnd(32)} ${order.what}`);
   console.log("\nSupport agents (sign in at /support with the magic link from /dev/mailbox):");
   for (const agent of summary.agents) console.log(`  ${agent.email.padEnd(32)} ${agent.role} (${agent.merchants})`);
 }

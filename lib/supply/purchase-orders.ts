@@ -74,7 +74,12 @@ export async function upsertPurchaseOrder(
 ): Promise<PurchaseOrderResult> {
   const { merchantId, input, now } = params;
   return transaction(db, async (tx) => {
-    const byCode = await skuIdsByCode(tx, merchantId, input.lines.map((l) => l.sku), (i) => `lines[${i}].sku`);
+    const byCode = await skuIdsByCode(
+      tx,
+      merchantId,
+      input.lines.map((l) => l.sku),
+      (i) => `lines[${i}].sku`,
+    );
     const [supplier] = await tx
       .insert(suppliers)
       .values({ merchantId, name: input.supplier, createdAt: now })
@@ -103,7 +108,12 @@ export async function upsertPurchaseOrder(
         })
         .returning();
       await tx.insert(purchaseOrderLines).values(
-        input.lines.map((l) => ({ merchantId, purchaseOrderId: po!.id, skuId: byCode.get(l.sku)!, quantity: l.quantity })),
+        input.lines.map((l) => ({
+          merchantId,
+          purchaseOrderId: po!.id,
+          skuId: byCode.get(l.sku)!,
+          quantity: l.quantity,
+        })),
       );
       await tx.insert(purchaseOrderDateChanges).values({
         merchantId,
@@ -121,7 +131,11 @@ export async function upsertPurchaseOrder(
     }
 
     if (existing.status === "cancelled" || existing.status === "received") {
-      throw new DomainError("conflict", `Purchase order ${input.reference} is ${existing.status} and cannot change.`, "reference");
+      throw new DomainError(
+        "conflict",
+        `Purchase order ${input.reference} is ${existing.status} and cannot change.`,
+        "reference",
+      );
     }
     if (existing.supplierId !== supplier!.id) {
       throw new DomainError("conflict", `Purchase order ${input.reference} belongs to another supplier.`, "supplier");
@@ -140,21 +154,31 @@ export async function upsertPurchaseOrder(
       const skuId = byCode.get(line.sku)!;
       const had = current.find((l) => l.skuId === skuId);
       if (!had) {
-        await tx.insert(purchaseOrderLines).values({ merchantId, purchaseOrderId: existing.id, skuId, quantity: line.quantity });
+        await tx
+          .insert(purchaseOrderLines)
+          .values({ merchantId, purchaseOrderId: existing.id, skuId, quantity: line.quantity });
         linesChanged = true;
       } else if (had.quantity !== line.quantity) {
         if (line.quantity < had.receivedQuantity) {
-          throw new DomainError("conflict", `${had.receivedQuantity} unit(s) of ${line.sku} were already received.`, `lines[${i}].quantity`);
+          throw new DomainError(
+            "conflict",
+            `${had.receivedQuantity} unit(s) of ${line.sku} were already received.`,
+            `lines[${i}].quantity`,
+          );
         }
         await tx.update(purchaseOrderLines).set({ quantity: line.quantity }).where(eq(purchaseOrderLines.id, had.id));
         linesChanged = true;
       }
     }
     if (linesChanged) {
-      etaChanges = etaChanges.concat(await recomputeEta(tx, { skuIds, cause: "po_created", now, purchaseOrderId: existing.id }));
+      etaChanges = etaChanges.concat(
+        await recomputeEta(tx, { skuIds, cause: "po_created", now, purchaseOrderId: existing.id }),
+      );
     }
     if (input.expectedDate !== existing.expectedDate) {
-      etaChanges = etaChanges.concat(await changeDate(tx, existing, input.expectedDate, input.note ?? null, skuIds, now));
+      etaChanges = etaChanges.concat(
+        await changeDate(tx, existing, input.expectedDate, input.note ?? null, skuIds, now),
+      );
     }
     await tx
       .update(purchaseOrders)
@@ -166,7 +190,10 @@ export async function upsertPurchaseOrder(
         action: "purchase_order.updated",
         entityType: "purchase_order",
         entityId: existing.id,
-        before: { expectedDate: existing.expectedDate, lines: current.map((l) => ({ skuId: l.skuId, quantity: l.quantity })) },
+        before: {
+          expectedDate: existing.expectedDate,
+          lines: current.map((l) => ({ skuId: l.skuId, quantity: l.quantity })),
+        },
         after: input,
       },
     ]);
@@ -174,7 +201,14 @@ export async function upsertPurchaseOrder(
   });
 }
 
-async function changeDate(tx: Tx, po: PurchaseOrder, expectedDate: string, note: string | null, skuIds: string[], now: Date) {
+async function changeDate(
+  tx: Tx,
+  po: PurchaseOrder,
+  expectedDate: string,
+  note: string | null,
+  skuIds: string[],
+  now: Date,
+) {
   await tx.update(purchaseOrders).set({ expectedDate, updatedAt: now }).where(eq(purchaseOrders.id, po.id));
   await tx.insert(purchaseOrderDateChanges).values({
     merchantId: po.merchantId,
@@ -195,7 +229,11 @@ export async function changeExpectedDate(
   return transaction(db, async (tx) => {
     const po = await findPurchaseOrder(tx, params.merchantId, params.reference);
     if (po.status === "cancelled" || po.status === "received") {
-      throw new DomainError("conflict", `Purchase order ${params.reference} is ${po.status}; its date cannot change.`, "reference");
+      throw new DomainError(
+        "conflict",
+        `Purchase order ${params.reference} is ${po.status}; its date cannot change.`,
+        "reference",
+      );
     }
     if (po.expectedDate === params.expectedDate) return { purchaseOrderId: po.id, created: false, etaChanges: 0 };
     const skuIds = await poSkuIds(tx, po.id);
@@ -223,14 +261,32 @@ export async function cancelPurchaseOrder(
     const po = await findPurchaseOrder(tx, params.merchantId, params.reference);
     if (po.status === "cancelled") return { purchaseOrderId: po.id, created: false, etaChanges: 0 };
     if (po.status === "received") {
-      throw new DomainError("conflict", `Purchase order ${params.reference} was received in full and cannot be cancelled.`, "reference");
+      throw new DomainError(
+        "conflict",
+        `Purchase order ${params.reference} was received in full and cannot be cancelled.`,
+        "reference",
+      );
     }
     const skuIds = await poSkuIds(tx, po.id);
     await lockSkus(tx, skuIds);
-    await tx.update(purchaseOrders).set({ status: "cancelled", cancelledAt: params.now, updatedAt: params.now }).where(eq(purchaseOrders.id, po.id));
-    const etaChanges = await recomputeEta(tx, { skuIds, cause: "po_cancelled", now: params.now, purchaseOrderId: po.id });
+    await tx
+      .update(purchaseOrders)
+      .set({ status: "cancelled", cancelledAt: params.now, updatedAt: params.now })
+      .where(eq(purchaseOrders.id, po.id));
+    const etaChanges = await recomputeEta(tx, {
+      skuIds,
+      cause: "po_cancelled",
+      now: params.now,
+      purchaseOrderId: po.id,
+    });
     await finish(tx, params, etaChanges, [
-      { merchantId: params.merchantId, action: "purchase_order.cancelled", entityType: "purchase_order", entityId: po.id, before: { status: po.status } },
+      {
+        merchantId: params.merchantId,
+        action: "purchase_order.cancelled",
+        entityType: "purchase_order",
+        entityId: po.id,
+        before: { status: po.status },
+      },
     ]);
     return { purchaseOrderId: po.id, created: false, etaChanges: etaChanges.length };
   });
@@ -250,12 +306,25 @@ export async function receivePurchaseOrder(
   return transaction(db, async (tx) => {
     const po = await findPurchaseOrder(tx, merchantId, params.reference);
     if (po.status === "cancelled" || po.status === "received") {
-      throw new DomainError("conflict", `Purchase order ${params.reference} is ${po.status}; nothing more can be received.`, "reference");
+      throw new DomainError(
+        "conflict",
+        `Purchase order ${params.reference} is ${po.status}; nothing more can be received.`,
+        "reference",
+      );
     }
-    const byCode = await skuIdsByCode(tx, merchantId, input.lines.map((l) => l.sku), (i) => `lines[${i}].sku`);
+    const byCode = await skuIdsByCode(
+      tx,
+      merchantId,
+      input.lines.map((l) => l.sku),
+      (i) => `lines[${i}].sku`,
+    );
     const skuIds = await poSkuIds(tx, po.id);
     await lockSkus(tx, skuIds);
-    const poLines = await tx.select().from(purchaseOrderLines).where(eq(purchaseOrderLines.purchaseOrderId, po.id)).for("update");
+    const poLines = await tx
+      .select()
+      .from(purchaseOrderLines)
+      .where(eq(purchaseOrderLines.purchaseOrderId, po.id))
+      .for("update");
     const [{ count: earlierReceipts } = { count: 0 }] = await tx
       .select({ count: sql<number>`count(*)::int` })
       .from(purchaseOrderReceipts)
@@ -263,13 +332,25 @@ export async function receivePurchaseOrder(
 
     for (const [i, line] of input.lines.entries()) {
       const poLine = poLines.find((l) => l.skuId === byCode.get(line.sku));
-      if (!poLine) throw new DomainError("invalid", `Purchase order ${params.reference} has no line for SKU ${line.sku}.`, `lines[${i}].sku`);
+      if (!poLine)
+        throw new DomainError(
+          "invalid",
+          `Purchase order ${params.reference} has no line for SKU ${line.sku}.`,
+          `lines[${i}].sku`,
+        );
       const left = poLine.quantity - poLine.receivedQuantity;
       if (line.quantity > left) {
-        throw new DomainError("conflict", `Only ${left} unit(s) of ${line.sku} are still expected on ${params.reference}.`, `lines[${i}].quantity`);
+        throw new DomainError(
+          "conflict",
+          `Only ${left} unit(s) of ${line.sku} are still expected on ${params.reference}.`,
+          `lines[${i}].quantity`,
+        );
       }
       poLine.receivedQuantity += line.quantity;
-      await tx.update(purchaseOrderLines).set({ receivedQuantity: poLine.receivedQuantity }).where(eq(purchaseOrderLines.id, poLine.id));
+      await tx
+        .update(purchaseOrderLines)
+        .set({ receivedQuantity: poLine.receivedQuantity })
+        .where(eq(purchaseOrderLines.id, poLine.id));
       await tx.insert(purchaseOrderReceipts).values({
         merchantId,
         purchaseOrderId: po.id,
@@ -277,18 +358,28 @@ export async function receivePurchaseOrder(
         quantity: line.quantity,
         receivedAt,
       });
-      await tx.update(skus).set({ onHand: sql`${skus.onHand} + ${line.quantity}`, updatedAt: now }).where(eq(skus.id, poLine.skuId));
+      await tx
+        .update(skus)
+        .set({ onHand: sql`${skus.onHand} + ${line.quantity}`, updatedAt: now })
+        .where(eq(skus.id, poLine.skuId));
     }
     const complete = poLines.every((l) => l.receivedQuantity === l.quantity);
     await tx
       .update(purchaseOrders)
-      .set({ status: complete ? "received" : "partially_received", receivedAt: complete ? receivedAt : po.receivedAt, updatedAt: now })
+      .set({
+        status: complete ? "received" : "partially_received",
+        receivedAt: complete ? receivedAt : po.receivedAt,
+        updatedAt: now,
+      })
       .where(eq(purchaseOrders.id, po.id));
     // A PO's first receipt changes its supplier's track record, and with it the window of every
     // line resting on the supplier's open POs: this PO's own SKUs (whose lines may rest on what is
     // left of it, or on another of its POs) and the SKUs of its other POs. So the record is
     // refreshed before either is recomputed.
-    const resloped = Number(earlierReceipts) === 0 ? (await refreshSlipAllowance(tx, po.supplierId)).filter((id) => !skuIds.includes(id)) : [];
+    const resloped =
+      Number(earlierReceipts) === 0
+        ? (await refreshSlipAllowance(tx, po.supplierId)).filter((id) => !skuIds.includes(id))
+        : [];
     const allocations = await allocateFreeStock(tx, skuIds, now);
     let etaChanges = await recomputeEta(tx, { skuIds, cause: "po_received", now, purchaseOrderId: po.id });
     if (resloped.length > 0) {
@@ -301,7 +392,13 @@ export async function receivePurchaseOrder(
       etaChanges,
       events: allocations
         .filter((a) => a.status === "ready")
-        .map((a) => ({ merchantId, orderId: a.orderId, orderLineId: a.lineId, type: "line_ready" as const, payload: { units: a.units } })),
+        .map((a) => ({
+          merchantId,
+          orderId: a.orderId,
+          orderLineId: a.lineId,
+          type: "line_ready" as const,
+          payload: { units: a.units },
+        })),
     });
     await writeAudit(tx, params.actor, now, [
       { merchantId, action: "purchase_order.received", entityType: "purchase_order", entityId: po.id, after: input },

@@ -28,13 +28,17 @@ export async function setStockLevels(
     const idByCode = new Map(found.map((s) => [s.code, s.id]));
     const seen = new Set<string>();
     input.levels.forEach((level, i) => {
-      if (!idByCode.has(level.sku)) throw new DomainError("invalid", `Unknown SKU ${level.sku} for this merchant.`, `levels[${i}].sku`);
+      if (!idByCode.has(level.sku))
+        throw new DomainError("invalid", `Unknown SKU ${level.sku} for this merchant.`, `levels[${i}].sku`);
       if (seen.has(level.sku)) throw new DomainError("invalid", `SKU ${level.sku} appears twice.`, `levels[${i}].sku`);
       seen.add(level.sku);
     });
     const skuIds = [...idByCode.values()];
     await lockSkus(tx, skuIds);
-    const before = await tx.select({ id: skus.id, code: skus.code, onHand: skus.onHand, allocated: skus.allocated }).from(skus).where(inArray(skus.id, skuIds));
+    const before = await tx
+      .select({ id: skus.id, code: skus.code, onHand: skus.onHand, allocated: skus.allocated })
+      .from(skus)
+      .where(inArray(skus.id, skuIds));
 
     const excess = new Map<string, number>();
     for (const level of input.levels) {
@@ -55,7 +59,13 @@ export async function setStockLevels(
       etaChanges,
       events: allocations
         .filter((a) => a.status === "ready")
-        .map((a) => ({ merchantId, orderId: a.orderId, orderLineId: a.lineId, type: "line_ready" as const, payload: { units: a.units } })),
+        .map((a) => ({
+          merchantId,
+          orderId: a.orderId,
+          orderLineId: a.lineId,
+          type: "line_ready" as const,
+          payload: { units: a.units },
+        })),
     });
     await writeAudit(
       tx,
@@ -63,7 +73,14 @@ export async function setStockLevels(
       now,
       input.levels.map((level) => {
         const sku = before.find((s) => s.code === level.sku)!;
-        return { merchantId, action: "stock.set", entityType: "sku", entityId: sku.id, before: { onHand: sku.onHand }, after: { onHand: level.onHand } };
+        return {
+          merchantId,
+          action: "stock.set",
+          entityType: "sku",
+          entityId: sku.id,
+          before: { onHand: sku.onHand },
+          after: { onHand: level.onHand },
+        };
       }),
     );
     return { updated: input.levels.length, etaChanges: etaChanges.length };

@@ -35,7 +35,10 @@ export type BoardSort = keyof typeof boardSorts;
  * The board's query (?merchant=&sort=) as typed by anyone: an unknown sort is "short" (`in` would
  * take "__proto__" or "constructor"), and a merchant that is not a uuid is all shops.
  */
-export function boardQuery(params: { merchant?: string | null; sort?: string | null }): { merchantId?: string; sort: BoardSort } {
+export function boardQuery(params: { merchant?: string | null; sort?: string | null }): {
+  merchantId?: string;
+  sort: BoardSort;
+} {
   const sort = params.sort && Object.hasOwn(boardSorts, params.sort) ? (params.sort as BoardSort) : "short";
   const merchantId = params.merchant && z.uuid().safeParse(params.merchant).success ? params.merchant : undefined;
   return { merchantId, sort };
@@ -53,9 +56,16 @@ const orderBy: Record<BoardSort, SQL> = {
  * Per SKU with anything waiting or on order: units short, queue depth, the next delivery, and the
  * lines at risk (rolling backorders, past their first promised window, consent deadline within a week).
  */
-export async function backorderBoard(db: DbOrTx, scope: AgentScope, options: { merchantId?: string; sort?: BoardSort; now?: Date } = {}): Promise<BoardRow[]> {
+export async function backorderBoard(
+  db: DbOrTx,
+  scope: AgentScope,
+  options: { merchantId?: string; sort?: BoardSort; now?: Date } = {},
+): Promise<BoardRow[]> {
   const now = options.now ?? new Date();
-  const scoped = and(inScope(scope, sql`s.merchant_id`), options.merchantId ? sql`s.merchant_id = ${options.merchantId}` : sql`true`);
+  const scoped = and(
+    inScope(scope, sql`s.merchant_id`),
+    options.merchantId ? sql`s.merchant_id = ${options.merchantId}` : sql`true`,
+  );
   const result = await rows<Record<string, unknown>>(
     db,
     sql`
@@ -93,7 +103,13 @@ export async function backorderBoard(db: DbOrTx, scope: AgentScope, options: { m
     rolling: Number(r.rolling),
     pastFirstWindow: Number(r.past_first),
     consentDueSoon: Number(r.consent_soon),
-    nextPo: r.next_po_reference ? { reference: r.next_po_reference as string, expectedDate: r.next_po_date as string, units: Number(r.next_po_units) } : null,
+    nextPo: r.next_po_reference
+      ? {
+          reference: r.next_po_reference as string,
+          expectedDate: r.next_po_date as string,
+          units: Number(r.next_po_units),
+        }
+      : null,
   }));
 }
 
@@ -101,8 +117,18 @@ export async function backorderBoard(db: DbOrTx, scope: AgentScope, options: { m
  * ETA honesty: how many shipped lines shipped inside the first window we showed, and the median
  * slip, per supplier (lines whose first window rested on that supplier's PO) and per merchant.
  */
-export async function honestyFigures(db: DbOrTx, scope: AgentScope, options: { merchantId?: string } = {}): Promise<{ bySupplier: HonestyFigure[]; byMerchant: HonestyFigure[] }> {
-  const shipped = await rows<{ merchant: string; supplier: string | null; first_ship_start: string; first_ship_end: string; shipped_on: string }>(
+export async function honestyFigures(
+  db: DbOrTx,
+  scope: AgentScope,
+  options: { merchantId?: string } = {},
+): Promise<{ bySupplier: HonestyFigure[]; byMerchant: HonestyFigure[] }> {
+  const shipped = await rows<{
+    merchant: string;
+    supplier: string | null;
+    first_ship_start: string;
+    first_ship_end: string;
+    shipped_on: string;
+  }>(
     db,
     sql`
     with first_window as (
@@ -120,7 +146,12 @@ export async function honestyFigures(db: DbOrTx, scope: AgentScope, options: { m
     left join suppliers sup on sup.id = po.supplier_id
     where l.status = 'shipped' and l.first_ship_start is not null and l.shipped_at is not null`,
   );
-  const toLine = (group: string, r: (typeof shipped)[number]): ShippedLine => ({ group, firstShipStart: r.first_ship_start, firstShipEnd: r.first_ship_end, shippedOn: r.shipped_on });
+  const toLine = (group: string, r: (typeof shipped)[number]): ShippedLine => ({
+    group,
+    firstShipStart: r.first_ship_start,
+    firstShipEnd: r.first_ship_end,
+    shippedOn: r.shipped_on,
+  });
   return {
     bySupplier: etaHonesty(shipped.filter((r) => r.supplier).map((r) => toLine(r.supplier!, r))),
     byMerchant: etaHonesty(shipped.map((r) => toLine(r.merchant, r))),
@@ -131,11 +162,41 @@ export function boardCsv(board: BoardRow[]): string {
   const cell = (value: string | number) => {
     const text = String(value);
     // Quote everything text-like, and defuse spreadsheet formulas.
-    return /^[=+\-@\t\r]/.test(text) || /[",\n]/.test(text) ? `"${text.replace(/^([=+\-@\t\r])/, "'$1").replace(/"/g, '""')}"` : text;
+    return /^[=+\-@\t\r]/.test(text) || /[",\n]/.test(text)
+      ? `"${text.replace(/^([=+\-@\t\r])/, "'$1").replace(/"/g, '""')}"`
+      : text;
   };
-  const header = ["merchant", "sku", "title", "on_hand", "units_short", "queue_depth", "rolling", "past_first_window", "consent_due_within_7_days", "next_po", "next_po_date", "next_po_units"];
+  const header = [
+    "merchant",
+    "sku",
+    "title",
+    "on_hand",
+    "units_short",
+    "queue_depth",
+    "rolling",
+    "past_first_window",
+    "consent_due_within_7_days",
+    "next_po",
+    "next_po_date",
+    "next_po_units",
+  ];
   const lines = board.map((r) =>
-    [r.merchant, r.code, r.title, r.onHand, r.unitsShort, r.queueDepth, r.rolling, r.pastFirstWindow, r.consentDueSoon, r.nextPo?.reference ?? "", r.nextPo?.expectedDate ?? "", r.nextPo?.units ?? ""].map(cell).join(","),
+    [
+      r.merchant,
+      r.code,
+      r.title,
+      r.onHand,
+      r.unitsShort,
+      r.queueDepth,
+      r.rolling,
+      r.pastFirstWindow,
+      r.consentDueSoon,
+      r.nextPo?.reference ?? "",
+      r.nextPo?.expectedDate ?? "",
+      r.nextPo?.units ?? "",
+    ]
+      .map(cell)
+      .join(","),
   );
   return [header.join(","), ...lines].join("\n") + "\n";
 }

@@ -23,7 +23,15 @@ export async function agentOrderView(db: DbOrTx, scope: AgentScope, orderId: str
   await requireOrderInScope(db, scope, orderId);
   const view = await loadOrderView(db, orderId);
   if (!view) throw new DomainError("not_found", "That order was not found among the shops you serve.");
-  return { ...view, timeline: await orderTimeline(db, orderId), emails: await db.select().from(notifications).where(eq(notifications.orderId, orderId)).orderBy(desc(notifications.createdAt)) };
+  return {
+    ...view,
+    timeline: await orderTimeline(db, orderId),
+    emails: await db
+      .select()
+      .from(notifications)
+      .where(eq(notifications.orderId, orderId))
+      .orderBy(desc(notifications.createdAt)),
+  };
 }
 
 export type TimelineEntry = {
@@ -66,7 +74,14 @@ function who(actorType: string, actorId: string | null): string {
 /** The order's whole story in one list, newest first: ETA changes, emails, actions, notes. */
 export async function orderTimeline(db: DbOrTx, orderId: string): Promise<TimelineEntry[]> {
   const entries: TimelineEntry[] = [];
-  const events = await rows<{ at: Date | string; reason: string; note: string | null; title: string; new_ship_start: string | null; new_ship_end: string | null }>(
+  const events = await rows<{
+    at: Date | string;
+    reason: string;
+    note: string | null;
+    title: string;
+    new_ship_start: string | null;
+    new_ship_end: string | null;
+  }>(
     db,
     sql`select e.at, e.reason, e.note, l.title, e.new_ship_start::text, e.new_ship_end::text
         from eta_events e join order_lines l on l.id = e.order_line_id where e.order_id = ${orderId}`,
@@ -86,7 +101,11 @@ export async function orderTimeline(db: DbOrTx, orderId: string): Promise<Timeli
       kind: "email",
       who: "Email",
       title: `${n.kind.replace(/_/g, " ")} email to ${n.email}`,
-      detail: n.lastError ? `${n.status}: ${n.lastError}` : n.status === "sent" ? `delivered to the provider${n.attempts > 1 ? ` after ${n.attempts} attempts` : ""}` : n.status,
+      detail: n.lastError
+        ? `${n.status}: ${n.lastError}`
+        : n.status === "sent"
+          ? `delivered to the provider${n.attempts > 1 ? ` after ${n.attempts} attempts` : ""}`
+          : n.status,
       state: n.status,
     });
   }
@@ -98,18 +117,30 @@ export async function orderTimeline(db: DbOrTx, orderId: string): Promise<Timeli
       kind: "action",
       who: who(a.actorType, a.actorId),
       title: actionTitles[a.action] ?? a.action,
-      detail: typeof after.note === "string" ? `“${after.note}”` : typeof after.reason === "string" ? after.reason : null,
+      detail:
+        typeof after.note === "string" ? `“${after.note}”` : typeof after.reason === "string" ? after.reason : null,
     });
   }
   const notes = await rows<{ created_at: Date | string; body: string; email: string }>(
     db,
     sql`select n.created_at, n.body, a.email from internal_notes n join agents a on a.id = n.agent_id where n.order_id = ${orderId}`,
   );
-  for (const n of notes) entries.push({ at: new Date(n.created_at), kind: "note", who: `Agent ${n.email}`, title: "Internal note", detail: n.body });
+  for (const n of notes)
+    entries.push({
+      at: new Date(n.created_at),
+      kind: "note",
+      who: `Agent ${n.email}`,
+      title: "Internal note",
+      detail: n.body,
+    });
   return entries.sort((a, b) => b.at.getTime() - a.at.getTime());
 }
 
-export async function agentCancel(db: DbOrTx, scope: AgentScope, params: { orderId: string; lineId: number; now: Date; reason?: string }) {
+export async function agentCancel(
+  db: DbOrTx,
+  scope: AgentScope,
+  params: { orderId: string; lineId: number; now: Date; reason?: string },
+) {
   const order = await requireOrderInScope(db, scope, params.orderId);
   return cancelLines(db, {
     merchantId: order.merchantId,
@@ -122,9 +153,20 @@ export async function agentCancel(db: DbOrTx, scope: AgentScope, params: { order
   });
 }
 
-export async function agentSwap(db: DbOrTx, scope: AgentScope, params: { orderId: string; lineId: number; toSkuId: string; now: Date }) {
+export async function agentSwap(
+  db: DbOrTx,
+  scope: AgentScope,
+  params: { orderId: string; lineId: number; toSkuId: string; now: Date },
+) {
   const order = await requireOrderInScope(db, scope, params.orderId);
-  return swapLine(db, { merchantId: order.merchantId, orderId: order.id, lineId: params.lineId, toSkuId: params.toSkuId, actor: agentActor(scope), now: params.now });
+  return swapLine(db, {
+    merchantId: order.merchantId,
+    orderId: order.id,
+    lineId: params.lineId,
+    toSkuId: params.toSkuId,
+    actor: agentActor(scope),
+    now: params.now,
+  });
 }
 
 export async function agentOverrideEta(
@@ -133,25 +175,56 @@ export async function agentOverrideEta(
   params: { orderId: string; lineId: number; shipStart: string; shipEnd: string; note: string; now: Date },
 ) {
   const order = await requireOrderInScope(db, scope, params.orderId);
-  const [line] = await db.select({ id: orderLines.id }).from(orderLines).where(and(eq(orderLines.id, params.lineId), eq(orderLines.orderId, order.id)));
+  const [line] = await db
+    .select({ id: orderLines.id })
+    .from(orderLines)
+    .where(and(eq(orderLines.id, params.lineId), eq(orderLines.orderId, order.id)));
   if (!line) throw new DomainError("not_found", "That item is not on this order.");
-  return overrideEta(db, { merchantId: order.merchantId, lineId: line.id, shipStart: params.shipStart, shipEnd: params.shipEnd, note: params.note, actor: agentActor(scope), now: params.now });
+  return overrideEta(db, {
+    merchantId: order.merchantId,
+    lineId: line.id,
+    shipStart: params.shipStart,
+    shipEnd: params.shipEnd,
+    note: params.note,
+    actor: agentActor(scope),
+    now: params.now,
+  });
 }
 
-export async function addInternalNote(db: DbOrTx, scope: AgentScope, params: { orderId: string; body: string; now: Date }) {
+export async function addInternalNote(
+  db: DbOrTx,
+  scope: AgentScope,
+  params: { orderId: string; body: string; now: Date },
+) {
   const body = params.body.trim();
   if (body.length === 0) throw new DomainError("invalid", "Write the note first.", "body");
   if (body.length > 5000) throw new DomainError("invalid", "Keep notes under 5,000 characters.", "body");
   const order = await requireOrderInScope(db, scope, params.orderId);
   return transaction(db, async (tx) => {
-    const [note] = await tx.insert(internalNotes).values({ merchantId: order.merchantId, orderId: order.id, agentId: scope.agentId, body, createdAt: params.now }).returning();
-    await writeAudit(tx, agentActor(scope), params.now, [{ merchantId: order.merchantId, action: "note.added", entityType: "order", entityId: order.id, orderId: order.id, after: { note: body } }]);
+    const [note] = await tx
+      .insert(internalNotes)
+      .values({ merchantId: order.merchantId, orderId: order.id, agentId: scope.agentId, body, createdAt: params.now })
+      .returning();
+    await writeAudit(tx, agentActor(scope), params.now, [
+      {
+        merchantId: order.merchantId,
+        action: "note.added",
+        entityType: "order",
+        entityId: order.id,
+        orderId: order.id,
+        after: { note: body },
+      },
+    ]);
     return note!;
   });
 }
 
 /** Sends an email of this order again: a new outbox row with the same content, due now. */
-export async function resendNotification(db: DbOrTx, scope: AgentScope, params: { orderId: string; notificationId: string; now: Date }) {
+export async function resendNotification(
+  db: DbOrTx,
+  scope: AgentScope,
+  params: { orderId: string; notificationId: string; now: Date },
+) {
   const order = await requireOrderInScope(db, scope, params.orderId);
   return transaction(db, async (tx) => {
     const [original] = await tx
@@ -163,15 +236,42 @@ export async function resendNotification(db: DbOrTx, scope: AgentScope, params: 
       const [waiting] = await tx
         .select({ id: notifications.id })
         .from(notifications)
-        .where(and(eq(notifications.orderId, order.id), eq(notifications.kind, "eta_moved"), eq(notifications.status, "pending")));
-      if (waiting) throw new DomainError("conflict", "A date-change email for this order is already waiting to go out; it will carry the latest dates.");
+        .where(
+          and(
+            eq(notifications.orderId, order.id),
+            eq(notifications.kind, "eta_moved"),
+            eq(notifications.status, "pending"),
+          ),
+        );
+      if (waiting)
+        throw new DomainError(
+          "conflict",
+          "A date-change email for this order is already waiting to go out; it will carry the latest dates.",
+        );
     }
     const [copy] = await tx
       .insert(notifications)
-      .values({ merchantId: original.merchantId, orderId: original.orderId, email: original.email, kind: original.kind, payload: original.payload, status: "pending", dueAt: params.now, createdAt: params.now, updatedAt: params.now })
+      .values({
+        merchantId: original.merchantId,
+        orderId: original.orderId,
+        email: original.email,
+        kind: original.kind,
+        payload: original.payload,
+        status: "pending",
+        dueAt: params.now,
+        createdAt: params.now,
+        updatedAt: params.now,
+      })
       .returning({ id: notifications.id });
     await writeAudit(tx, agentActor(scope), params.now, [
-      { merchantId: order.merchantId, action: "notification.resent", entityType: "notification", entityId: copy!.id, orderId: order.id, after: { kind: original.kind, of: original.id } },
+      {
+        merchantId: order.merchantId,
+        action: "notification.resent",
+        entityType: "notification",
+        entityId: copy!.id,
+        orderId: order.id,
+        after: { kind: original.kind, of: original.id },
+      },
     ]);
     return copy!;
   });

@@ -61,9 +61,19 @@ export async function searchOrders(db: DbOrTx, scope: AgentScope, query: string,
   });
 }
 
-async function searchIn(db: DbOrTx, scope: AgentScope, q: string, kinds: SearchKind[], limit: number): Promise<SearchHit[]> {
+async function searchIn(
+  db: DbOrTx,
+  scope: AgentScope,
+  q: string,
+  kinds: SearchKind[],
+  limit: number,
+): Promise<SearchHit[]> {
   const merchantFilter = (column: SQL) =>
-    scope.merchantIds === null ? sql`true` : scope.merchantIds.length === 0 ? sql`false` : sql`${column} = any(${uuidArray(scope.merchantIds)})`;
+    scope.merchantIds === null
+      ? sql`true`
+      : scope.merchantIds.length === 0
+        ? sql`false`
+        : sql`${column} = any(${uuidArray(scope.merchantIds)})`;
   const prefix = `${likeEscape(q.replace(/^#/, ""))}%`;
   const branches: SQL[] = [];
   if (kinds.includes("number")) {
@@ -95,7 +105,9 @@ async function searchIn(db: DbOrTx, scope: AgentScope, q: string, kinds: SearchK
     const seen = best.get(hit.id);
     if (!seen || Number(hit.rank) < Number(seen.rank)) best.set(hit.id, hit);
   }
-  const chosen = [...best.values()].sort((a, b) => Number(a.rank) - Number(b.rank) || String(b.at).localeCompare(String(a.at))).slice(0, limit);
+  const chosen = [...best.values()]
+    .sort((a, b) => Number(a.rank) - Number(b.rank) || String(b.at).localeCompare(String(a.at)))
+    .slice(0, limit);
   if (chosen.length === 0) return [];
   const result = await rows<{
     id: string;
@@ -151,7 +163,10 @@ async function searchIn(db: DbOrTx, scope: AgentScope, q: string, kinds: SearchK
  *    is soon (fetching and sorting n matches costs about n rows, the walk about 20·N/n).
  */
 async function nameHits(db: DbOrTx, q: string, merchantIds: string[] | null, limit: number) {
-  const words = q.split(/\s+/).filter((w) => w.length > 0).slice(0, 5);
+  const words = q
+    .split(/\s+/)
+    .filter((w) => w.length > 0)
+    .slice(0, 5);
   const matches = sql.join(
     words.map((w) => sql`o.customer_name_search like '%' || search_normalize(${likeEscape(w)}) || '%'`),
     sql` and `,

@@ -30,8 +30,28 @@ beforeAll(async () => {
   }
   orderA = await upsert(shopA.id, "#1042", "lea.moreau@example.com", "Léa Moreau", 0);
   orderB = await upsert(shopB.id, "#2042", "lea.brennan@example.com", "Léa Brennan", 0.5);
-  await recordShipment(db, { merchantId: shopA.id, input: { orderNumber: "#1042", carrier: "UPS", trackingNumber: "1Z999AA10123456784", lines: [{ sku: "NW-HL400", quantity: 1 }] }, actor: apiActor, now: day(1) });
-  await recordShipment(db, { merchantId: shopB.id, input: { orderNumber: "#2042", carrier: "UPS", trackingNumber: "1Z999BB10123456784", lines: [{ sku: "NW-HL400", quantity: 1 }] }, actor: apiActor, now: day(1) });
+  await recordShipment(db, {
+    merchantId: shopA.id,
+    input: {
+      orderNumber: "#1042",
+      carrier: "UPS",
+      trackingNumber: "1Z999AA10123456784",
+      lines: [{ sku: "NW-HL400", quantity: 1 }],
+    },
+    actor: apiActor,
+    now: day(1),
+  });
+  await recordShipment(db, {
+    merchantId: shopB.id,
+    input: {
+      orderNumber: "#2042",
+      carrier: "UPS",
+      trackingNumber: "1Z999BB10123456784",
+      lines: [{ sku: "NW-HL400", quantity: 1 }],
+    },
+    actor: apiActor,
+    now: day(1),
+  });
   await addAgent(db, { email: "jo@alpha.example", merchantSlug: "shop-alpha" });
   await addAgent(db, { email: "boss@3pl.example", all: true });
   agentA = (await agentScope(db, "jo@alpha.example"))!;
@@ -45,13 +65,22 @@ async function upsert(merchantId: string, number: string, email: string, name: s
   const { upsertOrder } = await import("../orders/intake");
   return upsertOrder(database.db, {
     merchantId,
-    input: { number, email, customerName: name, lines: [{ sku: "NW-HL400", quantity: 1 }, { sku: "NW-MUG", quantity: 1 }] },
+    input: {
+      number,
+      email,
+      customerName: name,
+      lines: [
+        { sku: "NW-HL400", quantity: 1 },
+        { sku: "NW-MUG", quantity: 1 },
+      ],
+    },
     actor: apiActor,
     now: day(at),
   });
 }
 
-const numbers = async (scope: AgentScope, q: string) => (await searchOrders(database.db, scope, q)).map((h) => h.number).sort();
+const numbers = async (scope: AgentScope, q: string) =>
+  (await searchOrders(database.db, scope, q)).map((h) => h.number).sort();
 
 describe("support search", () => {
   it("finds orders by number with or without #, email, partial accent-free name, SKU and tracking number", async () => {
@@ -70,7 +99,10 @@ describe("support search", () => {
 
   it("never shows an agent another merchant's orders", async () => {
     for (const q of ["2042", "#2042", "lea.brennan", "Brennan", "NW-HL400", "1Z999BB1", "lea"]) {
-      expect((await numbers(agentA, q)).filter((n) => n === "#2042"), q).toEqual([]);
+      expect(
+        (await numbers(agentA, q)).filter((n) => n === "#2042"),
+        q,
+      ).toEqual([]);
     }
     expect(await numbers(agentA, "lea")).toEqual(["#1042"]);
   });
@@ -82,13 +114,43 @@ describe("support authorization at the data level", () => {
     expect(await orderInScope(db, agentA, orderB.orderId)).toBeNull();
     expect(await orderInScope(db, agentA, orderA.orderId)).not.toBeNull();
     await expect(agentOrderView(db, agentA, orderB.orderId)).rejects.toMatchObject({ code: "not_found" });
-    const before = await rows(db, sql`select status, ship_start, eta_basis from order_lines where order_id = ${orderB.orderId} order by id`);
-    await expect(agentCancel(db, agentA, { orderId: orderB.orderId, lineId: orderB.lines[1]!.id, now: day(2) })).rejects.toMatchObject({ code: "not_found" });
-    await expect(agentOverrideEta(db, agentA, { orderId: orderB.orderId, lineId: orderB.lines[1]!.id, shipStart: "2026-12-20", shipEnd: "2026-12-22", note: "Because", now: day(2) })).rejects.toMatchObject({ code: "not_found" });
+    const before = await rows(
+      db,
+      sql`select status, ship_start, eta_basis from order_lines where order_id = ${orderB.orderId} order by id`,
+    );
+    await expect(
+      agentCancel(db, agentA, { orderId: orderB.orderId, lineId: orderB.lines[1]!.id, now: day(2) }),
+    ).rejects.toMatchObject({ code: "not_found" });
+    await expect(
+      agentOverrideEta(db, agentA, {
+        orderId: orderB.orderId,
+        lineId: orderB.lines[1]!.id,
+        shipStart: "2026-12-20",
+        shipEnd: "2026-12-22",
+        note: "Because",
+        now: day(2),
+      }),
+    ).rejects.toMatchObject({ code: "not_found" });
     // A line id from another order, smuggled in with one's own order id.
-    await expect(agentOverrideEta(db, agentA, { orderId: orderA.orderId, lineId: orderB.lines[1]!.id, shipStart: "2026-12-20", shipEnd: "2026-12-22", note: "Because", now: day(2) })).rejects.toMatchObject({ code: "not_found" });
-    await expect(addInternalNote(db, agentA, { orderId: orderB.orderId, body: "peek", now: day(2) })).rejects.toMatchObject({ code: "not_found" });
-    expect(await rows(db, sql`select status, ship_start, eta_basis from order_lines where order_id = ${orderB.orderId} order by id`)).toEqual(before);
+    await expect(
+      agentOverrideEta(db, agentA, {
+        orderId: orderA.orderId,
+        lineId: orderB.lines[1]!.id,
+        shipStart: "2026-12-20",
+        shipEnd: "2026-12-22",
+        note: "Because",
+        now: day(2),
+      }),
+    ).rejects.toMatchObject({ code: "not_found" });
+    await expect(
+      addInternalNote(db, agentA, { orderId: orderB.orderId, body: "peek", now: day(2) }),
+    ).rejects.toMatchObject({ code: "not_found" });
+    expect(
+      await rows(
+        db,
+        sql`select status, ship_start, eta_basis from order_lines where order_id = ${orderB.orderId} order by id`,
+      ),
+    ).toEqual(before);
     expect(await rows(db, sql`select * from internal_notes`)).toEqual([]);
   });
 
@@ -103,9 +165,21 @@ describe("acting for the shopper", () => {
     const { db } = database;
     await createPo(db, shopA.id, "PO-A1", "2026-12-01", [{ sku: "NW-MUG", quantity: 5 }], day(2));
     const line = orderA.lines[1]!;
-    await agentOverrideEta(db, agentA, { orderId: orderA.orderId, lineId: line.id, shipStart: "2026-12-10", shipEnd: "2026-12-12", note: "Supplier confirmed by phone", now: day(3) });
+    await agentOverrideEta(db, agentA, {
+      orderId: orderA.orderId,
+      lineId: line.id,
+      shipStart: "2026-12-10",
+      shipEnd: "2026-12-12",
+      note: "Supplier confirmed by phone",
+      now: day(3),
+    });
     let current = await lineOf(db, orderA, 1);
-    expect(current).toMatchObject({ etaBasis: "override", shipStart: "2026-12-10", shipEnd: "2026-12-12", etaOverrideNote: "Supplier confirmed by phone" });
+    expect(current).toMatchObject({
+      etaBasis: "override",
+      shipStart: "2026-12-10",
+      shipEnd: "2026-12-12",
+      etaOverrideNote: "Supplier confirmed by phone",
+    });
 
     // A new order for the same SKU recomputes the queue but changes nothing this line rests on.
     await upsert(shopA.id, "#1043", "sam@example.com", "Sam", 4);
@@ -113,25 +187,46 @@ describe("acting for the shopper", () => {
     expect(current.etaBasis).toBe("override");
 
     // The supplier moves its date: a supply event, and the engine takes over again.
-    await changeExpectedDate(db, { merchantId: shopA.id, reference: "PO-A1", expectedDate: "2026-12-04", actor: apiActor, now: day(5) });
+    await changeExpectedDate(db, {
+      merchantId: shopA.id,
+      reference: "PO-A1",
+      expectedDate: "2026-12-04",
+      actor: apiActor,
+      now: day(5),
+    });
     current = await lineOf(db, orderA, 1);
     expect(current.etaBasis).toBe("po");
     expect(current.etaOverrideNote).toBeNull();
     expect([current.shipStart, current.shipEnd]).toEqual(["2026-12-05", "2026-12-08"]);
 
     const timeline = await orderTimeline(db, orderA.orderId);
-    expect(timeline.some((t) => t.kind === "action" && t.title === "Ship date set by hand" && t.who === "Agent jo@alpha.example")).toBe(true);
+    expect(
+      timeline.some(
+        (t) => t.kind === "action" && t.title === "Ship date set by hand" && t.who === "Agent jo@alpha.example",
+      ),
+    ).toBe(true);
     expect(timeline.some((t) => t.kind === "eta" && t.detail === "manual — “Supplier confirmed by phone”")).toBe(true);
   });
 
   it("cancels for the shopper with the agent as actor, and notes show in the timeline", async () => {
     const { db } = database;
-    await agentCancel(db, agentA, { orderId: orderA.orderId, lineId: orderA.lines[1]!.id, now: day(6), reason: "Customer called" });
+    await agentCancel(db, agentA, {
+      orderId: orderA.orderId,
+      lineId: orderA.lines[1]!.id,
+      now: day(6),
+      reason: "Customer called",
+    });
     expect((await lineOf(db, orderA, 1)).status).toBe("cancelled");
     await addInternalNote(db, agentA, { orderId: orderA.orderId, body: "Refund confirmed on the phone", now: day(6) });
     const timeline = await orderTimeline(db, orderA.orderId);
-    expect(timeline.find((t) => t.title === "Item cancelled")).toMatchObject({ who: "Agent jo@alpha.example", detail: "Customer called" });
-    expect(timeline.find((t) => t.kind === "note")).toMatchObject({ who: "Agent jo@alpha.example", detail: "Refund confirmed on the phone" });
+    expect(timeline.find((t) => t.title === "Item cancelled")).toMatchObject({
+      who: "Agent jo@alpha.example",
+      detail: "Customer called",
+    });
+    expect(timeline.find((t) => t.kind === "note")).toMatchObject({
+      who: "Agent jo@alpha.example",
+      detail: "Refund confirmed on the phone",
+    });
   });
 });
 
@@ -143,12 +238,27 @@ describe("backorder board", () => {
     expect(mugB).toMatchObject({ unitsShort: 1, queueDepth: 1, nextPo: null });
     expect((await backorderBoard(db, agentA, { now: day(7) })).every((r) => r.merchant === "Alpha")).toBe(true);
 
-    await receivePurchaseOrder(db, { merchantId: shopA.id, reference: "PO-A1", input: { lines: [{ sku: "NW-MUG", quantity: 5 }] }, actor: apiActor, now: day(8) });
-    await recordShipment(db, { merchantId: shopA.id, input: { orderNumber: "#1043", lines: [{ sku: "NW-MUG", quantity: 1 }] }, actor: apiActor, now: day(8) });
+    await receivePurchaseOrder(db, {
+      merchantId: shopA.id,
+      reference: "PO-A1",
+      input: { lines: [{ sku: "NW-MUG", quantity: 5 }] },
+      actor: apiActor,
+      now: day(8),
+    });
+    await recordShipment(db, {
+      merchantId: shopA.id,
+      input: { orderNumber: "#1043", lines: [{ sku: "NW-MUG", quantity: 1 }] },
+      actor: apiActor,
+      now: day(8),
+    });
     const honesty = await honestyFigures(db, agentA);
     expect(honesty.byMerchant.map((f) => f.group)).toEqual(["Alpha"]);
     expect(honesty.bySupplier).toEqual([expect.objectContaining({ group: "Acme Supply", shipped: 1 })]);
-    const [shipped] = await db.select().from(orderLines).innerJoin(orders, eq(orders.id, orderLines.orderId)).where(and(eq(orders.number, "#1043"), eq(orderLines.skuCode, "NW-MUG")));
+    const [shipped] = await db
+      .select()
+      .from(orderLines)
+      .innerJoin(orders, eq(orders.id, orderLines.orderId))
+      .where(and(eq(orders.number, "#1043"), eq(orderLines.skuCode, "NW-MUG")));
     expect(shipped!.order_lines).toMatchObject({ status: "shipped", firstShipEnd: expect.any(String) });
   });
 });

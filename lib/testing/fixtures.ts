@@ -35,7 +35,14 @@ export async function createMerchant(db: DbOrTx, overrides: Partial<NewMerchant>
 export async function createSku(
   db: DbOrTx,
   merchantId: string,
-  options: { code: string; onHand?: number; policy?: BackorderPolicy; releaseDate?: string; priceMinor?: number; productHandle?: string },
+  options: {
+    code: string;
+    onHand?: number;
+    policy?: BackorderPolicy;
+    releaseDate?: string;
+    priceMinor?: number;
+    productHandle?: string;
+  },
 ) {
   const handle = options.productHandle ?? options.code.toLowerCase();
   const [product] = await db
@@ -85,7 +92,12 @@ export async function createPo(
   now: Date,
   supplier = "Acme Supply",
 ) {
-  return upsertPurchaseOrder(db, { merchantId, input: { reference, supplier, expectedDate, lines }, actor: apiActor, now });
+  return upsertPurchaseOrder(db, {
+    merchantId,
+    input: { reference, supplier, expectedDate, lines },
+    actor: apiActor,
+    now,
+  });
 }
 
 export async function lineOf(db: DbOrTx, orderNumberResult: { lines: { id: number }[] }, index = 0) {

@@ -8,7 +8,7 @@ import { rows, type DbOrTx } from "../db/client";
 /** Strings that have broken real systems: injections, NUL, lone surrogates, huge and odd numbers. */
 export const nastyStrings = [
   "'; drop table orders; --",
-  "\" or 1=1 --",
+  '" or 1=1 --',
   "<script>alert(1)</script>",
   "<img src=x onerror=alert(1)>",
   "javascript:alert(1)",
@@ -38,7 +38,12 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
   fc.string(),
   fc.string({ unit: "grapheme", maxLength: 50 }),
   fc.string({ unit: "binary", maxLength: 20 }),
-  fc.tuple(fc.constantFrom("#1001", "CAP", "shop", "a@example.com", "2030-01-01", "1"), fc.constantFrom(...nastyStrings)).map(([valid, nasty]) => valid + nasty),
+  fc
+    .tuple(
+      fc.constantFrom("#1001", "CAP", "shop", "a@example.com", "2030-01-01", "1"),
+      fc.constantFrom(...nastyStrings),
+    )
+    .map(([valid, nasty]) => valid + nasty),
 );
 
 /** `[[[…]]]` nested `depth` times when sent as JSON, and short when fast-check prints a counterexample. */
@@ -60,11 +65,19 @@ export function hostileJson(value: unknown): string {
   } catch {
     text = String(value);
   }
-  return text.replace(/"\\u0001DeepArray:(\d+)\\u0001"/g, (_, depth: string) => "[".repeat(Number(depth)) + "]".repeat(Number(depth)));
+  return text.replace(
+    /"\\u0001DeepArray:(\d+)\\u0001"/g,
+    (_, depth: string) => "[".repeat(Number(depth)) + "]".repeat(Number(depth)),
+  );
 }
 
 const deepJson = fc.letrec((tie) => ({
-  deep: fc.oneof({ depthSize: "small" }, fc.constant(1), fc.array(tie("deep"), { maxLength: 2 }), fc.dictionary(fc.string({ maxLength: 2 }), tie("deep"), { maxKeys: 2 })),
+  deep: fc.oneof(
+    { depthSize: "small" },
+    fc.constant(1),
+    fc.array(tie("deep"), { maxLength: 2 }),
+    fc.dictionary(fc.string({ maxLength: 2 }), tie("deep"), { maxKeys: 2 }),
+  ),
 })).deep;
 
 /** Any JSON-ish value: hostile strings, odd numbers, wrong types, deep nesting. */
@@ -92,7 +105,12 @@ export function mutate(valid: unknown): fc.Arbitrary<unknown> {
   };
   walk(valid, []);
   return fc
-    .tuple(fc.constantFrom(...paths), hostile, fc.constantFrom("replace", "remove", "append"), fc.constantFrom(...nastyStrings))
+    .tuple(
+      fc.constantFrom(...paths),
+      hostile,
+      fc.constantFrom("replace", "remove", "append"),
+      fc.constantFrom(...nastyStrings),
+    )
     .map(([path, value, how, nasty]) => {
       if (path.length === 0) return value;
       const copy = structuredClone(valid) as Record<string | number, unknown>;
@@ -107,7 +125,9 @@ export function mutate(valid: unknown): fc.Arbitrary<unknown> {
 }
 
 /** A header value a client can actually send (byte string, no line breaks), from a hostile string. */
-export const hostileHeader: fc.Arbitrary<string> = hostileString.map((s) => s.slice(0, 8_000).replace(/[^\t\x20-\x7e\x80-\xff]/g, "?"));
+export const hostileHeader: fc.Arbitrary<string> = hostileString.map((s) =>
+  s.slice(0, 8_000).replace(/[^\t\x20-\x7e\x80-\xff]/g, "?"),
+);
 
 /**
  * Form data for a server action: each known field valid, missing, hostile, repeated or a file,
@@ -116,16 +136,24 @@ export const hostileHeader: fc.Arbitrary<string> = hostileString.map((s) => s.sl
 export function hostileForm(valid: Record<string, string>): fc.Arbitrary<FormData> {
   const names = Object.keys(valid);
   const field = (name: string) =>
-    fc.oneof(
-      { weight: 3, arbitrary: fc.constant<["keep"]>(["keep"]) },
-      fc.constant<["remove"]>(["remove"]),
-      fc.tuple(fc.constant("set" as const), hostileString),
-      fc.tuple(fc.constant("append" as const), fc.constantFrom(...nastyStrings)),
-      fc.tuple(fc.constant("twice" as const), hostileString),
-      fc.constant<["file"]>(["file"]),
-    ).map((how) => [name, how] as const);
+    fc
+      .oneof(
+        { weight: 3, arbitrary: fc.constant<["keep"]>(["keep"]) },
+        fc.constant<["remove"]>(["remove"]),
+        fc.tuple(fc.constant("set" as const), hostileString),
+        fc.tuple(fc.constant("append" as const), fc.constantFrom(...nastyStrings)),
+        fc.tuple(fc.constant("twice" as const), hostileString),
+        fc.constant<["file"]>(["file"]),
+      )
+      .map((how) => [name, how] as const);
   return fc
-    .tuple(fc.tuple(...names.map(field)), fc.array(fc.tuple(fc.constantFrom("__proto__", "constructor", "toString", "$ACTION_ID_x", "extra"), hostileString), { maxLength: 2 }))
+    .tuple(
+      fc.tuple(...names.map(field)),
+      fc.array(
+        fc.tuple(fc.constantFrom("__proto__", "constructor", "toString", "$ACTION_ID_x", "extra"), hostileString),
+        { maxLength: 2 },
+      ),
+    )
     .map(([fields, extras]) => {
       const form = new FormData();
       for (const [name, how] of fields) {
@@ -156,7 +184,16 @@ export async function footprint(db: DbOrTx, except: string[] = []): Promise<Reco
   const [state] = await rows<Record<string, string>>(
     db,
     sql.join(
-      [sql`select `, sql.join(wanted.map((name) => sql`(select count(*) || ':' || coalesce(md5(string_agg(t::text, ',' order by t::text)), '') from ${sql.identifier(name)} t) as ${sql.identifier(name)}`), sql`, `)],
+      [
+        sql`select `,
+        sql.join(
+          wanted.map(
+            (name) =>
+              sql`(select count(*) || ':' || coalesce(md5(string_agg(t::text, ',' order by t::text)), '') from ${sql.identifier(name)} t) as ${sql.identifier(name)}`,
+          ),
+          sql`, `,
+        ),
+      ],
       sql``,
     ),
   );

@@ -65,13 +65,16 @@ function validate(email: unknown, index: number | null): string | null {
   const e = email as Partial<StandInEmail>;
   if (!e.from || !emailPattern.test(addressOf(e.from))) return `Invalid \`from\` field${where}.`;
   const to = Array.isArray(e.to) ? e.to : e.to ? [e.to] : [];
-  if (to.length === 0 || to.length > 50 || to.some((t) => typeof t !== "string" || !emailPattern.test(addressOf(t)))) return `Invalid \`to\` field${where}.`;
+  if (to.length === 0 || to.length > 50 || to.some((t) => typeof t !== "string" || !emailPattern.test(addressOf(t))))
+    return `Invalid \`to\` field${where}.`;
   if (!e.subject) return `Missing \`subject\` field${where}.`;
   if (!e.html && !e.text) return `Missing \`html\` or \`text\` field${where}.`;
   return null;
 }
 
-export async function startResendStandIn(options: { apiKey?: string; otherApiKeys?: string[]; keepBodies?: boolean } = {}): Promise<ResendStandIn> {
+export async function startResendStandIn(
+  options: { apiKey?: string; otherApiKeys?: string[]; keepBodies?: boolean } = {},
+): Promise<ResendStandIn> {
   const apiKey = options.apiKey ?? "re_standin_key";
   const apiKeys = new Set([apiKey, ...(options.otherApiKeys ?? [])]);
   const keepBodies = options.keepBodies ?? true;
@@ -83,12 +86,21 @@ export async function startResendStandIn(options: { apiKey?: string; otherApiKey
 
   const answer = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     const text = JSON.stringify(body);
-    res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
+    res.writeHead(status, {
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(text),
+      ...headers,
+    });
     res.end(text);
     return text;
   };
-  const error = (res: ServerResponse, status: number, name: string, message: string, headers: Record<string, string> = {}) =>
-    answer(res, status, { statusCode: status, name, message }, headers);
+  const error = (
+    res: ServerResponse,
+    status: number,
+    name: string,
+    message: string,
+    headers: Record<string, string> = {},
+  ) => answer(res, status, { statusCode: status, name, message }, headers);
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const chunks: Buffer[] = [];
@@ -99,7 +111,16 @@ export async function startResendStandIn(options: { apiKey?: string; otherApiKey
     const given = (req.headers.authorization ?? "").replace(/^Bearer /, "") || null;
     let recorded: RecordedRequest | undefined;
     const record = (status: number, emails: number, replay = false) => {
-      recorded = { at: Date.now(), apiKey: given, path, idempotencyKey: key, emails, status, replay, answered: status !== 200 || replay };
+      recorded = {
+        at: Date.now(),
+        apiKey: given,
+        path,
+        idempotencyKey: key,
+        emails,
+        status,
+        replay,
+        answered: status !== 200 || replay,
+      };
       requests.push(recorded);
     };
 
@@ -119,8 +140,15 @@ export async function startResendStandIn(options: { apiKey?: string; otherApiKey
     const injected = failures.shift();
     if (injected) {
       record(injected.status, 0);
-      const headers: Record<string, string> = injected.retryAfter !== undefined ? { "retry-after": String(injected.retryAfter) } : {};
-      return error(res, injected.status, injected.name ?? (injected.status >= 500 ? "internal_server_error" : "validation_error"), injected.message ?? `Injected ${injected.status}.`, headers);
+      const headers: Record<string, string> =
+        injected.retryAfter !== undefined ? { "retry-after": String(injected.retryAfter) } : {};
+      return error(
+        res,
+        injected.status,
+        injected.name ?? (injected.status >= 500 ? "internal_server_error" : "validation_error"),
+        injected.message ?? `Injected ${injected.status}.`,
+        headers,
+      );
     }
 
     let body: unknown;
@@ -146,15 +174,28 @@ export async function startResendStandIn(options: { apiKey?: string; otherApiKey
       const seen = keys.get(key);
       if (seen && seen.fingerprint !== fingerprint) {
         record(409, emails.length);
-        return error(res, 409, "invalid_idempotent_request", "Same idempotency key used with a different request payload.");
+        return error(
+          res,
+          409,
+          "invalid_idempotent_request",
+          "Same idempotency key used with a different request payload.",
+        );
       }
       if (seen && !seen.done) {
         record(409, emails.length);
-        return error(res, 409, "concurrent_idempotent_requests", "Same idempotency key used while original request is still in progress.");
+        return error(
+          res,
+          409,
+          "concurrent_idempotent_requests",
+          "Same idempotency key used while original request is still in progress.",
+        );
       }
       if (seen) {
         record(seen.status, emails.length, true);
-        res.writeHead(seen.status, { "content-type": "application/json", "content-length": Buffer.byteLength(seen.body) });
+        res.writeHead(seen.status, {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(seen.body),
+        });
         res.end(seen.body);
         return;
       }
@@ -172,7 +213,9 @@ export async function startResendStandIn(options: { apiKey?: string; otherApiKey
     const at = Date.now();
     for (const [i, email] of (emails as StandInEmail[]).entries()) {
       const to = Array.isArray(email.to) ? email.to : [email.to as unknown as string];
-      const kept: StandInEmail = keepBodies ? { ...email, to } : { from: email.from, to, subject: email.subject, tags: email.tags, headers: email.headers };
+      const kept: StandInEmail = keepBodies
+        ? { ...email, to }
+        : { from: email.from, to, subject: email.subject, tags: email.tags, headers: email.headers };
       deliveries.push({ id: ids[i]!, idempotencyKey: key, at, email: kept });
     }
     record(200, emails.length);

@@ -18,7 +18,13 @@ export function shopifySignature(secret: string, body: string): string {
   return createHmac("sha256", secret).update(body, "utf8").digest("base64");
 }
 
-export function shopifyHeaders(params: { topic: string; webhookId: string; secret: string; body: string; shopDomain?: string }): Record<string, string> {
+export function shopifyHeaders(params: {
+  topic: string;
+  webhookId: string;
+  secret: string;
+  body: string;
+  shopDomain?: string;
+}): Record<string, string> {
   return {
     "content-type": "application/json",
     "x-shopify-topic": params.topic,
@@ -54,7 +60,14 @@ const address = (first: string, last: string, street: string, city: string, zip:
   province_code: "KY",
 });
 
-export type ExampleLine = { sku: string | null; quantity: number; price?: string; title?: string; id?: string; requiresShipping?: boolean };
+export type ExampleLine = {
+  sku: string | null;
+  quantity: number;
+  price?: string;
+  title?: string;
+  id?: string;
+  requiresShipping?: boolean;
+};
 
 /**
  * orders/create (also orders/updated and orders/cancelled, which carry the same order). The
@@ -143,7 +156,17 @@ export function orderPayload(params: {
       tags: "",
       currency,
       admin_graphql_api_id: "gid://shopify/Customer/115310627314723954",
-      default_address: { id: big("715243470612851245"), customer_id: big("115310627314723954"), first_name: null, last_name: null, company: null, address1: "123 Elm St.", city: "Ottawa", zip: "K2H7A8", default: true },
+      default_address: {
+        id: big("715243470612851245"),
+        customer_id: big("115310627314723954"),
+        first_name: null,
+        last_name: null,
+        company: null,
+        address1: "123 Elm St.",
+        city: "Ottawa",
+        zip: "K2H7A8",
+        default: true,
+      },
     },
     discount_applications: [],
     fulfillments: [],
@@ -214,7 +237,8 @@ export function fulfillmentPayload(params: {
 }) {
   const numbers = params.trackingNumbers ?? ["1z827wk74630"];
   const moneySet = (amount: string) => moneyIn(amount, "USD");
-  const urls = params.trackingUrls ?? numbers.map((n) => `https://www.ups.com/WebTracking?loc=en_US&requester=ST&trackNums=${n}`);
+  const urls =
+    params.trackingUrls ?? numbers.map((n) => `https://www.ups.com/WebTracking?loc=en_US&requester=ST&trackNums=${n}`);
   return {
     id: big(params.id ?? "1234567890123456"),
     order_id: big(params.orderId ?? "820982911946154508"),
@@ -268,7 +292,12 @@ export function fulfillmentPayload(params: {
 }
 
 /** inventory_levels/update, as documented (available at one location). */
-export function inventoryLevelPayload(params: { inventoryItemId: string; locationId?: string; available: number | null; updatedAt?: string }) {
+export function inventoryLevelPayload(params: {
+  inventoryItemId: string;
+  locationId?: string;
+  available: number | null;
+  updatedAt?: string;
+}) {
   const location = params.locationId ?? "24826418";
   return {
     inventory_item_id: big(params.inventoryItemId),
@@ -288,7 +317,14 @@ export function productPayload(params: {
   id?: string;
   title: string;
   handle: string;
-  variants: { id: string; sku: string | null; title: string; price: string; inventoryItemId: string | null; inventoryPolicy?: "deny" | "continue" }[];
+  variants: {
+    id: string;
+    sku: string | null;
+    title: string;
+    price: string;
+    inventoryItemId: string | null;
+    inventoryPolicy?: "deny" | "continue";
+  }[];
 }) {
   const id = params.id ?? "788032119674292922";
   return {
@@ -328,10 +364,21 @@ export function productPayload(params: {
       inventory_quantity: 0,
       old_inventory_quantity: 0,
     })),
-    options: [{ id: big("527050010214937811"), product_id: big(id), name: "Title", position: 1, values: params.variants.map((v) => v.title) }],
+    options: [
+      {
+        id: big("527050010214937811"),
+        product_id: big(id),
+        name: "Title",
+        position: 1,
+        values: params.variants.map((v) => v.title),
+      },
+    ],
     images: [],
     image: null,
     media: [],
-    variant_gids: params.variants.map((v) => ({ admin_graphql_api_id: `gid://shopify/ProductVariant/${v.id}`, updated_at: "2026-10-30T19:00:00-05:00" })),
+    variant_gids: params.variants.map((v) => ({
+      admin_graphql_api_id: `gid://shopify/ProductVariant/${v.id}`,
+      updated_at: "2026-10-30T19:00:00-05:00",
+    })),
   };
 }

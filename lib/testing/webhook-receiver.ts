@@ -7,7 +7,13 @@ import type { AddressInfo } from "node:net";
 
 export type ReceiverAnswer = { status: number; retryAfter?: string | number; body?: string } | { hang: true };
 
-export type ReceivedWebhook = { at: number; path: string; headers: Record<string, string>; body: string; answeredWith: number | "hang" };
+export type ReceivedWebhook = {
+  at: number;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+  answeredWith: number | "hang";
+};
 
 export type WebhookReceiver = {
   url: string;
@@ -34,13 +40,22 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       const answer = scripted.shift() ?? fallback;
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers[name] = value;
-      received.push({ at: Date.now(), path: req.url ?? "/", headers, body: Buffer.concat(chunks).toString("utf8"), answeredWith: "hang" in answer ? "hang" : answer.status });
+      received.push({
+        at: Date.now(),
+        path: req.url ?? "/",
+        headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+        answeredWith: "hang" in answer ? "hang" : answer.status,
+      });
       for (const wake of [...waiters]) wake();
       if ("hang" in answer) {
         hanging.add(res);
         return;
       }
-      res.writeHead(answer.status, { "content-type": "text/plain", ...(answer.retryAfter !== undefined ? { "retry-after": String(answer.retryAfter) } : {}) });
+      res.writeHead(answer.status, {
+        "content-type": "text/plain",
+        ...(answer.retryAfter !== undefined ? { "retry-after": String(answer.retryAfter) } : {}),
+      });
       res.end(answer.body ?? (answer.status < 300 ? "ok" : `status ${answer.status}`));
     });
   });

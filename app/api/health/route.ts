@@ -17,7 +17,11 @@ export async function GET() {
   } catch (error) {
     console.error("health check failed", error);
     return Response.json(
-      { status: "unavailable", database: { kind, reachable: false }, message: "The database cannot be reached right now." },
+      {
+        status: "unavailable",
+        database: { kind, reachable: false },
+        message: "The database cannot be reached right now.",
+      },
       { status: 503 },
     );
   }

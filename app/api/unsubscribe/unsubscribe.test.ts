@@ -45,7 +45,13 @@ describe("POST /api/unsubscribe/{token}", () => {
     const order = await placeOrder(db, m.id, "#7001", [{ sku: "KETTLE", quantity: 1 }], day(1));
     const email = "n7001@shopper.example";
     await db.update(orders).set({ etaUpdates: true }).where(eq(orders.id, order.orderId));
-    await changeExpectedDate(db, { merchantId: m.id, reference: "PO-K", expectedDate: "2026-11-24", actor: apiActor, now: day(2) });
+    await changeExpectedDate(db, {
+      merchantId: m.id,
+      reference: "PO-K",
+      expectedDate: "2026-11-24",
+      actor: apiActor,
+      now: day(2),
+    });
 
     const response = await fetch(local(unsubscribeUrl(email)), {
       method: "POST",
@@ -64,7 +70,10 @@ describe("POST /api/unsubscribe/{token}", () => {
     expect(standIn.deliveries.filter((d) => d.email.to.includes(email)).map((d) => d.email.subject)).toEqual([
       "Order #7001: Product kettle waiting for stock, and when it ships",
     ]);
-    const [gathered] = await db.select().from(notifications).where(and(eq(notifications.orderId, order.orderId), eq(notifications.kind, "eta_moved")));
+    const [gathered] = await db
+      .select()
+      .from(notifications)
+      .where(and(eq(notifications.orderId, order.orderId), eq(notifications.kind, "eta_moved")));
     expect(gathered).toMatchObject({ status: "skipped" });
   });
 
@@ -75,14 +84,21 @@ describe("POST /api/unsubscribe/{token}", () => {
       expect(response.status).toBe(400);
       expect(await response.text()).toBe("This unsubscribe link is not valid.");
     }
-    expect(await database.db.select().from(emailPreferences).where(eq(emailPreferences.email, "someone@example.com"))).toEqual([]);
+    expect(
+      await database.db.select().from(emailPreferences).where(eq(emailPreferences.email, "someone@example.com")),
+    ).toEqual([]);
   });
 
   it("GET changes nothing and sends a person to the preferences page", async () => {
     const response = await fetch(local(unsubscribeUrl("reader@example.com")), { redirect: "manual" });
     expect(response.status).toBe(303);
     const location = response.headers.get("location")!;
-    expect(readPreferencesToken(location.split("/preferences/")[1]!)).toEqual({ email: "reader@example.com", orderId: null });
-    expect(await database.db.select().from(emailPreferences).where(eq(emailPreferences.email, "reader@example.com"))).toEqual([]);
+    expect(readPreferencesToken(location.split("/preferences/")[1]!)).toEqual({
+      email: "reader@example.com",
+      orderId: null,
+    });
+    expect(
+      await database.db.select().from(emailPreferences).where(eq(emailPreferences.email, "reader@example.com")),
+    ).toEqual([]);
   });
 });

@@ -63,7 +63,17 @@ const as = (key: string) => ({ authorization: `Bearer ${key}` });
 
 /** Everything a request could have written. */
 async function footprint() {
-  const [counts] = await rows<{ o: number; l: number; e: number; a: number; p: number; s: number; i: number; c: number; h: number }>(
+  const [counts] = await rows<{
+    o: number;
+    l: number;
+    e: number;
+    a: number;
+    p: number;
+    s: number;
+    i: number;
+    c: number;
+    h: number;
+  }>(
     database.db,
     sql`select (select count(*)::int from orders) o, (select count(*)::int from order_lines) l, (select count(*)::int from eta_events) e,
                (select count(*)::int from audit_log) a, (select count(*)::int from purchase_orders) p, (select count(*)::int from shipments) s,
@@ -72,12 +82,22 @@ async function footprint() {
   return counts!;
 }
 
-const order = (number: string, lines = [{ sku: "CAP", quantity: 2 }]) => ({ number, email: "Pat@Example.com", customerName: "Pat", lines });
+const order = (number: string, lines = [{ sku: "CAP", quantity: 2 }]) => ({
+  number,
+  email: "Pat@Example.com",
+  customerName: "Pat",
+  lines,
+});
 
 describe("ingest API v1 over HTTP", () => {
   it("refuses a missing, malformed or unknown key with 401 and writes nothing", async () => {
     const before = await footprint();
-    for (const headers of [{}, { authorization: "Basic abc" }, as("bo_live_not-a-real-key"), { authorization: `Bearer ${keyA}x` }]) {
+    for (const headers of [
+      {},
+      { authorization: "Basic abc" },
+      as("bo_live_not-a-real-key"),
+      { authorization: `Bearer ${keyA}x` },
+    ]) {
       const response = await call("POST", "/orders", order("#401"), headers);
       expect(response.status).toBe(401);
       expect(response.body.error.code).toBe("unauthorized");
@@ -88,27 +108,69 @@ describe("ingest API v1 over HTTP", () => {
   });
 
   it("creates an order with backordered lines and honest ETAs, then follows a PO, a slip, a receipt and a shipment", async () => {
-    const created = await call("POST", "/orders", order("#1001", [{ sku: "TEE", quantity: 1 }, { sku: "CAP", quantity: 2 }]), as(keyA));
+    const created = await call(
+      "POST",
+      "/orders",
+      order("#1001", [
+        { sku: "TEE", quantity: 1 },
+        { sku: "CAP", quantity: 2 },
+      ]),
+      as(keyA),
+    );
     expect(created.status).toBe(201);
-    expect(created.body.lines.map((l: { sku: string; status: string; basis: string }) => [l.sku, l.status, l.basis])).toEqual([
+    expect(
+      created.body.lines.map((l: { sku: string; status: string; basis: string }) => [l.sku, l.status, l.basis]),
+    ).toEqual([
       ["TEE", "ready", "stock"],
       ["CAP", "backordered", "unknown"],
     ]);
     const [stored] = await database.db.select().from(orders).where(eq(orders.number, "#1001"));
     expect(stored!.email).toBe("pat@example.com");
 
-    const po = await call("POST", "/purchase-orders", { reference: "PO-9", supplier: "Maker", expectedDate: "2030-01-10", lines: [{ sku: "CAP", quantity: 5 }] }, as(keyA));
+    const po = await call(
+      "POST",
+      "/purchase-orders",
+      { reference: "PO-9", supplier: "Maker", expectedDate: "2030-01-10", lines: [{ sku: "CAP", quantity: 5 }] },
+      as(keyA),
+    );
     expect(po.status).toBe(201);
     expect(po.body.linesRedated).toBe(1);
-    const slip = await call("POST", "/purchase-orders/PO-9/expected-date", { expectedDate: "2030-01-20", note: "Late fabric" }, as(keyA));
+    const slip = await call(
+      "POST",
+      "/purchase-orders/PO-9/expected-date",
+      { expectedDate: "2030-01-20", note: "Late fabric" },
+      as(keyA),
+    );
     expect(slip.body).toMatchObject({ linesRedated: 1 });
     let view = await call("GET", "/orders/1001", undefined, as(keyA));
     expect(view.body.lines[1]).toMatchObject({ sku: "CAP", basis: "po", shipWindow: { start: "2030-01-21" } });
 
-    expect((await call("POST", "/purchase-orders/PO-9/receipts", { lines: [{ sku: "CAP", quantity: 2 }] }, as(keyA))).status).toBe(200);
-    const shipped = await call("POST", "/shipments", { orderNumber: "1001", carrier: "UPS", trackingNumber: "1Z1", trackingUrl: "https://ups.example/1Z1", externalId: "ship-1", lines: [{ sku: "TEE", quantity: 1 }, { sku: "CAP", quantity: 2 }] }, as(keyA));
+    expect(
+      (await call("POST", "/purchase-orders/PO-9/receipts", { lines: [{ sku: "CAP", quantity: 2 }] }, as(keyA))).status,
+    ).toBe(200);
+    const shipped = await call(
+      "POST",
+      "/shipments",
+      {
+        orderNumber: "1001",
+        carrier: "UPS",
+        trackingNumber: "1Z1",
+        trackingUrl: "https://ups.example/1Z1",
+        externalId: "ship-1",
+        lines: [
+          { sku: "TEE", quantity: 1 },
+          { sku: "CAP", quantity: 2 },
+        ],
+      },
+      as(keyA),
+    );
     expect(shipped.status).toBe(201);
-    const again = await call("POST", "/shipments", { orderNumber: "1001", externalId: "ship-1", lines: [{ sku: "TEE", quantity: 1 }] }, as(keyA));
+    const again = await call(
+      "POST",
+      "/shipments",
+      { orderNumber: "1001", externalId: "ship-1", lines: [{ sku: "TEE", quantity: 1 }] },
+      as(keyA),
+    );
     expect(again.body).toEqual({ shipmentId: shipped.body.shipmentId, created: false });
     view = await call("GET", "/orders/%231001", undefined, as(keyA));
     expect(view.body.lines.map((l: { status: string }) => l.status)).toEqual(["shipped", "shipped"]);
@@ -116,18 +178,37 @@ describe("ingest API v1 over HTTP", () => {
 
   it("keeps merchants apart: merchant A's key cannot read or change merchant B's data", async () => {
     expect((await call("POST", "/orders", order("#B-1"), as(keyB))).status).toBe(201);
-    expect((await call("POST", "/purchase-orders", { reference: "PO-B", supplier: "Maker", expectedDate: "2030-02-01", lines: [{ sku: "CAP", quantity: 3 }] }, as(keyB))).status).toBe(201);
+    expect(
+      (
+        await call(
+          "POST",
+          "/purchase-orders",
+          { reference: "PO-B", supplier: "Maker", expectedDate: "2030-02-01", lines: [{ sku: "CAP", quantity: 3 }] },
+          as(keyB),
+        )
+      ).status,
+    ).toBe(201);
     const before = await footprint();
     expect((await call("GET", "/orders/B-1", undefined, as(keyA))).status).toBe(404);
     expect((await call("POST", "/orders/B-1/cancel", {}, as(keyA))).status).toBe(404);
-    expect((await call("POST", "/shipments", { orderNumber: "B-1", lines: [{ sku: "CAP", quantity: 1 }] }, as(keyA))).status).toBe(404);
-    expect((await call("POST", "/purchase-orders/PO-B/expected-date", { expectedDate: "2031-01-01" }, as(keyA))).status).toBe(404);
+    expect(
+      (await call("POST", "/shipments", { orderNumber: "B-1", lines: [{ sku: "CAP", quantity: 1 }] }, as(keyA))).status,
+    ).toBe(404);
+    expect(
+      (await call("POST", "/purchase-orders/PO-B/expected-date", { expectedDate: "2031-01-01" }, as(keyA))).status,
+    ).toBe(404);
     expect((await call("POST", "/purchase-orders/PO-B/cancel", {}, as(keyA))).status).toBe(404);
-    expect((await call("POST", "/purchase-orders/PO-B/receipts", { lines: [{ sku: "CAP", quantity: 1 }] }, as(keyA))).status).toBe(404);
+    expect(
+      (await call("POST", "/purchase-orders/PO-B/receipts", { lines: [{ sku: "CAP", quantity: 1 }] }, as(keyA))).status,
+    ).toBe(404);
     expect(await footprint()).toEqual(before);
     // Same order number at A is a different order.
     expect((await call("POST", "/orders", order("#B-1"), as(keyA))).status).toBe(201);
-    const lines = await database.db.select().from(orderLines).innerJoin(orders, eq(orders.id, orderLines.orderId)).where(eq(orders.number, "#B-1"));
+    const lines = await database.db
+      .select()
+      .from(orderLines)
+      .innerJoin(orders, eq(orders.id, orderLines.orderId))
+      .where(eq(orders.number, "#B-1"));
     expect(new Set(lines.map((l) => l.orders.merchantId)).size).toBe(2);
   });
 
@@ -136,15 +217,50 @@ describe("ingest API v1 over HTTP", () => {
     const cases: [string, string, unknown, number, string][] = [
       ["POST", "/orders", { ...order("#500"), lines: [{ sku: "CAP", quantity: "two" }] }, 422, "lines[0].quantity"],
       ["POST", "/orders", { ...order("#501"), lines: [{ sku: "CAP", quantity: -3 }] }, 422, "lines[0].quantity"],
-      ["POST", "/orders", { ...order("#502"), lines: [{ sku: "CAP", quantity: 1 }, { sku: "NOPE", quantity: 1 }] }, 422, "lines[1].sku"],
+      [
+        "POST",
+        "/orders",
+        {
+          ...order("#502"),
+          lines: [
+            { sku: "CAP", quantity: 1 },
+            { sku: "NOPE", quantity: 1 },
+          ],
+        },
+        422,
+        "lines[1].sku",
+      ],
       ["POST", "/orders", { ...order("#503"), email: "not an email" }, 422, "email"],
       ["POST", "/orders", { ...order("#504"), placedAt: "yesterday-ish" }, 422, "placedAt"],
       ["POST", "/orders", { ...order("#505"), lines: [] }, 422, "lines"],
       ["POST", "/orders", { ...order("#506"), surprise: true }, 422, "(body)"],
-      ["POST", "/purchase-orders", { reference: "PO-X", supplier: "S", expectedDate: "2030-02-30", lines: [{ sku: "CAP", quantity: 1 }] }, 422, "expectedDate"],
-      ["POST", "/purchase-orders", { reference: "PO-X", supplier: "S", expectedDate: "soon", lines: [{ sku: "CAP", quantity: 1 }] }, 422, "expectedDate"],
+      [
+        "POST",
+        "/purchase-orders",
+        { reference: "PO-X", supplier: "S", expectedDate: "2030-02-30", lines: [{ sku: "CAP", quantity: 1 }] },
+        422,
+        "expectedDate",
+      ],
+      [
+        "POST",
+        "/purchase-orders",
+        { reference: "PO-X", supplier: "S", expectedDate: "soon", lines: [{ sku: "CAP", quantity: 1 }] },
+        422,
+        "expectedDate",
+      ],
       ["POST", "/stock", { levels: [{ sku: "CAP", onHand: -1 }] }, 422, "levels[0].onHand"],
-      ["POST", "/stock", { levels: [{ sku: "CAP", onHand: 5 }, { sku: "GHOST", onHand: 1 }] }, 422, "levels[1].sku"],
+      [
+        "POST",
+        "/stock",
+        {
+          levels: [
+            { sku: "CAP", onHand: 5 },
+            { sku: "GHOST", onHand: 1 },
+          ],
+        },
+        422,
+        "levels[1].sku",
+      ],
       ["POST", "/shipments", { orderNumber: "#1001", lines: [{ sku: "TEE", quantity: 1 }] }, 409, "lines[0].quantity"],
       ["POST", "/shipments", { orderNumber: "#nope", lines: [{ sku: "TEE", quantity: 1 }] }, 404, "orderNumber"],
       ["POST", "/purchase-orders/PO-9/receipts", { lines: [{ sku: "CAP", quantity: 99 }] }, 409, "lines[0].quantity"],
@@ -185,8 +301,17 @@ describe("ingest API v1 over HTTP", () => {
   it.runIf(onPostgres)("gives ten concurrent retries with one Idempotency-Key exactly one effect", async () => {
     const before = await footprint();
     const headers = { ...as(keyA), "idempotency-key": "receipt-concurrent" };
-    await call("POST", "/purchase-orders", { reference: "PO-C", supplier: "Maker", expectedDate: "2030-03-01", lines: [{ sku: "TEE", quantity: 50 }] }, as(keyA));
-    const answers = await Promise.all(Array.from({ length: 10 }, () => call("POST", "/purchase-orders/PO-C/receipts", { lines: [{ sku: "TEE", quantity: 5 }] }, headers)));
+    await call(
+      "POST",
+      "/purchase-orders",
+      { reference: "PO-C", supplier: "Maker", expectedDate: "2030-03-01", lines: [{ sku: "TEE", quantity: 50 }] },
+      as(keyA),
+    );
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        call("POST", "/purchase-orders/PO-C/receipts", { lines: [{ sku: "TEE", quantity: 5 }] }, headers),
+      ),
+    );
     expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
     expect(new Set(answers.map((a) => JSON.stringify(a.body))).size).toBe(1);
     const after = await footprint();
@@ -199,7 +324,10 @@ describe("ingest API v1 over HTTP", () => {
     expect(document.openapi).toBe("3.1.0");
     const orderBody = document.paths["/orders"].post.requestBody.content["application/json"].schema;
     expect(orderBody.required).toEqual(expect.arrayContaining(["number", "email", "lines"]));
-    expect(orderBody.properties.lines.items.properties.quantity).toMatchObject({ type: "integer", exclusiveMinimum: 0 });
+    expect(orderBody.properties.lines.items.properties.quantity).toMatchObject({
+      type: "integer",
+      exclusiveMinimum: 0,
+    });
     expect(Object.keys(document.paths)).toHaveLength(10);
   });
 });

@@ -24,15 +24,32 @@ let server: { url: string; close: () => Promise<void> };
 let key: string;
 
 const endpoints: { path: string; valid: unknown }[] = [
-  { path: "/api/v1/orders", valid: { number: "#F1", email: "fuzz@example.com", customerName: "Fuzz", lines: [{ sku: "CAP", quantity: 1 }] } },
-  { path: "/api/v1/order-batches", valid: { orders: [{ number: "#FB1", email: "fuzz@example.com", lines: [{ sku: "CAP", quantity: 1 }] }, { number: "#FB2", email: "fuzz@example.com", lines: [{ sku: "CAP", quantity: 2 }] }] } },
+  {
+    path: "/api/v1/orders",
+    valid: { number: "#F1", email: "fuzz@example.com", customerName: "Fuzz", lines: [{ sku: "CAP", quantity: 1 }] },
+  },
+  {
+    path: "/api/v1/order-batches",
+    valid: {
+      orders: [
+        { number: "#FB1", email: "fuzz@example.com", lines: [{ sku: "CAP", quantity: 1 }] },
+        { number: "#FB2", email: "fuzz@example.com", lines: [{ sku: "CAP", quantity: 2 }] },
+      ],
+    },
+  },
   { path: "/api/v1/orders/F0/cancel", valid: { skus: ["CAP"], reason: "fuzz" } },
   { path: "/api/v1/stock", valid: { levels: [{ sku: "CAP", onHand: 3 }] } },
-  { path: "/api/v1/purchase-orders", valid: { reference: "PO-F", supplier: "Maker", expectedDate: "2030-01-01", lines: [{ sku: "CAP", quantity: 2 }] } },
+  {
+    path: "/api/v1/purchase-orders",
+    valid: { reference: "PO-F", supplier: "Maker", expectedDate: "2030-01-01", lines: [{ sku: "CAP", quantity: 2 }] },
+  },
   { path: "/api/v1/purchase-orders/PO-0/expected-date", valid: { expectedDate: "2030-02-01", note: "late" } },
   { path: "/api/v1/purchase-orders/PO-0/cancel", valid: {} },
   { path: "/api/v1/purchase-orders/PO-0/receipts", valid: { lines: [{ sku: "CAP", quantity: 1 }] } },
-  { path: "/api/v1/shipments", valid: { orderNumber: "#F0", carrier: "UPS", trackingNumber: "1Z", lines: [{ sku: "CAP", quantity: 1 }] } },
+  {
+    path: "/api/v1/shipments",
+    valid: { orderNumber: "#F0", carrier: "UPS", trackingNumber: "1Z", lines: [{ sku: "CAP", quantity: 1 }] },
+  },
   { path: "/lookup", valid: { number: "#F0", email: "fuzz@example.com" } },
 ];
 
@@ -78,7 +95,9 @@ describe("hostile input at volume", () => {
             body: payload,
           });
           const text = await response.text();
-          expect(response.status, `${endpoint.path} answered ${response.status}: ${text.slice(0, 200)}`).toBeLessThan(500);
+          expect(response.status, `${endpoint.path} answered ${response.status}: ${text.slice(0, 200)}`).toBeLessThan(
+            500,
+          );
           if (response.status >= 400) expect(await footprint()).toEqual(before);
           if (response.status >= 400) expect(text).not.toMatch(/at \w+ \(|node_modules|DrizzleQueryError|stack/);
         }),

@@ -13,13 +13,20 @@ export type DelayAnswerResult = { ok: true; message: string } | { ok: false; err
  * The shopper's answer to a delay notice: only this button press acts, never opening the link, so
  * a mail scanner cannot answer for them. The signed token names the notice and is the identity.
  */
-export async function answerDelayAction(_previous: DelayAnswerResult | null, form: FormData): Promise<DelayAnswerResult> {
+export async function answerDelayAction(
+  _previous: DelayAnswerResult | null,
+  form: FormData,
+): Promise<DelayAnswerResult> {
   const parsed = parseDelayAnswer(form);
   if (!parsed.ok) return parsed;
   const link = readDelayToken(parsed.data.token);
   if (!link) return { ok: false, error: "This link is not valid any more. Open the link in our email again." };
   try {
-    const result = await answerDelayNotice(db(), { noticeId: link.noticeId, answer: parsed.data.answer, now: new Date() });
+    const result = await answerDelayNotice(db(), {
+      noticeId: link.noticeId,
+      answer: parsed.data.answer,
+      now: new Date(),
+    });
     revalidatePath(`/delay/${parsed.data.token}`);
     return {
       ok: true,
@@ -31,6 +38,9 @@ export async function answerDelayAction(_previous: DelayAnswerResult | null, for
   } catch (error) {
     if (isDomainError(error)) return { ok: false, error: error.message };
     console.error("delay answer failed", error);
-    return { ok: false, error: "Something went wrong on our side and nothing was changed. Please try again in a moment." };
+    return {
+      ok: false,
+      error: "Something went wrong on our side and nothing was changed. Please try again in a moment.",
+    };
   }
 }

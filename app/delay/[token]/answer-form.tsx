@@ -4,7 +4,19 @@ import { useActionState } from "react";
 import { answerDelayAction, type DelayAnswerResult } from "./actions";
 
 /** The two answers, each its own button; the one the email link chose comes first. */
-export function DelayAnswerForm({ token, canKeepWaiting, canCancel, preferred, title }: { token: string; canKeepWaiting: boolean; canCancel: boolean; preferred: "keep" | "cancel" | null; title: string }) {
+export function DelayAnswerForm({
+  token,
+  canKeepWaiting,
+  canCancel,
+  preferred,
+  title,
+}: {
+  token: string;
+  canKeepWaiting: boolean;
+  canCancel: boolean;
+  preferred: "keep" | "cancel" | null;
+  title: string;
+}) {
   const [state, action, pending] = useActionState<DelayAnswerResult | null, FormData>(answerDelayAction, null);
   if (state?.ok) {
     return (

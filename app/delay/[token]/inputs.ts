@@ -4,7 +4,11 @@ import { z } from "zod";
 
 const input = z.object({ token: z.string().min(1).max(2048), answer: z.enum(["keep_waiting", "cancel"]) });
 
-export function parseDelayAnswer(form: FormData): { ok: true; data: z.output<typeof input> } | { ok: false; error: string } {
+export function parseDelayAnswer(
+  form: FormData,
+): { ok: true; data: z.output<typeof input> } | { ok: false; error: string } {
   const parsed = input.safeParse({ token: form.get("token"), answer: form.get("answer") });
-  return parsed.success ? { ok: true, data: parsed.data } : { ok: false, error: "That answer was not complete; please reload the page and try again." };
+  return parsed.success
+    ? { ok: true, data: parsed.data }
+    : { ok: false, error: "That answer was not complete; please reload the page and try again." };
 }

@@ -18,7 +18,13 @@ function When({ start, end }: { start: string | null; end: string | null }) {
 
 // GET /delay/{token} — the answer page of a delay notice. Opening it changes nothing (mail
 // scanners open links); the shopper answers with a button, which posts the server action.
-export default async function DelayPage({ params, searchParams }: { params: Promise<{ token: string }>; searchParams: Promise<{ choice?: string }> }) {
+export default async function DelayPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ token: string }>;
+  searchParams: Promise<{ choice?: string }>;
+}) {
   const token = decodeURIComponent((await params).token);
   const { choice } = await searchParams;
   const link = readDelayToken(token);
@@ -28,7 +34,9 @@ export default async function DelayPage({ params, searchParams }: { params: Prom
       <ShopperShell>
         <div className="space-y-4">
           <h1 className="text-2xl font-bold">This link does not open a delay notice</h1>
-          <p className="max-w-prose text-stone-700">It may be incomplete: try the button in our email again, or look your order up.</p>
+          <p className="max-w-prose text-stone-700">
+            It may be incomplete: try the button in our email again, or look your order up.
+          </p>
           <Link href="/" className="font-semibold underline">
             Look up an order
           </Link>
@@ -54,15 +62,20 @@ export default async function DelayPage({ params, searchParams }: { params: Prom
           </p>
           {notice.consentDeadline && notice.consentState === "awaiting" ? (
             <p className="font-medium">
-              Please answer by {notice.deadlineText}. Without an answer by then, we cancel it and the shop refunds you in full.
+              Please answer by {notice.deadlineText}. Without an answer by then, we cancel it and the shop refunds you
+              in full.
             </p>
           ) : null}
-          {notice.kind === "first" && !notice.consentDeadline ? <p className="text-stone-700">If the new date works for you, there is nothing to do: we keep your order.</p> : null}
+          {notice.kind === "first" && !notice.consentDeadline ? (
+            <p className="text-stone-700">If the new date works for you, there is nothing to do: we keep your order.</p>
+          ) : null}
         </section>
         {notice.response === "keep_waiting" && notice.canCancel ? (
           <p className="text-stone-700">You chose to keep waiting. You can still cancel until it ships.</p>
         ) : null}
-        {!notice.latest && notice.canCancel ? <p className="text-stone-700">A newer delay notice replaced this one; the dates above are the latest.</p> : null}
+        {!notice.latest && notice.canCancel ? (
+          <p className="text-stone-700">A newer delay notice replaced this one; the dates above are the latest.</p>
+        ) : null}
         {closed ? (
           <p className="rounded-lg bg-stone-100 px-4 py-3">
             {notice.lineStatus === "shipped"
@@ -72,7 +85,13 @@ export default async function DelayPage({ params, searchParams }: { params: Prom
                 : "It is no longer waiting, so there is nothing left to decide."}
           </p>
         ) : (
-          <DelayAnswerForm token={token} canKeepWaiting={notice.canKeepWaiting} canCancel={notice.canCancel} preferred={preferred} title={notice.title} />
+          <DelayAnswerForm
+            token={token}
+            canKeepWaiting={notice.canKeepWaiting}
+            canCancel={notice.canCancel}
+            preferred={preferred}
+            title={notice.title}
+          />
         )}
         <p>
           <a href={viewLinkUrl(notice.orderId)} className="font-semibold text-[var(--brand-accent)] underline">

@@ -38,7 +38,10 @@ export default async function MailboxPage({ searchParams }: { searchParams: Prom
         <ul className="divide-y divide-stone-200 rounded-xl border border-stone-200 bg-white">
           {mails.map((mail) => (
             <li key={mail.id}>
-              <Link href={`/dev/mailbox/${mail.id}`} className="flex flex-col gap-0.5 px-4 py-3 hover:bg-stone-50 sm:flex-row sm:items-baseline sm:gap-4">
+              <Link
+                href={`/dev/mailbox/${mail.id}`}
+                className="flex flex-col gap-0.5 px-4 py-3 hover:bg-stone-50 sm:flex-row sm:items-baseline sm:gap-4"
+              >
                 <span className="font-medium">{mail.subject}</span>
                 <span className="text-sm text-stone-600">to {mail.to}</span>
                 <time className="text-sm text-stone-600 sm:ml-auto" dateTime={mail.createdAt.toISOString()}>

@@ -10,9 +10,12 @@ export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Your order", robots: { index: false } };
 
 const problems = {
-  invalid: "This link does not open an order. It may be incomplete; try the link in your email again, or look your order up below.",
-  expired: "This link has expired: links stay valid for 30 days after everything on the order has shipped or been cancelled.",
-  revoked: "This link was turned off by the shop. Look your order up again, or sign in with the email you ordered with.",
+  invalid:
+    "This link does not open an order. It may be incomplete; try the link in your email again, or look your order up below.",
+  expired:
+    "This link has expired: links stay valid for 30 days after everything on the order has shipped or been cancelled.",
+  revoked:
+    "This link was turned off by the shop. Look your order up again, or sign in with the email you ordered with.",
 };
 
 // GET /o/{token} — the signed, read-only view of one order that emails and the lookup lead to.

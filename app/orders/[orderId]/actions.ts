@@ -18,7 +18,9 @@ export type ActionResult = { ok: true; message: string } | { ok: false; error: s
 
 const notYours = "We could not find that order for the email you signed in with.";
 
-async function ownedOrder(orderId: string): Promise<{ error: string } | { order: { id: string; merchantId: string }; email: string }> {
+async function ownedOrder(
+  orderId: string,
+): Promise<{ error: string } | { order: { id: string; merchantId: string }; email: string }> {
   const email = await currentEmail();
   if (!email) return { error: "Your sign-in has expired. Please sign in again." };
   const [order] = await db()
@@ -30,7 +32,10 @@ async function ownedOrder(orderId: string): Promise<{ error: string } | { order:
   return { order, email };
 }
 
-async function run(orderId: string, work: (ctx: { merchantId: string; email: string }) => Promise<string>): Promise<ActionResult> {
+async function run(
+  orderId: string,
+  work: (ctx: { merchantId: string; email: string }) => Promise<string>,
+): Promise<ActionResult> {
   const owned = await ownedOrder(orderId);
   if ("error" in owned) return { ok: false, error: owned.error };
   try {
@@ -40,7 +45,10 @@ async function run(orderId: string, work: (ctx: { merchantId: string; email: str
   } catch (error) {
     if (isDomainError(error)) return { ok: false, error: error.message };
     console.error("order action failed", error);
-    return { ok: false, error: "Something went wrong on our side and nothing was changed. Please try again in a moment." };
+    return {
+      ok: false,
+      error: "Something went wrong on our side and nothing was changed. Please try again in a moment.",
+    };
   }
 }
 
@@ -69,8 +77,17 @@ export async function swapAction(_previous: ActionResult | null, form: FormData)
   if (!parsed.ok) return parsed;
   const { orderId, lineId, toSkuId } = parsed.data;
   return run(orderId, async ({ merchantId, email }) => {
-    const result = await swapLine(db(), { merchantId, orderId, lineId, toSkuId, actor: { type: "shopper", id: email }, now: new Date() });
-    return result.repeated ? "That swap was already made." : "Swapped. Your new item is ready to ship, and we have emailed you a confirmation.";
+    const result = await swapLine(db(), {
+      merchantId,
+      orderId,
+      lineId,
+      toSkuId,
+      actor: { type: "shopper", id: email },
+      now: new Date(),
+    });
+    return result.repeated
+      ? "That swap was already made."
+      : "Swapped. Your new item is ready to ship, and we have emailed you a confirmation.";
   });
 }
 
@@ -79,7 +96,15 @@ export async function preferenceAction(_previous: ActionResult | null, form: For
   if (!parsed.ok) return parsed;
   const { orderId, preference } = parsed.data;
   return run(orderId, async ({ merchantId, email }) => {
-    await setFulfillmentPreference(db(), { merchantId, orderId, preference, actor: { type: "shopper", id: email }, now: new Date() });
-    return preference === "ship_together" ? "Saved: everything ships together once it is all here." : "Saved: items ship as soon as each is ready.";
+    await setFulfillmentPreference(db(), {
+      merchantId,
+      orderId,
+      preference,
+      actor: { type: "shopper", id: email },
+      now: new Date(),
+    });
+    return preference === "ship_together"
+      ? "Saved: everything ships together once it is all here."
+      : "Saved: items ship as soon as each is ready.";
   });
 }

@@ -18,15 +18,29 @@ export function parseCancel(form: FormData): Parsed<z.output<typeof cancelInput>
   return parsed.success ? { ok: true, data: parsed.data } : { ok: false, error: incomplete };
 }
 
-const swapInput = z.object({ orderId: z.uuid(), lineId: z.coerce.number().int().positive(), toSkuId: z.uuid("Choose an alternative first.") });
+const swapInput = z.object({
+  orderId: z.uuid(),
+  lineId: z.coerce.number().int().positive(),
+  toSkuId: z.uuid("Choose an alternative first."),
+});
 
 export function parseSwap(form: FormData): Parsed<z.output<typeof swapInput>> {
-  const parsed = swapInput.safeParse({ orderId: form.get("orderId"), lineId: form.get("lineId"), toSkuId: form.get("toSkuId") });
+  const parsed = swapInput.safeParse({
+    orderId: form.get("orderId"),
+    lineId: form.get("lineId"),
+    toSkuId: form.get("toSkuId"),
+  });
   if (parsed.success) return { ok: true, data: parsed.data };
-  return { ok: false, error: parsed.error.issues.find((i) => i.path[0] === "toSkuId") ? "Choose an alternative first." : incomplete };
+  return {
+    ok: false,
+    error: parsed.error.issues.find((i) => i.path[0] === "toSkuId") ? "Choose an alternative first." : incomplete,
+  };
 }
 
-const preferenceInput = z.object({ orderId: z.uuid(), preference: z.enum(["ship_available", "ship_together"], "Choose how the order should ship.") });
+const preferenceInput = z.object({
+  orderId: z.uuid(),
+  preference: z.enum(["ship_available", "ship_together"], "Choose how the order should ship."),
+});
 
 export function parsePreference(form: FormData): Parsed<z.output<typeof preferenceInput>> {
   const parsed = preferenceInput.safeParse({ orderId: form.get("orderId"), preference: form.get("preference") });

@@ -8,7 +8,15 @@ const input = z.object({
   order: z.enum(["follow", "yes", "no"]).optional(),
 });
 
-export function parsePreferences(form: FormData): { ok: true; data: z.output<typeof input> } | { ok: false; error: string } {
-  const parsed = input.safeParse({ token: form.get("token"), allOrders: form.get("allOrders"), order: form.get("order") ?? undefined });
-  return parsed.success ? { ok: true, data: parsed.data } : { ok: false, error: "Choose an option for each question, then save." };
+export function parsePreferences(
+  form: FormData,
+): { ok: true; data: z.output<typeof input> } | { ok: false; error: string } {
+  const parsed = input.safeParse({
+    token: form.get("token"),
+    allOrders: form.get("allOrders"),
+    order: form.get("order") ?? undefined,
+  });
+  return parsed.success
+    ? { ok: true, data: parsed.data }
+    : { ok: false, error: "Choose an option for each question, then save." };
 }

@@ -30,18 +30,30 @@ export default async function PreferencesPage({ params }: { params: Promise<{ to
     );
   }
   const view = await preferencesView(db(), link);
-  const brand = view.order ? { name: view.order.merchantName, brandColor: view.order.brandColor, logoUrl: view.order.logoUrl, supportEmail: view.order.supportEmail } : null;
+  const brand = view.order
+    ? {
+        name: view.order.merchantName,
+        brandColor: view.order.brandColor,
+        logoUrl: view.order.logoUrl,
+        supportEmail: view.order.supportEmail,
+      }
+    : null;
   return (
     <ShopperShell brand={brand}>
       <div className="space-y-6">
         <header className="space-y-2">
           <h1 className="text-2xl font-bold">Your email choices</h1>
           <p className="max-w-prose text-stone-700">
-            For {maskEmail(view.email)}. Emails about a ship date that moves are up to you. We always email you when something
-            ships, to confirm a cancellation or swap, when a supplier first confirms a date, and when a delay needs your answer.
+            For {maskEmail(view.email)}. Emails about a ship date that moves are up to you. We always email you when
+            something ships, to confirm a cancellation or swap, when a supplier first confirms a date, and when a delay
+            needs your answer.
           </p>
         </header>
-        <PreferencesForm token={decodeURIComponent(token)} allOrders={view.allOrders} order={view.order ? { number: view.order.number, choice: view.order.choice } : null} />
+        <PreferencesForm
+          token={decodeURIComponent(token)}
+          allOrders={view.allOrders}
+          order={view.order ? { number: view.order.number, choice: view.order.choice } : null}
+        />
       </div>
     </ShopperShell>
   );

@@ -9,11 +9,31 @@ type Props = {
   order: { number: string; choice: boolean | null } | null;
 };
 
-function Choice({ name, value, label, hint, defaultChecked }: { name: string; value: string; label: string; hint?: string; defaultChecked: boolean }) {
+function Choice({
+  name,
+  value,
+  label,
+  hint,
+  defaultChecked,
+}: {
+  name: string;
+  value: string;
+  label: string;
+  hint?: string;
+  defaultChecked: boolean;
+}) {
   const id = `${name}-${value}`;
   return (
     <div className="flex items-start gap-3 rounded-lg border border-stone-300 bg-white p-3 has-[:checked]:border-[var(--brand-accent)] has-[:checked]:ring-1 has-[:checked]:ring-[var(--brand-accent)]">
-      <input id={id} type="radio" name={name} value={value} defaultChecked={defaultChecked} aria-describedby={hint ? `${id}-hint` : undefined} className="mt-1 size-5 shrink-0 accent-[var(--brand-accent)]" />
+      <input
+        id={id}
+        type="radio"
+        name={name}
+        value={value}
+        defaultChecked={defaultChecked}
+        aria-describedby={hint ? `${id}-hint` : undefined}
+        className="mt-1 size-5 shrink-0 accent-[var(--brand-accent)]"
+      />
       <label htmlFor={id} className="flex-1">
         <span className="block font-medium">{label}</span>
         {hint ? (
@@ -35,9 +55,20 @@ export function PreferencesForm({ token, allOrders, order }: Props) {
       {order ? (
         <fieldset className="space-y-2">
           <legend className="mb-2 text-lg font-semibold">When a ship date on order {order.number} moves</legend>
-          <Choice name="order" value="follow" label="Follow my choice for all orders" defaultChecked={orderChoice === "follow"} />
+          <Choice
+            name="order"
+            value="follow"
+            label="Follow my choice for all orders"
+            defaultChecked={orderChoice === "follow"}
+          />
           <Choice name="order" value="yes" label="Email me" defaultChecked={orderChoice === "yes"} />
-          <Choice name="order" value="no" label="Do not email me" hint="You can still see every date on the order page." defaultChecked={orderChoice === "no"} />
+          <Choice
+            name="order"
+            value="no"
+            label="Do not email me"
+            hint="You can still see every date on the order page."
+            defaultChecked={orderChoice === "no"}
+          />
         </fieldset>
       ) : null}
       <fieldset className="space-y-2">
@@ -47,7 +78,14 @@ export function PreferencesForm({ token, allOrders, order }: Props) {
       </fieldset>
       <div aria-live="polite" className="min-h-6">
         {state ? (
-          <p role={state.ok ? "status" : "alert"} className={state.ok ? "rounded-lg bg-emerald-50 px-3 py-2 text-emerald-900" : "rounded-lg bg-amber-50 px-3 py-2 text-amber-900"}>
+          <p
+            role={state.ok ? "status" : "alert"}
+            className={
+              state.ok
+                ? "rounded-lg bg-emerald-50 px-3 py-2 text-emerald-900"
+                : "rounded-lg bg-amber-50 px-3 py-2 text-amber-900"
+            }
+          >
             {state.ok ? state.message : state.error}
           </p>
         ) : null}

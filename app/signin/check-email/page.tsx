@@ -14,7 +14,11 @@ export default function CheckEmailPage() {
         <h1 className="text-3xl font-bold tracking-tight">Check your email</h1>
         <p className="text-stone-700">
           We sent you a sign-in link. It works once and expires in {magicLinkMinutes} minutes. Nothing arrived? Check
-          your spam folder, or <Link href="/signin" className="font-semibold underline">ask for a new link</Link>.
+          your spam folder, or{" "}
+          <Link href="/signin" className="font-semibold underline">
+            ask for a new link
+          </Link>
+          .
         </p>
         {mailboxEnabled() ? (
           <p className="rounded-lg border border-dashed border-stone-300 p-3 text-sm text-stone-700">

@@ -9,7 +9,11 @@ export const metadata: Metadata = { title: "Sign in", robots: { index: false } }
 
 // GET /signin/confirm — where the emailed link lands. Opening it spends nothing: only pressing the
 // button does, so a mail scanner that follows links cannot use up the single-use token.
-export default async function ConfirmPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function ConfirmPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const { token, email, callbackUrl } = await searchParams;
   const usable = token && email ? await magicLinkIsUsable(db(), { token, email }) : false;
   if (!usable) {
@@ -17,7 +21,9 @@ export default async function ConfirmPage({ searchParams }: { searchParams: Prom
       <ShopperShell>
         <div className="max-w-lg space-y-4">
           <h1 className="text-3xl font-bold tracking-tight">This sign-in link no longer works</h1>
-          <p className="text-stone-700">It has expired or was already used: each link works once, for 15 minutes. We can send you a new one.</p>
+          <p className="text-stone-700">
+            It has expired or was already used: each link works once, for 15 minutes. We can send you a new one.
+          </p>
           <SignInForm email={email} callbackUrl={callbackUrl} submitLabel="Send me a new link" />
         </div>
       </ShopperShell>
@@ -34,7 +40,10 @@ export default async function ConfirmPage({ searchParams }: { searchParams: Prom
           <input type="hidden" name="token" value={token} />
           <input type="hidden" name="email" value={email} />
           {callbackUrl ? <input type="hidden" name="callbackUrl" value={callbackUrl} /> : null}
-          <button type="submit" className="w-full rounded-lg bg-stone-900 px-4 py-2.5 font-semibold text-white hover:bg-stone-800 sm:w-auto">
+          <button
+            type="submit"
+            className="w-full rounded-lg bg-stone-900 px-4 py-2.5 font-semibold text-white hover:bg-stone-800 sm:w-auto"
+          >
             Sign in
           </button>
         </form>

@@ -10,69 +10,115 @@ export const metadata: Metadata = { title: "Audit log" };
 
 const field = "rounded-lg border border-stone-400 bg-white px-2.5 py-1.5 text-sm";
 
-export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function AuditPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const scope = await requireAgentPage("/support/audit");
   const params = await searchParams;
   const shops = await merchantsInScope(db(), scope);
-  const filters = auditFilters(params, shops.map((m) => m.id));
+  const filters = auditFilters(
+    params,
+    shops.map((m) => m.id),
+  );
   const entries = await auditEntries(db(), scope, filters);
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">Audit log</h1>
       <form className="flex flex-wrap items-end gap-3 rounded-xl border border-stone-200 bg-white p-4">
         <div className="space-y-1">
-          <label htmlFor="actor" className="block text-sm font-medium">Who</label>
+          <label htmlFor="actor" className="block text-sm font-medium">
+            Who
+          </label>
           <select id="actor" name="actor" defaultValue={filters.actorType ?? ""} className={field}>
             <option value="">Anyone</option>
             {actorTypes.map((a) => (
-              <option key={a} value={a}>{a}</option>
+              <option key={a} value={a}>
+                {a}
+              </option>
             ))}
           </select>
         </div>
         <div className="space-y-1">
-          <label htmlFor="merchant" className="block text-sm font-medium">Shop</label>
+          <label htmlFor="merchant" className="block text-sm font-medium">
+            Shop
+          </label>
           <select id="merchant" name="merchant" defaultValue={filters.merchantId ?? ""} className={field}>
             <option value="">All my shops</option>
             {shops.map((m) => (
-              <option key={m.id} value={m.id}>{m.name}</option>
+              <option key={m.id} value={m.id}>
+                {m.name}
+              </option>
             ))}
           </select>
         </div>
         <div className="space-y-1">
-          <label htmlFor="action" className="block text-sm font-medium">Action starts with</label>
+          <label htmlFor="action" className="block text-sm font-medium">
+            Action starts with
+          </label>
           <input id="action" name="action" defaultValue={filters.action} placeholder="line." className={field} />
         </div>
         <div className="space-y-1">
-          <label htmlFor="from" className="block text-sm font-medium">From</label>
+          <label htmlFor="from" className="block text-sm font-medium">
+            From
+          </label>
           <input id="from" name="from" type="date" defaultValue={filters.from} className={field} />
         </div>
         <div className="space-y-1">
-          <label htmlFor="to" className="block text-sm font-medium">To</label>
+          <label htmlFor="to" className="block text-sm font-medium">
+            To
+          </label>
           <input id="to" name="to" type="date" defaultValue={filters.to} className={field} />
         </div>
-        <button type="submit" className="min-h-10 rounded-lg bg-stone-900 px-3 py-1.5 text-sm font-semibold text-white">Filter</button>
+        <button type="submit" className="min-h-10 rounded-lg bg-stone-900 px-3 py-1.5 text-sm font-semibold text-white">
+          Filter
+        </button>
       </form>
       <ScrollRegion label="Audit entries">
         <table className="w-full text-left text-sm">
           <caption className="sr-only">Audit entries, newest first</caption>
           <thead className="bg-stone-50">
             <tr>
-              <th scope="col" className="px-3 py-2">When (UTC)</th>
-              <th scope="col" className="px-3 py-2">Who</th>
-              <th scope="col" className="px-3 py-2">Action</th>
-              <th scope="col" className="px-3 py-2">Shop</th>
-              <th scope="col" className="px-3 py-2">Order</th>
-              <th scope="col" className="px-3 py-2">Details</th>
+              <th scope="col" className="px-3 py-2">
+                When (UTC)
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Who
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Action
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Shop
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Order
+              </th>
+              <th scope="col" className="px-3 py-2">
+                Details
+              </th>
             </tr>
           </thead>
           <tbody>
             {entries.map((e) => (
               <tr key={e.id} className="border-t border-stone-200 align-top">
                 <td className="px-3 py-2 whitespace-nowrap">{e.at.toISOString().replace("T", " ").slice(0, 16)}</td>
-                <td className="px-3 py-2">{e.actorType}{e.actorId ? ` · ${e.actorId}` : ""}</td>
+                <td className="px-3 py-2">
+                  {e.actorType}
+                  {e.actorId ? ` · ${e.actorId}` : ""}
+                </td>
                 <td className="px-3 py-2 font-medium">{e.action}</td>
                 <td className="px-3 py-2">{e.merchant}</td>
-                <td className="px-3 py-2">{e.orderId ? <Link href={`/support/orders/${e.orderId}`} className="underline">open</Link> : "—"}</td>
+                <td className="px-3 py-2">
+                  {e.orderId ? (
+                    <Link href={`/support/orders/${e.orderId}`} className="underline">
+                      open
+                    </Link>
+                  ) : (
+                    "—"
+                  )}
+                </td>
                 <td className="max-w-md px-3 py-2 break-words text-stone-700">{summarize(e.after)}</td>
               </tr>
             ))}
@@ -87,5 +133,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
 function summarize(after: unknown): string {
   if (!after || typeof after !== "object") return "";
   const entries = Object.entries(after as Record<string, unknown>).filter(([key]) => key !== "lines");
-  return entries.map(([key, value]) => `${key}: ${typeof value === "object" ? JSON.stringify(value) : String(value)}`).join("; ").slice(0, 300);
+  return entries
+    .map(([key, value]) => `${key}: ${typeof value === "object" ? JSON.stringify(value) : String(value)}`)
+    .join("; ")
+    .slice(0, 300);
 }

@@ -9,7 +9,11 @@ export async function GET(request: Request) {
   const scope = await agentOrNull();
   if (!scope) return new Response("Not found", { status: 404 });
   const params = new URL(request.url).searchParams;
-  const board = await backorderBoard(db(), scope, boardQuery({ merchant: params.get("merchant"), sort: params.get("sort") }));
+  const board = await backorderBoard(
+    db(),
+    scope,
+    boardQuery({ merchant: params.get("merchant"), sort: params.get("sort") }),
+  );
   return new Response(boardCsv(board), {
     headers: {
       "content-type": "text/csv; charset=utf-8",

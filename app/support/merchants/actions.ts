@@ -15,7 +15,14 @@ import {
 } from "@/lib/integrations/console";
 import type { AgentScope } from "@/lib/support/access";
 import { agentOrNull } from "../guard";
-import { parseConnectShopify, parseResendWebhook, parseRetryShopifyWebhook, parseSaveEndpoint, parseSetEndpointEnabled, parseShop } from "./inputs";
+import {
+  parseConnectShopify,
+  parseResendWebhook,
+  parseRetryShopifyWebhook,
+  parseSaveEndpoint,
+  parseSetEndpointEnabled,
+  parseShop,
+} from "./inputs";
 
 // Integration actions in the support console. Each one checks who is asking itself (an agent;
 // for settings, an admin), validates with zod, and lib/integrations/console.ts checks the shop is
@@ -30,7 +37,8 @@ async function run(
 ): Promise<IntegrationResult> {
   const scope = await agentOrNull();
   if (!scope) return { ok: false, error: "Only support agents can do this. Please sign in again." };
-  if (role === "admin" && scope.role !== "admin") return { ok: false, error: "Only admins can change a shop's integration settings." };
+  if (role === "admin" && scope.role !== "admin")
+    return { ok: false, error: "Only admins can change a shop's integration settings." };
   try {
     const done = await work(scope);
     revalidatePath(`/support/merchants/${shop}`);
@@ -53,7 +61,10 @@ export async function resendWebhook(_previous: IntegrationResult | null, form: F
   });
 }
 
-export async function retryShopifyWebhookAction(_previous: IntegrationResult | null, form: FormData): Promise<IntegrationResult> {
+export async function retryShopifyWebhookAction(
+  _previous: IntegrationResult | null,
+  form: FormData,
+): Promise<IntegrationResult> {
   const parsed = parseRetryShopifyWebhook(form);
   if (!parsed.ok) return parsed;
   const { slug: shop, webhookId } = parsed.data;
@@ -63,7 +74,10 @@ export async function retryShopifyWebhookAction(_previous: IntegrationResult | n
   });
 }
 
-export async function saveEndpointAction(_previous: IntegrationResult | null, form: FormData): Promise<IntegrationResult> {
+export async function saveEndpointAction(
+  _previous: IntegrationResult | null,
+  form: FormData,
+): Promise<IntegrationResult> {
   const parsed = parseSaveEndpoint(form);
   if (!parsed.ok) return parsed;
   const { slug: shop, url } = parsed.data;
@@ -75,7 +89,10 @@ export async function saveEndpointAction(_previous: IntegrationResult | null, fo
   });
 }
 
-export async function rotateEndpointSecretAction(_previous: IntegrationResult | null, form: FormData): Promise<IntegrationResult> {
+export async function rotateEndpointSecretAction(
+  _previous: IntegrationResult | null,
+  form: FormData,
+): Promise<IntegrationResult> {
   const parsed = parseShop(form);
   if (!parsed.ok) return parsed;
   const { slug: shop } = parsed.data;
@@ -88,18 +105,28 @@ export async function rotateEndpointSecretAction(_previous: IntegrationResult | 
   });
 }
 
-export async function setEndpointEnabledAction(_previous: IntegrationResult | null, form: FormData): Promise<IntegrationResult> {
+export async function setEndpointEnabledAction(
+  _previous: IntegrationResult | null,
+  form: FormData,
+): Promise<IntegrationResult> {
   const parsed = parseSetEndpointEnabled(form);
   if (!parsed.ok) return parsed;
   const { slug: shop } = parsed.data;
   const enabled = parsed.data.enabled === "true";
   return run(shop, "admin", async (scope) => {
     await adminSetEndpointEnabled(db(), scope, { slug: shop, enabled, now: new Date() });
-    return { message: enabled ? "Sending is on; waiting events go out now." : "Sending is off; events wait until it is on again." };
+    return {
+      message: enabled
+        ? "Sending is on; waiting events go out now."
+        : "Sending is off; events wait until it is on again.",
+    };
   });
 }
 
-export async function connectShopifyAction(_previous: IntegrationResult | null, form: FormData): Promise<IntegrationResult> {
+export async function connectShopifyAction(
+  _previous: IntegrationResult | null,
+  form: FormData,
+): Promise<IntegrationResult> {
   const parsed = parseConnectShopify(form);
   if (!parsed.ok) return parsed;
   const { slug: shop, shopDomain, secret } = parsed.data;
@@ -113,7 +140,10 @@ export async function connectShopifyAction(_previous: IntegrationResult | null, 
   });
 }
 
-export async function endShopifyRotationAction(_previous: IntegrationResult | null, form: FormData): Promise<IntegrationResult> {
+export async function endShopifyRotationAction(
+  _previous: IntegrationResult | null,
+  form: FormData,
+): Promise<IntegrationResult> {
   const parsed = parseShop(form);
   if (!parsed.ok) return parsed;
   const { slug: shop } = parsed.data;
@@ -123,7 +153,10 @@ export async function endShopifyRotationAction(_previous: IntegrationResult | nu
   });
 }
 
-export async function disconnectShopifyAction(_previous: IntegrationResult | null, form: FormData): Promise<IntegrationResult> {
+export async function disconnectShopifyAction(
+  _previous: IntegrationResult | null,
+  form: FormData,
+): Promise<IntegrationResult> {
   const parsed = parseShop(form);
   if (!parsed.ok) return parsed;
   const { slug: shop } = parsed.data;

@@ -20,7 +20,15 @@ const input = "rounded-lg border border-stone-400 bg-white px-2.5 py-1.5 text-sm
 
 function Result({ result }: { result: IntegrationResult | null }) {
   return (
-    <div role="status" aria-live="polite" className={result ? `space-y-2 rounded-lg px-3 py-2 text-sm ${result.ok ? "bg-emerald-50 text-emerald-900" : "bg-red-50 text-red-900"}` : "sr-only"}>
+    <div
+      role="status"
+      aria-live="polite"
+      className={
+        result
+          ? `space-y-2 rounded-lg px-3 py-2 text-sm ${result.ok ? "bg-emerald-50 text-emerald-900" : "bg-red-50 text-red-900"}`
+          : "sr-only"
+      }
+    >
       <p>{result ? (result.ok ? result.message : result.error) : ""}</p>
       {result?.ok && result.secret ? <SecretOnce secret={result.secret} /> : null}
     </div>
@@ -35,7 +43,13 @@ function SecretOnce({ secret }: { secret: string }) {
       <label htmlFor={id} className="block font-medium">
         Signing secret (shown once)
       </label>
-      <input id={id} readOnly value={secret} onFocus={(e) => e.currentTarget.select()} className={`${input} w-full font-mono text-stone-900`} />
+      <input
+        id={id}
+        readOnly
+        value={secret}
+        onFocus={(e) => e.currentTarget.select()}
+        className={`${input} w-full font-mono text-stone-900`}
+      />
     </div>
   );
 }
@@ -45,7 +59,17 @@ function SecretOnce({ secret }: { secret: string }) {
  * button hidden), so the answer to the click is still there, and still announced, after the page
  * refreshes with the new status.
  */
-export function ResendDeliveryButton({ slug, deliveryId, label, available }: { slug: string; deliveryId: string; label: string; available: boolean }) {
+export function ResendDeliveryButton({
+  slug,
+  deliveryId,
+  label,
+  available,
+}: {
+  slug: string;
+  deliveryId: string;
+  label: string;
+  available: boolean;
+}) {
   const [result, action, pending] = useActionState(resendWebhook, null);
   return (
     <form action={action} className="space-y-1">
@@ -62,7 +86,17 @@ export function ResendDeliveryButton({ slug, deliveryId, label, available }: { s
 }
 
 /** Process a failed Shopify webhook again; like Resend, it stays mounted to keep its answer. */
-export function RetryShopifyButton({ slug, webhookId, label, available }: { slug: string; webhookId: string; label: string; available: boolean }) {
+export function RetryShopifyButton({
+  slug,
+  webhookId,
+  label,
+  available,
+}: {
+  slug: string;
+  webhookId: string;
+  label: string;
+  available: boolean;
+}) {
   const [result, action, pending] = useActionState(retryShopifyWebhookAction, null);
   return (
     <form action={action} className="space-y-1">
@@ -88,7 +122,15 @@ export function EndpointForm({ slug, url }: { slug: string; url: string | null }
         Endpoint URL
       </label>
       <div className="flex flex-wrap gap-2">
-        <input id={`${id}-url`} name="url" type="url" required defaultValue={url ?? ""} placeholder="https://shop.example/webhooks/backorders" className={`${input} min-w-64 flex-1`} />
+        <input
+          id={`${id}-url`}
+          name="url"
+          type="url"
+          required
+          defaultValue={url ?? ""}
+          placeholder="https://shop.example/webhooks/backorders"
+          className={`${input} min-w-64 flex-1`}
+        />
         <button type="submit" className={primary} disabled={pending}>
           {pending ? "Saving…" : url ? "Save address" : "Create endpoint"}
         </button>
@@ -124,7 +166,15 @@ export function EndpointControls({ slug, enabled }: { slug: string; enabled: boo
   );
 }
 
-export function ShopifyForm({ slug, shopDomain, connected }: { slug: string; shopDomain: string | null; connected: boolean }) {
+export function ShopifyForm({
+  slug,
+  shopDomain,
+  connected,
+}: {
+  slug: string;
+  shopDomain: string | null;
+  connected: boolean;
+}) {
   const [result, action, pending] = useActionState(connectShopifyAction, null);
   const id = useId();
   return (
@@ -135,13 +185,27 @@ export function ShopifyForm({ slug, shopDomain, connected }: { slug: string; sho
           <label htmlFor={`${id}-domain`} className="block text-sm font-medium">
             Shop domain
           </label>
-          <input id={`${id}-domain`} name="shopDomain" required defaultValue={shopDomain ?? ""} placeholder="northwind.myshopify.com" className={input} />
+          <input
+            id={`${id}-domain`}
+            name="shopDomain"
+            required
+            defaultValue={shopDomain ?? ""}
+            placeholder="northwind.myshopify.com"
+            className={input}
+          />
         </div>
         <div className="min-w-64 flex-1 space-y-1">
           <label htmlFor={`${id}-secret`} className="block text-sm font-medium">
             {connected ? "New Shopify webhook secret" : "Shopify webhook secret"}
           </label>
-          <input id={`${id}-secret`} name="secret" type="password" required autoComplete="off" className={`${input} w-full`} />
+          <input
+            id={`${id}-secret`}
+            name="secret"
+            type="password"
+            required
+            autoComplete="off"
+            className={`${input} w-full`}
+          />
         </div>
       </div>
       <button type="submit" className={primary} disabled={pending}>

@@ -10,15 +10,33 @@ const storable = "That text has characters we cannot store; please type it again
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "That shop was not found among the shops you serve.");
 
 const schemas = {
-  resendWebhook: z.object({ slug, deliveryId: z.string().regex(/^msg_[A-Za-z0-9]{1,64}$/, "That delivery was not found.") }),
-  retryShopifyWebhook: z.object({ slug, webhookId: z.string().min(1).max(200).refine(isStorableText, "That webhook was not found.") }),
-  saveEndpoint: z.object({ slug, url: z.string().trim().min(1, "Give the address to send events to.").max(2000).refine(isStorableText, storable) }),
+  resendWebhook: z.object({
+    slug,
+    deliveryId: z.string().regex(/^msg_[A-Za-z0-9]{1,64}$/, "That delivery was not found."),
+  }),
+  retryShopifyWebhook: z.object({
+    slug,
+    webhookId: z.string().min(1).max(200).refine(isStorableText, "That webhook was not found."),
+  }),
+  saveEndpoint: z.object({
+    slug,
+    url: z.string().trim().min(1, "Give the address to send events to.").max(2000).refine(isStorableText, storable),
+  }),
   shop: z.object({ slug }),
   setEndpointEnabled: z.object({ slug, enabled: z.enum(["true", "false"]) }),
   connectShopify: z.object({
     slug,
-    shopDomain: z.string().trim().min(1, "Give the shop's myshopify.com domain.").max(200).refine(isStorableText, storable),
-    secret: z.string().min(1, "Paste the secret Shopify signs webhooks with.").max(200).refine(isStorableText, storable),
+    shopDomain: z
+      .string()
+      .trim()
+      .min(1, "Give the shop's myshopify.com domain.")
+      .max(200)
+      .refine(isStorableText, storable),
+    secret: z
+      .string()
+      .min(1, "Paste the secret Shopify signs webhooks with.")
+      .max(200)
+      .refine(isStorableText, storable),
   }),
 };
 

@@ -12,19 +12,29 @@ export default async function ShopsPage() {
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-bold">Shops</h1>
-      <p className="text-sm text-stone-700">Each shop&apos;s connection to Shopify, the events we send to its systems, and their delivery log.</p>
+      <p className="text-sm text-stone-700">
+        Each shop&apos;s connection to Shopify, the events we send to its systems, and their delivery log.
+      </p>
       <ul className="grid gap-3 sm:grid-cols-2">
         {shops.map((shop) => (
           <li key={shop.id} className="space-y-2 rounded-xl border border-stone-200 bg-white p-4">
             <h2 className="font-semibold">
-              <span className="mr-2 inline-block size-2.5 rounded-full" style={{ backgroundColor: shop.brandColor }} aria-hidden="true" />
+              <span
+                className="mr-2 inline-block size-2.5 rounded-full"
+                style={{ backgroundColor: shop.brandColor }}
+                aria-hidden="true"
+              />
               <Link href={`/support/merchants/${shop.slug}`} className="underline underline-offset-2">
                 {shop.name}
               </Link>
             </h2>
             <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
               <dt className="text-stone-700">Shopify</dt>
-              <dd>{shop.status.shopify.connected ? `connected (${shop.status.shopify.shopDomain ?? "any shop domain"})` : "not connected"}</dd>
+              <dd>
+                {shop.status.shopify.connected
+                  ? `connected (${shop.status.shopify.shopDomain ?? "any shop domain"})`
+                  : "not connected"}
+              </dd>
               <dt className="text-stone-700">Webhooks</dt>
               <dd>
                 {shop.status.endpoint

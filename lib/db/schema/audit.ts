@@ -24,7 +24,9 @@ export const auditLog = pgTable(
   },
   (t) => [
     index("audit_log_merchant_at_idx").on(t.merchantId, t.at),
-    index("audit_log_order_idx").on(t.orderId, t.at).where(sql`${t.orderId} is not null`),
+    index("audit_log_order_idx")
+      .on(t.orderId, t.at)
+      .where(sql`${t.orderId} is not null`),
     index("audit_log_action_idx").on(t.action, t.at),
     check("audit_log_actor_type", sql`${t.actorType} in ('shopper','agent','api','system','shopify')`),
   ],

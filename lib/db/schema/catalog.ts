@@ -29,7 +29,10 @@ export const products = pgTable(
     imageUrl: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [unique("products_merchant_handle").on(t.merchantId, t.handle), unique("products_merchant_id").on(t.merchantId, t.id)],
+  (t) => [
+    unique("products_merchant_handle").on(t.merchantId, t.handle),
+    unique("products_merchant_id").on(t.merchantId, t.id),
+  ],
 );
 
 /** A sellable variant. Stock is counted here: `allocated` units of `onHand` are promised to order lines. */
@@ -61,7 +64,11 @@ export const skus = pgTable(
   (t) => [
     unique("skus_merchant_code").on(t.merchantId, t.code),
     unique("skus_merchant_id").on(t.merchantId, t.id),
-    foreignKey({ name: "skus_product_fk", columns: [t.merchantId, t.productId], foreignColumns: [products.merchantId, products.id] }),
+    foreignKey({
+      name: "skus_product_fk",
+      columns: [t.merchantId, t.productId],
+      foreignColumns: [products.merchantId, products.id],
+    }),
     index("skus_product_idx").on(t.productId),
     check("skus_policy", sql`${t.backorderPolicy} in ('deny','allow','preorder')`),
     check("skus_preorder_release", sql`${t.backorderPolicy} <> 'preorder' or ${t.releaseDate} is not null`),
@@ -82,7 +89,11 @@ export const skuSubstitutes = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.skuId, t.substituteSkuId] }),
-    foreignKey({ name: "sku_substitutes_sku_fk", columns: [t.merchantId, t.skuId], foreignColumns: [skus.merchantId, skus.id] }),
+    foreignKey({
+      name: "sku_substitutes_sku_fk",
+      columns: [t.merchantId, t.skuId],
+      foreignColumns: [skus.merchantId, skus.id],
+    }),
     foreignKey({
       name: "sku_substitutes_substitute_fk",
       columns: [t.merchantId, t.substituteSkuId],

@@ -99,7 +99,9 @@ export const webhookDeliveries = pgTable(
   },
   (t) => [
     // Due deliveries, and leased ones whose worker died (a lease is `delivering` until next_attempt_at).
-    index("webhook_deliveries_due_idx").on(t.nextAttemptAt).where(sql`${t.status} in ('pending','delivering')`),
+    index("webhook_deliveries_due_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} in ('pending','delivering')`),
     index("webhook_deliveries_merchant_idx").on(t.merchantId, t.createdAt),
     check("webhook_deliveries_status", sql`${t.status} in ('pending','delivering','delivered','failed')`),
   ],
@@ -134,7 +136,9 @@ export const shopifyWebhooks = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.merchantId, t.webhookId] }),
-    index("shopify_webhooks_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index("shopify_webhooks_due_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} = 'pending'`),
     index("shopify_webhooks_merchant_idx").on(t.merchantId, t.receivedAt),
     check("shopify_webhooks_status", sql`${t.status} in ('pending','processed','rejected','failed')`),
   ],
@@ -153,7 +157,10 @@ export const shopifyInventoryItems = pgTable(
       .notNull()
       .references(() => skus.id),
   },
-  (t) => [primaryKey({ columns: [t.merchantId, t.inventoryItemId] }), index("shopify_inventory_items_sku_idx").on(t.skuId)],
+  (t) => [
+    primaryKey({ columns: [t.merchantId, t.inventoryItemId] }),
+    index("shopify_inventory_items_sku_idx").on(t.skuId),
+  ],
 );
 
 /**

@@ -39,10 +39,7 @@ export const merchants = pgTable(
     check("merchants_brand_color_hex", sql`${t.brandColor} ~ '^#[0-9a-fA-F]{6}$'`),
     check("merchants_currency_code", sql`${t.currency} ~ '^[A-Z]{3}$'`),
     check("merchants_handling_days", sql`${t.handlingDays} between 0 and 60`),
-    check(
-      "merchants_transit_days",
-      sql`${t.transitDaysMin} >= 0 and ${t.transitDaysMax} >= ${t.transitDaysMin}`,
-    ),
+    check("merchants_transit_days", sql`${t.transitDaysMin} >= 0 and ${t.transitDaysMax} >= ${t.transitDaysMin}`),
     check("merchants_threshold", sql`${t.etaChangeThresholdDays} >= 0`),
     check("merchants_default_slip", sql`${t.defaultSlipDays} >= 0`),
     check("merchants_gather_minutes", sql`${t.gatherMinutes} >= 0`),

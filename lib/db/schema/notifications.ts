@@ -92,15 +92,26 @@ export const notifications = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    foreignKey({ name: "notifications_order_fk", columns: [t.merchantId, t.orderId], foreignColumns: [orders.merchantId, orders.id] }),
-    index("notifications_due_idx").on(t.dueAt).where(sql`${t.status} = 'pending'`),
-    index("notifications_batch_idx").on(t.batchId).where(sql`${t.status} = 'sending'`),
+    foreignKey({
+      name: "notifications_order_fk",
+      columns: [t.merchantId, t.orderId],
+      foreignColumns: [orders.merchantId, orders.id],
+    }),
+    index("notifications_due_idx")
+      .on(t.dueAt)
+      .where(sql`${t.status} = 'pending'`),
+    index("notifications_batch_idx")
+      .on(t.batchId)
+      .where(sql`${t.status} = 'sending'`),
     index("notifications_order_idx").on(t.orderId, t.createdAt),
     // At most one gathering ETA-change email per order at a time.
     uniqueIndex("notifications_one_pending_eta_per_order")
       .on(t.orderId)
       .where(sql`${t.status} = 'pending' and ${t.kind} = 'eta_moved'`),
-    check("notifications_kind", sql`${t.kind} in ('backordered','eta_moved','eta_confirmed','shipped','cancelled','swapped','delay_first','delay_renewed')`),
+    check(
+      "notifications_kind",
+      sql`${t.kind} in ('backordered','eta_moved','eta_confirmed','shipped','cancelled','swapped','delay_first','delay_renewed')`,
+    ),
     check("notifications_status", sql`${t.status} in ('pending','sending','sent','failed','skipped')`),
   ],
 );
@@ -119,7 +130,10 @@ export const devMailbox = pgTable(
     idempotencyKey: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("dev_mailbox_to_idx").on(t.to, t.createdAt), uniqueIndex("dev_mailbox_idempotency").on(t.idempotencyKey)],
+  (t) => [
+    index("dev_mailbox_to_idx").on(t.to, t.createdAt),
+    uniqueIndex("dev_mailbox_idempotency").on(t.idempotencyKey),
+  ],
 );
 
 export const delayNoticeKinds = ["first", "renewed"] as const;
@@ -144,7 +158,11 @@ export const delayNotices = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    foreignKey({ name: "delay_notices_order_fk", columns: [t.merchantId, t.orderId], foreignColumns: [orders.merchantId, orders.id] }),
+    foreignKey({
+      name: "delay_notices_order_fk",
+      columns: [t.merchantId, t.orderId],
+      foreignColumns: [orders.merchantId, orders.id],
+    }),
     index("delay_notices_line_idx").on(t.orderLineId, t.createdAt),
     check("delay_notices_kind", sql`${t.kind} in ('first','renewed')`),
   ],

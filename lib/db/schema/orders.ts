@@ -86,7 +86,9 @@ export const orders = pgTable(
   (t) => [
     unique("orders_merchant_number").on(t.merchantId, t.number),
     unique("orders_merchant_id").on(t.merchantId, t.id),
-    uniqueIndex("orders_merchant_external_id").on(t.merchantId, t.externalId).where(sql`${t.externalId} is not null`),
+    uniqueIndex("orders_merchant_external_id")
+      .on(t.merchantId, t.externalId)
+      .where(sql`${t.externalId} is not null`),
     foreignKey({
       name: "orders_customer_fk",
       columns: [t.merchantId, t.customerId],
@@ -173,8 +175,16 @@ export const orderLines = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    foreignKey({ name: "order_lines_order_fk", columns: [t.merchantId, t.orderId], foreignColumns: [orders.merchantId, orders.id] }),
-    foreignKey({ name: "order_lines_sku_fk", columns: [t.merchantId, t.skuId], foreignColumns: [skus.merchantId, skus.id] }),
+    foreignKey({
+      name: "order_lines_order_fk",
+      columns: [t.merchantId, t.orderId],
+      foreignColumns: [orders.merchantId, orders.id],
+    }),
+    foreignKey({
+      name: "order_lines_sku_fk",
+      columns: [t.merchantId, t.skuId],
+      foreignColumns: [skus.merchantId, skus.id],
+    }),
     foreignKey({
       name: "order_lines_basis_po_fk",
       columns: [t.basisPurchaseOrderId],
@@ -185,8 +195,12 @@ export const orderLines = pgTable(
     index("order_lines_queue_idx")
       .on(t.skuId, t.placedAt, t.id)
       .where(sql`${t.status} in ('backordered','preorder','ready')`),
-    index("order_lines_basis_po_idx").on(t.basisPurchaseOrderId).where(sql`${t.basisPurchaseOrderId} is not null`),
-    index("order_lines_consent_deadline_idx").on(t.consentDeadline).where(sql`${t.consentDeadline} is not null`),
+    index("order_lines_basis_po_idx")
+      .on(t.basisPurchaseOrderId)
+      .where(sql`${t.basisPurchaseOrderId} is not null`),
+    index("order_lines_consent_deadline_idx")
+      .on(t.consentDeadline)
+      .where(sql`${t.consentDeadline} is not null`),
     index("order_lines_sku_code_idx").on(t.merchantId, t.skuCode),
     check("order_lines_quantity", sql`${t.quantity} > 0`),
     check("order_lines_price", sql`${t.unitPriceMinor} >= 0`),
@@ -227,8 +241,14 @@ export const shipments = pgTable(
   },
   (t) => [
     unique("shipments_merchant_id").on(t.merchantId, t.id),
-    foreignKey({ name: "shipments_order_fk", columns: [t.merchantId, t.orderId], foreignColumns: [orders.merchantId, orders.id] }),
-    uniqueIndex("shipments_merchant_external_id").on(t.merchantId, t.externalId).where(sql`${t.externalId} is not null`),
+    foreignKey({
+      name: "shipments_order_fk",
+      columns: [t.merchantId, t.orderId],
+      foreignColumns: [orders.merchantId, orders.id],
+    }),
+    uniqueIndex("shipments_merchant_external_id")
+      .on(t.merchantId, t.externalId)
+      .where(sql`${t.externalId} is not null`),
     index("shipments_order_idx").on(t.orderId),
     index("shipments_tracking_idx").on(t.merchantId, t.trackingNumber),
   ],

@@ -101,13 +101,14 @@ export const purchaseOrderLines = pgTable(
       columns: [t.merchantId, t.purchaseOrderId],
       foreignColumns: [purchaseOrders.merchantId, purchaseOrders.id],
     }).onDelete("cascade"),
-    foreignKey({ name: "purchase_order_lines_sku_fk", columns: [t.merchantId, t.skuId], foreignColumns: [skus.merchantId, skus.id] }),
+    foreignKey({
+      name: "purchase_order_lines_sku_fk",
+      columns: [t.merchantId, t.skuId],
+      foreignColumns: [skus.merchantId, skus.id],
+    }),
     index("purchase_order_lines_sku_idx").on(t.skuId),
     check("purchase_order_lines_quantity", sql`${t.quantity} > 0`),
-    check(
-      "purchase_order_lines_received",
-      sql`${t.receivedQuantity} >= 0 and ${t.receivedQuantity} <= ${t.quantity}`,
-    ),
+    check("purchase_order_lines_received", sql`${t.receivedQuantity} >= 0 and ${t.receivedQuantity} <= ${t.quantity}`),
   ],
 );
 

@@ -51,7 +51,10 @@ export const internalNotes = pgTable(
     body: text().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("internal_notes_order_idx").on(t.orderId, t.createdAt), check("internal_notes_body", sql`length(${t.body}) between 1 and 5000`)],
+  (t) => [
+    index("internal_notes_order_idx").on(t.orderId, t.createdAt),
+    check("internal_notes_body", sql`length(${t.body}) between 1 and 5000`),
+  ],
 );
 
 export type Agent = typeof agents.$inferSelect;

@@ -1,5 +1,21 @@
 import type { IsoDate } from "../../dates";
-import { Buttons, Greeting, Item, ItemDetail, OrderEmail, Paragraph, PrimaryButton, SecondaryLink, Title, itemsLabel, plural, sampleBase, shipsText, windowText, type OrderEmailBase } from "./parts";
+import {
+  Buttons,
+  Greeting,
+  Item,
+  ItemDetail,
+  OrderEmail,
+  Paragraph,
+  PrimaryButton,
+  SecondaryLink,
+  Title,
+  itemsLabel,
+  plural,
+  sampleBase,
+  shipsText,
+  windowText,
+  type OrderEmailBase,
+} from "./parts";
 
 export type BackorderedLine = {
   title: string;
@@ -25,8 +41,17 @@ export function BackorderedEmail(props: BackorderedEmailProps) {
   const { lines } = props;
   const preorder = lines.every((l) => l.preorder);
   return (
-    <OrderEmail {...props} preview={`${itemsLabel(lines.map((l) => l.title))}: ${shipsText(lines[0]!.shipStart, lines[0]!.shipEnd)}`}>
-      <Title>{preorder ? "Your pre-order is in" : lines.length === 1 ? "One item is waiting for stock" : `${plural(lines.length, "item")} are waiting for stock`}</Title>
+    <OrderEmail
+      {...props}
+      preview={`${itemsLabel(lines.map((l) => l.title))}: ${shipsText(lines[0]!.shipStart, lines[0]!.shipEnd)}`}
+    >
+      <Title>
+        {preorder
+          ? "Your pre-order is in"
+          : lines.length === 1
+            ? "One item is waiting for stock"
+            : `${plural(lines.length, "item")} are waiting for stock`}
+      </Title>
       <Greeting name={props.customerName} />
       <Paragraph>
         Thank you for order {props.orderNumber}.{" "}
@@ -37,14 +62,22 @@ export function BackorderedEmail(props: BackorderedEmailProps) {
       {lines.map((line, i) => (
         <Item key={i} title={line.title} quantity={line.quantity}>
           <ItemDetail strong>{shipsText(line.shipStart, line.shipEnd)}</ItemDetail>
-          {line.deliveryStart && line.deliveryEnd && line.shipStart ? <ItemDetail>Arrives {windowText(line.deliveryStart, line.deliveryEnd)}</ItemDetail> : null}
-          {line.linesAhead > 0 ? <ItemDetail>{line.linesAhead === 1 ? "1 order is" : `${line.linesAhead} orders are`} ahead of yours for this item.</ItemDetail> : null}
+          {line.deliveryStart && line.deliveryEnd && line.shipStart ? (
+            <ItemDetail>Arrives {windowText(line.deliveryStart, line.deliveryEnd)}</ItemDetail>
+          ) : null}
+          {line.linesAhead > 0 ? (
+            <ItemDetail>
+              {line.linesAhead === 1 ? "1 order is" : `${line.linesAhead} orders are`} ahead of yours for this item.
+            </ItemDetail>
+          ) : null}
         </Item>
       ))}
-      {props.inStock.length > 0 ? <Paragraph>The rest of your order ({itemsLabel(props.inStock)}) is in stock.</Paragraph> : null}
+      {props.inStock.length > 0 ? (
+        <Paragraph>The rest of your order ({itemsLabel(props.inStock)}) is in stock.</Paragraph>
+      ) : null}
       <Paragraph>
-        You can wait (we will email you if a date moves), swap to an in-stock alternative where there is one, or cancel for a
-        refund.
+        You can wait (we will email you if a date moves), swap to an in-stock alternative where there is one, or cancel
+        for a refund.
       </Paragraph>
       <Buttons>
         <PrimaryButton brand={props.brand} href={props.links.manage}>
@@ -61,8 +94,26 @@ export function BackorderedEmail(props: BackorderedEmailProps) {
 BackorderedEmail.PreviewProps = {
   ...sampleBase,
   lines: [
-    { title: "Trail Jacket — Green / M", quantity: 1, preorder: false, shipStart: "2026-12-11", shipEnd: "2026-12-15", deliveryStart: "2026-12-13", deliveryEnd: "2026-12-20", linesAhead: 3 },
-    { title: "Camp Stove", quantity: 1, preorder: false, shipStart: null, shipEnd: null, deliveryStart: null, deliveryEnd: null, linesAhead: 0 },
+    {
+      title: "Trail Jacket — Green / M",
+      quantity: 1,
+      preorder: false,
+      shipStart: "2026-12-11",
+      shipEnd: "2026-12-15",
+      deliveryStart: "2026-12-13",
+      deliveryEnd: "2026-12-20",
+      linesAhead: 3,
+    },
+    {
+      title: "Camp Stove",
+      quantity: 1,
+      preorder: false,
+      shipStart: null,
+      shipEnd: null,
+      deliveryStart: null,
+      deliveryEnd: null,
+      linesAhead: 0,
+    },
   ],
   inStock: ["Wool Socks"],
 } satisfies BackorderedEmailProps;

@@ -1,4 +1,17 @@
-import { Buttons, Greeting, Item, ItemDetail, OrderEmail, Paragraph, PrimaryButton, Title, itemsLabel, money, sampleBase, type OrderEmailBase } from "./parts";
+import {
+  Buttons,
+  Greeting,
+  Item,
+  ItemDetail,
+  OrderEmail,
+  Paragraph,
+  PrimaryButton,
+  Title,
+  itemsLabel,
+  money,
+  sampleBase,
+  type OrderEmailBase,
+} from "./parts";
 
 export type CancelledEmailProps = OrderEmailBase & {
   lines: { title: string; units: number; refundMinor: number }[];
@@ -25,7 +38,10 @@ const why: Record<CancelledEmailProps["by"], (p: CancelledEmailProps) => string>
 export function CancelledEmail(props: CancelledEmailProps) {
   const refund = props.lines.reduce((sum, l) => sum + l.refundMinor, 0);
   return (
-    <OrderEmail {...props} preview={`Cancelled: ${itemsLabel(props.lines.map((l) => l.title))}. Refund ${money(refund, props.currency)}.`}>
+    <OrderEmail
+      {...props}
+      preview={`Cancelled: ${itemsLabel(props.lines.map((l) => l.title))}. Refund ${money(refund, props.currency)}.`}
+    >
       <Title>{props.lines.length === 1 ? "Item cancelled" : "Items cancelled"}</Title>
       <Greeting name={props.customerName} />
       <Paragraph>{why[props.by](props)}</Paragraph>

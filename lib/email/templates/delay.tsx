@@ -1,5 +1,19 @@
 import { formatDay, type IsoDate } from "../../dates";
-import { Buttons, Greeting, Item, ItemDetail, OrderEmail, Paragraph, PrimaryButton, SecondaryLink, Title, itemsLabel, sampleBase, windowText, type OrderEmailBase } from "./parts";
+import {
+  Buttons,
+  Greeting,
+  Item,
+  ItemDetail,
+  OrderEmail,
+  Paragraph,
+  PrimaryButton,
+  SecondaryLink,
+  Title,
+  itemsLabel,
+  sampleBase,
+  windowText,
+  type OrderEmailBase,
+} from "./parts";
 
 export type DelayNoticeLine = {
   title: string;
@@ -31,22 +45,37 @@ export function delaySubject(props: Pick<DelayEmailProps, "orderNumber" | "lines
 export function DelayEmail(props: DelayEmailProps) {
   const consent = props.lines.some((l) => l.consentNeeded);
   return (
-    <OrderEmail {...props} preview={consent ? "Please tell us whether to keep waiting or cancel." : "We are sorry: a new date, and your choice."}>
-      <Title>{consent ? "Do you want to keep waiting?" : props.lines.length === 1 ? "Your item is delayed" : "Your items are delayed"}</Title>
+    <OrderEmail
+      {...props}
+      preview={
+        consent ? "Please tell us whether to keep waiting or cancel." : "We are sorry: a new date, and your choice."
+      }
+    >
+      <Title>
+        {consent
+          ? "Do you want to keep waiting?"
+          : props.lines.length === 1
+            ? "Your item is delayed"
+            : "Your items are delayed"}
+      </Title>
       <Greeting name={props.customerName} />
       <Paragraph>
-        We are sorry: {props.renewed ? "the revised date we gave you" : "the date we gave you"} for {props.lines.length === 1 ? "this item" : "these items"} on order {props.orderNumber} will be missed.
+        We are sorry: {props.renewed ? "the revised date we gave you" : "the date we gave you"} for{" "}
+        {props.lines.length === 1 ? "this item" : "these items"} on order {props.orderNumber} will be missed.
       </Paragraph>
       {props.lines.map((line, i) => (
         <Item key={i} title={line.title}>
           <ItemDetail>We said it would ship by {formatDay(line.promisedShipEnd)}.</ItemDetail>
           <ItemDetail strong>
-            {line.newShipEnd ? `New date: ships ${windowText(line.newShipStart, line.newShipEnd)}.` : "The supplier has not given a new date yet."}
+            {line.newShipEnd
+              ? `New date: ships ${windowText(line.newShipStart, line.newShipEnd)}.`
+              : "The supplier has not given a new date yet."}
           </ItemDetail>
           {line.consentNeeded ? (
             <>
               <ItemDetail strong>
-                Please choose by {line.deadline}. If we do not hear from you by then, we will cancel it and the shop will refund you in full.
+                Please choose by {line.deadline}. If we do not hear from you by then, we will cancel it and the shop
+                will refund you in full.
               </ItemDetail>
               <Buttons>
                 <PrimaryButton brand={props.brand} href={`${line.answerUrl}?choice=keep`}>
@@ -59,7 +88,10 @@ export function DelayEmail(props: DelayEmailProps) {
             </>
           ) : (
             <>
-              <ItemDetail>If the new date works for you, you do not need to do anything: we keep your order. If not, you can cancel it for a full refund.</ItemDetail>
+              <ItemDetail>
+                If the new date works for you, you do not need to do anything: we keep your order. If not, you can
+                cancel it for a full refund.
+              </ItemDetail>
               <Buttons>
                 <PrimaryButton brand={props.brand} href={`${line.answerUrl}?choice=cancel`}>
                   Cancel this item
@@ -70,8 +102,8 @@ export function DelayEmail(props: DelayEmailProps) {
         </Item>
       ))}
       <Paragraph small>
-        You have this choice under the US mail-order rule. The links open a page where you confirm with one button, so nothing
-        happens just by opening this email.
+        You have this choice under the US mail-order rule. The links open a page where you confirm with one button, so
+        nothing happens just by opening this email.
       </Paragraph>
     </OrderEmail>
   );

@@ -1,5 +1,20 @@
 import { daysBetween, type IsoDate } from "../../dates";
-import { Buttons, Greeting, Item, ItemDetail, OrderEmail, Paragraph, PrimaryButton, SecondaryLink, Title, itemsLabel, plural, sampleBase, windowText, type OrderEmailBase } from "./parts";
+import {
+  Buttons,
+  Greeting,
+  Item,
+  ItemDetail,
+  OrderEmail,
+  Paragraph,
+  PrimaryButton,
+  SecondaryLink,
+  Title,
+  itemsLabel,
+  plural,
+  sampleBase,
+  windowText,
+  type OrderEmailBase,
+} from "./parts";
 
 export type EtaUpdateLine = {
   title: string;
@@ -15,9 +30,15 @@ export type EtaUpdateEmailProps = OrderEmailBase & { lines: EtaUpdateLine[] };
 function sentence(line: EtaUpdateLine): { headline: string; detail: string | null } {
   switch (line.change) {
     case "confirmed":
-      return { headline: `Now ships ${windowText(line.toStart, line.toEnd)}`, detail: "The supplier confirmed a delivery for it." };
+      return {
+        headline: `Now ships ${windowText(line.toStart, line.toEnd)}`,
+        detail: "The supplier confirmed a delivery for it.",
+      };
     case "no_date":
-      return { headline: "No date for now", detail: `We expected it ${windowText(line.fromStart, line.fromEnd)}, but the supplier no longer has a date. We will email you when they do.` };
+      return {
+        headline: "No date for now",
+        detail: `We expected it ${windowText(line.fromStart, line.fromEnd)}, but the supplier no longer has a date. We will email you when they do.`,
+      };
     case "later":
     case "earlier": {
       const days = Math.abs(daysBetween(line.fromEnd!, line.toEnd!));
@@ -31,8 +52,10 @@ function sentence(line: EtaUpdateLine): { headline: string; detail: string | nul
 
 export function etaUpdateSubject(props: Pick<EtaUpdateEmailProps, "orderNumber" | "lines">): string {
   const titles = props.lines.map((l) => l.title);
-  if (props.lines.every((l) => l.change === "confirmed")) return `Order ${props.orderNumber}: ${itemsLabel(titles)} now ${titles.length === 1 ? "has a ship date" : "have ship dates"}`;
-  if (props.lines.every((l) => l.change === "earlier")) return `Order ${props.orderNumber}: ${itemsLabel(titles)} will ship sooner`;
+  if (props.lines.every((l) => l.change === "confirmed"))
+    return `Order ${props.orderNumber}: ${itemsLabel(titles)} now ${titles.length === 1 ? "has a ship date" : "have ship dates"}`;
+  if (props.lines.every((l) => l.change === "earlier"))
+    return `Order ${props.orderNumber}: ${itemsLabel(titles)} will ship sooner`;
   return `Order ${props.orderNumber}: new ship ${titles.length === 1 ? "date" : "dates"} for ${itemsLabel(titles)}`;
 }
 
@@ -78,15 +101,39 @@ export function EtaMovedEmail(props: EtaUpdateEmailProps) {
 
 EtaMovedEmail.PreviewProps = {
   ...sampleBase,
-  lines: [{ title: "Trail Jacket — Green / M", change: "later", fromStart: "2026-12-11", fromEnd: "2026-12-15", toStart: "2026-12-18", toEnd: "2026-12-22" }],
+  lines: [
+    {
+      title: "Trail Jacket — Green / M",
+      change: "later",
+      fromStart: "2026-12-11",
+      fromEnd: "2026-12-15",
+      toStart: "2026-12-18",
+      toEnd: "2026-12-22",
+    },
+  ],
 } satisfies EtaUpdateEmailProps;
 
 /** The supplier gave a date for an item that had none. */
 export function EtaConfirmedEmail(props: EtaUpdateEmailProps) {
-  return <Body {...props} title="Your item has a ship date" intro={`We promised to tell you when the supplier confirmed a date for order ${props.orderNumber}. Here it is:`} />;
+  return (
+    <Body
+      {...props}
+      title="Your item has a ship date"
+      intro={`We promised to tell you when the supplier confirmed a date for order ${props.orderNumber}. Here it is:`}
+    />
+  );
 }
 
 EtaConfirmedEmail.PreviewProps = {
   ...sampleBase,
-  lines: [{ title: "Camp Stove", change: "confirmed", fromStart: null, fromEnd: null, toStart: "2026-12-20", toEnd: "2026-12-24" }],
+  lines: [
+    {
+      title: "Camp Stove",
+      change: "confirmed",
+      fromStart: null,
+      fromEnd: null,
+      toStart: "2026-12-20",
+      toEnd: "2026-12-24",
+    },
+  ],
 } satisfies EtaUpdateEmailProps;

@@ -30,15 +30,41 @@ export function EmailLayout(props: {
         <meta name="supported-color-schemes" content="light dark" />
       </Head>
       <Preview>{props.preview}</Preview>
-      <Body style={{ backgroundColor: "#f5f5f4", margin: 0, padding: "16px 0", fontFamily: "-apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif" }}>
+      <Body
+        style={{
+          backgroundColor: "#f5f5f4",
+          margin: 0,
+          padding: "16px 0",
+          fontFamily: "-apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif",
+        }}
+      >
         <Container style={{ maxWidth: "560px", margin: "0 auto", backgroundColor: "#ffffff", borderRadius: "8px" }}>
           <Section style={{ backgroundColor: brand.brandColor, padding: "16px 24px" }}>
-            {logo ? <Img src={logo} alt="" width="28" height="28" style={{ display: "inline-block", verticalAlign: "middle", marginRight: "10px", borderRadius: "4px" }} /> : null}
-            <Text style={{ display: "inline-block", verticalAlign: "middle", margin: 0, color: inkOn(brand.brandColor), fontSize: "18px", fontWeight: 700 }}>
+            {logo ? (
+              <Img
+                src={logo}
+                alt=""
+                width="28"
+                height="28"
+                style={{ display: "inline-block", verticalAlign: "middle", marginRight: "10px", borderRadius: "4px" }}
+              />
+            ) : null}
+            <Text
+              style={{
+                display: "inline-block",
+                verticalAlign: "middle",
+                margin: 0,
+                color: inkOn(brand.brandColor),
+                fontSize: "18px",
+                fontWeight: 700,
+              }}
+            >
               {brand.name}
             </Text>
           </Section>
-          <Section style={{ padding: "8px 24px 16px", color: "#1c1917", fontSize: "16px", lineHeight: "24px" }}>{props.children}</Section>
+          <Section style={{ padding: "8px 24px 16px", color: "#1c1917", fontSize: "16px", lineHeight: "24px" }}>
+            {props.children}
+          </Section>
           <Hr style={{ borderColor: "#e7e5e4", margin: 0 }} />
           <Section style={{ padding: "12px 24px 20px" }}>
             {props.footerLinks?.length ? (
@@ -46,7 +72,10 @@ export function EmailLayout(props: {
                 {props.footerLinks.map((link, i) => (
                   <span key={link.href}>
                     {i > 0 ? " · " : null}
-                    <Link href={link.href} style={{ color: readableAccent(brand.brandColor, "#ffffff"), textDecoration: "underline" }}>
+                    <Link
+                      href={link.href}
+                      style={{ color: readableAccent(brand.brandColor, "#ffffff"), textDecoration: "underline" }}
+                    >
                       {link.label}
                     </Link>
                   </span>
@@ -70,7 +99,15 @@ export function EmailButton({ href, children, color }: { href: string; children:
   return (
     <Link
       href={href}
-      style={{ display: "inline-block", backgroundColor: color, color: inkOn(color), padding: "12px 20px", borderRadius: "6px", fontWeight: 600, textDecoration: "none" }}
+      style={{
+        display: "inline-block",
+        backgroundColor: color,
+        color: inkOn(color),
+        padding: "12px 20px",
+        borderRadius: "6px",
+        fontWeight: 600,
+        textDecoration: "none",
+      }}
     >
       {children}
     </Link>

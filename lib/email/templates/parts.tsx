@@ -48,7 +48,10 @@ export function OrderEmail(props: OrderEmailBase & { preview: string; children: 
 
 export function Title({ children }: { children: ReactNode }) {
   return (
-    <Heading as="h1" style={{ margin: "16px 0 8px", fontSize: "22px", lineHeight: "28px", fontWeight: 700, color: ink }}>
+    <Heading
+      as="h1"
+      style={{ margin: "16px 0 8px", fontSize: "22px", lineHeight: "28px", fontWeight: 700, color: ink }}
+    >
       {children}
     </Heading>
   );
@@ -59,7 +62,17 @@ export function Greeting({ name }: { name: string | null }) {
 }
 
 export function Paragraph({ children, small }: { children: ReactNode; small?: boolean }) {
-  return <Text style={small ? { margin: "8px 0", fontSize: "14px", lineHeight: "20px", color: muted } : { margin: "8px 0", color: ink }}>{children}</Text>;
+  return (
+    <Text
+      style={
+        small
+          ? { margin: "8px 0", fontSize: "14px", lineHeight: "20px", color: muted }
+          : { margin: "8px 0", color: ink }
+      }
+    >
+      {children}
+    </Text>
+  );
 }
 
 /** One item of the order: its name in bold, then a line or two about it. */
@@ -76,7 +89,19 @@ export function Item({ title, quantity, children }: { title: string; quantity?: 
 }
 
 export function ItemDetail({ children, strong }: { children: ReactNode; strong?: boolean }) {
-  return <Text style={{ margin: "4px 0 0", fontSize: "15px", lineHeight: "22px", color: strong ? ink : muted, fontWeight: strong ? 600 : 400 }}>{children}</Text>;
+  return (
+    <Text
+      style={{
+        margin: "4px 0 0",
+        fontSize: "15px",
+        lineHeight: "22px",
+        color: strong ? ink : muted,
+        fontWeight: strong ? 600 : 400,
+      }}
+    >
+      {children}
+    </Text>
+  );
 }
 
 export function Buttons({ children }: { children: ReactNode }) {
@@ -95,7 +120,10 @@ export function PrimaryButton({ brand, href, children }: { brand: EmailBrand; hr
 export function SecondaryLink({ brand, href, children }: { brand: EmailBrand; href: string; children: ReactNode }) {
   return (
     <Text style={{ margin: "12px 0 0" }}>
-      <Link href={href} style={{ color: readableAccent(brand.brandColor, "#ffffff"), fontWeight: 600, textDecoration: "underline" }}>
+      <Link
+        href={href}
+        style={{ color: readableAccent(brand.brandColor, "#ffffff"), fontWeight: 600, textDecoration: "underline" }}
+      >
         {children}
       </Link>
     </Text>
@@ -135,7 +163,12 @@ export function itemsLabel(titles: string[]): string {
   return plural(titles.length, "item");
 }
 
-export const sampleBrand: EmailBrand = { name: "Northwind Outfitters", brandColor: "#1d4ed8", logoUrl: null, supportEmail: "help@northwind.example" };
+export const sampleBrand: EmailBrand = {
+  name: "Northwind Outfitters",
+  brandColor: "#1d4ed8",
+  logoUrl: null,
+  supportEmail: "help@northwind.example",
+};
 
 export const sampleBase: OrderEmailBase = {
   brand: sampleBrand,

@@ -1,6 +1,19 @@
 import type { IsoDate } from "../../dates";
 import { webLink } from "../../security/links";
-import { Buttons, Greeting, Item, ItemDetail, OrderEmail, Paragraph, PrimaryButton, SecondaryLink, Title, sampleBase, shipsText, type OrderEmailBase } from "./parts";
+import {
+  Buttons,
+  Greeting,
+  Item,
+  ItemDetail,
+  OrderEmail,
+  Paragraph,
+  PrimaryButton,
+  SecondaryLink,
+  Title,
+  sampleBase,
+  shipsText,
+  type OrderEmailBase,
+} from "./parts";
 
 export type ShippedEmailProps = OrderEmailBase & {
   carrier: string | null;
@@ -13,13 +26,17 @@ export type ShippedEmailProps = OrderEmailBase & {
 };
 
 export function shippedSubject(props: Pick<ShippedEmailProps, "orderNumber" | "stillWaiting">): string {
-  return props.stillWaiting.length > 0 ? `Part of order ${props.orderNumber} has shipped` : `Order ${props.orderNumber} has shipped`;
+  return props.stillWaiting.length > 0
+    ? `Part of order ${props.orderNumber} has shipped`
+    : `Order ${props.orderNumber} has shipped`;
 }
 
 /** A parcel left, with its tracking. */
 export function ShippedEmail(props: ShippedEmailProps) {
   const trackingLink = webLink(props.trackingUrl);
-  const tracking = props.trackingNumber ? `${props.carrier ? `${props.carrier} ` : ""}tracking number ${props.trackingNumber}` : null;
+  const tracking = props.trackingNumber
+    ? `${props.carrier ? `${props.carrier} ` : ""}tracking number ${props.trackingNumber}`
+    : null;
   return (
     <OrderEmail {...props} preview={tracking ? `On its way: ${tracking}` : `Order ${props.orderNumber} is on its way`}>
       <Title>{props.stillWaiting.length > 0 ? "Part of your order is on its way" : "Your order is on its way"}</Title>

@@ -6,7 +6,12 @@ export type SignInEmailProps = { url: string; appUrl: string; expiresMinutes: nu
 /** The magic link. It opens a page with a "Sign in" button, so a mail scanner cannot spend it. */
 export function SignInEmail({ url, appUrl, expiresMinutes }: SignInEmailProps) {
   return (
-    <EmailLayout brand={portalBrand} appUrl={appUrl} preview="Your sign-in link for your orders" title="Your sign-in link">
+    <EmailLayout
+      brand={portalBrand}
+      appUrl={appUrl}
+      preview="Your sign-in link for your orders"
+      title="Your sign-in link"
+    >
       <Text>Here is your link to sign in and see all your orders:</Text>
       <EmailButton href={url} color={portalBrand.brandColor}>
         Sign in to your orders
@@ -15,7 +20,9 @@ export function SignInEmail({ url, appUrl, expiresMinutes }: SignInEmailProps) {
         The link works once and expires in {expiresMinutes} minutes. If you did not ask for it, you can ignore this
         email: nobody can sign in without it.
       </Text>
-      <Text style={{ fontSize: "13px", color: "#57534e", wordBreak: "break-all" }}>Or paste this address into your browser: {url}</Text>
+      <Text style={{ fontSize: "13px", color: "#57534e", wordBreak: "break-all" }}>
+        Or paste this address into your browser: {url}
+      </Text>
     </EmailLayout>
   );
 }

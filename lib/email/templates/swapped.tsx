@@ -1,4 +1,16 @@
-import { Buttons, Greeting, Item, ItemDetail, OrderEmail, Paragraph, PrimaryButton, Title, money, sampleBase, type OrderEmailBase } from "./parts";
+import {
+  Buttons,
+  Greeting,
+  Item,
+  ItemDetail,
+  OrderEmail,
+  Paragraph,
+  PrimaryButton,
+  Title,
+  money,
+  sampleBase,
+  type OrderEmailBase,
+} from "./parts";
 
 export type SwappedEmailProps = OrderEmailBase & {
   fromTitle: string;
@@ -20,8 +32,12 @@ export function SwappedEmail(props: SwappedEmailProps) {
       <Title>Swap confirmed</Title>
       <Greeting name={props.customerName} />
       <Paragraph>
-        {props.by === "shopper" ? "As you asked, we swapped" : props.by === "agent" ? "Our support team swapped, as agreed with you," : "The shop swapped"} an item on
-        order {props.orderNumber}:
+        {props.by === "shopper"
+          ? "As you asked, we swapped"
+          : props.by === "agent"
+            ? "Our support team swapped, as agreed with you,"
+            : "The shop swapped"}{" "}
+        an item on order {props.orderNumber}:
       </Paragraph>
       <Item title={props.toTitle} quantity={props.units}>
         <ItemDetail strong>In stock: it ships with the next parcel</ItemDetail>

@@ -8,7 +8,18 @@ import { previewList, renderPreview } from "../../notifications/previews";
 // against caniemail's support data for the common clients, and axe (WCAG 2.2 AA) in real Chromium,
 // on a phone-sized window, in light and dark mode.
 
-const clients = ["gmail.*", "apple-mail.*", "outlook.*", "yahoo.*", "samsung-email.*", "thunderbird.*", "fastmail.*", "protonmail.*", "hey.*", "aol.*"];
+const clients = [
+  "gmail.*",
+  "apple-mail.*",
+  "outlook.*",
+  "yahoo.*",
+  "samsung-email.*",
+  "thunderbird.*",
+  "fastmail.*",
+  "protonmail.*",
+  "hey.*",
+  "aol.*",
+];
 
 /**
  * Features some clients ignore, where ignoring them loses nothing that matters. Anything else a
@@ -18,7 +29,8 @@ const degradesGracefully: Record<string, string> = {
   "<body> element": "clients replace <body>; the container carries its own background and width",
   "lang attribute": "a hint for screen readers; clients that drop it fall back to the reader's language",
   "role attribute": "role=presentation on layout tables; clients that drop it show the same tables",
-  "display:none": "the hidden preview text (react-email's Preview) also sets max-height:0, opacity:0 and overflow:hidden",
+  "display:none":
+    "the hidden preview text (react-email's Preview) also sets max-height:0, opacity:0 and overflow:hidden",
   opacity: "part of the same preview-text hiding",
   overflow: "part of the same preview-text hiding",
   "target attribute": "links open in a new tab where supported and in place elsewhere",
@@ -35,7 +47,16 @@ let browser: Browser;
 beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
 });
 afterAll(async () => {
@@ -59,11 +80,20 @@ describe.each(previewList())("$label email", ({ name }) => {
       const context = await browser.newContext({ viewport: { width: 375, height: 800 }, colorScheme });
       const page = await context.newPage();
       // The email's images point at the app, which is not running here.
-      await page.route("**/*", (route) => (route.request().url().startsWith("data:") ? route.continue() : route.abort()));
+      await page.route("**/*", (route) =>
+        route.request().url().startsWith("data:") ? route.continue() : route.abort(),
+      );
       await page.setContent(email.html, { waitUntil: "domcontentloaded" });
-      const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
-      expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`), colorScheme).toEqual([]);
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      const results = await new AxeBuilder({ page })
+        .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
+        .analyze();
+      expect(
+        results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`),
+        colorScheme,
+      ).toEqual([]);
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
       expect(overflow, "no sideways scrolling at 375 px").toBeLessThanOrEqual(0);
       await context.close();
     }

@@ -12,15 +12,22 @@ import { toMinor, type ShopifyProduct } from "./payloads";
 // these webhooks are how a connected shop's SKUs come to exist here. Stock is never taken from
 // them (inventory_levels/update is the stock, per location).
 
-export async function syncShopifyProduct(tx: Tx, params: { merchantId: string; product: ShopifyProduct; actor: Actor; now: Date }): Promise<string> {
+export async function syncShopifyProduct(
+  tx: Tx,
+  params: { merchantId: string; product: ShopifyProduct; actor: Actor; now: Date },
+): Promise<string> {
   const { merchantId, product, actor, now } = params;
-  const [merchant] = await tx.select({ currency: merchants.currency }).from(merchants).where(eq(merchants.id, merchantId));
+  const [merchant] = await tx
+    .select({ currency: merchants.currency })
+    .from(merchants)
+    .where(eq(merchants.id, merchantId));
   if (!merchant) throw new DomainError("not_found", "Merchant not found.");
 
   // Variants without a SKU cannot be ordered by SKU or counted here; two variants may share one.
   const variants = product.variants.filter((v) => v.sku);
   const skipped = product.variants.length - variants.length;
-  if (variants.length === 0) return `Product “${product.title}”: no variant has a SKU, nothing to keep${skipped ? ` (${skipped} without SKU)` : ""}.`;
+  if (variants.length === 0)
+    return `Product “${product.title}”: no variant has a SKU, nothing to keep${skipped ? ` (${skipped} without SKU)` : ""}.`;
 
   const [row] = await tx
     .insert(products)
@@ -39,7 +46,18 @@ export async function syncShopifyProduct(tx: Tx, params: { merchantId: string; p
     const policy = variant.inventory_policy === "continue" ? "allow" : "deny";
     await tx
       .insert(skus)
-      .values({ merchantId, productId: row!.id, code, title: product.title, variantTitle, priceMinor, currency: merchant.currency, backorderPolicy: policy, createdAt: now, updatedAt: now })
+      .values({
+        merchantId,
+        productId: row!.id,
+        code,
+        title: product.title,
+        variantTitle,
+        priceMinor,
+        currency: merchant.currency,
+        backorderPolicy: policy,
+        createdAt: now,
+        updatedAt: now,
+      })
       .onConflictDoUpdate({
         target: [skus.merchantId, skus.code],
         set: {
@@ -57,7 +75,9 @@ export async function syncShopifyProduct(tx: Tx, params: { merchantId: string; p
 
   // The mapping: every variant's inventory item to its SKU. An item that no longer belongs to the
   // SKU (the variant was re-created) is dropped with its levels, so old stock stops counting.
-  const mapped = variants.filter((v) => v.inventory_item_id).map((v) => ({ item: v.inventory_item_id!, code: v.sku!.slice(0, 100) }));
+  const mapped = variants
+    .filter((v) => v.inventory_item_id)
+    .map((v) => ({ item: v.inventory_item_id!, code: v.sku!.slice(0, 100) }));
   for (const m of mapped) synced.find((s) => s.code === m.code)!.inventoryItemId ??= m.item;
   if (mapped.length > 0) {
     await tx.execute(sql`
@@ -70,15 +90,18 @@ export async function syncShopifyProduct(tx: Tx, params: { merchantId: string; p
   // Only SKUs whose variants name their item now: a payload without ids (Shopify's own example
   // has `inventory_item_id: null`) says nothing about which items are stale.
   const codes = [...new Set(mapped.map((m) => m.code))];
-  const stale = codes.length === 0 ? [] : await rows<{ inventory_item_id: string }>(
-    tx,
-    sql`delete from shopify_inventory_items i
+  const stale =
+    codes.length === 0
+      ? []
+      : await rows<{ inventory_item_id: string }>(
+          tx,
+          sql`delete from shopify_inventory_items i
         using skus s
         where i.merchant_id = ${merchantId}::uuid and s.id = i.sku_id and s.merchant_id = ${merchantId}::uuid
           and s.code = any(string_to_array(${codes.join("\n")}, E'\\n'))
           and not (i.inventory_item_id::text = any(string_to_array(${mapped.map((m) => m.item).join(",")}, ',')))
         returning i.inventory_item_id::text`,
-  );
+        );
   if (stale.length > 0) {
     await tx.execute(sql`
       delete from shopify_inventory_levels
@@ -86,7 +109,13 @@ export async function syncShopifyProduct(tx: Tx, params: { merchantId: string; p
   }
 
   await writeAudit(tx, actor, now, [
-    { merchantId, action: "catalog.synced", entityType: "product", entityId: row!.id, after: { handle: product.handle, title: product.title, skus: synced } },
+    {
+      merchantId,
+      action: "catalog.synced",
+      entityType: "product",
+      entityId: row!.id,
+      after: { handle: product.handle, title: product.title, skus: synced },
+    },
   ]);
   const withoutItem = synced.filter((s) => !s.inventoryItemId).length;
   return [
@@ -100,7 +129,11 @@ export async function syncShopifyProduct(tx: Tx, params: { merchantId: string; p
 }
 
 /** Our SKU ids for Shopify inventory items (as decimal strings). */
-export async function skuForInventoryItem(tx: Tx, merchantId: string, inventoryItemId: string): Promise<{ skuId: string; code: string } | null> {
+export async function skuForInventoryItem(
+  tx: Tx,
+  merchantId: string,
+  inventoryItemId: string,
+): Promise<{ skuId: string; code: string } | null> {
   const [found] = await rows<{ sku_id: string; code: string }>(
     tx,
     sql`select i.sku_id, s.code from shopify_inventory_items i join skus s on s.id = i.sku_id

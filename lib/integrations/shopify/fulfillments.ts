@@ -14,16 +14,26 @@ import { describeIssues, type ShopifyFulfillment } from "./payloads";
 // that left, recorded once (its Shopify id is the shipment's externalId, so a repeat or a later
 // update adds no units). An update that brings tracking to a recorded parcel fills it in.
 
-const httpUrl = (value: string | null | undefined) => (value && /^https?:\/\/\S+$/i.test(value) && value.length <= 2000 ? value : undefined);
+const httpUrl = (value: string | null | undefined) =>
+  value && /^https?:\/\/\S+$/i.test(value) && value.length <= 2000 ? value : undefined;
 
 export const shipmentExternalId = (fulfillmentId: string) => `shopify-fulfillment-${fulfillmentId}`;
 
-export async function applyShopifyFulfillment(tx: Tx, params: { merchantId: string; fulfillment: ShopifyFulfillment; actor: Actor; now: Date }): Promise<string> {
+export async function applyShopifyFulfillment(
+  tx: Tx,
+  params: { merchantId: string; fulfillment: ShopifyFulfillment; actor: Actor; now: Date },
+): Promise<string> {
   const { merchantId, fulfillment, actor, now } = params;
   const externalId = shipmentExternalId(fulfillment.id);
   const label = fulfillment.name ?? `Fulfillment ${fulfillment.id}`;
-  const trackingNumbers = [...new Set([fulfillment.tracking_number, ...(fulfillment.tracking_numbers ?? [])].filter((n): n is string => !!n))];
-  const trackingUrls = [...new Set([fulfillment.tracking_url, ...(fulfillment.tracking_urls ?? [])].map(httpUrl).filter((u): u is string => !!u))];
+  const trackingNumbers = [
+    ...new Set([fulfillment.tracking_number, ...(fulfillment.tracking_numbers ?? [])].filter((n): n is string => !!n)),
+  ];
+  const trackingUrls = [
+    ...new Set(
+      [fulfillment.tracking_url, ...(fulfillment.tracking_urls ?? [])].map(httpUrl).filter((u): u is string => !!u),
+    ),
+  ];
   const tracking = {
     carrier: fulfillment.tracking_company?.slice(0, 100) || undefined,
     trackingNumber: trackingNumbers[0]?.slice(0, 100),
@@ -38,7 +48,10 @@ export async function applyShopifyFulfillment(tx: Tx, params: { merchantId: stri
   if (fulfillment.status !== "success") {
     if (recorded && fulfillment.status === "cancelled") {
       // Units are not un-shipped by a webhook: the shop knows whether the parcel really left.
-      throw new DomainError("conflict", `Shopify cancelled ${label}, whose units are recorded here as shipped; correct the order by hand if the parcel did not leave.`);
+      throw new DomainError(
+        "conflict",
+        `Shopify cancelled ${label}, whose units are recorded here as shipped; correct the order by hand if the parcel did not leave.`,
+      );
     }
     return `${label} is ${fulfillment.status}: its units count as shipped once Shopify reports it as success.`;
   }
@@ -49,7 +62,11 @@ export async function applyShopifyFulfillment(tx: Tx, params: { merchantId: stri
       trackingNumber: tracking.trackingNumber ?? recorded.trackingNumber,
       trackingUrl: tracking.trackingUrl ?? recorded.trackingUrl,
     };
-    if (changes.carrier === recorded.carrier && changes.trackingNumber === recorded.trackingNumber && changes.trackingUrl === recorded.trackingUrl) {
+    if (
+      changes.carrier === recorded.carrier &&
+      changes.trackingNumber === recorded.trackingNumber &&
+      changes.trackingUrl === recorded.trackingUrl
+    ) {
       return `${label} was already recorded; nothing changed.`;
     }
     await tx.update(shipments).set(changes).where(eq(shipments.id, recorded.id));
@@ -60,7 +77,11 @@ export async function applyShopifyFulfillment(tx: Tx, params: { merchantId: stri
         entityType: "shipment",
         entityId: recorded.id,
         orderId: recorded.orderId,
-        before: { carrier: recorded.carrier, trackingNumber: recorded.trackingNumber, trackingUrl: recorded.trackingUrl },
+        before: {
+          carrier: recorded.carrier,
+          trackingNumber: recorded.trackingNumber,
+          trackingUrl: recorded.trackingUrl,
+        },
         after: changes,
       },
     ]);
@@ -97,7 +118,10 @@ export async function applyShopifyFulfillment(tx: Tx, params: { merchantId: stri
   const notesText = notes.length > 0 ? ` Note: ${notes.join("; ")}.` : "";
   if (lines.length === 0) return `${label}: nothing in it is open on order ${order.number} here.${notesText}`;
 
-  const shippedAt = fulfillment.created_at && !Number.isNaN(Date.parse(fulfillment.created_at)) ? new Date(fulfillment.created_at).toISOString() : undefined;
+  const shippedAt =
+    fulfillment.created_at && !Number.isNaN(Date.parse(fulfillment.created_at))
+      ? new Date(fulfillment.created_at).toISOString()
+      : undefined;
   const parsed = shipmentSchema.safeParse({ orderNumber: order.number, ...tracking, shippedAt, externalId, lines });
   if (!parsed.success) throw new DomainError("invalid", describeIssues(parsed.error));
   await recordShipment(tx, { merchantId, input: parsed.data, actor, now });

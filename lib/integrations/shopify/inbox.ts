@@ -9,7 +9,15 @@ import { applyShopifyFulfillment } from "./fulfillments";
 import { applyShopifyInventoryLevel } from "./inventory";
 import { parseJsonKeepingLargeIntegers } from "./json";
 import { applyShopifyCancel, applyShopifyOrder } from "./orders";
-import { describeIssues, isShopifyTopic, shopifyTopics, type ShopifyFulfillment, type ShopifyInventoryLevel, type ShopifyOrder, type ShopifyProduct } from "./payloads";
+import {
+  describeIssues,
+  isShopifyTopic,
+  shopifyTopics,
+  type ShopifyFulfillment,
+  type ShopifyInventoryLevel,
+  type ShopifyOrder,
+  type ShopifyProduct,
+} from "./payloads";
 
 // Applying stored Shopify webhooks. The shopify_webhooks table is the queue: a worker takes the
 // oldest due row with FOR UPDATE SKIP LOCKED (so workers never take the same one) and applies it
@@ -20,13 +28,21 @@ import { describeIssues, isShopifyTopic, shopifyTopics, type ShopifyFulfillment,
 /** Seconds before each retry: about ten hours in all, longer than Shopify's own retries. */
 export const shopifyRetrySchedule = [10, 60, 300, 1800, 7200, 28_800] as const;
 
-export type InboxOptions = { now?: Date; limit?: number; retrySchedule?: readonly number[]; log?: (message: string) => void };
+export type InboxOptions = {
+  now?: Date;
+  limit?: number;
+  retrySchedule?: readonly number[];
+  log?: (message: string) => void;
+};
 export type InboxResult = { processed: number; failed: number; retrying: number };
 
 type Due = { merchant_id: string; webhook_id: string; topic: string; payload: string; attempts: number };
 
 /** Applies one parsed webhook; returns what it did, in words. */
-export async function applyShopifyWebhook(tx: Tx, params: { merchantId: string; webhookId: string; topic: string; payload: unknown; now: Date }): Promise<string> {
+export async function applyShopifyWebhook(
+  tx: Tx,
+  params: { merchantId: string; webhookId: string; topic: string; payload: unknown; now: Date },
+): Promise<string> {
   const { merchantId, topic, now } = params;
   if (!isShopifyTopic(topic)) throw new Error(`Topic ${topic} is not handled.`);
   const parsed = shopifyTopics[topic].safeParse(params.payload);
@@ -52,7 +68,10 @@ export async function applyShopifyWebhook(tx: Tx, params: { merchantId: string; 
 class PayloadError extends Error {}
 
 /** Takes and applies the oldest due webhook; false when none is due. */
-export async function processNextShopifyWebhook(db: DbOrTx, options: InboxOptions = {}): Promise<"processed" | "failed" | "retrying" | null> {
+export async function processNextShopifyWebhook(
+  db: DbOrTx,
+  options: InboxOptions = {},
+): Promise<"processed" | "failed" | "retrying" | null> {
   const now = options.now ?? new Date();
   const schedule = options.retrySchedule ?? shopifyRetrySchedule;
   return transaction(db, async (tx) => {
@@ -69,7 +88,13 @@ export async function processNextShopifyWebhook(db: DbOrTx, options: InboxOption
     try {
       // A savepoint: a refusal rolls back the change, and the row still records why.
       const outcome = await savepoint(tx, (inner) =>
-        applyShopifyWebhook(inner, { merchantId: due.merchant_id, webhookId: due.webhook_id, topic: due.topic, payload: parseJsonKeepingLargeIntegers(due.payload), now }),
+        applyShopifyWebhook(inner, {
+          merchantId: due.merchant_id,
+          webhookId: due.webhook_id,
+          topic: due.topic,
+          payload: parseJsonKeepingLargeIntegers(due.payload),
+          now,
+        }),
       );
       await tx.execute(sql`
         update shopify_webhooks set status = 'processed', attempts = ${attempts}, processed_at = ${now.toISOString()}::timestamptz,
@@ -81,7 +106,9 @@ export async function processNextShopifyWebhook(db: DbOrTx, options: InboxOption
       const permanent = isDomainError(error) || error instanceof PayloadError;
       const delay = schedule[attempts - 1];
       if (!permanent && !(error instanceof WaitingFor)) {
-        options.log?.(`Shopify webhook ${due.webhook_id} (${due.topic}) failed, attempt ${attempts}: ${error instanceof Error ? (error.stack ?? message) : message}`);
+        options.log?.(
+          `Shopify webhook ${due.webhook_id} (${due.topic}) failed, attempt ${attempts}: ${error instanceof Error ? (error.stack ?? message) : message}`,
+        );
       }
       if (permanent || delay === undefined) {
         await tx.execute(sql`

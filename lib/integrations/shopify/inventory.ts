@@ -16,13 +16,19 @@ import type { ShopifyInventoryLevel } from "./payloads";
 // which is Shopify's on hand for the units that matter here. Setting `available` alone would hide
 // every unit already promised to a waiting shopper and leave the queue stuck behind it.
 
-export async function applyShopifyInventoryLevel(tx: Tx, params: { merchantId: string; level: ShopifyInventoryLevel; actor: Actor; now: Date }): Promise<string> {
+export async function applyShopifyInventoryLevel(
+  tx: Tx,
+  params: { merchantId: string; level: ShopifyInventoryLevel; actor: Actor; now: Date },
+): Promise<string> {
   const { merchantId, level, actor, now } = params;
   const sku = await skuForInventoryItem(tx, merchantId, level.inventory_item_id);
   if (!sku) {
-    throw new WaitingFor(`No SKU here is mapped to inventory item ${level.inventory_item_id} (a products/create or products/update webhook with its variant maps it).`);
+    throw new WaitingFor(
+      `No SKU here is mapped to inventory item ${level.inventory_item_id} (a products/create or products/update webhook with its variant maps it).`,
+    );
   }
-  if (level.available === null) return `SKU ${sku.code}: Shopify does not track this item's inventory; stock left as it is.`;
+  if (level.available === null)
+    return `SKU ${sku.code}: Shopify does not track this item's inventory; stock left as it is.`;
   const reportedAt = level.updated_at && !Number.isNaN(Date.parse(level.updated_at)) ? new Date(level.updated_at) : now;
 
   await lockSkus(tx, [sku.skuId]);
@@ -35,7 +41,8 @@ export async function applyShopifyInventoryLevel(tx: Tx, params: { merchantId: s
           where shopify_inventory_levels.updated_at <= excluded.updated_at
         returning 1`,
   );
-  if (stored.length === 0) return `SKU ${sku.code}: a newer level for location ${level.location_id} was already applied; this older one is ignored.`;
+  if (stored.length === 0)
+    return `SKU ${sku.code}: a newer level for location ${level.location_id} was already applied; this older one is ignored.`;
 
   const [totals] = await rows<{ available: number; open: number }>(
     tx,

@@ -30,7 +30,11 @@ export function parseJsonKeepingLargeIntegers(text: string): unknown {
       i++;
       while (i < text.length && /[0-9.eE+-]/.test(text[i]!)) i++;
       const token = text.slice(start, i);
-      if (token.replace("-", "").length >= maxSafeDigits && /^-?\d+$/.test(token) && !Number.isSafeInteger(Number(token))) {
+      if (
+        token.replace("-", "").length >= maxSafeDigits &&
+        /^-?\d+$/.test(token) &&
+        !Number.isSafeInteger(Number(token))
+      ) {
         out += `${text.slice(copiedUpTo, start)}"${token}"`;
         copiedUpTo = i;
       }

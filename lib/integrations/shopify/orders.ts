@@ -38,7 +38,10 @@ export function orderUpsertFromShopify(order: ShopifyOrder): { input: OrderUpser
     else if (item.quantity > 0) {
       const sku = item.sku.slice(0, 100);
       const unitMinor = item.price === undefined ? 0 : toMinor(item.price, order.currency);
-      const discountMinor = (item.discount_allocations ?? []).reduce((sum, d) => sum + toMinor(d.amount, order.currency), 0);
+      const discountMinor = (item.discount_allocations ?? []).reduce(
+        (sum, d) => sum + toMinor(d.amount, order.currency),
+        0,
+      );
       const entry = bySku.get(sku) ?? { quantity: 0, totalMinor: 0 };
       entry.quantity += item.quantity;
       // What the shopper paid for the units, after discounts: refunds are computed from it.
@@ -46,7 +49,10 @@ export function orderUpsertFromShopify(order: ShopifyOrder): { input: OrderUpser
       bySku.set(sku, entry);
     }
   }
-  const name = [order.customer?.first_name, order.customer?.last_name].filter(Boolean).join(" ") || order.shipping_address?.name || order.billing_address?.name;
+  const name =
+    [order.customer?.first_name, order.customer?.last_name].filter(Boolean).join(" ") ||
+    order.shipping_address?.name ||
+    order.billing_address?.name;
   const address = order.shipping_address;
   const shippingAddress = address
     ? Object.fromEntries(
@@ -57,11 +63,17 @@ export function orderUpsertFromShopify(order: ShopifyOrder): { input: OrderUpser
           city: clip(address.city, 100),
           region: clip(address.province_code ?? address.province, 100),
           postalCode: clip(address.zip, 20),
-          country: address.country_code && /^[A-Za-z]{2}$/.test(address.country_code) ? address.country_code.toUpperCase() : undefined,
+          country:
+            address.country_code && /^[A-Za-z]{2}$/.test(address.country_code)
+              ? address.country_code.toUpperCase()
+              : undefined,
         }).filter(([, v]) => v !== undefined),
       )
     : undefined;
-  const placedAt = order.created_at && !Number.isNaN(Date.parse(order.created_at)) ? new Date(order.created_at).toISOString() : undefined;
+  const placedAt =
+    order.created_at && !Number.isNaN(Date.parse(order.created_at))
+      ? new Date(order.created_at).toISOString()
+      : undefined;
   return {
     input: {
       number: order.name,
@@ -72,7 +84,11 @@ export function orderUpsertFromShopify(order: ShopifyOrder): { input: OrderUpser
       currency: order.currency,
       shippingAddress: shippingAddress && Object.keys(shippingAddress).length > 0 ? shippingAddress : undefined,
       externalId: order.id,
-      lines: [...bySku].map(([sku, { quantity, totalMinor }]) => ({ sku, quantity, unitPriceMinor: Math.round(totalMinor / quantity) })),
+      lines: [...bySku].map(([sku, { quantity, totalMinor }]) => ({
+        sku,
+        quantity,
+        unitPriceMinor: Math.round(totalMinor / quantity),
+      })),
     },
     leftOut,
   };
@@ -92,7 +108,10 @@ export async function findShopifyOrder(tx: Tx, merchantId: string, shopifyOrderI
   return byName ?? null;
 }
 
-export async function applyShopifyOrder(tx: Tx, params: { merchantId: string; order: ShopifyOrder; actor: Actor; now: Date }): Promise<string> {
+export async function applyShopifyOrder(
+  tx: Tx,
+  params: { merchantId: string; order: ShopifyOrder; actor: Actor; now: Date },
+): Promise<string> {
   const { merchantId, order, actor, now } = params;
   const { input, leftOut } = orderUpsertFromShopify(order);
   const leftOutNote = leftOut.length > 0 ? ` Left out: ${leftOut.join(", ")}.` : "";
@@ -118,22 +137,31 @@ export async function applyShopifyOrder(tx: Tx, params: { merchantId: string; or
   }
 
   const codes = input.lines.map((l) => l.sku);
-  const known = await tx.select({ code: skus.code }).from(skus).where(and(eq(skus.merchantId, merchantId), inArray(skus.code, codes)));
+  const known = await tx
+    .select({ code: skus.code })
+    .from(skus)
+    .where(and(eq(skus.merchantId, merchantId), inArray(skus.code, codes)));
   const unknown = codes.filter((c) => !known.some((k) => k.code === c));
   if (unknown.length > 0) {
     // The order is not created with some lines missing: a shopper would read a partial order as
     // the whole truth. products/create or products/update adds the SKU, then this is retried.
-    throw new WaitingFor(`SKU ${unknown.join(", ")} is not in the catalogue yet (a products/create or products/update webhook adds it).`);
+    throw new WaitingFor(
+      `SKU ${unknown.join(", ")} is not in the catalogue yet (a products/create or products/update webhook adds it).`,
+    );
   }
   const parsed = orderUpsertSchema.safeParse(input);
   if (!parsed.success) throw new DomainError("invalid", describeIssues(parsed.error));
   const result = await upsertOrder(tx, { merchantId, input: parsed.data, actor, now });
   const waiting = result.lines.filter((l) => l.status === "backordered" || l.status === "preorder").length;
-  const swappedNote = swappedAway.length > 0 ? ` Swapped away in the portal, so not re-added: ${swappedAway.join(", ")}.` : "";
+  const swappedNote =
+    swappedAway.length > 0 ? ` Swapped away in the portal, so not re-added: ${swappedAway.join(", ")}.` : "";
   return `Order ${result.number} ${result.created ? "created" : "updated"}: ${result.lines.length} line(s), ${waiting} waiting.${swappedNote}${leftOutNote}`;
 }
 
-export async function applyShopifyCancel(tx: Tx, params: { merchantId: string; order: ShopifyOrder; actor: Actor; now: Date }): Promise<string> {
+export async function applyShopifyCancel(
+  tx: Tx,
+  params: { merchantId: string; order: ShopifyOrder; actor: Actor; now: Date },
+): Promise<string> {
   const { merchantId, order, actor, now } = params;
   const found = await findShopifyOrder(tx, merchantId, order.id, order.name);
   if (!found) throw new WaitingFor(`Order ${order.name} is not here yet (its orders/create has not been processed).`);

@@ -7,7 +7,8 @@ import { shopifyOrderSchema, toMinor } from "./payloads";
 
 describe("reading Shopify payloads", () => {
   it("keeps ids above 2^53 exact, and leaves strings and small numbers alone", () => {
-    const text = '{"id":820982911946154508,"n":-9007199254740993,"small":42,"price":"199.00","note":"id 820982911946154508, \\"quoted\\"","f":1.5e3,"list":[271878346596884015]}';
+    const text =
+      '{"id":820982911946154508,"n":-9007199254740993,"small":42,"price":"199.00","note":"id 820982911946154508, \\"quoted\\"","f":1.5e3,"list":[271878346596884015]}';
     expect(parseJsonKeepingLargeIntegers(text)).toEqual({
       id: "820982911946154508",
       n: "-9007199254740993",
@@ -31,7 +32,13 @@ describe("reading Shopify payloads", () => {
   });
 
   it("refuses an amount whose minor units would not fit, or that is not written as a decimal", () => {
-    const order = (price: unknown) => ({ id: 1, name: "#1", email: "a@example.com", currency: "USD", line_items: [{ id: 1, sku: "CAP", quantity: 1, price }] });
+    const order = (price: unknown) => ({
+      id: 1,
+      name: "#1",
+      email: "a@example.com",
+      currency: "USD",
+      line_items: [{ id: 1, sku: "CAP", quantity: 1, price }],
+    });
     expect(shopifyOrderSchema.safeParse(order("999999.99")).success).toBe(true);
     expect(shopifyOrderSchema.safeParse(order(19.5)).success).toBe(true);
     for (const price of ["9007199254740993", 9007199254740992, 1e21, 1e-7, "1000000.01"]) {
@@ -63,7 +70,13 @@ describe("reading Shopify payloads", () => {
     payload.line_items[1]!.discount_allocations = [{ amount: "19.90" }] as never;
     const order = shopifyOrderSchema.parse(parseJsonKeepingLargeIntegers(shopifyBody(payload)));
     const { input, leftOut } = orderUpsertFromShopify(order);
-    expect(input).toMatchObject({ number: "#9999", email: "jon@example.com", externalId: "820982911946154508", channel: "shopify", currency: "USD" });
+    expect(input).toMatchObject({
+      number: "#9999",
+      email: "jon@example.com",
+      externalId: "820982911946154508",
+      channel: "shopify",
+      currency: "USD",
+    });
     expect(input.lines).toEqual([{ sku: "IPOD-342-N", quantity: 2, unitPriceMinor: 18905 }]);
     expect(leftOut).toEqual(["Guide (PDF) (does not ship)", "Gift wrap (no SKU)"]);
   });

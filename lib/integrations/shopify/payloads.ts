@@ -17,7 +17,10 @@ const decimalText = /^-?\d+(\.\d+)?$/;
 const money = z
   .union([z.string().regex(decimalText, "must be a decimal amount"), z.number()])
   .transform(String)
-  .refine((amount) => decimalText.test(amount) && Math.abs(Number(amount)) <= 1_000_000, "must be a decimal amount of at most 1000000");
+  .refine(
+    (amount) => decimalText.test(amount) && Math.abs(Number(amount)) <= 1_000_000,
+    "must be a decimal amount of at most 1000000",
+  );
 
 const text = z.string().trim();
 
@@ -67,7 +70,11 @@ export const shopifyOrderSchema = z
   .superRefine((order, ctx) => {
     const email = shopperEmail(order);
     if (!email || !z.email().safeParse(email).success) {
-      ctx.addIssue({ code: "custom", path: ["email"], message: "is missing: the portal finds orders by the shopper's email" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["email"],
+        message: "is missing: the portal finds orders by the shopper's email",
+      });
     }
   });
 
@@ -85,7 +92,9 @@ export const shopifyFulfillmentSchema = z.object({
   tracking_numbers: z.array(text).nullish(),
   tracking_url: text.nullish(),
   tracking_urls: z.array(text).nullish(),
-  line_items: z.array(z.object({ id: shopifyId, sku: text.nullish(), quantity: z.number().int().nonnegative() })).max(1000),
+  line_items: z
+    .array(z.object({ id: shopifyId, sku: text.nullish(), quantity: z.number().int().nonnegative() }))
+    .max(1000),
 });
 
 export type ShopifyFulfillment = z.output<typeof shopifyFulfillmentSchema>;
@@ -141,11 +150,18 @@ export function isShopifyTopic(topic: string): topic is ShopifyTopic {
 /** `line_items[2].quantity must be …`: the first problem, named by its path, for the log. */
 export function describeIssues(error: z.ZodError): string {
   const issue = error.issues[0]!;
-  const path = issue.path.reduce<string>((out, part) => (typeof part === "number" ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)), "");
+  const path = issue.path.reduce<string>(
+    (out, part) => (typeof part === "number" ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)),
+    "",
+  );
   return `${path || "(body)"} ${issue.message}`.slice(0, 500);
 }
 
-export function shopperEmail(order: { email?: string | null; contact_email?: string | null; customer?: { email?: string | null } | null }): string | null {
+export function shopperEmail(order: {
+  email?: string | null;
+  contact_email?: string | null;
+  customer?: { email?: string | null } | null;
+}): string | null {
   return order.email || order.contact_email || order.customer?.email || null;
 }
 

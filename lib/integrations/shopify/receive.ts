@@ -25,9 +25,17 @@ export function readRawBody(request: Request, limit = maxShopifyBodyBytes): Prom
 }
 
 /** The secrets that verify now: the current one, and the previous one until its deadline. */
-export function shopifySecretsAt(merchant: { shopifySecret: string | null; shopifySecretPrevious: string | null; shopifySecretPreviousExpiresAt: Date | null }, now: Date): string[] {
+export function shopifySecretsAt(
+  merchant: {
+    shopifySecret: string | null;
+    shopifySecretPrevious: string | null;
+    shopifySecretPreviousExpiresAt: Date | null;
+  },
+  now: Date,
+): string[] {
   const secrets = merchant.shopifySecret ? [merchant.shopifySecret] : [];
-  const previousValid = merchant.shopifySecretPreviousExpiresAt === null || merchant.shopifySecretPreviousExpiresAt > now;
+  const previousValid =
+    merchant.shopifySecretPreviousExpiresAt === null || merchant.shopifySecretPreviousExpiresAt > now;
   if (merchant.shopifySecretPrevious && previousValid) secrets.push(merchant.shopifySecretPrevious);
   return secrets;
 }
@@ -49,7 +57,8 @@ export async function receiveShopifyWebhook(
     })
     .from(merchants)
     .where(eq(merchants.slug, params.merchantSlug));
-  if (!merchant || !verifyShopifyHmac(rawBody, headers.get("x-shopify-hmac-sha256"), shopifySecretsAt(merchant, now))) return unauthorized;
+  if (!merchant || !verifyShopifyHmac(rawBody, headers.get("x-shopify-hmac-sha256"), shopifySecretsAt(merchant, now)))
+    return unauthorized;
 
   // A public app's secret is the same for every shop that installed it: the signature alone does
   // not say which shop sent this, so a connected shop's domain must match too.

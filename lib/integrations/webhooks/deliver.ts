@@ -94,7 +94,16 @@ export async function claimDueDeliveries(
     const expires = r.previous_secret_expires_at ? new Date(r.previous_secret_expires_at) : null;
     const secrets = [r.secret];
     if (r.previous_secret && (!expires || expires > params.now)) secrets.push(r.previous_secret);
-    return { id: r.id, merchantId: r.merchant_id, endpointId: r.endpoint_id, eventType: r.event_type, payload: r.payload, attempts: Number(r.attempts), url: r.url, secrets };
+    return {
+      id: r.id,
+      merchantId: r.merchant_id,
+      endpointId: r.endpoint_id,
+      eventType: r.event_type,
+      payload: r.payload,
+      attempts: Number(r.attempts),
+      url: r.url,
+      secrets,
+    };
   });
 }
 
@@ -113,7 +122,8 @@ export function retryAfterSeconds(header: string | null, nowMs: number): number 
   return Math.min(Math.max(seconds, 0), maxRetryAfterSeconds);
 }
 
-type Attempt = { ok: true; status: number } | { ok: false; status: number | null; error: string; retryAfter: number | null };
+type Attempt =
+  { ok: true; status: number } | { ok: false; status: number | null; error: string; retryAfter: number | null };
 
 async function attempt(delivery: ClaimedDelivery, options: DeliveryOptions): Promise<Attempt> {
   const body = deliveryBody(delivery.payload);
@@ -139,17 +149,35 @@ async function attempt(delivery: ClaimedDelivery, options: DeliveryOptions): Pro
     }
     const text = await response.text().catch(() => "");
     const snippet = text.replace(/\s+/g, " ").trim().slice(0, 300);
-    const reason = response.status >= 300 && response.status < 400 ? `redirect to ${response.headers.get("location") ?? "?"} (not followed)` : snippet;
-    return { ok: false, status: response.status, error: `HTTP ${response.status}${reason ? `: ${reason}` : ""}`, retryAfter: retryAfterSeconds(response.headers.get("retry-after"), Date.now()) };
+    const reason =
+      response.status >= 300 && response.status < 400
+        ? `redirect to ${response.headers.get("location") ?? "?"} (not followed)`
+        : snippet;
+    return {
+      ok: false,
+      status: response.status,
+      error: `HTTP ${response.status}${reason ? `: ${reason}` : ""}`,
+      retryAfter: retryAfterSeconds(response.headers.get("retry-after"), Date.now()),
+    };
   } catch (error) {
-    if (signal.aborted) return { ok: false, status: null, error: `No answer within ${timeoutMs / 1000} s`, retryAfter: null };
+    if (signal.aborted)
+      return { ok: false, status: null, error: `No answer within ${timeoutMs / 1000} s`, retryAfter: null };
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    return { ok: false, status: null, error: `Could not connect: ${cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error))}`, retryAfter: null };
+    return {
+      ok: false,
+      status: null,
+      error: `Could not connect: ${cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error))}`,
+      retryAfter: null,
+    };
   }
 }
 
 /** Sends one claimed delivery and records what happened. */
-export async function sendClaimedDelivery(db: DbOrTx, delivery: ClaimedDelivery, options: DeliveryOptions = {}): Promise<DeliveryOutcome> {
+export async function sendClaimedDelivery(
+  db: DbOrTx,
+  delivery: ClaimedDelivery,
+  options: DeliveryOptions = {},
+): Promise<DeliveryOutcome> {
   const result = await attempt(delivery, options);
   const now = options.now ?? new Date();
   const at = now.toISOString();
@@ -179,7 +207,13 @@ export async function sendClaimedDelivery(db: DbOrTx, delivery: ClaimedDelivery,
       );
       if (disabled.length > 0) {
         await writeAudit(tx, systemActor("webhook-delivery"), now, [
-          { merchantId: delivery.merchantId, action: "webhook_endpoint.disabled", entityType: "webhook_endpoint", entityId: delivery.endpointId, after: { reason, deliveryId: delivery.id } },
+          {
+            merchantId: delivery.merchantId,
+            action: "webhook_endpoint.disabled",
+            entityType: "webhook_endpoint",
+            entityId: delivery.endpointId,
+            after: { reason, deliveryId: delivery.id },
+          },
         ]);
       }
     });
@@ -206,7 +240,10 @@ export async function sendClaimedDelivery(db: DbOrTx, delivery: ClaimedDelivery,
 export type DeliveryRun = Record<DeliveryOutcome, number> & { claimed: number };
 
 /** One pass: claims what is due now and sends it all at once (tests, scripts). */
-export async function deliverDueWebhooks(db: DbOrTx, options: DeliveryOptions & { limit?: number } = {}): Promise<DeliveryRun> {
+export async function deliverDueWebhooks(
+  db: DbOrTx,
+  options: DeliveryOptions & { limit?: number } = {},
+): Promise<DeliveryRun> {
   const now = options.now ?? new Date();
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
   const claimed = await claimDueDeliveries(db, { now, limit: options.limit ?? 50, leaseSeconds: leaseFor(timeoutMs) });

@@ -36,7 +36,16 @@ export type WebhookPayload =
   | {
       type: "order_line.cancelled" | "order_line.delay_consent_expired";
       timestamp: string;
-      data: { merchant: string; order: OrderRef; line: LineRef; units: number; cancelledBy: ActedBy; source: string; reason: string | null; refund: Money };
+      data: {
+        merchant: string;
+        order: OrderRef;
+        line: LineRef;
+        units: number;
+        cancelledBy: ActedBy;
+        source: string;
+        reason: string | null;
+        refund: Money;
+      };
     }
   | {
       type: "order_line.swapped";
@@ -99,7 +108,9 @@ export function webhookPayloads(input: {
             units: Number(p.units ?? 0),
             cancelledBy: noConsent ? "system" : by,
             source,
-            reason: noConsent ? "The shopper did not agree to the later ship date before the deadline." : ((p.reason as string | null | undefined) ?? null),
+            reason: noConsent
+              ? "The shopper did not agree to the later ship date before the deadline."
+              : ((p.reason as string | null | undefined) ?? null),
             refund: { amountMinor: Number(p.refundMinor ?? 0), currency: order.currency },
           },
         },
@@ -121,7 +132,10 @@ export function webhookPayloads(input: {
             units,
             swappedBy: by,
             source,
-            priceDifference: { amountMinor: (newLine.unitPriceMinor - line.unitPriceMinor) * units, currency: order.currency },
+            priceDifference: {
+              amountMinor: (newLine.unitPriceMinor - line.unitPriceMinor) * units,
+              currency: order.currency,
+            },
             refund: { amountMinor: Number(p.refundMinor ?? 0), currency: order.currency },
           },
         },
@@ -132,7 +146,14 @@ export function webhookPayloads(input: {
         payload: {
           type: webhookEventTypes.fulfillment_preference_changed,
           timestamp,
-          data: { merchant: order.merchantSlug, order: orderRef, from: String(p.from ?? ""), to: String(p.to ?? ""), changedBy: by, source },
+          data: {
+            merchant: order.merchantSlug,
+            order: orderRef,
+            from: String(p.from ?? ""),
+            to: String(p.to ?? ""),
+            changedBy: by,
+            source,
+          },
         },
       });
     }
@@ -145,7 +166,10 @@ export function webhookPayloads(input: {
  * Nothing is read when no event concerns merchants, and only the endpoints when the merchant has
  * none; then a few set-based reads and one insert, whatever the number of events.
  */
-export async function writeWebhookDeliveries(tx: DbOrTx, change: { actor: Actor; now: Date; events: readonly DomainEventInput[] }): Promise<number> {
+export async function writeWebhookDeliveries(
+  tx: DbOrTx,
+  change: { actor: Actor; now: Date; events: readonly DomainEventInput[] },
+): Promise<number> {
   const relevant = change.events.filter((e) => Object.hasOwn(webhookEventTypes, e.type) && e.orderId);
   if (relevant.length === 0) return 0;
   const merchantIds = [...new Set(relevant.map((e) => e.merchantId))];
@@ -157,9 +181,20 @@ export async function writeWebhookDeliveries(tx: DbOrTx, change: { actor: Actor;
 
   const orderIds = [...new Set(relevant.map((e) => e.orderId!))];
   const lineIds = [
-    ...new Set(relevant.flatMap((e) => [e.orderLineId, e.payload?.newLineId == null ? null : Number(e.payload.newLineId)]).filter((id): id is number => id != null)),
+    ...new Set(
+      relevant
+        .flatMap((e) => [e.orderLineId, e.payload?.newLineId == null ? null : Number(e.payload.newLineId)])
+        .filter((id): id is number => id != null),
+    ),
   ];
-  const orderRows = await rows<{ id: string; slug: string; number: string; external_id: string | null; currency: string; merchant_id: string }>(
+  const orderRows = await rows<{
+    id: string;
+    slug: string;
+    number: string;
+    external_id: string | null;
+    currency: string;
+    merchant_id: string;
+  }>(
     tx,
     sql`select o.id, m.slug, o.number, o.external_id, o.currency, o.merchant_id
         from orders o join merchants m on m.id = o.merchant_id where o.id = any(${uuidArray(orderIds)})`,
@@ -178,9 +213,17 @@ export async function writeWebhookDeliveries(tx: DbOrTx, change: { actor: Actor;
     orders: new Map(
       orderRows
         .filter((o) => merchantIds.includes(o.merchant_id))
-        .map((o) => [o.id, { id: o.id, merchantSlug: o.slug, number: o.number, externalId: o.external_id, currency: o.currency }]),
+        .map((o) => [
+          o.id,
+          { id: o.id, merchantSlug: o.slug, number: o.number, externalId: o.external_id, currency: o.currency },
+        ]),
     ),
-    lines: new Map(lineRows.map((l) => [Number(l.id), { id: Number(l.id), sku: l.sku_code, title: l.title, unitPriceMinor: Number(l.unit_price_minor) }])),
+    lines: new Map(
+      lineRows.map((l) => [
+        Number(l.id),
+        { id: Number(l.id), sku: l.sku_code, title: l.title, unitPriceMinor: Number(l.unit_price_minor) },
+      ]),
+    ),
   });
   const values = payloads.flatMap(({ event, payload }) =>
     endpoints

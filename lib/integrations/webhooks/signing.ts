@@ -31,11 +31,18 @@ export function sign(secret: string, messageId: string, timestampSeconds: number
 }
 
 /** The three headers for one attempt, signed with every secret given (current first). */
-export function signatureHeaders(params: { messageId: string; timestampSeconds: number; body: string; secrets: readonly string[] }): Record<string, string> {
+export function signatureHeaders(params: {
+  messageId: string;
+  timestampSeconds: number;
+  body: string;
+  secrets: readonly string[];
+}): Record<string, string> {
   return {
     "webhook-id": params.messageId,
     "webhook-timestamp": String(params.timestampSeconds),
-    "webhook-signature": params.secrets.map((s) => sign(s, params.messageId, params.timestampSeconds, params.body)).join(" "),
+    "webhook-signature": params.secrets
+      .map((s) => sign(s, params.messageId, params.timestampSeconds, params.body))
+      .join(" "),
   };
 }
 

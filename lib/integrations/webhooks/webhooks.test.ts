@@ -48,19 +48,44 @@ async function shopWithOrder(options: { url?: string } = {}) {
   await createSku(db, merchant.id, { code: "TENT-2P", priceMinor: 24_900, productHandle: "tent" });
   await createSku(db, merchant.id, { code: "TENT-1P", priceMinor: 19_900, onHand: 5, productHandle: "tent" });
   const now = new Date();
-  const order = await placeOrder(db, merchant.id, `#${5000 + counter}`, [{ sku: "TENT-2P", quantity: 2 }], now, "maya@example.com");
-  const endpoint = await saveWebhookEndpoint(db, { merchantId: merchant.id, url: options.url ?? receiver.url, actor: systemActor("test"), now });
+  const order = await placeOrder(
+    db,
+    merchant.id,
+    `#${5000 + counter}`,
+    [{ sku: "TENT-2P", quantity: 2 }],
+    now,
+    "maya@example.com",
+  );
+  const endpoint = await saveWebhookEndpoint(db, {
+    merchantId: merchant.id,
+    url: options.url ?? receiver.url,
+    actor: systemActor("test"),
+    now,
+  });
   return { merchant, order, secret: endpoint.secret!, endpointId: endpoint.endpointId, lineId: order.lines[0]!.id };
 }
 
-const deliveriesOf = (merchantId: string) => database.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.merchantId, merchantId)).orderBy(webhookDeliveries.createdAt);
-const verify = (secret: string, request: { body: string; headers: Record<string, string> }) => new Webhook(secret).verify(request.body, request.headers);
+const deliveriesOf = (merchantId: string) =>
+  database.db
+    .select()
+    .from(webhookDeliveries)
+    .where(eq(webhookDeliveries.merchantId, merchantId))
+    .orderBy(webhookDeliveries.createdAt);
+const verify = (secret: string, request: { body: string; headers: Record<string, string> }) =>
+  new Webhook(secret).verify(request.body, request.headers);
 const quietly = { random: () => 0.5 };
 
 describe("outgoing webhooks (Standard Webhooks)", () => {
   it("a shopper's cancel is written in its transaction and arrives signed; the library verifies it and refuses a tampered body", async () => {
     const { merchant, order, secret, lineId } = await shopWithOrder();
-    await cancelLines(database.db, { merchantId: merchant.id, orderId: order.orderId, lineIds: [lineId], actor: shopper, now: new Date(), reason: "Found it elsewhere" });
+    await cancelLines(database.db, {
+      merchantId: merchant.id,
+      orderId: order.orderId,
+      lineIds: [lineId],
+      actor: shopper,
+      now: new Date(),
+      reason: "Found it elsewhere",
+    });
     const [delivery] = await deliveriesOf(merchant.id);
     expect(delivery).toMatchObject({ eventType: "order_line.cancelled", status: "pending", attempts: 0 });
     expect(delivery!.id).toMatch(/^msg_[0-9a-f]{32}$/);
@@ -85,8 +110,12 @@ describe("outgoing webhooks (Standard Webhooks)", () => {
       },
     });
 
-    expect(() => verify(secret, { ...request!, body: request!.body.replace("49800", "99800") })).toThrow(WebhookVerificationError);
-    expect(() => verify(secret, { ...request!, headers: { ...request!.headers, "webhook-id": "msg_other" } })).toThrow(WebhookVerificationError);
+    expect(() => verify(secret, { ...request!, body: request!.body.replace("49800", "99800") })).toThrow(
+      WebhookVerificationError,
+    );
+    expect(() => verify(secret, { ...request!, headers: { ...request!.headers, "webhook-id": "msg_other" } })).toThrow(
+      WebhookVerificationError,
+    );
     expect(() => verify("whsec_" + Buffer.alloc(32, 7).toString("base64"), request!)).toThrow(WebhookVerificationError);
     const [row] = await deliveriesOf(merchant.id);
     expect(row).toMatchObject({ status: "delivered", attempts: 1, lastStatusCode: 200 });
@@ -96,24 +125,62 @@ describe("outgoing webhooks (Standard Webhooks)", () => {
     const { merchant, order, lineId, endpointId } = await shopWithOrder();
     await expect(
       transaction(database.db, async (tx) => {
-        await cancelLines(tx, { merchantId: merchant.id, orderId: order.orderId, lineIds: [lineId], actor: shopper, now: new Date() });
+        await cancelLines(tx, {
+          merchantId: merchant.id,
+          orderId: order.orderId,
+          lineIds: [lineId],
+          actor: shopper,
+          now: new Date(),
+        });
         throw new Error("rolled back");
       }),
     ).rejects.toThrow("rolled back");
     expect(await deliveriesOf(merchant.id)).toEqual([]);
     await database.db.update(webhookEndpoints).set({ enabled: false }).where(eq(webhookEndpoints.id, endpointId));
-    await cancelLines(database.db, { merchantId: merchant.id, orderId: order.orderId, lineIds: [lineId], actor: shopper, now: new Date() });
+    await cancelLines(database.db, {
+      merchantId: merchant.id,
+      orderId: order.orderId,
+      lineIds: [lineId],
+      actor: shopper,
+      now: new Date(),
+    });
     expect(await deliveriesOf(merchant.id)).toEqual([]);
   });
 
   it("swaps, consent expiries and shipping choices carry who acted and the money", async () => {
     const { merchant, order, secret, lineId } = await shopWithOrder();
-    const [oneP] = await rows<{ id: string }>(database.db, sql`select id from skus where merchant_id = ${merchant.id}::uuid and code = 'TENT-1P'`);
-    const swap = await swapLine(database.db, { merchantId: merchant.id, orderId: order.orderId, lineId, toSkuId: oneP!.id, actor: agent, now: new Date() });
-    await setFulfillmentPreference(database.db, { merchantId: merchant.id, orderId: order.orderId, preference: "ship_together", actor: shopper, now: new Date() });
+    const [oneP] = await rows<{ id: string }>(
+      database.db,
+      sql`select id from skus where merchant_id = ${merchant.id}::uuid and code = 'TENT-1P'`,
+    );
+    const swap = await swapLine(database.db, {
+      merchantId: merchant.id,
+      orderId: order.orderId,
+      lineId,
+      toSkuId: oneP!.id,
+      actor: agent,
+      now: new Date(),
+    });
+    await setFulfillmentPreference(database.db, {
+      merchantId: merchant.id,
+      orderId: order.orderId,
+      preference: "ship_together",
+      actor: shopper,
+      now: new Date(),
+    });
 
-    const second = await placeOrder(database.db, merchant.id, `#${5900 + counter}`, [{ sku: "TENT-2P", quantity: 1 }], new Date(), "sam@example.com");
-    await database.db.update(orderLines).set({ consentState: "awaiting", consentDeadline: new Date(Date.now() - 60_000) }).where(eq(orderLines.id, second.lines[0]!.id));
+    const second = await placeOrder(
+      database.db,
+      merchant.id,
+      `#${5900 + counter}`,
+      [{ sku: "TENT-2P", quantity: 1 }],
+      new Date(),
+      "sam@example.com",
+    );
+    await database.db
+      .update(orderLines)
+      .set({ consentState: "awaiting", consentDeadline: new Date(Date.now() - 60_000) })
+      .where(eq(orderLines.id, second.lines[0]!.id));
     expect(await expireOverdueConsent(database.db, { now: new Date() })).toBe(1);
 
     await deliverDueWebhooks(database.db, quietly);
@@ -121,7 +188,11 @@ describe("outgoing webhooks (Standard Webhooks)", () => {
     await deliverDueWebhooks(database.db, quietly);
     const events = receiver.received.map((r) => verify(secret, r) as { type: string; data: Record<string, unknown> });
     const byType = Object.fromEntries(events.map((e) => [e.type, e.data]));
-    expect(Object.keys(byType).sort()).toEqual(["order.fulfillment_preference_changed", "order_line.delay_consent_expired", "order_line.swapped"]);
+    expect(Object.keys(byType).sort()).toEqual([
+      "order.fulfillment_preference_changed",
+      "order_line.delay_consent_expired",
+      "order_line.swapped",
+    ]);
     expect(byType["order_line.swapped"]).toEqual({
       merchant: merchant.slug,
       order: { id: order.orderId, number: order.number, externalId: null },
@@ -133,7 +204,11 @@ describe("outgoing webhooks (Standard Webhooks)", () => {
       priceDifference: { amountMinor: -10_000, currency: "USD" },
       refund: { amountMinor: 10_000, currency: "USD" },
     });
-    expect(byType["order.fulfillment_preference_changed"]).toMatchObject({ from: "ship_available", to: "ship_together", changedBy: "shopper" });
+    expect(byType["order.fulfillment_preference_changed"]).toMatchObject({
+      from: "ship_available",
+      to: "ship_together",
+      changedBy: "shopper",
+    });
     expect(byType["order_line.delay_consent_expired"]).toMatchObject({
       order: { number: second.number },
       line: { id: second.lines[0]!.id, sku: "TENT-2P" },
@@ -145,7 +220,13 @@ describe("outgoing webhooks (Standard Webhooks)", () => {
 
   it("a receiver answering 500 twice then 200 gets the event three times with the same webhook-id, on the back-off schedule", async () => {
     const { merchant, order, secret, lineId } = await shopWithOrder();
-    await cancelLines(database.db, { merchantId: merchant.id, orderId: order.orderId, lineIds: [lineId], actor: agent, now: new Date() });
+    await cancelLines(database.db, {
+      merchantId: merchant.id,
+      orderId: order.orderId,
+      lineIds: [lineId],
+      actor: agent,
+      now: new Date(),
+    });
     receiver.answerNext({ status: 500 }, { status: 500 }, { status: 200 });
     const t0 = Date.now();
     const at = (seconds: number) => ({ ...quietly, now: new Date(t0 + seconds * 1000) });
@@ -162,16 +243,30 @@ describe("outgoing webhooks (Standard Webhooks)", () => {
     expect(requests.map((r) => r.answeredWith)).toEqual([500, 500, 200]);
     const [delivery] = await deliveriesOf(merchant.id);
     expect(new Set(requests.map((r) => r.headers["webhook-id"]))).toEqual(new Set([delivery!.id]));
-    for (const request of requests) expect(verify(secret, request)).toMatchObject({ type: "order_line.cancelled", data: { cancelledBy: "agent" } });
+    for (const request of requests)
+      expect(verify(secret, request)).toMatchObject({ type: "order_line.cancelled", data: { cancelledBy: "agent" } });
     expect(delivery).toMatchObject({ status: "delivered", attempts: 3, lastStatusCode: 200, lastError: null });
   });
 
   it("the worker retries by itself: 500, 500, 200 arrive as three attempts of one webhook-id", async () => {
     const { merchant, order, secret, lineId } = await shopWithOrder();
     receiver.answerNext({ status: 500 }, { status: 500 });
-    const loops = startIntegrationLoops({ db: database.db, pollMs: 20, log: (m) => { throw new Error(m); }, delivery: { retrySchedule: [0.05, 0.05], ...quietly } });
+    const loops = startIntegrationLoops({
+      db: database.db,
+      pollMs: 20,
+      log: (m) => {
+        throw new Error(m);
+      },
+      delivery: { retrySchedule: [0.05, 0.05], ...quietly },
+    });
     try {
-      await cancelLines(database.db, { merchantId: merchant.id, orderId: order.orderId, lineIds: [lineId], actor: shopper, now: new Date() });
+      await cancelLines(database.db, {
+        merchantId: merchant.id,
+        orderId: order.orderId,
+        lineIds: [lineId],
+        actor: shopper,
+        now: new Date(),
+      });
       const requests = await receiver.waitFor(3);
       expect(requests.map((r) => r.answeredWith)).toEqual([500, 500, 200]);
       expect(new Set(requests.map((r) => r.headers["webhook-id"])).size).toBe(1);
@@ -185,7 +280,13 @@ describe("outgoing webhooks (Standard Webhooks)", () => {
 
   it("honours Retry-After instead of its own schedule", async () => {
     const { merchant, order, lineId } = await shopWithOrder();
-    await cancelLines(database.db, { merchantId: merchant.id, orderId: order.orderId, lineIds: [lineId], actor: shopper, now: new Date() });
+    await cancelLines(database.db, {
+      merchantId: merchant.id,
+      orderId: order.orderId,
+      lineIds: [lineId],
+      actor: shopper,
+      now: new Date(),
+    });
     receiver.answerNext({ status: 429, retryAfter: 120 });
     const now = new Date();
     await deliverDueWebhooks(database.db, { ...quietly, now });
@@ -199,19 +300,43 @@ describe("outgoing webhooks (Standard Webhooks)", () => {
 
   it("a 410 disables the endpoint, says why, and nothing more is sent to it", async () => {
     const { merchant, order, lineId, endpointId } = await shopWithOrder();
-    await cancelLines(database.db, { merchantId: merchant.id, orderId: order.orderId, lineIds: [lineId], actor: shopper, now: new Date() });
+    await cancelLines(database.db, {
+      merchantId: merchant.id,
+      orderId: order.orderId,
+      lineIds: [lineId],
+      actor: shopper,
+      now: new Date(),
+    });
     receiver.answerNext({ status: 410 });
     expect(await deliverDueWebhooks(database.db, quietly)).toMatchObject({ claimed: 1, disabled: 1 });
     const [endpoint] = await database.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId));
-    expect(endpoint).toMatchObject({ enabled: false, disabledReason: expect.stringMatching(/^The receiver answered 410 Gone on /) });
+    expect(endpoint).toMatchObject({
+      enabled: false,
+      disabledReason: expect.stringMatching(/^The receiver answered 410 Gone on /),
+    });
     const [delivery] = await deliveriesOf(merchant.id);
     expect(delivery).toMatchObject({ status: "failed", lastStatusCode: 410 });
-    const [audit] = await rows(database.db, sql`select actor_type, action from audit_log where merchant_id = ${merchant.id}::uuid and action = 'webhook_endpoint.disabled'`);
+    const [audit] = await rows(
+      database.db,
+      sql`select actor_type, action from audit_log where merchant_id = ${merchant.id}::uuid and action = 'webhook_endpoint.disabled'`,
+    );
     expect(audit).toEqual({ actor_type: "system", action: "webhook_endpoint.disabled" });
 
     // A later event for this merchant is not queued, and nothing is sent.
-    const other = await placeOrder(database.db, merchant.id, `#${6000 + counter}`, [{ sku: "TENT-2P", quantity: 1 }], new Date());
-    await setFulfillmentPreference(database.db, { merchantId: merchant.id, orderId: other.orderId, preference: "ship_together", actor: shopper, now: new Date() });
+    const other = await placeOrder(
+      database.db,
+      merchant.id,
+      `#${6000 + counter}`,
+      [{ sku: "TENT-2P", quantity: 1 }],
+      new Date(),
+    );
+    await setFulfillmentPreference(database.db, {
+      merchantId: merchant.id,
+      orderId: other.orderId,
+      preference: "ship_together",
+      actor: shopper,
+      now: new Date(),
+    });
     expect(await deliveriesOf(merchant.id)).toHaveLength(1);
     receiver.received.length = 0;
     await deliverDueWebhooks(database.db, quietly);
@@ -224,22 +349,47 @@ describe("outgoing webhooks (Standard Webhooks)", () => {
     try {
       const slow = await shopWithOrder({ url: hanging.url });
       const fast = await shopWithOrder();
-      const loops = startIntegrationLoops({ db: database.db, pollMs: 20, log: (m) => { throw new Error(m); }, delivery: { timeoutMs: 1500, ...quietly } });
+      const loops = startIntegrationLoops({
+        db: database.db,
+        pollMs: 20,
+        log: (m) => {
+          throw new Error(m);
+        },
+        delivery: { timeoutMs: 1500, ...quietly },
+      });
       try {
-        await cancelLines(database.db, { merchantId: slow.merchant.id, orderId: slow.order.orderId, lineIds: [slow.lineId], actor: shopper, now: new Date() });
+        await cancelLines(database.db, {
+          merchantId: slow.merchant.id,
+          orderId: slow.order.orderId,
+          lineIds: [slow.lineId],
+          actor: shopper,
+          now: new Date(),
+        });
         await hanging.waitFor(1);
         const started = Date.now();
-        await cancelLines(database.db, { merchantId: fast.merchant.id, orderId: fast.order.orderId, lineIds: [fast.lineId], actor: shopper, now: new Date() });
+        await cancelLines(database.db, {
+          merchantId: fast.merchant.id,
+          orderId: fast.order.orderId,
+          lineIds: [fast.lineId],
+          actor: shopper,
+          now: new Date(),
+        });
         await receiver.waitFor(1);
         // Delivered while the other request still hangs.
         expect(Date.now() - started).toBeLessThan(1000);
         const until = Date.now() + 5000;
-        while ((await deliveriesOf(slow.merchant.id))[0]!.status !== "pending" && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+        while ((await deliveriesOf(slow.merchant.id))[0]!.status !== "pending" && Date.now() < until)
+          await new Promise((r) => setTimeout(r, 50));
       } finally {
         await loops.stop();
       }
       const [timedOut] = await deliveriesOf(slow.merchant.id);
-      expect(timedOut).toMatchObject({ status: "pending", attempts: 1, lastStatusCode: null, lastError: "No answer within 1.5 s" });
+      expect(timedOut).toMatchObject({
+        status: "pending",
+        attempts: 1,
+        lastStatusCode: null,
+        lastError: "No answer within 1.5 s",
+      });
       expect((await deliveriesOf(fast.merchant.id))[0]).toMatchObject({ status: "delivered" });
     } finally {
       await hanging.close();
@@ -248,29 +398,59 @@ describe("outgoing webhooks (Standard Webhooks)", () => {
 
   it("gives up when the schedule runs out, and an agent's resend sends the same webhook-id again", async () => {
     const { merchant, order, secret, lineId } = await shopWithOrder();
-    await cancelLines(database.db, { merchantId: merchant.id, orderId: order.orderId, lineIds: [lineId], actor: shopper, now: new Date() });
+    await cancelLines(database.db, {
+      merchantId: merchant.id,
+      orderId: order.orderId,
+      lineIds: [lineId],
+      actor: shopper,
+      now: new Date(),
+    });
     receiver.setFallback({ status: 503 });
     const t0 = Date.now();
     await deliverDueWebhooks(database.db, { ...quietly, retrySchedule: [1], now: new Date(t0) });
-    expect(await deliverDueWebhooks(database.db, { ...quietly, retrySchedule: [1], now: new Date(t0 + 2000) })).toMatchObject({ failed: 1 });
+    expect(
+      await deliverDueWebhooks(database.db, { ...quietly, retrySchedule: [1], now: new Date(t0 + 2000) }),
+    ).toMatchObject({ failed: 1 });
     const [failed] = await deliveriesOf(merchant.id);
-    expect(failed).toMatchObject({ status: "failed", attempts: 2, lastError: "Gave up after 2 attempts. Last: HTTP 503: status 503" });
+    expect(failed).toMatchObject({
+      status: "failed",
+      attempts: 2,
+      lastError: "Gave up after 2 attempts. Last: HTTP 503: status 503",
+    });
 
     receiver.setFallback({ status: 200 });
-    await resendDelivery(database.db, { merchantId: merchant.id, deliveryId: failed!.id, actor: agent, now: new Date() });
+    await resendDelivery(database.db, {
+      merchantId: merchant.id,
+      deliveryId: failed!.id,
+      actor: agent,
+      now: new Date(),
+    });
     expect(await deliverDueWebhooks(database.db, quietly)).toMatchObject({ delivered: 1 });
     expect(receiver.received.map((r) => r.headers["webhook-id"])).toEqual([failed!.id, failed!.id, failed!.id]);
     verify(secret, receiver.received[2]!);
-    const [audit] = await rows(database.db, sql`select actor_id from audit_log where action = 'webhook.resent' and entity_id = ${failed!.id}`);
+    const [audit] = await rows(
+      database.db,
+      sql`select actor_id from audit_log where action = 'webhook.resent' and entity_id = ${failed!.id}`,
+    );
     expect(audit).toEqual({ actor_id: agent.id });
   });
 
   it("during a secret rotation both secrets sign, so a receiver holding either one verifies", async () => {
     const { merchant, order, secret: oldSecret, lineId } = await shopWithOrder();
-    const { secret: newSecret, previousValidUntil } = await rotateWebhookSecret(database.db, { merchantId: merchant.id, actor: systemActor("test"), now: new Date() });
+    const { secret: newSecret, previousValidUntil } = await rotateWebhookSecret(database.db, {
+      merchantId: merchant.id,
+      actor: systemActor("test"),
+      now: new Date(),
+    });
     expect(newSecret).toMatch(/^whsec_/);
     expect(newSecret).not.toBe(oldSecret);
-    await cancelLines(database.db, { merchantId: merchant.id, orderId: order.orderId, lineIds: [lineId], actor: shopper, now: new Date() });
+    await cancelLines(database.db, {
+      merchantId: merchant.id,
+      orderId: order.orderId,
+      lineIds: [lineId],
+      actor: shopper,
+      now: new Date(),
+    });
     await deliverDueWebhooks(database.db, quietly);
     const [request] = await receiver.waitFor(1);
     expect(request!.headers["webhook-signature"]!.split(" ")).toHaveLength(2);
@@ -279,9 +459,24 @@ describe("outgoing webhooks (Standard Webhooks)", () => {
 
     // After the overlap only the new secret signs.
     receiver.received.length = 0;
-    await database.db.update(webhookEndpoints).set({ previousSecretExpiresAt: new Date(previousValidUntil.getTime() - 2 * 86_400_000) }).where(eq(webhookEndpoints.merchantId, merchant.id));
-    const other = await placeOrder(database.db, merchant.id, `#${6100 + counter}`, [{ sku: "TENT-2P", quantity: 1 }], new Date());
-    await setFulfillmentPreference(database.db, { merchantId: merchant.id, orderId: other.orderId, preference: "ship_together", actor: shopper, now: new Date() });
+    await database.db
+      .update(webhookEndpoints)
+      .set({ previousSecretExpiresAt: new Date(previousValidUntil.getTime() - 2 * 86_400_000) })
+      .where(eq(webhookEndpoints.merchantId, merchant.id));
+    const other = await placeOrder(
+      database.db,
+      merchant.id,
+      `#${6100 + counter}`,
+      [{ sku: "TENT-2P", quantity: 1 }],
+      new Date(),
+    );
+    await setFulfillmentPreference(database.db, {
+      merchantId: merchant.id,
+      orderId: other.orderId,
+      preference: "ship_together",
+      actor: shopper,
+      now: new Date(),
+    });
     await deliverDueWebhooks(database.db, quietly);
     const [later] = await receiver.waitFor(1);
     expect(later!.headers["webhook-signature"]!.split(" ")).toHaveLength(1);
@@ -292,6 +487,8 @@ describe("outgoing webhooks (Standard Webhooks)", () => {
     const secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     const body = '{"test": 2432232314}';
     const at = new Date(1614265330 * 1000);
-    expect(sign(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body)).toBe(new Webhook(secret).sign("msg_p5jXN8AQM9LWM0D4loKWxJek", at, body));
+    expect(sign(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body)).toBe(
+      new Webhook(secret).sign("msg_p5jXN8AQM9LWM0D4loKWxJek", at, body),
+    );
   });
 });

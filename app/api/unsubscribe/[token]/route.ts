@@ -8,12 +8,19 @@ import { decodePathSegment } from "@/lib/security/text";
 // for that email at once and answers with an empty 200. The signed token is the only input.
 export async function POST(_request: Request, { params }: { params: Promise<Record<string, string>> }) {
   const link = readUnsubscribeToken(decodePathSegment((await params).token ?? "") ?? "");
-  if (!link) return new Response("This unsubscribe link is not valid.", { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
+  if (!link)
+    return new Response("This unsubscribe link is not valid.", {
+      status: 400,
+      headers: { "content-type": "text/plain; charset=utf-8" },
+    });
   try {
     await unsubscribeFromEtaUpdates(db(), { email: link.email, now: new Date() });
   } catch (error) {
     console.error("unsubscribe failed", error);
-    return new Response("Something went wrong on our side; please try again in a moment.", { status: 503, headers: { "content-type": "text/plain; charset=utf-8", "retry-after": "60" } });
+    return new Response("Something went wrong on our side; please try again in a moment.", {
+      status: 503,
+      headers: { "content-type": "text/plain; charset=utf-8", "retry-after": "60" },
+    });
   }
   return new Response(null, { status: 200 });
 }
@@ -22,6 +29,10 @@ export async function POST(_request: Request, { params }: { params: Promise<Reco
 // changes; they are sent to the preferences page, where a button does it.
 export async function GET(_request: Request, { params }: { params: Promise<Record<string, string>> }) {
   const link = readUnsubscribeToken(decodePathSegment((await params).token ?? "") ?? "");
-  if (!link) return new Response("This unsubscribe link is not valid.", { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
+  if (!link)
+    return new Response("This unsubscribe link is not valid.", {
+      status: 400,
+      headers: { "content-type": "text/plain; charset=utf-8" },
+    });
   return Response.redirect(preferencesUrl(link.email, null), 303);
 }

@@ -8,6 +8,9 @@ export const POST = apiPost({
   output: purchaseOrderResultSchema,
   async handle(tx, { caller, actor, input, now }) {
     const result = await upsertPurchaseOrder(tx, { merchantId: caller.merchantId, input, actor, now });
-    return { status: result.created ? 201 : 200, body: { purchaseOrderId: result.purchaseOrderId, created: result.created, linesRedated: result.etaChanges } };
+    return {
+      status: result.created ? 201 : 200,
+      body: { purchaseOrderId: result.purchaseOrderId, created: result.created, linesRedated: result.etaChanges },
+    };
   },
 });

@@ -34,13 +34,21 @@ export default async function MailPage({ params }: { params: Promise<{ id: strin
           As the shopper sees it
         </h2>
         {/* The email's own HTML, isolated from this page (no scripts, no same-origin access). */}
-        <iframe title={`Email: ${mail.subject}`} srcDoc={mail.html} sandbox="allow-popups allow-popups-to-escape-sandbox" className="h-[640px] w-full rounded-xl border border-stone-200 bg-white" />
+        <iframe
+          title={`Email: ${mail.subject}`}
+          srcDoc={mail.html}
+          sandbox="allow-popups allow-popups-to-escape-sandbox"
+          className="h-[640px] w-full rounded-xl border border-stone-200 bg-white"
+        />
       </section>
       <section aria-labelledby="text-heading" className="space-y-2">
         <h2 id="text-heading" className="font-semibold">
           Plain text
         </h2>
-        <pre data-testid="mail-text" className="overflow-x-auto rounded-xl border border-stone-200 bg-white p-4 text-sm whitespace-pre-wrap">
+        <pre
+          data-testid="mail-text"
+          className="overflow-x-auto rounded-xl border border-stone-200 bg-white p-4 text-sm whitespace-pre-wrap"
+        >
           {mail.text}
         </pre>
       </section>

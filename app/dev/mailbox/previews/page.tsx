@@ -17,12 +17,17 @@ export default function PreviewsPage() {
       </Link>
       <header className="space-y-2">
         <h1 className="text-2xl font-bold">Email previews</h1>
-        <p className="text-stone-700">Every email the portal sends, with sample data, rendered exactly as the worker renders it.</p>
+        <p className="text-stone-700">
+          Every email the portal sends, with sample data, rendered exactly as the worker renders it.
+        </p>
       </header>
       <ul className="divide-y divide-stone-200 rounded-xl border border-stone-200 bg-white">
         {previewList().map((preview) => (
           <li key={preview.name}>
-            <Link href={`/dev/mailbox/previews/${preview.name}`} className="block px-4 py-3 font-medium hover:bg-stone-50">
+            <Link
+              href={`/dev/mailbox/previews/${preview.name}`}
+              className="block px-4 py-3 font-medium hover:bg-stone-50"
+            >
               {preview.label}
             </Link>
           </li>

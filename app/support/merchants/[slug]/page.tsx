@@ -20,7 +20,12 @@ function summarize(payload: Record<string, unknown>): string {
   return `Order ${data.order?.number ?? "?"}${sku}`;
 }
 
-const statusWords: Record<string, string> = { pending: "waiting", delivering: "sending", delivered: "delivered", failed: "failed" };
+const statusWords: Record<string, string> = {
+  pending: "waiting",
+  delivering: "sending",
+  delivered: "delivered",
+  failed: "failed",
+};
 
 export default async function ShopIntegrationsPage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
@@ -44,8 +49,14 @@ export default async function ShopIntegrationsPage({ params }: { params: Promise
         </p>
         <h1 className="text-2xl font-bold">{merchant.name}: integrations</h1>
         <p className="text-sm">
-          Shopify: {status.shopify.connected ? `connected (${status.shopify.shopDomain ?? "any shop domain"})` : "not connected"} · Webhooks:{" "}
-          {status.endpoint ? (status.endpoint.enabled ? `sending to ${status.endpoint.url}` : `off (${status.endpoint.disabledReason ?? "turned off"})`) : "no endpoint"}
+          Shopify:{" "}
+          {status.shopify.connected ? `connected (${status.shopify.shopDomain ?? "any shop domain"})` : "not connected"}{" "}
+          · Webhooks:{" "}
+          {status.endpoint
+            ? status.endpoint.enabled
+              ? `sending to ${status.endpoint.url}`
+              : `off (${status.endpoint.disabledReason ?? "turned off"})`
+            : "no endpoint"}
         </p>
         {scope.role === "admin" ? (
           <p className="text-sm">
@@ -60,16 +71,27 @@ export default async function ShopIntegrationsPage({ params }: { params: Promise
         <h2 id="deliveries-heading" className="text-lg font-semibold">
           Webhook deliveries
         </h2>
-        <p className="text-sm text-stone-700">Events sent to the shop&apos;s endpoint, newest first. Times in UTC. A failed event can be sent again under the same webhook-id.</p>
+        <p className="text-sm text-stone-700">
+          Events sent to the shop&apos;s endpoint, newest first. Times in UTC. A failed event can be sent again under
+          the same webhook-id.
+        </p>
         <ScrollRegion label="Delivery log">
           <table className="w-full text-left text-sm">
             <caption className="sr-only">Webhook deliveries, newest first</caption>
             <thead className="bg-stone-50">
               <tr>
-                <th scope="col" className="px-3 py-2">Created</th>
-                <th scope="col" className="px-3 py-2">Event</th>
-                <th scope="col" className="px-3 py-2">Status</th>
-                <th scope="col" className="px-3 py-2">Last answer</th>
+                <th scope="col" className="px-3 py-2">
+                  Created
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Event
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Status
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Last answer
+                </th>
                 <th scope="col" className="px-3 py-2">
                   <span className="sr-only">Actions</span>
                 </th>
@@ -88,19 +110,43 @@ export default async function ShopIntegrationsPage({ params }: { params: Promise
                   </td>
                   <td className="px-3 py-2">
                     {statusWords[d.status] ?? d.status} after {d.attempts} attempt{d.attempts === 1 ? "" : "s"}
-                    {d.status === "pending" && d.endpointEnabled ? <><br />next try {utc(d.nextAttemptAt)}</> : null}
-                    {d.status === "pending" && !d.endpointEnabled ? <><br />held: sending is off</> : null}
-                    {d.deliveredAt ? <><br />at {utc(d.deliveredAt)}</> : null}
+                    {d.status === "pending" && d.endpointEnabled ? (
+                      <>
+                        <br />
+                        next try {utc(d.nextAttemptAt)}
+                      </>
+                    ) : null}
+                    {d.status === "pending" && !d.endpointEnabled ? (
+                      <>
+                        <br />
+                        held: sending is off
+                      </>
+                    ) : null}
+                    {d.deliveredAt ? (
+                      <>
+                        <br />
+                        at {utc(d.deliveredAt)}
+                      </>
+                    ) : null}
                   </td>
-                  <td className="max-w-xs px-3 py-2 break-words">{d.lastError ?? (d.lastStatusCode ? `HTTP ${d.lastStatusCode}` : "—")}</td>
+                  <td className="max-w-xs px-3 py-2 break-words">
+                    {d.lastError ?? (d.lastStatusCode ? `HTTP ${d.lastStatusCode}` : "—")}
+                  </td>
                   <td className="px-3 py-2">
-                    <ResendDeliveryButton slug={merchant.slug} deliveryId={d.id} label={`${d.eventType} ${summarize(d.payload)}`} available={d.status === "failed" || d.status === "delivered"} />
+                    <ResendDeliveryButton
+                      slug={merchant.slug}
+                      deliveryId={d.id}
+                      label={`${d.eventType} ${summarize(d.payload)}`}
+                      available={d.status === "failed" || d.status === "delivered"}
+                    />
                   </td>
                 </tr>
               ))}
             </tbody>
           </table>
-          {deliveries.length === 0 ? <p className="p-4 text-sm text-stone-700">No events sent to this shop yet.</p> : null}
+          {deliveries.length === 0 ? (
+            <p className="p-4 text-sm text-stone-700">No events sent to this shop yet.</p>
+          ) : null}
         </ScrollRegion>
       </section>
 
@@ -114,10 +160,18 @@ export default async function ShopIntegrationsPage({ params }: { params: Promise
             <caption className="sr-only">Shopify webhooks received, newest first</caption>
             <thead className="bg-stone-50">
               <tr>
-                <th scope="col" className="px-3 py-2">Received</th>
-                <th scope="col" className="px-3 py-2">Topic</th>
-                <th scope="col" className="px-3 py-2">Status</th>
-                <th scope="col" className="px-3 py-2">What happened</th>
+                <th scope="col" className="px-3 py-2">
+                  Received
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Topic
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Status
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  What happened
+                </th>
                 <th scope="col" className="px-3 py-2">
                   <span className="sr-only">Actions</span>
                 </th>
@@ -134,15 +188,29 @@ export default async function ShopIntegrationsPage({ params }: { params: Promise
                   </td>
                   <td className="px-3 py-2">
                     {w.status}
-                    {w.status === "pending" && w.attempts > 0 ? <><br />retry {utc(w.nextAttemptAt)}</> : null}
+                    {w.status === "pending" && w.attempts > 0 ? (
+                      <>
+                        <br />
+                        retry {utc(w.nextAttemptAt)}
+                      </>
+                    ) : null}
                   </td>
                   <td className="max-w-md px-3 py-2 break-words">{w.error ?? w.outcome ?? "—"}</td>
-                  <td className="px-3 py-2"><RetryShopifyButton slug={merchant.slug} webhookId={w.webhookId} label={`${w.topic} ${w.webhookId}`} available={w.status === "failed"} /></td>
+                  <td className="px-3 py-2">
+                    <RetryShopifyButton
+                      slug={merchant.slug}
+                      webhookId={w.webhookId}
+                      label={`${w.topic} ${w.webhookId}`}
+                      available={w.status === "failed"}
+                    />
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
-          {shopify.length === 0 ? <p className="p-4 text-sm text-stone-700">Nothing received from Shopify yet.</p> : null}
+          {shopify.length === 0 ? (
+            <p className="p-4 text-sm text-stone-700">Nothing received from Shopify yet.</p>
+          ) : null}
         </ScrollRegion>
       </section>
     </div>

@@ -33,20 +33,34 @@ export default async function SupportOrderPage({ params }: { params: Promise<{ o
   for (const line of lines) {
     if (line.status === "backordered" || line.status === "preorder") {
       const found = await swapOptions(db(), { merchantId: merchant.id, lineId: line.id });
-      options.set(line.id, found.map((o) => ({ skuId: o.skuId, label: `${o.title}${o.variantTitle ? ` — ${o.variantTitle}` : ""} (${formatMoney(o.priceMinor, o.currency)}, ${o.freeUnits} free)` })));
+      options.set(
+        line.id,
+        found.map((o) => ({
+          skuId: o.skuId,
+          label: `${o.title}${o.variantTitle ? ` — ${o.variantTitle}` : ""} (${formatMoney(o.priceMinor, o.currency)}, ${o.freeUnits} free)`,
+        })),
+      );
     }
   }
   return (
     <div className="space-y-6">
       <header className="space-y-1">
         <p className="text-sm text-stone-700">
-          <span className="mr-1 inline-block size-2.5 rounded-full" style={{ backgroundColor: merchant.brandColor }} aria-hidden="true" />
-          {merchant.name} · {order.channel} · placed {formatInstant(order.placedAt, merchant.timezone)} ({merchant.timezone})
+          <span
+            className="mr-1 inline-block size-2.5 rounded-full"
+            style={{ backgroundColor: merchant.brandColor }}
+            aria-hidden="true"
+          />
+          {merchant.name} · {order.channel} · placed {formatInstant(order.placedAt, merchant.timezone)} (
+          {merchant.timezone})
         </p>
         <h1 className="text-2xl font-bold">Order {order.number}</h1>
         <p>
-          {order.customerName ?? "No name"} · <a href={`mailto:${order.email}`} className="underline">{order.email}</a> · ships{" "}
-          {order.fulfillmentPreference === "ship_together" ? "everything together" : "what is ready"}
+          {order.customerName ?? "No name"} ·{" "}
+          <a href={`mailto:${order.email}`} className="underline">
+            {order.email}
+          </a>{" "}
+          · ships {order.fulfillmentPreference === "ship_together" ? "everything together" : "what is ready"}
         </p>
         <p className="text-sm">
           <Link href={`/o/${viewToken(order.id)}`} className="underline" target="_blank">
@@ -62,62 +76,93 @@ export default async function SupportOrderPage({ params }: { params: Promise<{ o
         {lines.map((line) => {
           const open = line.status === "backordered" || line.status === "preorder" || line.status === "ready";
           return (
-            <article key={line.id} aria-label={line.title} className="space-y-2 rounded-xl border border-stone-200 bg-white p-4">
+            <article
+              key={line.id}
+              aria-label={line.title}
+              className="space-y-2 rounded-xl border border-stone-200 bg-white p-4"
+            >
               <div className="flex flex-wrap items-center gap-2">
                 <h3 className="font-semibold">{line.title}</h3>
                 <span className="text-sm text-stone-700">SKU {line.skuCode}</span>
                 <StatusBadge {...statusOf(line)} />
-                {line.etaPushes >= 2 && open ? <span className="rounded-full bg-rose-100 px-2 py-0.5 text-sm font-semibold text-rose-900">Rolling: moved {line.etaPushes}×</span> : null}
-                {line.acceptedOnDeny ? <span className="rounded-full bg-orange-100 px-2 py-0.5 text-sm font-semibold text-orange-950">Sold while policy was deny</span> : null}
+                {line.etaPushes >= 2 && open ? (
+                  <span className="rounded-full bg-rose-100 px-2 py-0.5 text-sm font-semibold text-rose-900">
+                    Rolling: moved {line.etaPushes}×
+                  </span>
+                ) : null}
+                {line.acceptedOnDeny ? (
+                  <span className="rounded-full bg-orange-100 px-2 py-0.5 text-sm font-semibold text-orange-950">
+                    Sold while policy was deny
+                  </span>
+                ) : null}
               </div>
               <dl className="grid grid-cols-2 gap-x-6 gap-y-1 text-sm sm:grid-cols-4">
                 <div>
                   <dt className="text-stone-700">Units</dt>
                   <dd>
-                    {line.quantity} ordered · {line.allocatedQuantity} allocated · {line.shippedQuantity} shipped · {line.cancelledQuantity} cancelled
+                    {line.quantity} ordered · {line.allocatedQuantity} allocated · {line.shippedQuantity} shipped ·{" "}
+                    {line.cancelledQuantity} cancelled
                   </dd>
                 </div>
                 <div>
                   <dt className="text-stone-700">Ship window</dt>
-                  <dd>{line.shipStart && line.shipEnd ? formatWindow(line.shipStart, line.shipEnd) : open ? "Unknown (no covering PO)" : "—"}</dd>
+                  <dd>
+                    {line.shipStart && line.shipEnd
+                      ? formatWindow(line.shipStart, line.shipEnd)
+                      : open
+                        ? "Unknown (no covering PO)"
+                        : "—"}
+                  </dd>
                 </div>
                 <div>
                   <dt className="text-stone-700">Basis</dt>
                   <dd>
                     {line.etaBasis}
-                    {line.basisDelivery ? ` · PO due ${formatDay(line.basisDelivery.expectedDate)} (${line.basisDelivery.units} units)` : ""}
+                    {line.basisDelivery
+                      ? ` · PO due ${formatDay(line.basisDelivery.expectedDate)} (${line.basisDelivery.units} units)`
+                      : ""}
                     {line.etaOverrideNote ? ` · “${line.etaOverrideNote}”` : ""}
                   </dd>
                 </div>
                 <div>
                   <dt className="text-stone-700">Queue</dt>
-                  <dd>{open && line.status !== "ready" ? `${line.queuePosition} units / ${line.linesAhead} lines ahead` : "—"}</dd>
+                  <dd>
+                    {open && line.status !== "ready"
+                      ? `${line.queuePosition} units / ${line.linesAhead} lines ahead`
+                      : "—"}
+                  </dd>
                 </div>
                 <div>
                   <dt className="text-stone-700">First promised</dt>
-                  <dd>{line.firstShipStart && line.firstShipEnd ? formatWindow(line.firstShipStart, line.firstShipEnd) : "—"}</dd>
+                  <dd>
+                    {line.firstShipStart && line.firstShipEnd
+                      ? formatWindow(line.firstShipStart, line.firstShipEnd)
+                      : "—"}
+                  </dd>
                 </div>
                 <div>
                   <dt className="text-stone-700">Delay consent</dt>
                   <dd>
                     {line.consentState}
-                    {line.consentDeadline ? ` · answer by ${formatInstant(line.consentDeadline, merchant.timezone)}` : ""}
+                    {line.consentDeadline
+                      ? ` · answer by ${formatInstant(line.consentDeadline, merchant.timezone)}`
+                      : ""}
                   </dd>
                 </div>
               </dl>
               {/* Stays mounted after the line closes, so the confirmation of what just happened remains. */}
               <LineTools
-                  orderId={order.id}
-                  lineId={line.id}
-                  title={line.title}
-                  canCancel={open}
-                  canSwap={(options.get(line.id)?.length ?? 0) > 0}
-                  canOverride={open}
-                  shipStart={line.shipStart && line.shipStart >= today ? line.shipStart : null}
-                  shipEnd={line.shipEnd && line.shipEnd >= today ? line.shipEnd : null}
-                  today={today}
-                  swapOptions={options.get(line.id) ?? []}
-                />
+                orderId={order.id}
+                lineId={line.id}
+                title={line.title}
+                canCancel={open}
+                canSwap={(options.get(line.id)?.length ?? 0) > 0}
+                canOverride={open}
+                shipStart={line.shipStart && line.shipStart >= today ? line.shipStart : null}
+                shipEnd={line.shipEnd && line.shipEnd >= today ? line.shipEnd : null}
+                today={today}
+                swapOptions={options.get(line.id) ?? []}
+              />
             </article>
           );
         })}
@@ -134,11 +179,21 @@ export default async function SupportOrderPage({ params }: { params: Promise<{ o
             <table className="w-full text-left text-sm">
               <thead className="bg-stone-50">
                 <tr>
-                  <th scope="col" className="px-3 py-2">Email</th>
-                  <th scope="col" className="px-3 py-2">State</th>
-                  <th scope="col" className="px-3 py-2">When</th>
-                  <th scope="col" className="px-3 py-2">Provider answer</th>
-                  <th scope="col" className="px-3 py-2"><span className="sr-only">Actions</span></th>
+                  <th scope="col" className="px-3 py-2">
+                    Email
+                  </th>
+                  <th scope="col" className="px-3 py-2">
+                    State
+                  </th>
+                  <th scope="col" className="px-3 py-2">
+                    When
+                  </th>
+                  <th scope="col" className="px-3 py-2">
+                    Provider answer
+                  </th>
+                  <th scope="col" className="px-3 py-2">
+                    <span className="sr-only">Actions</span>
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -152,7 +207,13 @@ export default async function SupportOrderPage({ params }: { params: Promise<{ o
                     <td className="px-3 py-2">{formatInstant(email.sentAt ?? email.dueAt, merchant.timezone)}</td>
                     <td className="px-3 py-2">{email.lastError ?? email.providerMessageId ?? "—"}</td>
                     <td className="px-3 py-2">
-                      {email.status === "sent" || email.status === "failed" ? <ResendButton orderId={order.id} notificationId={email.id} label={`${email.kind.replace(/_/g, " ")} email`} /> : null}
+                      {email.status === "sent" || email.status === "failed" ? (
+                        <ResendButton
+                          orderId={order.id}
+                          notificationId={email.id}
+                          label={`${email.kind.replace(/_/g, " ")} email`}
+                        />
+                      ) : null}
                     </td>
                   </tr>
                 ))}
@@ -175,14 +236,18 @@ export default async function SupportOrderPage({ params }: { params: Promise<{ o
         </h2>
         <ol className="space-y-2">
           {timeline.map((entry, i) => (
-            <li key={i} className="grid gap-1 rounded-lg border border-stone-200 bg-white px-3 py-2 text-sm sm:grid-cols-[11rem_5rem_1fr]">
+            <li
+              key={i}
+              className="grid gap-1 rounded-lg border border-stone-200 bg-white px-3 py-2 text-sm sm:grid-cols-[11rem_5rem_1fr]"
+            >
               <time dateTime={entry.at.toISOString()} className="text-stone-700">
                 {formatInstant(entry.at, merchant.timezone)}
               </time>
               <span className="font-medium">{timelineIcons[entry.kind]}</span>
               <div>
                 <p>
-                  <span className="font-medium">{entry.title}</span> <span className="text-stone-700">· {entry.who}</span>
+                  <span className="font-medium">{entry.title}</span>{" "}
+                  <span className="text-stone-700">· {entry.who}</span>
                 </p>
                 {entry.detail ? <p className="text-stone-700">{entry.detail}</p> : null}
               </div>

@@ -37,13 +37,20 @@ export default async function PreviewPage({ params }: { params: Promise<{ name: 
         <h2 id="html-heading" className="font-semibold">
           As the shopper sees it
         </h2>
-        <iframe title={`Email preview: ${email.subject}`} srcDoc={email.html} sandbox="allow-popups allow-popups-to-escape-sandbox" className="h-[720px] w-full rounded-xl border border-stone-200 bg-white" />
+        <iframe
+          title={`Email preview: ${email.subject}`}
+          srcDoc={email.html}
+          sandbox="allow-popups allow-popups-to-escape-sandbox"
+          className="h-[720px] w-full rounded-xl border border-stone-200 bg-white"
+        />
       </section>
       <section aria-labelledby="text-heading" className="space-y-2">
         <h2 id="text-heading" className="font-semibold">
           Plain text
         </h2>
-        <pre className="overflow-x-auto rounded-xl border border-stone-200 bg-white p-4 text-sm whitespace-pre-wrap">{email.text}</pre>
+        <pre className="overflow-x-auto rounded-xl border border-stone-200 bg-white p-4 text-sm whitespace-pre-wrap">
+          {email.text}
+        </pre>
       </section>
     </main>
   );

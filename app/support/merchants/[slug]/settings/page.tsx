@@ -39,7 +39,9 @@ export default async function IntegrationSettingsPage({ params }: { params: Prom
           / Settings
         </p>
         <h1 className="text-2xl font-bold">{merchant.name}: integration settings</h1>
-        <p className="text-sm text-stone-700">Secrets are shown once, when they are made. What you see later is only enough to tell them apart.</p>
+        <p className="text-sm text-stone-700">
+          Secrets are shown once, when they are made. What you see later is only enough to tell them apart.
+        </p>
       </header>
 
       <section aria-labelledby="shopify-settings" className="space-y-3 rounded-xl border border-stone-200 bg-white p-4">
@@ -47,36 +49,46 @@ export default async function IntegrationSettingsPage({ params }: { params: Prom
           Shopify
         </h2>
         <p className="text-sm">
-          In Shopify, send webhooks (JSON) for orders/create, orders/updated, orders/cancelled, fulfillments/create, fulfillments/update,
-          inventory_levels/update, products/create and products/update to:
+          In Shopify, send webhooks (JSON) for orders/create, orders/updated, orders/cancelled, fulfillments/create,
+          fulfillments/update, inventory_levels/update, products/create and products/update to:
         </p>
         <p className="font-mono text-sm break-all">{shopifyAddress}</p>
         <p className="text-sm">
           {status.shopify.connected ? (
             <>
               Connected to {status.shopify.shopDomain ?? "any shop domain"}, secret {status.shopify.secretHint}.
-              {status.shopify.previousSecretUntil ? ` The previous secret is accepted until ${utc(status.shopify.previousSecretUntil)}.` : ""}
+              {status.shopify.previousSecretUntil
+                ? ` The previous secret is accepted until ${utc(status.shopify.previousSecretUntil)}.`
+                : ""}
             </>
           ) : (
             "Not connected: webhooks for this shop are refused."
           )}
         </p>
         <ShopifyForm slug={merchant.slug} shopDomain={status.shopify.shopDomain} connected={status.shopify.connected} />
-        {status.shopify.connected ? <ShopifyControls slug={merchant.slug} rotating={!!status.shopify.previousSecretUntil} /> : null}
+        {status.shopify.connected ? (
+          <ShopifyControls slug={merchant.slug} rotating={!!status.shopify.previousSecretUntil} />
+        ) : null}
       </section>
 
-      <section aria-labelledby="endpoint-settings" className="space-y-3 rounded-xl border border-stone-200 bg-white p-4">
+      <section
+        aria-labelledby="endpoint-settings"
+        className="space-y-3 rounded-xl border border-stone-200 bg-white p-4"
+      >
         <h2 id="endpoint-settings" className="text-lg font-semibold">
           Webhooks to the shop
         </h2>
         <p className="text-sm">
-          We send order_line.cancelled, order_line.swapped, order_line.delay_consent_expired and order.fulfillment_preference_changed, signed per
-          Standard Webhooks.
+          We send order_line.cancelled, order_line.swapped, order_line.delay_consent_expired and
+          order.fulfillment_preference_changed, signed per Standard Webhooks.
         </p>
         {status.endpoint ? (
           <p className="text-sm">
-            {status.endpoint.enabled ? "Sending" : `Off (${status.endpoint.disabledReason ?? "turned off"})`} · secret {status.endpoint.secretHint}
-            {status.endpoint.previousSecretUntil ? ` · the previous secret also signs until ${utc(status.endpoint.previousSecretUntil)}` : ""}
+            {status.endpoint.enabled ? "Sending" : `Off (${status.endpoint.disabledReason ?? "turned off"})`} · secret{" "}
+            {status.endpoint.secretHint}
+            {status.endpoint.previousSecretUntil
+              ? ` · the previous secret also signs until ${utc(status.endpoint.previousSecretUntil)}`
+              : ""}
           </p>
         ) : (
           <p className="text-sm">No endpoint yet.</p>

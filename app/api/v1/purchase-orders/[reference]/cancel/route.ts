@@ -8,7 +8,15 @@ export const POST = apiPost({
   input: z.object({}).strict(),
   output: purchaseOrderResultSchema,
   async handle(tx, { caller, actor, params, now }) {
-    const result = await cancelPurchaseOrder(tx, { merchantId: caller.merchantId, reference: decodeURIComponent(params.reference!), actor, now });
-    return { status: 200, body: { purchaseOrderId: result.purchaseOrderId, created: false, linesRedated: result.etaChanges } };
+    const result = await cancelPurchaseOrder(tx, {
+      merchantId: caller.merchantId,
+      reference: decodeURIComponent(params.reference!),
+      actor,
+      now,
+    });
+    return {
+      status: 200,
+      body: { purchaseOrderId: result.purchaseOrderId, created: false, linesRedated: result.etaChanges },
+    };
   },
 });

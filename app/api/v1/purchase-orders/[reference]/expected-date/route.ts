@@ -15,6 +15,9 @@ export const POST = apiPost({
       actor,
       now,
     });
-    return { status: 200, body: { purchaseOrderId: result.purchaseOrderId, created: false, linesRedated: result.etaChanges } };
+    return {
+      status: 200,
+      body: { purchaseOrderId: result.purchaseOrderId, created: false, linesRedated: result.etaChanges },
+    };
   },
 });

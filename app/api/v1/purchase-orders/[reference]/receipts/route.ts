@@ -7,7 +7,16 @@ export const POST = apiPost({
   input: receiptSchema,
   output: purchaseOrderResultSchema,
   async handle(tx, { caller, actor, input, params, now }) {
-    const result = await receivePurchaseOrder(tx, { merchantId: caller.merchantId, reference: decodeURIComponent(params.reference!), input, actor, now });
-    return { status: 200, body: { purchaseOrderId: result.purchaseOrderId, created: false, linesRedated: result.etaChanges } };
+    const result = await receivePurchaseOrder(tx, {
+      merchantId: caller.merchantId,
+      reference: decodeURIComponent(params.reference!),
+      input,
+      actor,
+      now,
+    });
+    return {
+      status: 200,
+      body: { purchaseOrderId: result.purchaseOrderId, created: false, linesRedated: result.etaChanges },
+    };
   },
 });
