@@ -8,6 +8,7 @@ import { db } from "@/lib/db/client";
 import { dateIn, formatDay, formatWindow } from "@/lib/dates";
 import { ordersForEmail } from "@/lib/orders/view";
 import { statusOf } from "@/lib/orders/words";
+import { isWaiting } from "@/lib/orders/line-status";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Your orders" };
@@ -31,7 +32,7 @@ export default async function OrdersPage() {
         ) : (
           <ul className="space-y-3">
             {found.map(({ order, merchant, lines }) => {
-              const waiting = lines.filter((l) => l.status === "backordered" || l.status === "preorder");
+              const waiting = lines.filter((l) => isWaiting(l.status));
               const next = waiting
                 .map((l) => l.shipEnd)
                 .filter((d): d is string => !!d)

@@ -11,7 +11,7 @@ import {
   whenSentence,
   type Tone,
 } from "@/lib/orders/words";
-import { openUnits } from "@/lib/orders/line-status";
+import { isOpen, isWaiting, openUnits } from "@/lib/orders/line-status";
 import { EtaHistory } from "./eta-history";
 import { LineActions } from "./line-actions";
 import { webLink } from "@/lib/security/links";
@@ -54,11 +54,10 @@ export function LineCard({
   swapOptions: SwapOption[];
 }) {
   const status = statusOf(line);
-  const open = line.status === "backordered" || line.status === "preorder" || line.status === "ready";
+  const open = isOpen(line.status);
   const rolling = line.etaPushes >= 2 && open;
   const units = unitsSummary(line);
-  const queue =
-    line.status === "backordered" || line.status === "preorder" ? queueSentence(line, line.basisDelivery) : null;
+  const queue = isWaiting(line.status) ? queueSentence(line, line.basisDelivery) : null;
   const waitingUnits = openUnits(line);
   const headingId = `line-${line.id}`;
   return (
@@ -163,7 +162,7 @@ export function LineCard({
 
       {owner ? (
         <LineActions
-          actionable={line.status === "backordered" || line.status === "preorder"}
+          actionable={isWaiting(line.status)}
           orderId={orderId}
           lineId={line.id}
           title={line.title}

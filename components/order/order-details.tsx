@@ -3,7 +3,7 @@ import type { OrderView } from "@/lib/orders/view";
 import type { SwapOption } from "@/lib/orders/swap";
 import { readableAccent } from "@/lib/brand";
 import { dateIn, formatDay } from "@/lib/dates";
-import { openUnits } from "@/lib/orders/line-status";
+import { isOpen, isWaiting, openUnits } from "@/lib/orders/line-status";
 import { formatMoney, maskEmail } from "@/lib/orders/words";
 import { LineCard } from "./line-card";
 import { OrderActions } from "./order-actions";
@@ -11,7 +11,7 @@ import { OrderActions } from "./order-actions";
 function summary(view: OrderView): string {
   const lines = view.lines.filter((l) => l.status !== "swapped");
   const shipped = lines.filter((l) => l.status === "shipped").length;
-  const waiting = lines.filter((l) => l.status === "backordered" || l.status === "preorder").length;
+  const waiting = lines.filter((l) => isWaiting(l.status)).length;
   const ready = lines.filter((l) => l.status === "ready").length;
   const parts = [];
   if (shipped) parts.push(`${shipped} shipped`);
@@ -32,8 +32,8 @@ export function OrderDetails({
 }) {
   const { order, merchant, lines } = view;
   const accent = readableAccent(merchant.brandColor, "#ffffff");
-  const waiting = lines.filter((l) => l.status === "backordered" || l.status === "preorder");
-  const open = lines.filter((l) => l.status === "backordered" || l.status === "preorder" || l.status === "ready");
+  const waiting = lines.filter((l) => isWaiting(l.status));
+  const open = lines.filter((l) => isOpen(l.status));
   const waitingRefund = waiting.reduce((n, l) => n + openUnits(l) * l.unitPriceMinor, 0);
   return (
     <div className="space-y-6">

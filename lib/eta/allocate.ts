@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { rows, type DbOrTx } from "../db/client";
 import { instant, uuidArray } from "../db/sql-helpers";
+import { openStatuses, sqlStatuses, waitingStatuses } from "../orders/line-status";
 
 export type Allocation = {
   lineId: number;
@@ -51,7 +52,7 @@ export function allocateStatement(skuIds: readonly string[], now: Date) {
              sum(l.quantity - l.shipped_quantity - l.cancelled_quantity - l.allocated_quantity)
                over (partition by l.sku_id order by l.placed_at, l.id) as through
       from order_lines l join stock on stock.id = l.sku_id
-      where l.status in ('backordered', 'preorder')
+      where l.status in ${sqlStatuses(waitingStatuses)}
         and l.quantity - l.shipped_quantity - l.cancelled_quantity - l.allocated_quantity > 0
     ),
     take as (
@@ -101,7 +102,7 @@ export async function releaseExcessAllocation(
       select l.id, l.sku_id, l.allocated_quantity,
              sum(l.allocated_quantity) over (partition by l.sku_id order by l.placed_at desc, l.id desc) as through
       from order_lines l join excess e on e.sku_id = l.sku_id
-      where l.status in ('ready', 'backordered', 'preorder') and l.allocated_quantity > 0
+      where l.status in ${sqlStatuses(openStatuses)} and l.allocated_quantity > 0
     ),
     give_back as (
       select p.id, p.sku_id, least(p.allocated_quantity, e.units - (p.through - p.allocated_quantity))::int as units

@@ -9,6 +9,7 @@ import { addDays, dateIn, isIsoDate } from "../dates";
 import { DomainError } from "../errors";
 import { recordChange } from "../events/record";
 import type { EtaChange } from "./recompute";
+import { isOpen } from "../orders/line-status";
 
 /**
  * An agent sets a line's ship window by hand, with a note the shopper sees as the reason. The
@@ -46,7 +47,7 @@ export async function overrideEta(
       .where(and(eq(orderLines.id, lineId), eq(orderLines.merchantId, merchantId)))
       .for("update");
     if (!line) throw new DomainError("not_found", "That item was not found.");
-    if (!["backordered", "preorder", "ready"].includes(line.status)) {
+    if (!isOpen(line.status)) {
       throw new DomainError("conflict", `${line.title} is ${line.status} already; its date cannot be set.`);
     }
     const later = line.shipEnd !== null && params.shipEnd > line.shipEnd;

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { rows, type DbOrTx } from "../db/client";
 import type { EtaReason } from "../db/schema/orders";
 import { instant, uuidArray } from "../db/sql-helpers";
+import { openStatuses, sqlStatuses } from "../orders/line-status";
 
 /**
  * What changed the queue or the supply. Most map straight to the ETA event's reason; a PO date
@@ -92,7 +93,7 @@ export function recomputeStatement(params: RecomputeParams) {
              l.basis_purchase_order_id, l.basis_date, l.queue_position, l.lines_ahead, l.eta_updated_at,
              l.quantity - l.shipped_quantity - l.cancelled_quantity - l.allocated_quantity as need
       from order_lines l
-      where l.sku_id = any(${skuList}) and l.status in ('backordered', 'preorder', 'ready')
+      where l.sku_id = any(${skuList}) and l.status in ${sqlStatuses(openStatuses)}
     ),
     queue as materialized (
       select id, sku_id, order_id, need,

@@ -6,6 +6,7 @@ import { transaction } from "../db/transaction";
 import { recordChange } from "../events/record";
 import { lockSkus } from "./allocate";
 import { recomputeEta } from "./recompute";
+import { sqlStatuses, waitingStatuses } from "../orders/line-status";
 
 export const etaSweepActor = systemActor("eta-sweep");
 
@@ -36,7 +37,7 @@ export async function refreshOverdueEtas(
     db,
     sql`select distinct l.sku_id
         from order_lines l join merchants m on m.id = l.merchant_id
-        where l.status in ('backordered', 'preorder') and l.eta_basis in ('po', 'release')
+        where l.status in ${sqlStatuses(waitingStatuses)} and l.eta_basis in ('po', 'release')
           and l.quantity - l.shipped_quantity - l.cancelled_quantity - l.allocated_quantity > 0
           -- The index's bound (the latest "today plus handling" of any merchant), then each merchant's own.
           and l.ship_start < (select max((${instant(now)} at time zone timezone)::date + handling_days) from merchants)

@@ -10,8 +10,10 @@ import { transaction } from "../db/transaction";
 import { DomainError } from "../errors";
 import { lockSkus } from "../eta/allocate";
 import { cancelLines } from "../orders/cancel";
+import { lockLines } from "../orders/lines";
 import { gatheringQueued } from "./outbox";
 import { formatDeadline } from "./time";
+import { isWaiting, sqlStatuses, waitingStatuses } from "../orders/line-status";
 
 // Delay consent under the US FTC mail-order rule, as the portal tracks it: the shopper's answer to
 // a delay notice, the job that cancels lines whose deadline passed without a "keep waiting", and
@@ -65,7 +67,7 @@ export async function delayNoticeView(db: DbOrTx, noticeId: number): Promise<Del
     .limit(1);
   const { notice, line, order, merchant } = found;
   const latest = newest?.id === notice.id;
-  const waiting = line.status === "backordered" || line.status === "preorder";
+  const waiting = isWaiting(line.status);
   return {
     noticeId: notice.id,
     orderId: order.id,
@@ -198,41 +200,26 @@ export async function expireOverdueConsent(db: DbOrTx, params: { now: Date; limi
   const due = await rows<{ order_id: string; merchant_id: string }>(
     db,
     sql`select distinct order_id, merchant_id from order_lines
-        where consent_deadline <= ${instant(now)} and consent_state = 'awaiting' and status in ('backordered', 'preorder')
+        where consent_deadline <= ${instant(now)} and consent_state = 'awaiting' and status in ${sqlStatuses(waitingStatuses)}
         limit ${params.limit ?? 500}`,
   );
   let cancelled = 0;
   for (const { order_id: orderId, merchant_id: merchantId } of due) {
     cancelled += await transaction(db, async (tx) => {
-      const candidates = await tx
-        .select({ id: orderLines.id, skuId: orderLines.skuId })
-        .from(orderLines)
-        .where(
-          and(
-            eq(orderLines.orderId, orderId),
-            eq(orderLines.consentState, "awaiting"),
-            sql`${orderLines.consentDeadline} <= ${instant(now)}`,
-          ),
-        );
-      if (candidates.length === 0) return 0;
-      await lockSkus(tx, [...new Set(candidates.map((c) => c.skuId))]);
-      const lines = await tx
-        .select()
-        .from(orderLines)
-        .where(
-          inArray(
-            orderLines.id,
-            candidates.map((c) => c.id),
-          ),
-        )
-        .orderBy(orderLines.id)
-        .for("update");
+      const lines = await lockLines(
+        tx,
+        and(
+          eq(orderLines.orderId, orderId),
+          eq(orderLines.consentState, "awaiting"),
+          sql`${orderLines.consentDeadline} <= ${instant(now)}`,
+        ),
+      );
       const overdue = lines.filter(
         (l) =>
           l.consentState === "awaiting" &&
           l.consentDeadline !== null &&
           l.consentDeadline <= now &&
-          (l.status === "backordered" || l.status === "preorder"),
+          isWaiting(l.status),
       );
       if (overdue.length === 0) return 0;
       await cancelLines(tx, {
@@ -278,7 +265,7 @@ export async function noticeMissedPromises(db: DbOrTx, params: { now: Date }): P
         from order_lines l
         join merchants m on m.id = l.merchant_id
         join orders o on o.id = l.order_id
-        where l.status in ('backordered', 'preorder') and l.promised_ship_end is not null
+        where l.status in ${sqlStatuses(waitingStatuses)} and l.promised_ship_end is not null
           and l.consent_state in ('none', 'notified', 'accepted')
           and l.promised_ship_end < (${now} at time zone m.timezone)::date
           and not ${gatheringQueued}

@@ -3,6 +3,7 @@ import type { Actor } from "../audit/actor";
 import { rows, type DbOrTx } from "../db/client";
 import { transaction } from "../db/transaction";
 import { notifications, type DomainEventType, type NewNotification } from "../db/schema/notifications";
+import type { LineStatus } from "../db/schema/orders";
 import { bigintArray, instant, uuidArray } from "../db/sql-helpers";
 import type { EtaChange } from "../eta/recompute";
 import type { DomainEventInput } from "../events/record";
@@ -14,6 +15,7 @@ import type {
   ShippedPayload,
   SwappedPayload,
 } from "./payloads";
+import { isWaiting } from "../orders/line-status";
 
 // Writing the outbox, in the transaction of the change that causes it: a change that rolls back
 // leaves no email behind, and one that commits cannot forget its email.
@@ -87,9 +89,7 @@ export function draftsFromEvents(input: {
     const snapshot = ({ orderId: _o, unitPriceMinor: _p, ...rest }: LineFacts): LineSnapshot => rest;
 
     if (type === "line_backordered") {
-      const waiting = events
-        .map((e) => line(e.orderLineId))
-        .filter((l): l is LineFacts => !!l && (l.status === "backordered" || l.status === "preorder"));
+      const waiting = events.map((e) => line(e.orderLineId)).filter((l): l is LineFacts => !!l && isWaiting(l.status));
       if (waiting.length === 0) continue;
       const ids = new Set(waiting.map((l) => l.lineId));
       const payload: BackorderedPayload = {
@@ -114,12 +114,7 @@ export function draftsFromEvents(input: {
           units: Number(e.payload?.units ?? 0),
         })),
         stillWaiting: orderLines
-          .filter(
-            (l) =>
-              l.status === "backordered" ||
-              l.status === "preorder" ||
-              (l.status === "ready" && !shippedIds.has(l.lineId)),
-          )
+          .filter((l) => isWaiting(l.status) || (l.status === "ready" && !shippedIds.has(l.lineId)))
           .map((l) => ({ title: l.title, shipStart: l.shipStart, shipEnd: l.shipEnd })),
       };
       drafts.push({ ...base, kind: "shipped", payload });
@@ -208,7 +203,7 @@ async function writeEventNotifications(
             orderId: l.order_id as string,
             title: l.title as string,
             quantity: Number(l.quantity),
-            status: l.status as string,
+            status: l.status as LineStatus,
             unitPriceMinor: Number(l.unit_price_minor),
             linesAhead: Number(l.lines_ahead),
             shipStart: (l.ship_start as string | null) ?? null,

@@ -1,4 +1,5 @@
 import type { IsoDate } from "../dates";
+import type { LineStatus } from "../db/schema/orders";
 import type { EtaLineChange, ShipWindow } from "./policy";
 
 // What each kind of notification keeps in its `payload`: everything its email says, written when
@@ -10,7 +11,7 @@ export type LineSnapshot = {
   lineId: number;
   title: string;
   quantity: number;
-  status: string;
+  status: LineStatus;
   shipStart: IsoDate | null;
   shipEnd: IsoDate | null;
   deliveryStart: IsoDate | null;

@@ -1,6 +1,7 @@
 import type { ConsentState, LineStatus } from "../db/schema/orders";
 import { daysBetween, maxDate, type IsoDate } from "../dates";
 import type { SendFailure } from "../email/types";
+import { isOpen, isWaiting } from "../orders/line-status";
 import { endOfDayIn } from "./time";
 
 // When a shopper hears from us, as plain functions of data: which ETA changes are worth an email,
@@ -27,9 +28,6 @@ export type LineState = {
   promisedShipEnd: IsoDate | null;
   consentState: ConsentState;
 };
-
-const waiting = (status: LineStatus) => status === "backordered" || status === "preorder";
-const open = (status: LineStatus) => waiting(status) || status === "ready";
 
 /** ETA updates: the order's own choice wins, then the shopper's choice for all orders, then yes. */
 export function wantsEtaUpdates(
@@ -64,7 +62,7 @@ export function missesPromise(
   line: Pick<LineState, "status" | "shipEnd" | "promisedShipEnd">,
   today: IsoDate,
 ): boolean {
-  if (!waiting(line.status) || line.promisedShipEnd === null) return false;
+  if (!isWaiting(line.status) || line.promisedShipEnd === null) return false;
   const effectiveEnd = line.shipEnd === null ? null : maxDate(line.shipEnd, today);
   return effectiveEnd === null || effectiveEnd > line.promisedShipEnd;
 }
@@ -172,7 +170,7 @@ export function decideEtaUpdate(input: {
   const context = { today: input.today, now: input.now, timeZone: input.timeZone };
   for (const line of [...input.lines].sort((a, b) => a.id - b.id)) {
     const from = input.baselines.get(line.id);
-    if (!from || !open(line.status)) continue;
+    if (!from || !isOpen(line.status)) continue;
     if (line.consentState === "awaiting") {
       if (missesPromise(line, input.today)) continue;
       decision.recovered.push(line.id);

@@ -1,16 +1,15 @@
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { Actor } from "../audit/actor";
 import { writeAudit } from "../audit/log";
 import type { DbOrTx } from "../db/client";
-import { skus } from "../db/schema/catalog";
-import { orderLines, type OrderLine } from "../db/schema/orders";
+import { orderLines, type LineStatus } from "../db/schema/orders";
 import { transaction } from "../db/transaction";
 import { DomainError } from "../errors";
-import { allocateFreeStock, lockSkus } from "../eta/allocate";
+import { allocateFreeStock } from "../eta/allocate";
 import { recomputeEta } from "../eta/recompute";
 import { recordChange } from "../events/record";
-import { closeOrderIfDone, lineSnapshot } from "./intake";
-import { lineStatusFor, openUnits } from "./line-status";
+import { openStatuses, waitingStatuses } from "./line-status";
+import { closeOpenUnits, closeOrderIfDone, lineSnapshot, lockLines, releasePromised } from "./lines";
 
 export type CancelResult = {
   cancelled: { lineId: number; sku: string; units: number; refundMinor: number }[];
@@ -40,36 +39,20 @@ export async function cancelLines(
   },
 ): Promise<CancelResult> {
   const { merchantId, orderId, actor, now } = params;
-  const cancellable = params.includeReady ? ["backordered", "preorder", "ready"] : ["backordered", "preorder"];
+  const cancellable: readonly LineStatus[] = params.includeReady ? openStatuses : waitingStatuses;
   return transaction(db, async (tx) => {
     const scope = and(eq(orderLines.merchantId, merchantId), eq(orderLines.orderId, orderId));
-    const wanted = params.lineIds
-      ? await tx
-          .select({ id: orderLines.id, skuId: orderLines.skuId })
-          .from(orderLines)
-          .where(and(scope, inArray(orderLines.id, [...params.lineIds])))
-      : await tx
-          .select({ id: orderLines.id, skuId: orderLines.skuId })
-          .from(orderLines)
-          .where(and(scope, inArray(orderLines.status, cancellable as OrderLine["status"][])));
-    if (params.lineIds && wanted.length !== new Set(params.lineIds).size) {
+    const lines = await lockLines(
+      tx,
+      params.lineIds
+        ? and(scope, inArray(orderLines.id, [...params.lineIds]))
+        : and(scope, inArray(orderLines.status, cancellable)),
+    );
+    if (params.lineIds && lines.length !== new Set(params.lineIds).size) {
       throw new DomainError("not_found", "That item is not on this order.");
     }
-    if (wanted.length === 0) throw new DomainError("conflict", "Nothing on this order is waiting to be cancelled.");
-
-    const skuIds = [...new Set(wanted.map((l) => l.skuId))];
-    await lockSkus(tx, skuIds);
-    const lines = await tx
-      .select()
-      .from(orderLines)
-      .where(
-        inArray(
-          orderLines.id,
-          wanted.map((l) => l.id),
-        ),
-      )
-      .orderBy(orderLines.id)
-      .for("update");
+    if (lines.length === 0) throw new DomainError("conflict", "Nothing on this order is waiting to be cancelled.");
+    const skuIds = [...new Set(lines.map((l) => l.skuId))];
 
     const result: CancelResult = { cancelled: [], alreadyCancelled: [] };
     const released = new Map<string, number>();
@@ -87,29 +70,11 @@ export async function cancelLines(
           `${line.title} is already being packed, so it can no longer be cancelled here. Contact the shop if you no longer want it.`,
         );
       }
-      const units = openUnits(line);
-      const next = { ...line, cancelledQuantity: line.cancelledQuantity + units, allocatedQuantity: 0 };
-      await tx
-        .update(orderLines)
-        .set({
-          cancelledQuantity: next.cancelledQuantity,
-          allocatedQuantity: 0,
-          status: lineStatusFor(next, { preorderHold: false }),
-          cancelledAt: now,
-          consentDeadline: null,
-          updatedAt: now,
-        })
-        .where(eq(orderLines.id, line.id));
-      if (line.allocatedQuantity > 0)
-        released.set(line.skuId, (released.get(line.skuId) ?? 0) + line.allocatedQuantity);
+      const { units, promised } = await closeOpenUnits(tx, line, { now, closedAs: "cancelled" });
+      released.set(line.skuId, (released.get(line.skuId) ?? 0) + promised);
       result.cancelled.push({ lineId: line.id, sku: line.skuCode, units, refundMinor: units * line.unitPriceMinor });
     }
-    for (const [skuId, units] of released) {
-      await tx
-        .update(skus)
-        .set({ allocated: sql`${skus.allocated} - ${units}`, updatedAt: now })
-        .where(eq(skus.id, skuId));
-    }
+    await releasePromised(tx, released, now);
 
     await allocateFreeStock(tx, skuIds, now);
     const etaChanges = await recomputeEta(tx, { skuIds, cause: "queue_moved", now });

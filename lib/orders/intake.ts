@@ -15,7 +15,8 @@ import { allocateStatement } from "../eta/allocate";
 import { etaChangesFrom, recomputeStatement } from "../eta/recompute";
 import { recordChange, type DomainEventInput } from "../events/record";
 import { maxOrdersPerBatch, type OrderUpsert } from "../ingest/schemas";
-import { lineStatusFor, openUnits } from "./line-status";
+import { isOpen, isWaiting, lineStatusFor, openUnits } from "./line-status";
+import { closeOrderIfDone, lineSnapshot } from "./lines";
 
 export type OrderUpsertResult = {
   orderId: string;
@@ -277,12 +278,7 @@ async function intake(
     const events: DomainEventInput[] = plans.flatMap(({ orderId, current, added }) =>
       linesByOrder
         .get(orderId)!
-        .filter(
-          (l) =>
-            added.has(l.skuId) &&
-            !current.some((c) => c.id === l.id) &&
-            (l.status === "backordered" || l.status === "preorder"),
-        )
+        .filter((l) => added.has(l.skuId) && !current.some((c) => c.id === l.id) && isWaiting(l.status))
         .map((l) => ({
           merchantId,
           orderId,
@@ -294,7 +290,7 @@ async function intake(
     await recordChange(tx, { actor, now, events, etaChanges });
     for (const { orderId, existing } of plans) {
       // A new order with a line still to ship is open already; anything else may open or close it.
-      if (existing || !linesByOrder.get(orderId)!.some((l) => openStatuses.has(l.status)))
+      if (existing || !linesByOrder.get(orderId)!.some((l) => isOpen(l.status)))
         await closeOrderIfDone(tx, orderId, now);
     }
     await writeAudit(
@@ -432,8 +428,6 @@ async function updateOrder(
   return { current, newLines };
 }
 
-const openStatuses = new Set<string>(["ready", "backordered", "preorder"]);
-
 /** A line to add, in `order_lines` column names. */
 type NewLine = {
   sku_id: string;
@@ -532,27 +526,6 @@ function createOrdersStatement(p: {
       returning id
     )
     ${linesInsert(p.merchantId, p.now, p.orders)}`;
-}
-
-export function lineSnapshot(l: OrderLine) {
-  return {
-    id: l.id,
-    sku: l.skuCode,
-    quantity: l.quantity,
-    allocated: l.allocatedQuantity,
-    shipped: l.shippedQuantity,
-    cancelled: l.cancelledQuantity,
-    status: l.status,
-  };
-}
-
-/** Marks the order closed (for view-link expiry) once no line has open units, and reopens it otherwise. */
-export async function closeOrderIfDone(tx: Tx, orderId: string, now: Date): Promise<void> {
-  await tx.execute(sql`
-    update orders o set closed_at = case
-      when exists (select 1 from order_lines l where l.order_id = o.id and l.status in ('ready','backordered','preorder')) then null
-      else coalesce(o.closed_at, ${now.toISOString()}::timestamptz) end
-    where o.id = ${orderId}`);
 }
 
 function withoutSearchName<T extends { customerNameSearch?: unknown }>(order: T): Omit<T, "customerNameSearch"> {

@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { lineStatusFor } from "./line-status";
+import { sql } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
+import { lineStatuses } from "../db/schema/orders";
+import {
+  closedStatuses,
+  isOpen,
+  isWaiting,
+  lineStatusFor,
+  openStatuses,
+  sqlStatuses,
+  waitingStatuses,
+} from "./line-status";
 
 const units = (quantity: number, allocated: number, shipped: number, cancelled: number) => ({
   quantity,
@@ -24,5 +35,18 @@ describe("lineStatusFor", () => {
     expect(lineStatusFor(units(3, 0, 1, 2), { preorderHold: false })).toBe("shipped");
     expect(lineStatusFor(units(3, 0, 0, 3), { preorderHold: false })).toBe("cancelled");
     expect(lineStatusFor(units(3, 0, 0, 3), { preorderHold: false, closedAs: "swapped" })).toBe("swapped");
+  });
+});
+
+describe("the named sets", () => {
+  it("split every status into open or closed, and waiting is open but not ready", () => {
+    expect([...openStatuses, ...closedStatuses].sort()).toEqual([...lineStatuses].sort());
+    expect(lineStatuses.filter(isWaiting)).toEqual(["backordered", "preorder"]);
+    expect(lineStatuses.filter(isOpen).sort()).toEqual(["backordered", "preorder", "ready"]);
+  });
+  it("read the same in SQL", () => {
+    expect(new PgDialect().sqlToQuery(sql`l.status in ${sqlStatuses(waitingStatuses)}`).sql).toBe(
+      "l.status in ('backordered','preorder')",
+    );
   });
 });

@@ -8,11 +8,10 @@ import { orderLines, orders, shipmentLines, shipments } from "../db/schema/order
 import { transaction } from "../db/transaction";
 import { dateIn } from "../dates";
 import { DomainError } from "../errors";
-import { lockSkus } from "../eta/allocate";
 import { recomputeEta } from "../eta/recompute";
 import { recordChange } from "../events/record";
 import type { ShipmentInput } from "../ingest/schemas";
-import { closeOrderIfDone, lineSnapshot } from "./intake";
+import { closeOrderIfDone, lineSnapshot, lockLines } from "./lines";
 import { numberVariants } from "./read";
 import { lineStatusFor, openUnits } from "./line-status";
 
@@ -44,36 +43,22 @@ export async function recordShipment(
     const [merchant] = await tx.select().from(merchants).where(eq(merchants.id, merchantId));
     const today = dateIn(merchant!.timezone, now);
 
-    const candidates = await tx
-      .select({ id: orderLines.id, skuId: orderLines.skuId, skuCode: orderLines.skuCode })
-      .from(orderLines)
-      .where(
-        and(
-          eq(orderLines.orderId, order.id),
-          inArray(
-            orderLines.skuCode,
-            input.lines.map((l) => l.sku),
-          ),
+    const lines = await lockLines(
+      tx,
+      and(
+        eq(orderLines.orderId, order.id),
+        inArray(
+          orderLines.skuCode,
+          input.lines.map((l) => l.sku),
         ),
-      );
+      ),
+    );
     input.lines.forEach((l, i) => {
-      if (!candidates.some((c) => c.skuCode === l.sku)) {
+      if (!lines.some((c) => c.skuCode === l.sku)) {
         throw new DomainError("invalid", `Order ${input.orderNumber} has no line for SKU ${l.sku}.`, `lines[${i}].sku`);
       }
     });
-    const skuIds = [...new Set(candidates.map((c) => c.skuId))];
-    await lockSkus(tx, skuIds);
-    const lines = await tx
-      .select()
-      .from(orderLines)
-      .where(
-        inArray(
-          orderLines.id,
-          candidates.map((c) => c.id),
-        ),
-      )
-      .orderBy(orderLines.id)
-      .for("update");
+    const skuIds = [...new Set(lines.map((c) => c.skuId))];
     const catalog = await tx.select().from(skus).where(inArray(skus.id, skuIds));
 
     input.lines.forEach((wanted, i) => {

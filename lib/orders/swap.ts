@@ -7,11 +7,10 @@ import { skus } from "../db/schema/catalog";
 import { orderLines, orders } from "../db/schema/orders";
 import { transaction } from "../db/transaction";
 import { DomainError } from "../errors";
-import { lockSkus } from "../eta/allocate";
 import { recomputeEta } from "../eta/recompute";
 import { recordChange } from "../events/record";
-import { closeOrderIfDone, lineSnapshot } from "./intake";
-import { lineStatusFor, openUnits } from "./line-status";
+import { closeOpenUnits, closeOrderIfDone, lineSnapshot, lockLines, releasePromised } from "./lines";
+import { openUnits, sqlStatuses, waitingStatuses } from "./line-status";
 
 export type SwapOption = {
   skuId: string;
@@ -64,7 +63,7 @@ export async function swapOptionsForLines(
              s.product_id
       from order_lines l join orders o on o.id = l.order_id join skus s on s.id = l.sku_id
       where l.id = any(${bigintArray(params.lineIds)}) and l.merchant_id = ${params.merchantId}
-        and l.status in ('backordered', 'preorder')
+        and l.status in ${sqlStatuses(waitingStatuses)}
     )
     select line.id as line_id, alt.id, alt.code, alt.title, alt.variant_title, alt.image_url, alt.price_minor, alt.currency,
            (line.unit_price_minor - alt.price_minor)::int as refund, (alt.on_hand - alt.allocated)::int as free
@@ -119,13 +118,11 @@ export async function swapLine(
 ): Promise<SwapResult> {
   const { merchantId, orderId, lineId, toSkuId, actor, now } = params;
   return transaction(db, async (tx) => {
-    const [peek] = await tx
-      .select({ skuId: orderLines.skuId })
-      .from(orderLines)
-      .where(and(eq(orderLines.id, lineId), eq(orderLines.orderId, orderId), eq(orderLines.merchantId, merchantId)));
-    if (!peek) throw new DomainError("not_found", "That item is not on this order.");
-    await lockSkus(tx, [peek.skuId, toSkuId]);
-    const [line] = await tx.select().from(orderLines).where(eq(orderLines.id, lineId)).for("update");
+    const [line] = await lockLines(
+      tx,
+      and(eq(orderLines.id, lineId), eq(orderLines.orderId, orderId), eq(orderLines.merchantId, merchantId)),
+      { alsoSkuIds: [toSkuId] },
+    );
     if (!line) throw new DomainError("not_found", "That item is not on this order.");
 
     if (line.swappedToLineId !== null) {
@@ -193,25 +190,8 @@ export async function swapLine(
       })
       .returning({ id: orderLines.id });
 
-    const next = { ...line, cancelledQuantity: line.cancelledQuantity + units, allocatedQuantity: 0 };
-    await tx
-      .update(orderLines)
-      .set({
-        cancelledQuantity: next.cancelledQuantity,
-        allocatedQuantity: 0,
-        status: lineStatusFor(next, { preorderHold: false, closedAs: "swapped" }),
-        swappedToLineId: created!.id,
-        cancelledAt: now,
-        consentDeadline: null,
-        updatedAt: now,
-      })
-      .where(eq(orderLines.id, line.id));
-    if (line.allocatedQuantity > 0) {
-      await tx
-        .update(skus)
-        .set({ allocated: sql`${skus.allocated} - ${line.allocatedQuantity}` })
-        .where(eq(skus.id, line.skuId));
-    }
+    const closed = await closeOpenUnits(tx, line, { now, closedAs: "swapped", swappedToLineId: created!.id });
+    await releasePromised(tx, new Map([[line.skuId, closed.promised]]), now);
 
     const etaChanges = await recomputeEta(tx, { skuIds: [line.skuId, toSkuId], cause: "queue_moved", now });
     const refundMinor = option.refundPerUnitMinor * units;

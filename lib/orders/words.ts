@@ -1,6 +1,6 @@
 import type { EtaReason, OrderLine } from "../db/schema/orders";
 import { daysBetween, formatDay, formatShortDay, formatWindow } from "../dates";
-import { openUnits } from "./line-status";
+import { isOpen, openUnits } from "./line-status";
 
 // What the order page says, in the shopper's words. Honest wording beats soothing wording.
 
@@ -80,7 +80,7 @@ export function whenSentence(
   line: Pick<OrderLine, "status" | "etaBasis" | "shipStart" | "shipEnd" | "deliveryStart" | "deliveryEnd">,
   options: { releaseDate?: string | null; typicalLeadDays?: number } = {},
 ): string {
-  if (line.status === "shipped" || line.status === "cancelled" || line.status === "swapped") return "";
+  if (!isOpen(line.status)) return "";
   if (line.etaBasis === "unknown" || !line.shipStart || !line.shipEnd) {
     const guess = options.typicalLeadDays
       ? ` Restocks from this supplier usually take about ${Math.round(options.typicalLeadDays / 7)} weeks; that is a guess, not a promise.`

@@ -7,6 +7,7 @@ import { auditLog } from "../db/schema/audit";
 import { merchants } from "../db/schema/merchants";
 import { inScope, type AgentScope } from "./access";
 import { etaHonesty, type HonestyFigure, type ShippedLine } from "./honesty";
+import { sqlStatuses, waitingStatuses } from "../orders/line-status";
 
 export type BoardRow = {
   skuId: string;
@@ -81,7 +82,7 @@ export async function backorderBoard(
              count(*) filter (where l.eta_pushes >= 2) as rolling,
              count(*) filter (where l.first_ship_end < (${now.toISOString()}::timestamptz at time zone m.timezone)::date) as past_first,
              count(*) filter (where l.consent_deadline < ${now.toISOString()}::timestamptz + interval '7 days') as consent_soon
-      from order_lines l where l.sku_id = s.id and l.status in ('backordered', 'preorder')
+      from order_lines l where l.sku_id = s.id and l.status in ${sqlStatuses(waitingStatuses)}
     ) q on true
     left join lateral (
       select p.reference, p.expected_date, pol.quantity - pol.received_quantity as units

@@ -4,6 +4,7 @@ import { transaction } from "../db/transaction";
 import { uuidArray } from "../db/sql-helpers";
 import { isStorableText } from "../security/text";
 import type { AgentScope } from "./access";
+import { sqlStatuses, waitingStatuses } from "../orders/line-status";
 
 export type SearchKind = "number" | "email" | "name" | "sku" | "tracking";
 export type SearchHit = {
@@ -123,7 +124,7 @@ async function searchIn(
     db,
     sql`select o.id, o.number, m.name as merchant_name, m.brand_color, o.customer_name, o.email, o.placed_at::text,
            (select count(*)::int from order_lines l where l.order_id = o.id) as line_count,
-           (select count(*)::int from order_lines l where l.order_id = o.id and l.status in ('backordered', 'preorder')) as waiting_count
+           (select count(*)::int from order_lines l where l.order_id = o.id and l.status in ${sqlStatuses(waitingStatuses)}) as waiting_count
     from orders o join merchants m on m.id = o.merchant_id
     where o.id = any(${uuidArray(chosen.map((c) => c.id))})`,
   );

@@ -6,6 +6,7 @@ import { OrderDetails } from "@/components/order/order-details";
 import { db } from "@/lib/db/client";
 import { swapOptionsForLines } from "@/lib/orders/swap";
 import { loadOrderView } from "@/lib/orders/view";
+import { isWaiting } from "@/lib/orders/line-status";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Your order", robots: { index: false } };
@@ -18,7 +19,7 @@ export default async function OrderPage({ params }: { params: Promise<{ orderId:
   const view = /^[0-9a-f-]{36}$/.test(orderId) ? await loadOrderView(db(), orderId) : null;
   // Another shopper's order is exactly as invisible as one that does not exist.
   if (!view || view.order.email !== email) notFound();
-  const waiting = view.lines.filter((l) => l.status === "backordered" || l.status === "preorder").map((l) => l.id);
+  const waiting = view.lines.filter((l) => isWaiting(l.status)).map((l) => l.id);
   const options = await swapOptionsForLines(db(), { merchantId: view.order.merchantId, lineIds: waiting });
   return (
     <ShopperShell brand={view.merchant} signedInAs={email}>

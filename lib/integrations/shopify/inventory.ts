@@ -6,6 +6,7 @@ import { setStockLevels } from "../../supply/stock";
 import { skuForInventoryItem } from "./catalog";
 import { WaitingFor } from "./errors";
 import type { ShopifyInventoryLevel } from "./payloads";
+import { openStatuses, sqlStatuses } from "../../orders/line-status";
 
 // inventory_levels/update: Shopify's `available` at one location for one inventory item.
 //
@@ -51,7 +52,7 @@ export async function applyShopifyInventoryLevel(
              join shopify_inventory_items i on i.merchant_id = l.merchant_id and i.inventory_item_id = l.inventory_item_id
            where i.merchant_id = ${merchantId}::uuid and i.sku_id = ${sku.skuId}::uuid) as available,
           (select coalesce(sum(quantity - shipped_quantity - cancelled_quantity), 0)::int from order_lines
-           where merchant_id = ${merchantId}::uuid and sku_id = ${sku.skuId}::uuid and status in ('ready','backordered','preorder')) as open`,
+           where merchant_id = ${merchantId}::uuid and sku_id = ${sku.skuId}::uuid and status in ${sqlStatuses(openStatuses)}) as open`,
   );
   const available = Number(totals!.available);
   const open = Number(totals!.open);

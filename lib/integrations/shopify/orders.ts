@@ -10,6 +10,7 @@ import { upsertOrder } from "../../orders/intake";
 import { numberVariants } from "../../orders/read";
 import { WaitingFor } from "./errors";
 import { describeIssues, shopperEmail, toMinor, type ShopifyOrder } from "./payloads";
+import { isWaiting, openStatuses, sqlStatuses } from "../../orders/line-status";
 
 // orders/create, orders/updated and orders/cancelled, applied through the same domain functions
 // as the ingest API (one transaction each with allocation, ETAs, events and audit).
@@ -152,7 +153,7 @@ export async function applyShopifyOrder(
   const parsed = orderUpsertSchema.safeParse(input);
   if (!parsed.success) throw new DomainError("invalid", describeIssues(parsed.error));
   const result = await upsertOrder(tx, { merchantId, input: parsed.data, actor, now });
-  const waiting = result.lines.filter((l) => l.status === "backordered" || l.status === "preorder").length;
+  const waiting = result.lines.filter((l) => isWaiting(l.status)).length;
   const swappedNote =
     swappedAway.length > 0 ? ` Swapped away in the portal, so not re-added: ${swappedAway.join(", ")}.` : "";
   return `Order ${result.number} ${result.created ? "created" : "updated"}: ${result.lines.length} line(s), ${waiting} waiting.${swappedNote}${leftOutNote}`;
@@ -167,7 +168,7 @@ export async function applyShopifyCancel(
   if (!found) throw new WaitingFor(`Order ${order.name} is not here yet (its orders/create has not been processed).`);
   const open = await rows<{ n: number }>(
     tx,
-    sql`select count(*)::int as n from order_lines where order_id = ${found.id}::uuid and status in ('ready','backordered','preorder')`,
+    sql`select count(*)::int as n from order_lines where order_id = ${found.id}::uuid and status in ${sqlStatuses(openStatuses)}`,
   );
   if (Number(open[0]?.n ?? 0) === 0) return `Order ${found.number}: nothing was still open to cancel.`;
   // The shop cancelled the whole order, so lines being packed are cancelled too.

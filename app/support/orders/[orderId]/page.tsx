@@ -12,6 +12,7 @@ import { formatMoney, statusOf } from "@/lib/orders/words";
 import { agentOrderView } from "@/lib/support/orders";
 import { requireAgentPage } from "../../guard";
 import { ScrollRegion } from "@/components/support/scroll-region";
+import { isOpen, isWaiting } from "@/lib/orders/line-status";
 
 export const metadata: Metadata = { title: "Order" };
 
@@ -31,7 +32,7 @@ export default async function SupportOrderPage({ params }: { params: Promise<{ o
   const today = dateIn(merchant.timezone, new Date());
   const options = new Map<number, { skuId: string; label: string }[]>();
   for (const line of lines) {
-    if (line.status === "backordered" || line.status === "preorder") {
+    if (isWaiting(line.status)) {
       const found = await swapOptions(db(), { merchantId: merchant.id, lineId: line.id });
       options.set(
         line.id,
@@ -74,7 +75,7 @@ export default async function SupportOrderPage({ params }: { params: Promise<{ o
           Lines
         </h2>
         {lines.map((line) => {
-          const open = line.status === "backordered" || line.status === "preorder" || line.status === "ready";
+          const open = isOpen(line.status);
           return (
             <article
               key={line.id}

@@ -4,6 +4,7 @@ import { DomainError } from "@/lib/errors";
 import { cancelResultSchema, orderCancelSchema } from "@/lib/ingest/schemas";
 import { cancelLines } from "@/lib/orders/cancel";
 import { orderByNumber } from "@/lib/orders/read";
+import { isOpen } from "@/lib/orders/line-status";
 
 export const POST = apiPost({
   input: orderCancelSchema,
@@ -12,7 +13,7 @@ export const POST = apiPost({
     const number = decodeURIComponent(params.number!);
     const found = await orderByNumber(tx, caller.merchantId, number);
     if (!found) throw new DomainError("not_found", `No order ${number} for this merchant.`, "number");
-    const open = found.lines.filter((l) => ["ready", "backordered", "preorder"].includes(l.status));
+    const open = found.lines.filter((l) => isOpen(l.status));
     let lineIds: number[] | undefined;
     if (input.skus) {
       lineIds = input.skus.map((sku, i) => {
