@@ -5,7 +5,7 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
   const { env } = await import("./lib/env");
   if (!env().RUN_WORKER) return;
-  const { startAppWorker } = await import("./lib/notifications/worker");
+  const { startAppWorker } = await import("./lib/jobs/worker");
   // Not awaited: pg-boss's first start (its schema) must not hold up the first request.
   startAppWorker().catch((error: unknown) => {
     console.error("The notification worker could not start:", error);

@@ -42,13 +42,13 @@ await runScript(async () => {
 
   const { openPostgres } = await import("../lib/db/client");
   const { transport } = await import("../lib/email/send");
-  const { startWorker } = await import("../lib/notifications/worker");
+  const { startBackgroundWork } = await import("../lib/jobs/worker");
   const { warmUpRendering } = await import("../lib/notifications/previews");
   await warmUpRendering();
   const database = openPostgres(settings.DATABASE_URL, { max: loops + 2 });
   let sent = 0;
   let failed = 0;
-  const worker = await startWorker({
+  const worker = await startBackgroundWork({
     database,
     transport: transport(database.db),
     loops,

@@ -1,4 +1,5 @@
 import type { Db } from "../db/client";
+import { describeError, loopGroup } from "../jobs/loops";
 import { processShopifyInbox } from "./shopify/inbox";
 import {
   claimDueDeliveries,
@@ -8,8 +9,8 @@ import {
   type DeliveryOptions,
 } from "./webhooks/deliver";
 
-// The integration loops, started by the notification worker beside its own (lib/notifications/
-// worker.ts), in the app with PGlite and in `npm run worker` with PostgreSQL:
+// The integration loops, started beside the notification worker's (lib/jobs/worker.ts), in the app
+// with PGlite and in `npm run worker` with PostgreSQL:
 //
 // - Shopify: applies stored webhooks as they fall due (the table is the queue, see
 //   shopify/inbox.ts). One loop per process: each webhook is a short transaction.
@@ -34,39 +35,24 @@ export function startIntegrationLoops(options: IntegrationOptions): IntegrationL
   const pollMs = options.pollMs ?? 1000;
   const concurrency = Math.max(1, options.concurrency ?? 8);
   const timeoutMs = options.delivery?.timeoutMs ?? defaultTimeoutMs;
-  let stopped = false;
-  const sleepers = new Set<() => void>();
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        sleepers.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      sleepers.add(wake);
-    });
-  const wakeAll = () => {
-    for (const wake of [...sleepers]) wake();
-  };
-  const describe = (error: unknown) => (error instanceof Error ? (error.stack ?? error.message) : String(error));
+  const loops = loopGroup();
 
-  const shopifyLoop = async () => {
-    while (!stopped) {
+  loops.spawn(async (group) => {
+    while (!group.stopped) {
       try {
         const result = await processShopifyInbox(db, { limit: 25, log, retrySchedule: options.shopifyRetrySchedule });
-        if (result.processed + result.failed + result.retrying === 0) await sleep(pollMs);
+        if (result.processed + result.failed + result.retrying === 0) await group.sleep(pollMs);
       } catch (error) {
-        log(`Shopify processing failed: ${describe(error)}`);
-        await sleep(Math.max(pollMs, 5000));
+        log(`Shopify processing failed: ${describeError(error)}`);
+        await group.sleep(Math.max(pollMs, 5000));
       }
     }
-  };
+  });
 
   const inFlight = new Set<Promise<void>>();
   const busyEndpoints = new Set<string>();
-  const deliveryLoop = async () => {
-    while (!stopped) {
+  loops.spawn(async (group) => {
+    while (!group.stopped) {
       const free = concurrency - inFlight.size;
       let claimed: Awaited<ReturnType<typeof claimDueDeliveries>> = [];
       if (free > 0) {
@@ -78,8 +64,8 @@ export function startIntegrationLoops(options: IntegrationOptions): IntegrationL
             busyEndpoints: [...busyEndpoints],
           });
         } catch (error) {
-          log(`Claiming webhook deliveries failed: ${describe(error)}`);
-          await sleep(Math.max(pollMs, 5000));
+          log(`Claiming webhook deliveries failed: ${describeError(error)}`);
+          await group.sleep(Math.max(pollMs, 5000));
           continue;
         }
       }
@@ -89,25 +75,18 @@ export function startIntegrationLoops(options: IntegrationOptions): IntegrationL
           .then(() => undefined)
           // A delivery whose outcome could not be recorded stays claimed and is sent again when
           // its lease ends: the receiver de-duplicates by webhook-id.
-          .catch((error: unknown) => log(`Webhook delivery ${delivery.id} failed: ${describe(error)}`))
+          .catch((error: unknown) => log(`Webhook delivery ${delivery.id} failed: ${describeError(error)}`))
           .finally(() => {
             inFlight.delete(sending);
             busyEndpoints.delete(delivery.endpointId);
-            wakeAll();
+            group.wake();
           });
         inFlight.add(sending);
       }
-      if (claimed.length === 0 || inFlight.size >= concurrency) await sleep(pollMs);
+      if (claimed.length === 0 || inFlight.size >= concurrency) await group.sleep(pollMs);
     }
     await Promise.all([...inFlight]);
-  };
+  });
 
-  const loops = [shopifyLoop(), deliveryLoop()];
-  return {
-    async stop() {
-      stopped = true;
-      wakeAll();
-      await Promise.all(loops);
-    },
-  };
+  return { stop: () => loops.stop() };
 }

@@ -1,8 +1,8 @@
 import PgBoss from "pg-boss";
 import type { Database } from "../db/client";
-import { startIntegrationLoops, type IntegrationOptions } from "../integrations/worker";
 import type { Transport } from "../email/types";
 import { refreshOverdueEtas } from "../eta/sweep";
+import { describeError, loopGroup } from "../jobs/loops";
 import { expireOverdueConsent, noticeMissedPromises } from "./consent";
 import { defaultLeaseSeconds, dispatchBatch, maxBatchSize, type DispatchResult } from "./dispatch";
 
@@ -16,8 +16,9 @@ import { defaultLeaseSeconds, dispatchBatch, maxBatchSize, type DispatchResult }
 //   the scan for promises that passed with nothing moving. pg-boss keeps the schedule in
 //   PostgreSQL, runs each tick once however many workers are up, survives restarts, and retries a
 //   failed run with back-off.
-// - Integrations: Shopify webhooks applied and merchants' webhooks sent, by loops of their own
-//   started here (lib/integrations/worker.ts), on the same pattern of tables-as-queues.
+//
+// Its peer, the integration loops (lib/integrations/worker.ts), is started beside it by
+// lib/jobs/worker.ts.
 //
 // With PGlite the worker runs inside the app (one process per folder) and pg-boss talks to the
 // app's own PGlite through its `db.executeSql` adapter; with PostgreSQL it uses its own small pool.
@@ -35,8 +36,6 @@ export type WorkerOptions = {
   schedule?: boolean;
   log?: (message: string) => void;
   onBatch?: (result: DispatchResult) => void;
-  /** Shopify processing and outgoing webhooks (lib/integrations/worker.ts); false leaves them off. */
-  integrations?: false | Omit<IntegrationOptions, "db" | "log">;
 };
 
 export type WorkerHandle = { stop(): Promise<void>; boss: PgBoss | null };
@@ -80,19 +79,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
   const log = options.log ?? ((message: string) => console.error(`[worker] ${message}`));
   const db = options.database.db;
   const pollMs = options.pollMs ?? 1000;
-  let stopped = false;
   let pausedUntil = 0;
-  const sleepers = new Set<() => void>();
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        sleepers.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      sleepers.add(wake);
-    });
 
   let boss: PgBoss | null = null;
   if (options.schedule ?? true) {
@@ -121,11 +108,12 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
     await boss.send(missedPromiseQueue, {}, { singletonKey: "startup", singletonSeconds: 60 });
   }
 
-  const loop = async () => {
-    while (!stopped) {
+  const loops = loopGroup();
+  const dispatchLoop = async (group: typeof loops) => {
+    while (!group.stopped) {
       const wait = pausedUntil - Date.now();
       if (wait > 0) {
-        await sleep(wait);
+        await group.sleep(wait);
         continue;
       }
       try {
@@ -138,42 +126,21 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerHandle>
         options.onBatch?.(result);
         // The provider asked every sender to slow down, not just this loop.
         if (result.pauseSeconds) pausedUntil = Math.max(pausedUntil, Date.now() + result.pauseSeconds * 1000);
-        else if (result.batchId === null) await sleep(pollMs);
+        else if (result.batchId === null) await group.sleep(pollMs);
       } catch (error) {
         // The batch (if one was claimed) stays leased and is picked up again when the lease ends.
-        log(`dispatch failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-        await sleep(Math.max(pollMs, 5000));
+        log(`dispatch failed: ${describeError(error)}`);
+        await group.sleep(Math.max(pollMs, 5000));
       }
     }
   };
-  const loops = Array.from({ length: Math.max(1, options.loops ?? 1) }, () => loop());
-  const integrations =
-    options.integrations === false ? null : startIntegrationLoops({ pollMs, ...options.integrations, db, log });
+  for (let i = 0; i < Math.max(1, options.loops ?? 1); i++) loops.spawn(dispatchLoop);
 
   return {
     boss,
     async stop() {
-      stopped = true;
-      for (const wake of [...sleepers]) wake();
-      await Promise.all([...loops, integrations?.stop()]);
+      await loops.stop();
       await boss?.stop({ graceful: true, wait: true, timeout: 10_000 });
     },
   };
-}
-
-const holder = globalThis as unknown as { __notificationWorker?: Promise<WorkerHandle> };
-
-/**
- * The worker inside the app process (instrumentation.ts), on the app's own database client and
- * configured mail transport; started once per process however often it is asked.
- */
-export function startAppWorker(): Promise<WorkerHandle> {
-  holder.__notificationWorker ??= (async () => {
-    const { database } = await import("../db/client");
-    const { transport } = await import("../email/send");
-    // No signal handlers here: Next owns the process's shutdown, and a batch cut short by it is
-    // resent under the same key when its lease runs out.
-    return startWorker({ database: database(), transport: transport(), loops: 1 });
-  })();
-  return holder.__notificationWorker;
 }
