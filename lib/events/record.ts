@@ -1,42 +1,44 @@
 import type { Actor } from "../audit/actor";
 import type { DbOrTx } from "../db/client";
-import { domainEvents, type DomainEventType } from "../db/schema/notifications";
+import { domainEvents } from "../db/schema/notifications";
 import type { EtaChange } from "../eta/recompute";
-import { writeWebhookDeliveries } from "../integrations/webhooks/events";
-import { writeNotifications } from "../notifications/outbox";
-
-export type DomainEventInput = {
-  merchantId: string;
-  orderId?: string | null;
-  orderLineId?: number | null;
-  type: DomainEventType;
-  payload?: Record<string, unknown>;
-};
+import { changeSubscribers } from "./subscribers";
+import { checkedEvent, type ChangeSubscriber, type DomainEvent, type RecordedChange } from "./types";
 
 /**
- * Records what a change did, in its transaction: the domain events, and what follows from them
- * and from the ETA changes (notifications, outgoing webhooks). A rolled-back change leaves none.
+ * Records what a change did, in its transaction: its domain events, then whatever follows from
+ * them and from its ETA changes, written by each subscriber (emails, the merchant's webhooks). A
+ * rolled-back change leaves none of it. `subscribers` is the app's list unless a caller names others.
  */
 export async function recordChange(
   tx: DbOrTx,
-  change: { actor: Actor; now: Date; events?: readonly DomainEventInput[]; etaChanges?: readonly EtaChange[] },
+  change: { actor: Actor; now: Date; events?: readonly DomainEvent[]; etaChanges?: readonly EtaChange[] },
+  subscribers: readonly ChangeSubscriber[] = changeSubscribers,
 ): Promise<void> {
-  const events = change.events ?? [];
-  if (events.length > 0) {
+  const recorded: RecordedChange = {
+    actor: change.actor,
+    now: change.now,
+    events: (change.events ?? []).map(checkedEvent),
+    etaChanges: change.etaChanges ?? [],
+  };
+  if (recorded.events.length > 0) {
     await tx.insert(domainEvents).values(
-      events.map((e) => ({
+      recorded.events.map((e) => ({
         merchantId: e.merchantId,
-        orderId: e.orderId ?? null,
+        orderId: e.orderId,
         orderLineId: e.orderLineId ?? null,
         type: e.type,
-        payload: e.payload ?? {},
+        payload: e.payload,
         actorType: change.actor.type,
         actorId: change.actor.id,
         at: change.now,
       })),
     );
   }
-  await writeNotifications(tx, { actor: change.actor, now: change.now, events, etaChanges: change.etaChanges ?? [] });
-  // Cancels, swaps, consent expiries and shipping choices, for the merchant's webhook endpoints.
-  await writeWebhookDeliveries(tx, { actor: change.actor, now: change.now, events });
+  for (const subscriber of subscribers) {
+    const concerned =
+      (subscriber.etaChanges && recorded.etaChanges.length > 0) ||
+      recorded.events.some((e) => subscriber.eventTypes.includes(e.type));
+    if (concerned) await subscriber.write(tx, recorded);
+  }
 }

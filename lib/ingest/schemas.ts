@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { isIsoDate } from "../dates";
-import type { OrderUpsertResult } from "../orders/intake";
 import { isStorableText, unstorableTextMessage } from "../security/text";
 
 // The ingest API's input, one schema per resource. Route handlers parse with these, the domain
@@ -181,23 +180,6 @@ export const orderResultSchema = z.object({
 });
 
 export const orderBatchResultSchema = z.object({ orders: z.array(orderResultSchema) });
-
-/** An intake's result as the API answers it. */
-export function orderResultBody(result: OrderUpsertResult): z.input<typeof orderResultSchema> {
-  return {
-    orderId: result.orderId,
-    number: result.number,
-    created: result.created,
-    lines: result.lines.map((l) => ({
-      id: l.id,
-      sku: l.skuCode,
-      quantity: l.quantity,
-      status: l.status,
-      shipWindow: l.shipStart && l.shipEnd ? { start: l.shipStart, end: l.shipEnd } : null,
-      basis: l.etaBasis,
-    })),
-  };
-}
 
 export const orderViewSchema = z.object({
   id: z.string(),

@@ -3,15 +3,17 @@ import { systemActor, type Actor } from "../audit/actor";
 import { writeAudit } from "../audit/log";
 import { rows, type DbOrTx } from "../db/client";
 import { merchants } from "../db/schema/merchants";
-import { delayNotices } from "../db/schema/notifications";
+import { delayNotices, notifications } from "../db/schema/notifications";
 import { orderLines, orders } from "../db/schema/orders";
-import { instant } from "../db/sql-helpers";
+import { bigintArray, instant } from "../db/sql-helpers";
 import { transaction } from "../db/transaction";
 import { DomainError } from "../errors";
 import { lockSkus } from "../eta/allocate";
 import { cancelLines } from "../orders/cancel";
 import { lockLines } from "../orders/lines";
 import { gatheringQueued } from "./outbox";
+import type { DelayPayload } from "./payloads";
+import type { DelayDecision } from "./policy";
 import { formatDeadline } from "./time";
 import { isWaiting, sqlStatuses, waitingStatuses } from "../orders/line-status";
 
@@ -277,4 +279,65 @@ export async function noticeMissedPromises(db: DbOrTx, params: { now: Date }): P
         returning id`,
   );
   return inserted.length;
+}
+
+/**
+ * Records the delay notices an ETA email's window ended with: each line's new consent state,
+ * promise and deadline, its `delay_notices` row (the one the shopper answers), and the delay email
+ * (its own notification: a missed promise is not an ordinary ETA update). In the caller's transaction.
+ */
+export async function issueDelayNotices(
+  tx: DbOrTx,
+  params: { merchantId: string; orderId: string; email: string; delays: readonly DelayDecision[]; now: Date },
+): Promise<void> {
+  const { merchantId, orderId, email, delays, now } = params;
+  if (delays.length === 0) return;
+  const notices: DelayPayload["notices"] = [];
+  for (const delay of delays) {
+    await tx.execute(sql`
+      update order_lines set consent_state = ${delay.next.consentState}, promised_ship_end = ${delay.next.promisedShipEnd}::date,
+             consent_deadline = ${delay.next.consentDeadline ? delay.next.consentDeadline.toISOString() : null}::timestamptz,
+             updated_at = ${instant(now)}
+      where id = ${delay.lineId}`);
+    const [notice] = await rows<{ id: number }>(
+      tx,
+      sql`insert into delay_notices (merchant_id, order_id, order_line_id, kind, new_ship_end, consent_deadline, created_at)
+          values (${merchantId}, ${orderId}, ${delay.lineId}, ${delay.kind}, ${delay.newShipEnd}::date,
+                  ${delay.deadline ? delay.deadline.toISOString() : null}::timestamptz, ${instant(now)})
+          returning id`,
+    );
+    notices.push({
+      noticeId: Number(notice!.id),
+      lineId: delay.lineId,
+      title: delay.title,
+      promisedShipEnd: delay.promisedShipEnd,
+      newShipStart: delay.newShipStart,
+      newShipEnd: delay.newShipEnd,
+      consentNeeded: delay.consentNeeded,
+      deadline: delay.deadline ? delay.deadline.toISOString() : null,
+    });
+  }
+  const renewed = delays.some((d) => d.kind === "renewed");
+  const payload: DelayPayload = { renewed, notices };
+  await tx.insert(notifications).values({
+    merchantId,
+    orderId,
+    email,
+    kind: renewed ? "delay_renewed" : "delay_first",
+    payload,
+    dueAt: now,
+    createdAt: now,
+    updatedAt: now,
+  });
+}
+
+/** Lines that were waiting for an answer and, after all, keep their promise: nothing to answer any more. */
+export async function clearRecoveredConsent(
+  tx: DbOrTx,
+  params: { lineIds: readonly number[]; now: Date },
+): Promise<void> {
+  if (params.lineIds.length === 0) return;
+  await tx.execute(sql`
+    update order_lines set consent_state = 'notified', consent_deadline = null, updated_at = ${instant(params.now)}
+    where id = any(${bigintArray(params.lineIds)}) and consent_state = 'awaiting'`);
 }

@@ -2,11 +2,19 @@ import { sql, type SQL } from "drizzle-orm";
 import type { Actor } from "../audit/actor";
 import { rows, type DbOrTx } from "../db/client";
 import { transaction } from "../db/transaction";
-import { notifications, type DomainEventType, type NewNotification } from "../db/schema/notifications";
+import { notifications, type NewNotification } from "../db/schema/notifications";
 import type { LineStatus } from "../db/schema/orders";
 import { bigintArray, instant, uuidArray } from "../db/sql-helpers";
 import type { EtaChange } from "../eta/recompute";
-import type { DomainEventInput } from "../events/record";
+import {
+  isEventOf,
+  type ChangeSubscriber,
+  type DomainEvent,
+  type DomainEventType,
+  type EventOf,
+  type RecordedChange,
+} from "../events/types";
+import { isWaiting } from "../orders/line-status";
 import type {
   BackorderedPayload,
   CancelledBy,
@@ -15,20 +23,21 @@ import type {
   ShippedPayload,
   SwappedPayload,
 } from "./payloads";
-import { isWaiting } from "../orders/line-status";
 
 // Writing the outbox, in the transaction of the change that causes it: a change that rolls back
 // leaves no email behind, and one that commits cannot forget its email.
 
 /** The domain events that become an email of their own (ETA changes are gathered separately). */
-const notifiable = new Set<DomainEventType>([
+const notifiableTypes = [
   "line_backordered",
   "line_preordered",
   "line_shipped",
   "line_cancelled",
   "delay_consent_expired",
   "line_swapped",
-]);
+] as const satisfies readonly DomainEventType[];
+type NotifiableEvent = EventOf<(typeof notifiableTypes)[number]>;
+const isNotifiable = (event: DomainEvent): event is NotifiableEvent => isEventOf(event, ...notifiableTypes);
 
 export type OrderFacts = { email: string; currency: string; merchantId: string };
 
@@ -37,13 +46,27 @@ export type LineFacts = LineSnapshot & { orderId: string; unitPriceMinor: number
 const byOf = (actor: Actor): "shopper" | "agent" | "shop" =>
   actor.type === "shopper" ? "shopper" : actor.type === "agent" ? "agent" : "shop";
 
+/** Which email an event belongs to: one per parcel, per swap, and otherwise per kind of event. */
+function occasionOf(event: NotifiableEvent): string {
+  switch (event.type) {
+    case "line_shipped":
+      return `shipped:${event.payload.shipmentId}`;
+    case "line_swapped":
+      return `swapped:${event.orderLineId}`;
+    case "line_preordered":
+      return "line_backordered";
+    default:
+      return event.type;
+  }
+}
+
 /**
  * The emails a set of domain events asks for, one per order and occasion: one backordered notice
  * for the lines an intake left waiting, one shipped email per parcel, one cancellation per
  * cancelling action, one per swap. Pure: the caller loads the orders and lines involved.
  */
 export function draftsFromEvents(input: {
-  events: readonly DomainEventInput[];
+  events: readonly DomainEvent[];
   actor: Actor;
   now: Date;
   orders: ReadonlyMap<string, OrderFacts>;
@@ -51,29 +74,17 @@ export function draftsFromEvents(input: {
   consentDeadlines?: ReadonlyMap<number, Date>;
 }): NewNotification[] {
   const { now, orders, lines } = input;
-  const groups = new Map<string, { orderId: string; type: DomainEventType; events: DomainEventInput[] }>();
+  const groups = new Map<string, { orderId: string; events: NotifiableEvent[] }>();
   for (const event of input.events) {
-    if (!notifiable.has(event.type) || !event.orderId || !orders.has(event.orderId)) continue;
-    const occasion =
-      event.type === "line_shipped"
-        ? `shipped:${String(event.payload?.shipmentId ?? "")}`
-        : event.type === "line_swapped"
-          ? `swapped:${event.orderLineId}`
-          : event.type === "line_preordered"
-            ? "line_backordered"
-            : event.type;
-    const key = `${event.orderId}|${occasion}`;
-    const group = groups.get(key) ?? {
-      orderId: event.orderId,
-      type: event.type === "line_preordered" ? "line_backordered" : event.type,
-      events: [],
-    };
+    if (!isNotifiable(event) || !orders.has(event.orderId)) continue;
+    const key = `${event.orderId}|${occasionOf(event)}`;
+    const group = groups.get(key) ?? { orderId: event.orderId, events: [] };
     group.events.push(event);
     groups.set(key, group);
   }
 
   const drafts: NewNotification[] = [];
-  for (const { orderId, type, events } of groups.values()) {
+  for (const { orderId, events } of groups.values()) {
     const order = orders.get(orderId)!;
     const orderLines = [...lines.values()].filter((l) => l.orderId === orderId).sort((a, b) => a.lineId - b.lineId);
     const line = (id: number | null | undefined) => (id == null ? undefined : lines.get(id));
@@ -87,8 +98,9 @@ export function draftsFromEvents(input: {
       updatedAt: now,
     };
     const snapshot = ({ orderId: _o, unitPriceMinor: _p, ...rest }: LineFacts): LineSnapshot => rest;
+    const first = events[0]!;
 
-    if (type === "line_backordered") {
+    if (isEventOf(first, "line_backordered", "line_preordered")) {
       const waiting = events.map((e) => line(e.orderLineId)).filter((l): l is LineFacts => !!l && isWaiting(l.status));
       if (waiting.length === 0) continue;
       const ids = new Set(waiting.map((l) => l.lineId));
@@ -99,35 +111,36 @@ export function draftsFromEvents(input: {
           .map((l) => l.title),
       };
       drafts.push({ ...base, kind: "backordered", payload });
-    } else if (type === "line_shipped") {
-      const first = events[0]!.payload ?? {};
-      const shippedIds = new Set(events.map((e) => e.orderLineId));
+    } else if (isEventOf(first, "line_shipped")) {
+      const shipped = events.filter((e) => isEventOf(e, "line_shipped"));
+      const shippedIds = new Set(shipped.map((e) => e.orderLineId));
       const payload: ShippedPayload = {
-        shipmentId: (first.shipmentId as string | undefined) ?? null,
-        carrier: (first.carrier as string | null | undefined) ?? null,
-        trackingNumber: (first.trackingNumber as string | null | undefined) ?? null,
-        trackingUrl: (first.trackingUrl as string | null | undefined) ?? null,
+        shipmentId: first.payload.shipmentId,
+        carrier: first.payload.carrier,
+        trackingNumber: first.payload.trackingNumber,
+        trackingUrl: first.payload.trackingUrl,
         shippedAt: now.toISOString(),
-        lines: events.map((e) => ({
-          lineId: e.orderLineId!,
-          title: line(e.orderLineId)?.title ?? String(e.payload?.sku ?? "Item"),
-          units: Number(e.payload?.units ?? 0),
+        lines: shipped.map((e) => ({
+          lineId: e.orderLineId,
+          title: line(e.orderLineId)?.title ?? e.payload.sku,
+          units: e.payload.units,
         })),
         stillWaiting: orderLines
           .filter((l) => isWaiting(l.status) || (l.status === "ready" && !shippedIds.has(l.lineId)))
           .map((l) => ({ title: l.title, shipStart: l.shipStart, shipEnd: l.shipEnd })),
       };
       drafts.push({ ...base, kind: "shipped", payload });
-    } else if (type === "line_cancelled" || type === "delay_consent_expired") {
-      const noConsent = type === "delay_consent_expired";
-      const deadlines = events.map((e) => input.consentDeadlines?.get(e.orderLineId!)).filter((d): d is Date => !!d);
+    } else if (isEventOf(first, "line_cancelled", "delay_consent_expired")) {
+      const cancelled = events.filter((e) => isEventOf(e, "line_cancelled", "delay_consent_expired"));
+      const noConsent = first.type === "delay_consent_expired";
+      const deadlines = cancelled.map((e) => input.consentDeadlines?.get(e.orderLineId)).filter((d): d is Date => !!d);
       const by: CancelledBy = noConsent ? "no_consent" : byOf(input.actor);
       const payload: CancelledPayload = {
-        lines: events.map((e) => ({
-          lineId: e.orderLineId!,
-          title: line(e.orderLineId)?.title ?? String(e.payload?.sku ?? "Item"),
-          units: Number(e.payload?.units ?? 0),
-          refundMinor: Number(e.payload?.refundMinor ?? 0),
+        lines: cancelled.map((e) => ({
+          lineId: e.orderLineId,
+          title: line(e.orderLineId)?.title ?? e.payload.sku,
+          units: e.payload.units,
+          refundMinor: e.payload.refundMinor,
         })),
         currency: order.currency,
         by,
@@ -137,16 +150,15 @@ export function draftsFromEvents(input: {
             : null,
       };
       drafts.push({ ...base, kind: "cancelled", payload });
-    } else if (type === "line_swapped") {
-      const event = events[0]!;
-      const newLineId = event.payload?.newLineId == null ? null : Number(event.payload.newLineId);
+    } else if (isEventOf(first, "line_swapped")) {
+      const { newLineId } = first.payload;
       const payload: SwappedPayload = {
-        lineId: event.orderLineId!,
+        lineId: first.orderLineId,
         newLineId,
-        fromTitle: line(event.orderLineId)?.title ?? String(event.payload?.fromSku ?? "Item"),
-        toTitle: line(newLineId)?.title ?? String(event.payload?.toSku ?? "Item"),
-        units: Number(event.payload?.units ?? 0),
-        refundMinor: Number(event.payload?.refundMinor ?? 0),
+        fromTitle: line(first.orderLineId)?.title ?? first.payload.fromSku,
+        toTitle: line(newLineId)?.title ?? first.payload.toSku,
+        units: first.payload.units,
+        refundMinor: first.payload.refundMinor,
         currency: order.currency,
         by: byOf(input.actor),
       };
@@ -157,13 +169,10 @@ export function draftsFromEvents(input: {
 }
 
 /** Loads what `draftsFromEvents` needs and writes its drafts. */
-async function writeEventNotifications(
-  tx: DbOrTx,
-  change: { actor: Actor; now: Date; events: readonly DomainEventInput[] },
-) {
-  const relevant = change.events.filter((e) => notifiable.has(e.type) && e.orderId);
+async function writeEventNotifications(tx: DbOrTx, change: RecordedChange) {
+  const relevant = change.events.filter(isNotifiable);
   if (relevant.length === 0) return;
-  const orderIds = [...new Set(relevant.map((e) => e.orderId!))];
+  const orderIds = [...new Set(relevant.map((e) => e.orderId))];
   // The orders and all their lines in one statement: each line row carries its order's facts.
   const lineRows = await rows<Record<string, unknown>>(
     tx,
@@ -178,7 +187,7 @@ async function writeEventNotifications(
     currency: r.currency as string,
     merchant_id: r.merchant_id as string,
   }));
-  const expired = relevant.filter((e) => e.type === "delay_consent_expired").map((e) => e.orderLineId!);
+  const expired = relevant.filter((e) => e.type === "delay_consent_expired").map((e) => e.orderLineId);
   const deadlineRows =
     expired.length === 0
       ? []
@@ -311,11 +320,13 @@ function gatherStatement(source: SQL) {
                   updated_at = excluded.updated_at`;
 }
 
-/** The outbox part of `recordChange`: the emails this change asks for, in its transaction. */
-export async function writeNotifications(
-  tx: DbOrTx,
-  change: { actor: Actor; now: Date; events: readonly DomainEventInput[]; etaChanges: readonly EtaChange[] },
-): Promise<void> {
-  await writeEventNotifications(tx, change);
-  await gatherEtaChanges(tx, change);
-}
+/** The outbox's part of every recorded change: the emails it asks for, in its transaction. */
+export const outboxSubscriber: ChangeSubscriber = {
+  name: "outbox",
+  eventTypes: notifiableTypes,
+  etaChanges: true,
+  async write(tx, change) {
+    await writeEventNotifications(tx, change);
+    await gatherEtaChanges(tx, change);
+  },
+};

@@ -1,75 +1,135 @@
-import type { IsoDate } from "../dates";
-import type { LineStatus } from "../db/schema/orders";
-import type { EtaLineChange, ShipWindow } from "./policy";
+import { z } from "zod";
+import { isIsoDate } from "../dates";
+import { lineStatuses } from "../db/schema/orders";
+import type { NotificationKind } from "../db/schema/notifications";
 
 // What each kind of notification keeps in its `payload`: everything its email says, written when
 // the notification is (or, for ETA changes, when its gathering window closes). Sending renders
 // from this alone plus the merchant's branding, so a batch sent again after a crash is the same
-// batch, byte for byte, under the same idempotency key.
+// batch, byte for byte, under the same idempotency key. Each kind's zod schema is the shape; what
+// is read back from the table is parsed with it, never cast.
 
-export type LineSnapshot = {
-  lineId: number;
-  title: string;
-  quantity: number;
-  status: LineStatus;
-  shipStart: IsoDate | null;
-  shipEnd: IsoDate | null;
-  deliveryStart: IsoDate | null;
-  deliveryEnd: IsoDate | null;
-  linesAhead: number;
-};
+const day = z.string().refine(isIsoDate, "must be a YYYY-MM-DD date");
+const optionalDay = day.nullable();
+/** An instant as stored (ISO from JavaScript, or PostgreSQL's text form); emails read it with `new Date()`. */
+const instant = z.string().refine((s) => !Number.isNaN(new Date(s).getTime()), "must be an instant");
 
-export type BackorderedPayload = { lines: LineSnapshot[]; inStock: string[] };
+export const shipWindowSchema = z.object({ start: optionalDay, end: optionalDay });
 
-export type ShippedPayload = {
-  shipmentId: string | null;
-  carrier: string | null;
-  trackingNumber: string | null;
-  trackingUrl: string | null;
-  /** ISO instant. */
-  shippedAt: string;
-  lines: { lineId: number; title: string; units: number }[];
-  stillWaiting: { title: string; shipStart: IsoDate | null; shipEnd: IsoDate | null }[];
-};
+export const lineSnapshotSchema = z.object({
+  lineId: z.number().int(),
+  title: z.string(),
+  quantity: z.number().int(),
+  status: z.enum(lineStatuses),
+  shipStart: optionalDay,
+  shipEnd: optionalDay,
+  deliveryStart: optionalDay,
+  deliveryEnd: optionalDay,
+  linesAhead: z.number().int(),
+});
+export type LineSnapshot = z.infer<typeof lineSnapshotSchema>;
 
-export type CancelledBy = "shopper" | "agent" | "shop" | "no_consent";
+export const backorderedPayloadSchema = z.object({ lines: z.array(lineSnapshotSchema), inStock: z.array(z.string()) });
+export type BackorderedPayload = z.infer<typeof backorderedPayloadSchema>;
 
-export type CancelledPayload = {
-  lines: { lineId: number; title: string; units: number; refundMinor: number }[];
-  currency: string;
-  by: CancelledBy;
+export const shippedPayloadSchema = z.object({
+  shipmentId: z.string().nullable(),
+  carrier: z.string().nullable(),
+  trackingNumber: z.string().nullable(),
+  trackingUrl: z.string().nullable(),
+  shippedAt: instant,
+  lines: z.array(z.object({ lineId: z.number().int(), title: z.string(), units: z.number().int() })),
+  stillWaiting: z.array(z.object({ title: z.string(), shipStart: optionalDay, shipEnd: optionalDay })),
+});
+export type ShippedPayload = z.infer<typeof shippedPayloadSchema>;
+
+export const cancelledBy = ["shopper", "agent", "shop", "no_consent"] as const;
+export type CancelledBy = (typeof cancelledBy)[number];
+
+export const cancelledPayloadSchema = z.object({
+  lines: z.array(
+    z.object({ lineId: z.number().int(), title: z.string(), units: z.number().int(), refundMinor: z.number().int() }),
+  ),
+  currency: z.string(),
+  by: z.enum(cancelledBy),
   /** ISO instant of the consent deadline that passed (`no_consent` only). */
-  deadline: string | null;
-};
+  deadline: instant.nullable(),
+});
+export type CancelledPayload = z.infer<typeof cancelledPayloadSchema>;
 
-export type SwappedPayload = {
-  lineId: number;
-  newLineId: number | null;
-  fromTitle: string;
-  toTitle: string;
-  units: number;
-  refundMinor: number;
-  currency: string;
-  by: "shopper" | "agent" | "shop";
-};
+export const swappedPayloadSchema = z.object({
+  lineId: z.number().int(),
+  newLineId: z.number().int().nullable(),
+  fromTitle: z.string(),
+  toTitle: z.string(),
+  units: z.number().int(),
+  refundMinor: z.number().int(),
+  currency: z.string(),
+  by: z.enum(["shopper", "agent", "shop"]),
+});
+export type SwappedPayload = z.infer<typeof swappedPayloadSchema>;
+
+export const etaChangeKinds = ["confirmed", "later", "earlier", "no_date"] as const;
 
 /**
  * An ETA email while it gathers: for each line, its window before the first change in the window.
  * When the window closes the worker adds `final` and the `changes` worth telling.
  */
-export type EtaPayload = { lines: Record<string, ShipWindow>; final?: true; changes?: EtaLineChange[] };
+export const etaPayloadSchema = z.object({
+  lines: z.record(z.string(), shipWindowSchema),
+  final: z.literal(true).optional(),
+  changes: z
+    .array(
+      z.object({
+        lineId: z.number().int(),
+        title: z.string(),
+        change: z.enum(etaChangeKinds),
+        from: shipWindowSchema,
+        to: shipWindowSchema,
+      }),
+    )
+    .optional(),
+});
+export type EtaPayload = z.infer<typeof etaPayloadSchema>;
 
-export type DelayPayload = {
-  renewed: boolean;
-  notices: {
-    noticeId: number;
-    lineId: number;
-    title: string;
-    promisedShipEnd: IsoDate;
-    newShipStart: IsoDate | null;
-    newShipEnd: IsoDate | null;
-    consentNeeded: boolean;
-    /** ISO instant, or null when silence keeps the order. */
-    deadline: string | null;
-  }[];
-};
+export const delayPayloadSchema = z.object({
+  renewed: z.boolean(),
+  notices: z.array(
+    z.object({
+      noticeId: z.number().int(),
+      lineId: z.number().int(),
+      title: z.string(),
+      promisedShipEnd: day,
+      newShipStart: optionalDay,
+      newShipEnd: optionalDay,
+      consentNeeded: z.boolean(),
+      /** ISO instant, or null when silence keeps the order. */
+      deadline: instant.nullable(),
+    }),
+  ),
+});
+export type DelayPayload = z.infer<typeof delayPayloadSchema>;
+
+/** Each kind's payload schema. */
+export const notificationPayloadSchemas = {
+  backordered: backorderedPayloadSchema,
+  eta_moved: etaPayloadSchema,
+  eta_confirmed: etaPayloadSchema,
+  shipped: shippedPayloadSchema,
+  cancelled: cancelledPayloadSchema,
+  swapped: swappedPayloadSchema,
+  delay_first: delayPayloadSchema,
+  delay_renewed: delayPayloadSchema,
+} as const satisfies Record<NotificationKind, z.ZodType>;
+
+export type NotificationPayload = z.infer<(typeof notificationPayloadSchemas)[NotificationKind]>;
+
+/** A stored payload, parsed for its kind; throws when it is not that kind's shape. */
+export function parsePayload<K extends NotificationKind>(
+  kind: K,
+  payload: unknown,
+): z.infer<(typeof notificationPayloadSchemas)[K]> {
+  return notificationPayloadSchemas[kind].parse(typeof payload === "string" ? JSON.parse(payload) : payload) as z.infer<
+    (typeof notificationPayloadSchemas)[K]
+  >;
+}

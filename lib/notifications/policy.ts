@@ -2,6 +2,7 @@ import type { ConsentState, LineStatus } from "../db/schema/orders";
 import { daysBetween, maxDate, type IsoDate } from "../dates";
 import type { SendFailure } from "../email/types";
 import { isOpen, isWaiting } from "../orders/line-status";
+import type { etaChangeKinds } from "./payloads";
 import { endOfDayIn } from "./time";
 
 // When a shopper hears from us, as plain functions of data: which ETA changes are worth an email,
@@ -37,7 +38,7 @@ export function wantsEtaUpdates(
   return orderChoice ?? globalChoice ?? true;
 }
 
-export type EtaChangeKind = "confirmed" | "later" | "earlier" | "no_date";
+export type EtaChangeKind = (typeof etaChangeKinds)[number];
 
 /**
  * What a move from one window to another means to the shopper, or null when it is not worth an

@@ -12,14 +12,7 @@ import { SwappedEmail, swappedSubject } from "../email/templates/swapped";
 import type { OutgoingEmail } from "../email/types";
 import { viewLinkUrl } from "../links/view-link";
 import { delayAnswerUrl, manageUrl, preferencesUrl, unsubscribeUrl } from "./links";
-import type {
-  BackorderedPayload,
-  CancelledPayload,
-  DelayPayload,
-  EtaPayload,
-  ShippedPayload,
-  SwappedPayload,
-} from "./payloads";
+import { parsePayload } from "./payloads";
 import { formatDeadline, formatMoment } from "./time";
 
 /** A notification with what its email needs from its order and merchant. */
@@ -27,7 +20,8 @@ export type NotificationToRender = {
   id: string;
   kind: NotificationKind;
   email: string;
-  payload: Record<string, unknown>;
+  /** As stored; parsed for its kind when rendered (a payload of another shape fails to render). */
+  payload: unknown;
   orderId: string;
   createdAt: Date;
   orderNumber: string;
@@ -57,7 +51,7 @@ export function notificationEmail(n: NotificationToRender, appUrl: string): { su
   const zone = n.merchant.timezone;
   switch (n.kind) {
     case "backordered": {
-      const p = n.payload as BackorderedPayload;
+      const p = parsePayload("backordered", n.payload);
       const props = {
         ...base,
         inStock: p.inStock,
@@ -76,7 +70,7 @@ export function notificationEmail(n: NotificationToRender, appUrl: string): { su
     }
     case "eta_moved":
     case "eta_confirmed": {
-      const p = n.payload as EtaPayload;
+      const p = parsePayload(n.kind, n.payload);
       const props = {
         ...base,
         lines: (p.changes ?? []).map((c) => ({
@@ -94,7 +88,7 @@ export function notificationEmail(n: NotificationToRender, appUrl: string): { su
       };
     }
     case "shipped": {
-      const p = n.payload as ShippedPayload;
+      const p = parsePayload("shipped", n.payload);
       const props = {
         ...base,
         carrier: p.carrier,
@@ -107,7 +101,7 @@ export function notificationEmail(n: NotificationToRender, appUrl: string): { su
       return { subject: shippedSubject(props), element: createElement(ShippedEmail, props) };
     }
     case "cancelled": {
-      const p = n.payload as CancelledPayload;
+      const p = parsePayload("cancelled", n.payload);
       const props = {
         ...base,
         lines: p.lines,
@@ -118,7 +112,7 @@ export function notificationEmail(n: NotificationToRender, appUrl: string): { su
       return { subject: cancelledSubject(props), element: createElement(CancelledEmail, props) };
     }
     case "swapped": {
-      const p = n.payload as SwappedPayload;
+      const p = parsePayload("swapped", n.payload);
       const props = {
         ...base,
         fromTitle: p.fromTitle,
@@ -132,7 +126,7 @@ export function notificationEmail(n: NotificationToRender, appUrl: string): { su
     }
     case "delay_first":
     case "delay_renewed": {
-      const p = n.payload as DelayPayload;
+      const p = parsePayload(n.kind, n.payload);
       const props = {
         ...base,
         renewed: p.renewed,

@@ -13,7 +13,8 @@ import { DomainError } from "../errors";
 import { instant, uuidArray } from "../db/sql-helpers";
 import { allocateStatement } from "../eta/allocate";
 import { etaChangesFrom, recomputeStatement } from "../eta/recompute";
-import { recordChange, type DomainEventInput } from "../events/record";
+import { recordChange } from "../events/record";
+import type { DomainEvent } from "../events/types";
 import { maxOrdersPerBatch, type OrderUpsert } from "../ingest/schemas";
 import { isOpen, isWaiting, lineStatusFor, openUnits } from "./line-status";
 import { closeOrderIfDone, lineSnapshot } from "./lines";
@@ -275,7 +276,7 @@ async function intake(
       linesByOrder.get(line.orderId)!.push(line);
     }
 
-    const events: DomainEventInput[] = plans.flatMap(({ orderId, current, added }) =>
+    const events: DomainEvent[] = plans.flatMap(({ orderId, current, added }) =>
       linesByOrder
         .get(orderId)!
         .filter((l) => added.has(l.skuId) && !current.some((c) => c.id === l.id) && isWaiting(l.status))

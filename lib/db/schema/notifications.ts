@@ -15,20 +15,9 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import { merchants } from "./merchants";
+import { domainEventTypes, type DomainEvent } from "../../events/types";
+import type { NotificationPayload } from "../../notifications/payloads";
 import { orderLines, orders } from "./orders";
-
-export const domainEventTypes = [
-  "line_backordered",
-  "line_preordered",
-  "eta_changed",
-  "line_ready",
-  "line_shipped",
-  "line_cancelled",
-  "line_swapped",
-  "delay_consent_expired",
-  "fulfillment_preference_changed",
-] as const;
-export type DomainEventType = (typeof domainEventTypes)[number];
 
 /**
  * What changed, written in the same transaction as the change. Notifications and outgoing
@@ -44,7 +33,10 @@ export const domainEvents = pgTable(
     orderId: uuid(),
     orderLineId: bigint({ mode: "number" }),
     type: text({ enum: domainEventTypes }).notNull(),
-    payload: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    payload: jsonb()
+      .$type<DomainEvent["payload"]>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     actorType: text().notNull(),
     actorId: text(),
     at: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -76,7 +68,10 @@ export const notifications = pgTable(
     orderId: uuid().notNull(),
     email: text().notNull(),
     kind: text({ enum: notificationKinds }).notNull(),
-    payload: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    payload: jsonb()
+      .$type<NotificationPayload>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     status: text({ enum: notificationStatuses }).notNull().default("pending"),
     /** Not sent before this moment (the gathering window for ETA changes). */
     dueAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -179,7 +174,7 @@ export const emailPreferences = pgTable(
   (t) => [check("email_preferences_lower", sql`${t.email} = lower(${t.email})`)],
 );
 
-export type DomainEvent = typeof domainEvents.$inferSelect;
+export type DomainEventRow = typeof domainEvents.$inferSelect;
 export type Notification = typeof notifications.$inferSelect;
 export type NewNotification = typeof notifications.$inferInsert;
 export type DevMail = typeof devMailbox.$inferSelect;

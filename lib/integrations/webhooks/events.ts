@@ -2,9 +2,15 @@ import { sql } from "drizzle-orm";
 import type { Actor } from "../../audit/actor";
 import { rows, type DbOrTx } from "../../db/client";
 import { webhookDeliveries } from "../../db/schema/integrations";
-import type { DomainEventType } from "../../db/schema/notifications";
 import { bigintArray, uuidArray } from "../../db/sql-helpers";
-import type { DomainEventInput } from "../../events/record";
+import {
+  isEventOf,
+  type ChangeSubscriber,
+  type DomainEvent,
+  type DomainEventType,
+  type EventOf,
+  type RecordedChange,
+} from "../../events/types";
 import { newMessageId } from "./signing";
 
 // The events merchants hear about, and writing them as deliveries in the transaction of the change
@@ -19,6 +25,10 @@ export const webhookEventTypes = {
 } as const satisfies Partial<Record<DomainEventType, string>>;
 
 export type WebhookEventType = (typeof webhookEventTypes)[keyof typeof webhookEventTypes];
+
+const sentTypes = Object.keys(webhookEventTypes) as (keyof typeof webhookEventTypes)[];
+type SentEvent = EventOf<(typeof sentTypes)[number]>;
+const isSent = (event: DomainEvent): event is SentEvent => isEventOf(event, ...sentTypes);
 
 /** Who acted, in the merchant's words: the shop's own systems (API, Shopify) are `shop`. */
 export type ActedBy = "shopper" | "agent" | "shop" | "system";
@@ -76,24 +86,24 @@ type OrderFacts = { id: string; merchantSlug: string; number: string; externalId
  * event whose order or line is missing is skipped rather than sent half-filled.
  */
 export function webhookPayloads(input: {
-  events: readonly DomainEventInput[];
+  events: readonly DomainEvent[];
   actor: Actor;
   now: Date;
   orders: ReadonlyMap<string, OrderFacts>;
   lines: ReadonlyMap<number, LineRef>;
-}): { event: DomainEventInput; payload: WebhookPayload }[] {
+}): { event: SentEvent; payload: WebhookPayload }[] {
   const { actor, now, orders, lines } = input;
   const timestamp = now.toISOString();
   const by = actedBy(actor);
   const source = actor.type;
-  const out: { event: DomainEventInput; payload: WebhookPayload }[] = [];
+  const out: { event: SentEvent; payload: WebhookPayload }[] = [];
   for (const event of input.events) {
-    const order = event.orderId ? orders.get(event.orderId) : undefined;
+    if (!isSent(event)) continue;
+    const order = orders.get(event.orderId);
     if (!order) continue;
     const orderRef: OrderRef = { id: order.id, number: order.number, externalId: order.externalId };
-    const p = event.payload ?? {};
-    const line = event.orderLineId == null ? undefined : lines.get(event.orderLineId);
-    if (event.type === "line_cancelled" || event.type === "delay_consent_expired") {
+    if (isEventOf(event, "line_cancelled", "delay_consent_expired")) {
+      const line = lines.get(event.orderLineId);
       if (!line) continue;
       const noConsent = event.type === "delay_consent_expired";
       out.push({
@@ -105,20 +115,21 @@ export function webhookPayloads(input: {
             merchant: order.merchantSlug,
             order: orderRef,
             line,
-            units: Number(p.units ?? 0),
+            units: event.payload.units,
             cancelledBy: noConsent ? "system" : by,
             source,
             reason: noConsent
               ? "The shopper did not agree to the later ship date before the deadline."
-              : ((p.reason as string | null | undefined) ?? null),
-            refund: { amountMinor: Number(p.refundMinor ?? 0), currency: order.currency },
+              : event.payload.reason,
+            refund: { amountMinor: event.payload.refundMinor, currency: order.currency },
           },
         },
       });
-    } else if (event.type === "line_swapped") {
-      const newLine = p.newLineId == null ? undefined : lines.get(Number(p.newLineId));
+    } else if (isEventOf(event, "line_swapped")) {
+      const line = lines.get(event.orderLineId);
+      const newLine = lines.get(event.payload.newLineId);
       if (!line || !newLine) continue;
-      const units = Number(p.units ?? 0);
+      const { units } = event.payload;
       out.push({
         event,
         payload: {
@@ -136,11 +147,11 @@ export function webhookPayloads(input: {
               amountMinor: (newLine.unitPriceMinor - line.unitPriceMinor) * units,
               currency: order.currency,
             },
-            refund: { amountMinor: Number(p.refundMinor ?? 0), currency: order.currency },
+            refund: { amountMinor: event.payload.refundMinor, currency: order.currency },
           },
         },
       });
-    } else if (event.type === "fulfillment_preference_changed") {
+    } else if (isEventOf(event, "fulfillment_preference_changed")) {
       out.push({
         event,
         payload: {
@@ -149,8 +160,8 @@ export function webhookPayloads(input: {
           data: {
             merchant: order.merchantSlug,
             order: orderRef,
-            from: String(p.from ?? ""),
-            to: String(p.to ?? ""),
+            from: event.payload.from,
+            to: event.payload.to,
             changedBy: by,
             source,
           },
@@ -166,11 +177,8 @@ export function webhookPayloads(input: {
  * Nothing is read when no event concerns merchants, and only the endpoints when the merchant has
  * none; then a few set-based reads and one insert, whatever the number of events.
  */
-export async function writeWebhookDeliveries(
-  tx: DbOrTx,
-  change: { actor: Actor; now: Date; events: readonly DomainEventInput[] },
-): Promise<number> {
-  const relevant = change.events.filter((e) => Object.hasOwn(webhookEventTypes, e.type) && e.orderId);
+export async function writeWebhookDeliveries(tx: DbOrTx, change: RecordedChange): Promise<number> {
+  const relevant = change.events.filter(isSent);
   if (relevant.length === 0) return 0;
   const merchantIds = [...new Set(relevant.map((e) => e.merchantId))];
   const endpoints = await rows<{ id: string; merchant_id: string }>(
@@ -179,12 +187,16 @@ export async function writeWebhookDeliveries(
   );
   if (endpoints.length === 0) return 0;
 
-  const orderIds = [...new Set(relevant.map((e) => e.orderId!))];
+  const orderIds = [...new Set(relevant.map((e) => e.orderId))];
   const lineIds = [
     ...new Set(
-      relevant
-        .flatMap((e) => [e.orderLineId, e.payload?.newLineId == null ? null : Number(e.payload.newLineId)])
-        .filter((id): id is number => id != null),
+      relevant.flatMap((e) =>
+        isEventOf(e, "line_swapped")
+          ? [e.orderLineId, e.payload.newLineId]
+          : e.orderLineId == null
+            ? []
+            : [e.orderLineId],
+      ),
     ),
   ];
   const orderRows = await rows<{
@@ -242,3 +254,13 @@ export async function writeWebhookDeliveries(
   if (values.length > 0) await tx.insert(webhookDeliveries).values(values);
   return values.length;
 }
+
+/** The merchant's webhooks, for every recorded change: cancels, swaps, consent expiries and shipping choices. */
+export const webhookSubscriber: ChangeSubscriber = {
+  name: "webhooks",
+  eventTypes: sentTypes,
+  etaChanges: false,
+  async write(tx, change) {
+    await writeWebhookDeliveries(tx, change);
+  },
+};

@@ -1,6 +1,7 @@
 // POST /api/v1/order-batches — create or update up to 100 orders in one transaction (all or none).
 import { apiPost } from "@/lib/api/http";
-import { orderBatchResultSchema, orderBatchSchema, orderResultBody } from "@/lib/ingest/schemas";
+import { orderBatchResultSchema, orderBatchSchema } from "@/lib/ingest/schemas";
+import { orderResultBody } from "@/lib/ingest/responses";
 import { upsertOrders } from "@/lib/orders/intake";
 
 export const POST = apiPost({

@@ -1,6 +1,7 @@
 // POST /api/v1/orders — create an order, or update the one with the same number.
 import { apiPost } from "@/lib/api/http";
-import { orderResultBody, orderResultSchema, orderUpsertSchema } from "@/lib/ingest/schemas";
+import { orderResultSchema, orderUpsertSchema } from "@/lib/ingest/schemas";
+import { orderResultBody } from "@/lib/ingest/responses";
 import { upsertOrder } from "@/lib/orders/intake";
 
 export const POST = apiPost({
