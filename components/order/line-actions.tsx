@@ -1,7 +1,8 @@
 "use client";
 
 import { useActionState, useId, useState } from "react";
-import { cancelAction, swapAction, type ActionResult } from "@/app/orders/[orderId]/actions";
+import { cancelAction, swapAction } from "@/app/orders/[orderId]/actions";
+import type { ActionResult } from "@/lib/actions/result";
 
 export type SwapChoice = { skuId: string; label: string; price: string; difference: string };
 

@@ -3,6 +3,7 @@ import { rows, type DbOrTx } from "../db/client";
 import { fromJsonRow } from "../db/json-rows";
 import { merchants, type Merchant } from "../db/schema/merchants";
 import { etaEvents, orderLines, orders, type EtaEvent, type Order, type OrderLine } from "../db/schema/orders";
+import { isUuid } from "./read";
 
 export type LineShipment = {
   carrier: string | null;
@@ -26,7 +27,11 @@ export type OrderView = { order: Order; merchant: Merchant; lines: LineView[] };
  * (with the supplier's note of the date change behind each), parcels, and the deliveries lines
  * wait for, aggregated to JSON so the page costs one round trip and one (prepared) plan.
  */
-export async function loadOrderView(db: DbOrTx, orderId: string): Promise<OrderView | null> {
+export async function loadOrderView(
+  db: DbOrTx,
+  orderId: string,
+  scope: { shopperEmail?: string } = {},
+): Promise<OrderView | null> {
   const [found] = await rows<{ view: RawView }>(
     db,
     sql`select json_build_object(
@@ -47,7 +52,7 @@ export async function loadOrderView(db: DbOrTx, orderId: string): Promise<OrderV
                          where p.id in (select l.basis_purchase_order_id from order_lines l where l.order_id = o.id))
         ) as view
         from orders o join merchants m on m.id = o.merchant_id
-        where o.id = ${orderId}`,
+        where o.id = ${orderId} ${scope.shopperEmail === undefined ? sql`` : sql`and o.email = ${scope.shopperEmail}`}`,
   );
   if (!found) return null;
   const raw = typeof found.view === "string" ? (JSON.parse(found.view) as RawView) : found.view;
@@ -77,6 +82,15 @@ export async function loadOrderView(db: DbOrTx, orderId: string): Promise<OrderV
       };
     }),
   };
+}
+
+/**
+ * The order page of a signed-in shopper: their own order only. Someone else's order, a made-up id
+ * and a missing order all answer null, so none of them can be told apart.
+ */
+export function shopperOrderView(db: DbOrTx, owner: { orderId: string; email: string }): Promise<OrderView | null> {
+  if (!isUuid(owner.orderId)) return Promise.resolve(null);
+  return loadOrderView(db, owner.orderId, { shopperEmail: owner.email });
 }
 
 type RawView = {

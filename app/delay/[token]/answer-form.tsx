@@ -1,7 +1,8 @@
 "use client";
 
 import { useActionState } from "react";
-import { answerDelayAction, type DelayAnswerResult } from "./actions";
+import type { ActionResult } from "@/lib/actions/result";
+import { answerDelayAction } from "./actions";
 
 /** The two answers, each its own button; the one the email link chose comes first. */
 export function DelayAnswerForm({
@@ -17,7 +18,7 @@ export function DelayAnswerForm({
   preferred: "keep" | "cancel" | null;
   title: string;
 }) {
-  const [state, action, pending] = useActionState<DelayAnswerResult | null, FormData>(answerDelayAction, null);
+  const [state, action, pending] = useActionState<ActionResult | null, FormData>(answerDelayAction, null);
   if (state?.ok) {
     return (
       <p role="status" className="rounded-lg bg-emerald-50 px-4 py-3 text-emerald-900">

@@ -5,7 +5,7 @@ import { ShopperShell } from "@/components/shopper-shell";
 import { OrderDetails } from "@/components/order/order-details";
 import { db } from "@/lib/db/client";
 import { swapOptionsForLines } from "@/lib/orders/swap";
-import { loadOrderView } from "@/lib/orders/view";
+import { shopperOrderView } from "@/lib/orders/view";
 import { isWaiting } from "@/lib/orders/line-status";
 
 export const dynamic = "force-dynamic";
@@ -16,9 +16,9 @@ export default async function OrderPage({ params }: { params: Promise<{ orderId:
   const { orderId } = await params;
   const email = await currentEmail();
   if (!email) redirect(`/signin?callbackUrl=${encodeURIComponent(`/orders/${orderId}`)}`);
-  const view = /^[0-9a-f-]{36}$/.test(orderId) ? await loadOrderView(db(), orderId) : null;
   // Another shopper's order is exactly as invisible as one that does not exist.
-  if (!view || view.order.email !== email) notFound();
+  const view = await shopperOrderView(db(), { orderId, email });
+  if (!view) notFound();
   const waiting = view.lines.filter((l) => isWaiting(l.status)).map((l) => l.id);
   const options = await swapOptionsForLines(db(), { merchantId: view.order.merchantId, lineIds: waiting });
   return (

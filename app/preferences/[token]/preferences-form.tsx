@@ -1,7 +1,8 @@
 "use client";
 
 import { useActionState } from "react";
-import { savePreferencesAction, type PreferencesResult } from "./actions";
+import type { ActionResult } from "@/lib/actions/result";
+import { savePreferencesAction } from "./actions";
 
 type Props = {
   token: string;
@@ -47,7 +48,7 @@ function Choice({
 }
 
 export function PreferencesForm({ token, allOrders, order }: Props) {
-  const [state, action, pending] = useActionState<PreferencesResult | null, FormData>(savePreferencesAction, null);
+  const [state, action, pending] = useActionState<ActionResult | null, FormData>(savePreferencesAction, null);
   const orderChoice = order ? (order.choice === null ? "follow" : order.choice ? "yes" : "no") : null;
   return (
     <form action={action} className="space-y-6">

@@ -1,8 +1,7 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
+import { agentAction } from "@/app/callers";
 import { db } from "@/lib/db/client";
-import { isDomainError } from "@/lib/errors";
 import {
   adminConnectShopify,
   adminDisconnectShopify,
@@ -13,8 +12,6 @@ import {
   agentResendDelivery,
   agentRetryShopifyWebhook,
 } from "@/lib/integrations/console";
-import type { AgentScope } from "@/lib/support/access";
-import { agentOrNull } from "../guard";
 import {
   parseConnectShopify,
   parseResendWebhook,
@@ -24,144 +21,105 @@ import {
   parseShop,
 } from "./inputs";
 
-// Integration actions in the support console. Each one checks who is asking itself (an agent;
-// for settings, an admin), validates with zod, and lib/integrations/console.ts checks the shop is
-// theirs again. A secret comes back once, in the result of the action that made it.
+// Integration actions in the support console: app/callers.ts checks who is asking (an agent; for
+// settings, an admin), and lib/integrations/console.ts checks the shop is theirs again. A secret
+// comes back once, in the result of the action that made it.
 
-export type IntegrationResult = { ok: true; message: string; secret?: string } | { ok: false; error: string };
+const shopPages = ({ slug }: { slug: string }) => [`/support/merchants/${slug}`, `/support/merchants/${slug}/settings`];
+const asAgent = { revalidate: shopPages };
+const asAdmin = { role: "admin" as const, revalidate: shopPages };
+const until = (at: Date) => `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 
-async function run(
-  shop: string,
-  role: "agent" | "admin",
-  work: (scope: AgentScope) => Promise<{ message: string; secret?: string }>,
-): Promise<IntegrationResult> {
-  const scope = await agentOrNull();
-  if (!scope) return { ok: false, error: "Only support agents can do this. Please sign in again." };
-  if (role === "admin" && scope.role !== "admin")
-    return { ok: false, error: "Only admins can change a shop's integration settings." };
-  try {
-    const done = await work(scope);
-    revalidatePath(`/support/merchants/${shop}`);
-    revalidatePath(`/support/merchants/${shop}/settings`);
-    return { ok: true, ...done };
-  } catch (error) {
-    if (isDomainError(error)) return { ok: false, error: error.message };
-    console.error("integration action failed", error);
-    return { ok: false, error: "Something went wrong on our side and nothing was changed. Please try again." };
-  }
-}
-
-export async function resendWebhook(_previous: IntegrationResult | null, form: FormData): Promise<IntegrationResult> {
-  const parsed = parseResendWebhook(form);
-  if (!parsed.ok) return parsed;
-  const { slug: shop, deliveryId } = parsed.data;
-  return run(shop, "agent", async (scope) => {
-    await agentResendDelivery(db(), scope, { slug: shop, deliveryId, now: new Date() });
+export const resendWebhook = agentAction(
+  "resend webhook",
+  parseResendWebhook,
+  async ({ slug, deliveryId }, scope) => {
+    await agentResendDelivery(db(), scope, { slug, deliveryId, now: new Date() });
     return { message: "Queued to send again, under the same webhook-id." };
-  });
-}
+  },
+  asAgent,
+);
 
-export async function retryShopifyWebhookAction(
-  _previous: IntegrationResult | null,
-  form: FormData,
-): Promise<IntegrationResult> {
-  const parsed = parseRetryShopifyWebhook(form);
-  if (!parsed.ok) return parsed;
-  const { slug: shop, webhookId } = parsed.data;
-  return run(shop, "agent", async (scope) => {
-    await agentRetryShopifyWebhook(db(), scope, { slug: shop, webhookId, now: new Date() });
+export const retryShopifyWebhookAction = agentAction(
+  "retry Shopify webhook",
+  parseRetryShopifyWebhook,
+  async ({ slug, webhookId }, scope) => {
+    await agentRetryShopifyWebhook(db(), scope, { slug, webhookId, now: new Date() });
     return { message: "Queued to be processed again." };
-  });
-}
+  },
+  asAgent,
+);
 
-export async function saveEndpointAction(
-  _previous: IntegrationResult | null,
-  form: FormData,
-): Promise<IntegrationResult> {
-  const parsed = parseSaveEndpoint(form);
-  if (!parsed.ok) return parsed;
-  const { slug: shop, url } = parsed.data;
-  return run(shop, "admin", async (scope) => {
-    const saved = await adminSaveEndpoint(db(), scope, { slug: shop, url, now: new Date() });
+export const saveEndpointAction = agentAction<{ slug: string; url: string }, { secret?: string }>(
+  "save webhook endpoint",
+  parseSaveEndpoint,
+  async ({ slug, url }, scope) => {
+    const saved = await adminSaveEndpoint(db(), scope, { slug, url, now: new Date() });
     return saved.secret
       ? { message: "Endpoint saved. Copy its signing secret now: it is shown this once.", secret: saved.secret }
       : { message: "Address saved; the signing secret is unchanged." };
-  });
-}
+  },
+  asAdmin,
+);
 
-export async function rotateEndpointSecretAction(
-  _previous: IntegrationResult | null,
-  form: FormData,
-): Promise<IntegrationResult> {
-  const parsed = parseShop(form);
-  if (!parsed.ok) return parsed;
-  const { slug: shop } = parsed.data;
-  return run(shop, "admin", async (scope) => {
-    const rotated = await adminRotateEndpointSecret(db(), scope, { slug: shop, now: new Date() });
+export const rotateEndpointSecretAction = agentAction<{ slug: string }, { secret?: string }>(
+  "rotate webhook secret",
+  parseShop,
+  async ({ slug }, scope) => {
+    const rotated = await adminRotateEndpointSecret(db(), scope, { slug, now: new Date() });
     return {
-      message: `New signing secret made; the old one also signs until ${rotated.previousValidUntil.toISOString().slice(0, 16).replace("T", " ")} UTC. Copy it now: it is shown this once.`,
+      message: `New signing secret made; the old one also signs until ${until(rotated.previousValidUntil)}. Copy it now: it is shown this once.`,
       secret: rotated.secret,
     };
-  });
-}
+  },
+  asAdmin,
+);
 
-export async function setEndpointEnabledAction(
-  _previous: IntegrationResult | null,
-  form: FormData,
-): Promise<IntegrationResult> {
-  const parsed = parseSetEndpointEnabled(form);
-  if (!parsed.ok) return parsed;
-  const { slug: shop } = parsed.data;
-  const enabled = parsed.data.enabled === "true";
-  return run(shop, "admin", async (scope) => {
-    await adminSetEndpointEnabled(db(), scope, { slug: shop, enabled, now: new Date() });
+export const setEndpointEnabledAction = agentAction(
+  "turn webhook sending on or off",
+  parseSetEndpointEnabled,
+  async ({ slug, enabled: given }, scope) => {
+    const enabled = given === "true";
+    await adminSetEndpointEnabled(db(), scope, { slug, enabled, now: new Date() });
     return {
       message: enabled
         ? "Sending is on; waiting events go out now."
         : "Sending is off; events wait until it is on again.",
     };
-  });
-}
+  },
+  asAdmin,
+);
 
-export async function connectShopifyAction(
-  _previous: IntegrationResult | null,
-  form: FormData,
-): Promise<IntegrationResult> {
-  const parsed = parseConnectShopify(form);
-  if (!parsed.ok) return parsed;
-  const { slug: shop, shopDomain, secret } = parsed.data;
-  return run(shop, "admin", async (scope) => {
-    const connected = await adminConnectShopify(db(), scope, { slug: shop, shopDomain, secret, now: new Date() });
+export const connectShopifyAction = agentAction(
+  "connect Shopify",
+  parseConnectShopify,
+  async ({ slug, shopDomain, secret }, scope) => {
+    const connected = await adminConnectShopify(db(), scope, { slug, shopDomain, secret, now: new Date() });
     return {
       message: connected.rotated
-        ? `Shopify secret replaced; the old one is still accepted until ${connected.previousValidUntil!.toISOString().slice(0, 16).replace("T", " ")} UTC.`
+        ? `Shopify secret replaced; the old one is still accepted until ${until(connected.previousValidUntil!)}.`
         : "Shopify connected. Webhooks from the shop are accepted from now on.",
     };
-  });
-}
+  },
+  asAdmin,
+);
 
-export async function endShopifyRotationAction(
-  _previous: IntegrationResult | null,
-  form: FormData,
-): Promise<IntegrationResult> {
-  const parsed = parseShop(form);
-  if (!parsed.ok) return parsed;
-  const { slug: shop } = parsed.data;
-  return run(shop, "admin", async (scope) => {
-    await adminEndShopifyRotation(db(), scope, { slug: shop, now: new Date() });
+export const endShopifyRotationAction = agentAction(
+  "end Shopify rotation",
+  parseShop,
+  async ({ slug }, scope) => {
+    await adminEndShopifyRotation(db(), scope, { slug, now: new Date() });
     return { message: "The old Shopify secret is no longer accepted." };
-  });
-}
+  },
+  asAdmin,
+);
 
-export async function disconnectShopifyAction(
-  _previous: IntegrationResult | null,
-  form: FormData,
-): Promise<IntegrationResult> {
-  const parsed = parseShop(form);
-  if (!parsed.ok) return parsed;
-  const { slug: shop } = parsed.data;
-  return run(shop, "admin", async (scope) => {
-    await adminDisconnectShopify(db(), scope, { slug: shop, now: new Date() });
+export const disconnectShopifyAction = agentAction(
+  "disconnect Shopify",
+  parseShop,
+  async ({ slug }, scope) => {
+    await adminDisconnectShopify(db(), scope, { slug, now: new Date() });
     return { message: "Shopify disconnected: its webhooks are refused until it is connected again." };
-  });
-}
+  },
+  asAdmin,
+);

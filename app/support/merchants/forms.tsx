@@ -10,8 +10,10 @@ import {
   rotateEndpointSecretAction,
   saveEndpointAction,
   setEndpointEnabledAction,
-  type IntegrationResult,
 } from "./actions";
+import type { ActionResult } from "@/lib/actions/result";
+
+type IntegrationResult = ActionResult<{ secret?: string }>;
 
 const button = "inline-flex min-h-10 items-center rounded-lg px-3 py-1.5 text-sm font-semibold";
 const primary = `${button} bg-stone-900 text-white hover:bg-stone-800 disabled:opacity-70`;

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { LineTools, NoteForm, ResendButton } from "@/components/support/forms";
+import { LineTools, NoteForm, ResendButton } from "../../forms";
 import { StatusBadge } from "@/components/order/line-card";
 import { db } from "@/lib/db/client";
 import { dateIn, formatDay, formatInstant, formatWindow } from "@/lib/dates";

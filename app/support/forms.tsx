@@ -1,21 +1,15 @@
 "use client";
 
 import { useActionState, useId, useState } from "react";
-import {
-  addNote,
-  cancelForShopper,
-  overrideEtaForShopper,
-  resendEmail,
-  swapForShopper,
-  type SupportResult,
-} from "@/app/support/actions";
+import { addNote, cancelForShopper, overrideEtaForShopper, resendEmail, swapForShopper } from "./actions";
+import type { ActionResult } from "@/lib/actions/result";
 
 const button = "inline-flex min-h-10 items-center rounded-lg px-3 py-1.5 text-sm font-semibold";
 const primary = `${button} bg-stone-900 text-white hover:bg-stone-800 disabled:opacity-70`;
 const secondary = `${button} border border-stone-400 bg-white hover:bg-stone-50`;
 const input = "rounded-lg border border-stone-400 bg-white px-2.5 py-1.5 text-sm";
 
-function Result({ result }: { result: SupportResult | null }) {
+function Result({ result }: { result: ActionResult | null }) {
   return (
     <p
       role="status"
