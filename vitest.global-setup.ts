@@ -1,7 +1,7 @@
 import postgres from "postgres";
 import { openPostgres } from "./lib/db/client";
 import { migrate } from "./lib/db/migrate";
-import { serverUrl, templateName } from "./lib/testing/db";
+import { serverUrl, templateName } from "./testing/db";
 
 // With DATABASE_URL set, tests run on PostgreSQL: migrate a template database once, and let each
 // test file clone it (CREATE DATABASE … TEMPLATE), which takes milliseconds.

@@ -64,8 +64,8 @@ const { createApiKey } = await import("../lib/api/keys");
 const { saveWebhookEndpoint } = await import("../lib/integrations/settings");
 const { systemActor } = await import("../lib/audit/actor");
 const { viewToken } = await import("../lib/links/view-link");
-const { startResendStandIn } = await import("../lib/testing/resend-standin");
-const { startWebhookReceiver } = await import("../lib/testing/webhook-receiver");
+const { startResendStandIn } = await import("../testing/resend-standin");
+const { startWebhookReceiver } = await import("../testing/webhook-receiver");
 
 /** Sizes: small runs in CI (minutes for all five), full is the drill. */
 const size = small

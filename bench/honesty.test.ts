@@ -4,7 +4,7 @@ import { rows, type DbOrTx } from "../lib/db/client";
 import { addDays, daysBetween } from "../lib/dates";
 import { honestyFigures, shippedLines, type ShippedLine } from "../lib/eta/honesty";
 import { recomputeEta, type EtaChange } from "../lib/eta/recompute";
-import { freshDatabase, type TestDatabase } from "../lib/testing/db";
+import { freshDatabase, type TestDatabase } from "../testing/db";
 import { simulate, type SimResult } from "./honesty/simulate";
 import { dateOf, fullConfig, instantOf, planWorld, type SimConfig, type WorldPlan } from "./honesty/world";
 

@@ -11,7 +11,7 @@ import { sql } from "drizzle-orm";
 import { rows, type Db } from "../lib/db/client";
 import { resendTransport } from "../lib/email/transports";
 import type { OutgoingEmail } from "../lib/email/types";
-import { startResendStandIn, type ResendStandIn } from "../lib/testing/resend-standin";
+import { startResendStandIn, type ResendStandIn } from "../testing/resend-standin";
 import { databaseUrl, freshBenchDatabase, report, table } from "./lib";
 
 (process.env as Record<string, string | undefined>).NODE_ENV ??= "production";

@@ -9,7 +9,7 @@ import { createServer } from "node:http";
 import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
 import { sql } from "drizzle-orm";
-import { rows, setAppDatabase } from "../lib/db/client";
+import { rows } from "../lib/db/client";
 import { seedDemo } from "../lib/seed/demo";
 import { loadOrderView } from "../lib/orders/view";
 import { databaseUrl, fmt, freshBenchDatabase, report, table } from "./lib";
@@ -77,7 +77,6 @@ async function firstLoadJavaScript(url: string, sessionToken: string) {
 
 async function main() {
   const database = await freshBenchDatabase("backorder_bench_pages");
-  setAppDatabase(database);
   console.log("Seeding the demo data on PostgreSQL…");
   await seedDemo(database.db, { anchor: new Date().toISOString().slice(0, 10) });
   // A signed-in shopper with a partly backordered order: a session row, as Auth.js would write it.

@@ -1,8 +1,8 @@
 import { expect, test } from "@playwright/test";
 import { randomBytes } from "node:crypto";
 import { Webhook } from "standardwebhooks";
-import { orderPayload, productPayload, shopifyBody, shopifyHeaders } from "../lib/testing/shopify-examples";
-import { startWebhookReceiver } from "../lib/testing/webhook-receiver";
+import { orderPayload, productPayload, shopifyBody, shopifyHeaders } from "../testing/shopify-examples";
+import { startWebhookReceiver } from "../testing/webhook-receiver";
 import { expectNoAxeViolations, signIn } from "./support";
 
 // Integrations in the built app: an admin connects a shop's Shopify and its webhook endpoint in the

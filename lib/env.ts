@@ -67,7 +67,7 @@ export function env(): Env {
   return cached;
 }
 
-/** For tests that change process.env between cases. */
+/** Reads process.env again on the next env() call (testing/db.ts names each test file's database there). */
 export function resetEnvCache() {
   cached = undefined;
 }

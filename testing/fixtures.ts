@@ -1,11 +1,11 @@
 import { eq } from "drizzle-orm";
-import type { Actor } from "../audit/actor";
-import type { DbOrTx } from "../db/client";
-import { products, skus, type BackorderPolicy } from "../db/schema/catalog";
-import { merchants, type NewMerchant } from "../db/schema/merchants";
-import { etaEvents, orderLines } from "../db/schema/orders";
-import { upsertOrder } from "../orders/intake";
-import { upsertPurchaseOrder } from "../supply/purchase-orders";
+import type { Actor } from "../lib/audit/actor";
+import type { DbOrTx } from "../lib/db/client";
+import { products, skus, type BackorderPolicy } from "../lib/db/schema/catalog";
+import { merchants, type NewMerchant } from "../lib/db/schema/merchants";
+import { etaEvents, orderLines } from "../lib/db/schema/orders";
+import { upsertOrder } from "../lib/orders/intake";
+import { upsertPurchaseOrder } from "../lib/supply/purchase-orders";
 
 // Small builders for tests: rows made through the same domain functions the app uses.
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { sql } from "drizzle-orm";
-import { rows, type DbOrTx } from "../db/client";
+import { rows, type DbOrTx } from "../lib/db/client";
 
 // Hostile input for the fuzz tests: the strings and values people (and scripts) send to see what
 // breaks, and ways to slip them into an otherwise valid request so they reach past the first check.

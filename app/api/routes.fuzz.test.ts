@@ -6,25 +6,17 @@ import { rows } from "@/lib/db/client";
 import { processShopifyInbox } from "@/lib/integrations/shopify/inbox";
 import { signToken } from "@/lib/links/tokens";
 import { unsubscribeUrl } from "@/lib/notifications/links";
-import { useFreshDatabase, type TestDatabase } from "@/lib/testing/db";
-import { createMerchant, createSku, day, placeOrder } from "@/lib/testing/fixtures";
-import {
-  footprint,
-  hostile,
-  hostileHeader,
-  hostileJson,
-  hostileString,
-  mutate,
-  nastyStrings,
-} from "@/lib/testing/hostile";
-import { serveRoutes } from "@/lib/testing/http";
+import { useFreshDatabase, type TestDatabase } from "@/testing/db";
+import { createMerchant, createSku, day, placeOrder } from "@/testing/fixtures";
+import { footprint, hostile, hostileHeader, hostileJson, hostileString, mutate, nastyStrings } from "@/testing/hostile";
+import { serveRoutes } from "@/testing/http";
 import {
   fulfillmentPayload,
   inventoryLevelPayload,
   orderPayload,
   productPayload,
   shopifySignature,
-} from "@/lib/testing/shopify-examples";
+} from "@/testing/shopify-examples";
 import * as orderRead from "./v1/orders/[number]/route";
 import * as orderWrite from "./v1/orders/route";
 import * as openapi from "./v1/openapi.json/route";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { useFreshDatabase, type TestDatabase } from "@/lib/testing/db";
-import { createMerchant, createSku, day, placeOrder } from "@/lib/testing/fixtures";
-import { serveRoutes } from "@/lib/testing/http";
+import { useFreshDatabase, type TestDatabase } from "@/testing/db";
+import { createMerchant, createSku, day, placeOrder } from "@/testing/fixtures";
+import { serveRoutes } from "@/testing/http";
 import { lookupLimits } from "@/lib/security/rate-limit";
 import { POST } from "./route";
 

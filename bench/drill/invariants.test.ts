@@ -6,8 +6,8 @@ import { saveWebhookEndpoint } from "../../lib/integrations/settings";
 import { cancelLines } from "../../lib/orders/cancel";
 import { recordShipment } from "../../lib/orders/ship";
 import { changeExpectedDate, receivePurchaseOrder } from "../../lib/supply/purchase-orders";
-import { useFreshDatabase, type TestDatabase } from "../../lib/testing/db";
-import { apiActor, createMerchant, createPo, createSku, day, placeOrder } from "../../lib/testing/fixtures";
+import { useFreshDatabase, type TestDatabase } from "../../testing/db";
+import { apiActor, createMerchant, createPo, createSku, day, placeOrder } from "../../testing/fixtures";
 import {
   checkInvariants,
   takeStockSnapshot,

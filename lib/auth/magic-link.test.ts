@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verificationTokens } from "../db/schema/auth";
-import { useFreshDatabase, type TestDatabase } from "../testing/db";
+import { useFreshDatabase, type TestDatabase } from "../../testing/db";
 import { confirmUrl, magicLinkIsUsable } from "./magic-link";
 
 let database: TestDatabase;

@@ -198,9 +198,11 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
   return { db, kind: "postgres", close: () => client.end({ timeout: 5 }) };
 }
 
+/** PGlite in `dataDir`, or in memory (gone when the process ends) for none or `memory://`. */
 export function openPglite(dataDir: string | undefined): Database {
-  if (dataDir) mkdirSync(path.resolve(dataDir), { recursive: true });
-  const client = new PGlite(dataDir ? path.resolve(dataDir) : "memory://", {
+  const inMemory = !dataDir || dataDir === "memory://";
+  if (!inMemory) mkdirSync(path.resolve(dataDir), { recursive: true });
+  const client = new PGlite(inMemory ? "memory://" : path.resolve(dataDir), {
     extensions: { btree_gin, pg_trgm, unaccent },
   });
   const db = drizzlePglite(client, { casing: "snake_case" }) as unknown as Db;
@@ -222,11 +224,6 @@ export function database(): Database {
 
 export function db(): Db {
   return database().db;
-}
-
-/** Lets tests and scripts point the app's client at a database they opened. */
-export function setAppDatabase(database: Database | undefined) {
-  holder.__backorderDatabase = database;
 }
 
 const dialect = new PgDialect({ casing: "snake_case" });

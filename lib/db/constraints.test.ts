@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { skus } from "./schema/catalog";
 import { orderLines, orders } from "./schema/orders";
-import { useFreshDatabase, type TestDatabase } from "../testing/db";
-import { createMerchant, createSku, day, placeOrder } from "../testing/fixtures";
+import { useFreshDatabase, type TestDatabase } from "../../testing/db";
+import { createMerchant, createSku, day, placeOrder } from "../../testing/fixtures";
 import { errorCode } from "./transaction";
 
 let database: TestDatabase;

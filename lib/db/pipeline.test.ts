@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
-import { useFreshDatabase, type TestDatabase } from "../testing/db";
+import { useFreshDatabase, type TestDatabase } from "../../testing/db";
 import { pipeline, rows } from "./client";
 import { errorCode, savepoint, transaction } from "./transaction";
 

@@ -5,8 +5,17 @@ import { recordShipment } from "../orders/ship";
 import { receivePurchaseOrder } from "../supply/purchase-orders";
 import { shippedLines } from "./honesty";
 import { refreshOverdueEtas } from "./sweep";
-import { useFreshDatabase, type TestDatabase } from "../testing/db";
-import { apiActor, createMerchant, createPo, createSku, day, eventsOf, lineOf, placeOrder } from "../testing/fixtures";
+import { useFreshDatabase, type TestDatabase } from "../../testing/db";
+import {
+  apiActor,
+  createMerchant,
+  createPo,
+  createSku,
+  day,
+  eventsOf,
+  lineOf,
+  placeOrder,
+} from "../../testing/fixtures";
 
 // The windows the tuned rule gives (docs/eta.md): where a supplier's window starts, and what an
 // overdue PO does to it. Day 0 is 2026-11-01; handling 1 day; merchant default slip 3 days.

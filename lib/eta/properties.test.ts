@@ -11,8 +11,8 @@ import { upsertOrder } from "../orders/intake";
 import { recordShipment } from "../orders/ship";
 import { cancelPurchaseOrder, changeExpectedDate, receivePurchaseOrder } from "../supply/purchase-orders";
 import { setStockLevels } from "../supply/stock";
-import { useFreshDatabase, type TestDatabase } from "../testing/db";
-import { apiActor, createMerchant, createPo, createSku } from "../testing/fixtures";
+import { useFreshDatabase, type TestDatabase } from "../../testing/db";
+import { apiActor, createMerchant, createPo, createSku } from "../../testing/fixtures";
 import { recomputeEta } from "./recompute";
 
 let database: TestDatabase;

@@ -4,8 +4,17 @@ import { skus } from "../db/schema/catalog";
 import { suppliers } from "../db/schema/supply";
 import { cancelLines } from "../orders/cancel";
 import { changeExpectedDate, receivePurchaseOrder } from "../supply/purchase-orders";
-import { useFreshDatabase, type TestDatabase } from "../testing/db";
-import { apiActor, createMerchant, createPo, createSku, day, eventsOf, lineOf, placeOrder } from "../testing/fixtures";
+import { useFreshDatabase, type TestDatabase } from "../../testing/db";
+import {
+  apiActor,
+  createMerchant,
+  createPo,
+  createSku,
+  day,
+  eventsOf,
+  lineOf,
+  placeOrder,
+} from "../../testing/fixtures";
 
 let database: TestDatabase;
 beforeAll(async () => {

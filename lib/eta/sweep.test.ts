@@ -3,8 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { notifications } from "../db/schema/notifications";
 import { etaEvents } from "../db/schema/orders";
 import { gatherQueued } from "../notifications/outbox";
-import { useFreshDatabase, type TestDatabase } from "../testing/db";
-import { apiActor, createMerchant, createPo, createSku, day, eventsOf, lineOf, placeOrder } from "../testing/fixtures";
+import { useFreshDatabase, type TestDatabase } from "../../testing/db";
+import {
+  apiActor,
+  createMerchant,
+  createPo,
+  createSku,
+  day,
+  eventsOf,
+  lineOf,
+  placeOrder,
+} from "../../testing/fixtures";
 import { overrideEta } from "./override";
 import { recomputeEta } from "./recompute";
 import { refreshOverdueEtas } from "./sweep";

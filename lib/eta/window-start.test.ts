@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { changeExpectedDate } from "../supply/purchase-orders";
-import { useFreshDatabase, type TestDatabase } from "../testing/db";
-import { apiActor, createMerchant, createPo, createSku, day, eventsOf, lineOf, placeOrder } from "../testing/fixtures";
+import { useFreshDatabase, type TestDatabase } from "../../testing/db";
+import {
+  apiActor,
+  createMerchant,
+  createPo,
+  createSku,
+  day,
+  eventsOf,
+  lineOf,
+  placeOrder,
+} from "../../testing/fixtures";
 import { overrideEta } from "./override";
 import { recomputeEta } from "./recompute";
 import { refreshOverdueEtas } from "./sweep";

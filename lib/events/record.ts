@@ -12,7 +12,13 @@ import { checkedEvent, type ChangeSubscriber, type DomainEvent, type RecordedCha
  */
 export async function recordChange(
   tx: DbOrTx,
-  change: { actor: Actor; now: Date; events?: readonly DomainEvent[]; etaChanges?: readonly EtaChange[] },
+  change: {
+    actor: Actor;
+    now: Date;
+    events?: readonly DomainEvent[];
+    etaChanges?: readonly EtaChange[];
+    inlineEtaEmails?: number;
+  },
   subscribers: readonly ChangeSubscriber[] = changeSubscribers,
 ): Promise<void> {
   const recorded: RecordedChange = {
@@ -20,6 +26,7 @@ export async function recordChange(
     now: change.now,
     events: (change.events ?? []).map(checkedEvent),
     etaChanges: change.etaChanges ?? [],
+    inlineEtaEmails: change.inlineEtaEmails,
   };
   if (recorded.events.length > 0) {
     await tx.insert(domainEvents).values(

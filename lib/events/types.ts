@@ -91,6 +91,8 @@ export type RecordedChange = {
   now: Date;
   events: readonly DomainEvent[];
   etaChanges: readonly EtaChange[];
+  /** A change that re-dates more lines than this leaves their ETA emails to the worker (lib/notifications/outbox.ts). */
+  inlineEtaEmails?: number;
 };
 
 /**

@@ -5,8 +5,8 @@ import { webhookEndpoints } from "../db/schema/integrations";
 import { merchants } from "../db/schema/merchants";
 import { cancelLines } from "../orders/cancel";
 import { addAgent, agentScope, type AgentScope } from "../support/access";
-import { useFreshDatabase, type TestDatabase } from "../testing/db";
-import { createMerchant, createSku, placeOrder } from "../testing/fixtures";
+import { useFreshDatabase, type TestDatabase } from "../../testing/db";
+import { createMerchant, createSku, placeOrder } from "../../testing/fixtures";
 import {
   adminConnectShopify,
   adminDisconnectShopify,

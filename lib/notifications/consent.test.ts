@@ -6,9 +6,9 @@ import { orderLines } from "../db/schema/orders";
 import { resendTransport } from "../email/transports";
 import { DomainError } from "../errors";
 import { changeExpectedDate } from "../supply/purchase-orders";
-import { useFreshDatabase, type TestDatabase } from "../testing/db";
-import { apiActor, createMerchant, createPo, createSku, day, placeOrder } from "../testing/fixtures";
-import { startResendStandIn, type ResendStandIn } from "../testing/resend-standin";
+import { useFreshDatabase, type TestDatabase } from "../../testing/db";
+import { apiActor, createMerchant, createPo, createSku, day, placeOrder } from "../../testing/fixtures";
+import { startResendStandIn, type ResendStandIn } from "../../testing/resend-standin";
 import { answerDelayNotice, expireOverdueConsent, noticeMissedPromises } from "./consent";
 import { drainOutbox } from "./dispatch";
 

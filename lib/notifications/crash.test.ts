@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
 import { sql } from "drizzle-orm";
 import { rows } from "../db/client";
-import { onPostgres, useFreshDatabase, type TestDatabase } from "../testing/db";
-import { createMerchant } from "../testing/fixtures";
-import { startResendStandIn, type ResendStandIn } from "../testing/resend-standin";
+import { onPostgres, useFreshDatabase, type TestDatabase } from "../../testing/db";
+import { createMerchant } from "../../testing/fixtures";
+import { startResendStandIn, type ResendStandIn } from "../../testing/resend-standin";
 
 // Crash safety on PostgreSQL, with real processes: two `npm run worker` processes share 1,000 due
 // notifications; one is killed with SIGKILL while a batch it sent is delivered but not yet

@@ -6,11 +6,11 @@ import { resendTransport } from "../email/transports";
 import { cancelLines } from "../orders/cancel";
 import { recordShipment } from "../orders/ship";
 import { changeExpectedDate, receivePurchaseOrder } from "../supply/purchase-orders";
-import { useFreshDatabase, type TestDatabase } from "../testing/db";
-import { apiActor, createMerchant, createPo, createSku, day, placeOrder } from "../testing/fixtures";
-import { startResendStandIn, type ResendStandIn } from "../testing/resend-standin";
+import { useFreshDatabase, type TestDatabase } from "../../testing/db";
+import { apiActor, createMerchant, createPo, createSku, day, placeOrder } from "../../testing/fixtures";
+import { startResendStandIn, type ResendStandIn } from "../../testing/resend-standin";
 import { claimBatch, drainOutbox } from "./dispatch";
-import { gathering, gatherQueued } from "./outbox";
+import { gatherQueued } from "./outbox";
 import { savePreferences, unsubscribeFromEtaUpdates } from "./preferences";
 
 // The notification policies end to end: real domain changes, the outbox, the gathering window,
@@ -36,17 +36,6 @@ const drain = (now: Date) => drainOutbox(database.db, { transport, now, random: 
 const subjectsTo = (email: string) =>
   standIn.deliveries.filter((d) => d.email.to.includes(email)).map((d) => d.email.subject);
 
-/** Runs `work` with large changes defined as more than `limit` lines (0: every change is queued). */
-async function withInlineLimit<T>(limit: number, work: () => Promise<T>): Promise<T> {
-  const before = gathering.inlineLimit;
-  gathering.inlineLimit = limit;
-  try {
-    return await work();
-  } finally {
-    gathering.inlineLimit = before;
-  }
-}
-
 /** A shop, a SKU waiting on a PO due Dec 1, and one order for it, whose intake email is already sent. */
 async function waitingOrder(number: string, options: { threshold?: number; expected?: string } = {}) {
   const { db } = database;
@@ -63,8 +52,16 @@ async function waitingOrder(number: string, options: { threshold?: number; expec
   await drain(day(1));
   expect(subjectsTo(email)).toHaveLength(1);
   standIn.reset();
-  const slip = (expectedDate: string, at: Date) =>
-    changeExpectedDate(db, { merchantId: m.id, reference: "PO-1", expectedDate, actor: apiActor, now: at });
+  /** `inlineEtaEmails` 0: the change's ETA emails are left to the worker, however few. */
+  const slip = (expectedDate: string, at: Date, inlineEtaEmails?: number) =>
+    changeExpectedDate(db, {
+      merchantId: m.id,
+      reference: "PO-1",
+      expectedDate,
+      actor: apiActor,
+      now: at,
+      inlineEtaEmails,
+    });
   return { m, order, email, slip };
 }
 
@@ -227,18 +224,19 @@ describe("large changes, gathered by the worker", () => {
   it("a PO slip that moves 520 lines commits one queued gathering; the worker writes the same emails as gathering inline", async () => {
     const { db } = database;
     const slipAt = day(2);
-    const slip = (merchantId: string) =>
+    const slip = (merchantId: string, inlineEtaEmails?: number) =>
       changeExpectedDate(db, {
         merchantId,
         reference: "PO-BIG",
         expectedDate: "2026-11-24",
         actor: apiActor,
         now: slipAt,
+        inlineEtaEmails,
       });
 
     // The same shop twice: once gathered in the slip's own transaction, once queued for the worker.
     const inline = await bigShop("#48");
-    await withInlineLimit(100_000, () => slip(inline.id));
+    await slip(inline.id, 100_000);
     expect(await db.select().from(etaGatherings)).toEqual([]);
     const expected = await pendingByOrder(inline.id);
     expect(Object.keys(expected)).toHaveLength(26);
@@ -268,7 +266,7 @@ describe("large changes, gathered by the worker", () => {
   it("a small change behind a queued one waits its turn, so the email still tells the line's first window", async () => {
     const { email, slip } = await waitingOrder("#4801");
     const start = day(2);
-    await withInlineLimit(0, () => slip("2026-11-25", start));
+    await slip("2026-11-25", start, 0);
     // One line: small enough to gather inline, but an earlier change of it is still queued.
     await slip("2026-11-22", minutes(start, 5));
     expect(await database.db.select().from(etaGatherings)).toHaveLength(2);
@@ -282,7 +280,7 @@ describe("large changes, gathered by the worker", () => {
     const start = day(2);
     await slip("2026-11-25", start); // gathered inline: the email holds the line's first window
     const due = minutes(start, 31);
-    await withInlineLimit(0, () => slip("2026-11-22", due)); // queued, and the email is due now
+    await slip("2026-11-22", due, 0); // queued, and the email is due now
     // A worker that did not gather first (another held the queue) claims nothing of it.
     expect(await claimBatch(database.db, { now: minutes(due, 1), limit: 100, leaseSeconds: 60 })).toBeNull();
     await drain(minutes(due, 1));
@@ -295,10 +293,8 @@ describe("large changes, gathered by the worker", () => {
   it("workers gathering at once gather each queued change once, oldest first", async () => {
     const { order, slip } = await waitingOrder("#4802");
     const start = day(2);
-    await withInlineLimit(0, async () => {
-      await slip("2026-11-25", start);
-      await slip("2026-11-22", minutes(start, 5));
-    });
+    await slip("2026-11-25", start, 0);
+    await slip("2026-11-22", minutes(start, 5), 0);
     const expanded = await Promise.all([
       gatherQueued(database.db),
       gatherQueued(database.db),

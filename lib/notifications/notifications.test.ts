@@ -9,9 +9,9 @@ import { cancelLines } from "../orders/cancel";
 import { recordShipment } from "../orders/ship";
 import { swapLine } from "../orders/swap";
 import { changeExpectedDate } from "../supply/purchase-orders";
-import { useFreshDatabase, type TestDatabase } from "../testing/db";
-import { apiActor, createMerchant, createPo, createSku, day, placeOrder } from "../testing/fixtures";
-import { startResendStandIn, type Delivery, type ResendStandIn } from "../testing/resend-standin";
+import { useFreshDatabase, type TestDatabase } from "../../testing/db";
+import { apiActor, createMerchant, createPo, createSku, day, placeOrder } from "../../testing/fixtures";
+import { startResendStandIn, type Delivery, type ResendStandIn } from "../../testing/resend-standin";
 import { drainOutbox } from "./dispatch";
 import { readDelayToken, readPreferencesToken, readUnsubscribeToken } from "./links";
 

@@ -228,12 +228,12 @@ async function writeEventNotifications(tx: DbOrTx, change: RecordedChange) {
 }
 
 /**
- * A change that re-dates more lines than `inlineLimit` leaves gathering them to the worker: its transaction
+ * A change that re-dates more lines than this leaves gathering them to the worker: its transaction
  * writes one `eta_gatherings` row instead of an email per order. A PO slip that moves 20,000 lines
  * then commits in about half the time, holding its SKUs' locks (which shoppers' cancels and swaps
  * wait on) that much less; the emails are due only when the gathering window closes anyway.
  */
-export const gathering = { inlineLimit: 500 };
+export const defaultInlineEtaEmails = 500;
 
 /** True while ETA changes wait in `eta_gatherings`: ETA emails then wait for them (dispatch, consent). */
 export const gatheringQueued = sql`exists (select 1 from eta_gatherings)`;
@@ -247,7 +247,10 @@ export const gatheringQueued = sql`exists (select 1 from eta_gatherings)`;
  * earlier one still waits in `eta_gatherings`, is queued there (so a line's changes are always
  * gathered in the order they happened), and `gatherQueued` expands it with the same statement.
  */
-export async function gatherEtaChanges(tx: DbOrTx, params: { now: Date; etaChanges: readonly EtaChange[] }) {
+export async function gatherEtaChanges(
+  tx: DbOrTx,
+  params: { now: Date; etaChanges: readonly EtaChange[]; inlineEtaEmails?: number },
+) {
   // A line's first window is the intake, which the backordered notice already told.
   const ids = params.etaChanges.filter((c) => c.reason !== "initial").map((c) => c.eventId);
   if (ids.length === 0) return;
@@ -256,7 +259,7 @@ export async function gatherEtaChanges(tx: DbOrTx, params: { now: Date; etaChang
   // locks it first), so a later change of the same line runs this check after an earlier one
   // committed, and sees its queued row.
   const [queued] = await rows<{ waiting: boolean }>(tx, sql`select ${gatheringQueued} as waiting`);
-  if (ids.length > gathering.inlineLimit || queued!.waiting) {
+  if (ids.length > (params.inlineEtaEmails ?? defaultInlineEtaEmails) || queued!.waiting) {
     await tx.execute(sql`insert into eta_gatherings (event_ids, at) ${source}`);
   } else {
     await tx.execute(gatherStatement(source));

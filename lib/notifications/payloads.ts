@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { isIsoDate } from "../dates";
 import { lineStatuses } from "../db/schema/orders";
-import type { NotificationKind } from "../db/schema/notifications";
 
 // What each kind of notification keeps in its `payload`: everything its email says, written when
 // the notification is (or, for ETA changes, when its gathering window closes). Sending renders
@@ -120,12 +119,13 @@ export const notificationPayloadSchemas = {
   swapped: swappedPayloadSchema,
   delay_first: delayPayloadSchema,
   delay_renewed: delayPayloadSchema,
-} as const satisfies Record<NotificationKind, z.ZodType>;
+} as const;
 
-export type NotificationPayload = z.infer<(typeof notificationPayloadSchemas)[NotificationKind]>;
+type PayloadKind = keyof typeof notificationPayloadSchemas;
+export type NotificationPayload = z.infer<(typeof notificationPayloadSchemas)[PayloadKind]>;
 
 /** A stored payload, parsed for its kind; throws when it is not that kind's shape. */
-export function parsePayload<K extends NotificationKind>(
+export function parsePayload<K extends PayloadKind>(
   kind: K,
   payload: unknown,
 ): z.infer<(typeof notificationPayloadSchemas)[K]> {

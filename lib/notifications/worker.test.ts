@@ -3,9 +3,9 @@ import { eq, sql } from "drizzle-orm";
 import { rows } from "../db/client";
 import { etaEvents, orderLines } from "../db/schema/orders";
 import { resendTransport } from "../email/transports";
-import { onPostgres, useFreshDatabase, type TestDatabase } from "../testing/db";
-import { createMerchant, createPo, createSku, day, placeOrder } from "../testing/fixtures";
-import { startResendStandIn, type ResendStandIn } from "../testing/resend-standin";
+import { onPostgres, useFreshDatabase, type TestDatabase } from "../../testing/db";
+import { createMerchant, createPo, createSku, day, placeOrder } from "../../testing/fixtures";
+import { startResendStandIn, type ResendStandIn } from "../../testing/resend-standin";
 import { consentExpireQueue, missedPromiseQueue, startWorker, type WorkerHandle } from "./worker";
 
 // The worker as the app runs it: on PGlite, pg-boss goes through the app's own client (the

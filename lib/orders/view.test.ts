@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { changeExpectedDate } from "../supply/purchase-orders";
-import { useFreshDatabase, type TestDatabase } from "../testing/db";
-import { apiActor, createMerchant, createPo, createSku, day, placeOrder } from "../testing/fixtures";
+import { useFreshDatabase, type TestDatabase } from "../../testing/db";
+import { apiActor, createMerchant, createPo, createSku, day, placeOrder } from "../../testing/fixtures";
 import { recordShipment } from "./ship";
 import { swapLine, swapOptions } from "./swap";
 import { loadOrderView } from "./view";

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { rows } from "../db/client";
-import { freshDatabase, type TestDatabase } from "../testing/db";
+import { freshDatabase, type TestDatabase } from "../../testing/db";
 import { SeedRefused, seedDemo } from "./demo";
 
 const opened: TestDatabase[] = [];

@@ -19,7 +19,13 @@ import { recordChange } from "../events/record";
 import type { PurchaseOrderUpsert, Receipt } from "../ingest/schemas";
 import { refreshSlipAllowance } from "./slip";
 
-type Ctx = { merchantId: string; actor: Actor; now: Date };
+type Ctx = {
+  merchantId: string;
+  actor: Actor;
+  now: Date;
+  /** Re-dating more lines than this leaves their ETA emails to the worker (default 500; see lib/notifications/outbox.ts). */
+  inlineEtaEmails?: number;
+};
 
 export type PurchaseOrderResult = { purchaseOrderId: string; created: boolean; etaChanges: number };
 
@@ -59,7 +65,7 @@ async function poSkuIds(tx: Tx, purchaseOrderId: string): Promise<string[]> {
 }
 
 async function finish(tx: Tx, ctx: Ctx, etaChanges: EtaChange[], audit: Parameters<typeof writeAudit>[3]) {
-  await recordChange(tx, { actor: ctx.actor, now: ctx.now, etaChanges });
+  await recordChange(tx, { actor: ctx.actor, now: ctx.now, etaChanges, inlineEtaEmails: ctx.inlineEtaEmails });
   await writeAudit(tx, ctx.actor, ctx.now, audit);
 }
 

@@ -7,10 +7,10 @@ import { signToken } from "@/lib/links/tokens";
 import { drainOutbox } from "@/lib/notifications/dispatch";
 import { readPreferencesToken, unsubscribeUrl } from "@/lib/notifications/links";
 import { changeExpectedDate } from "@/lib/supply/purchase-orders";
-import { useFreshDatabase, type TestDatabase } from "@/lib/testing/db";
-import { apiActor, createMerchant, createPo, createSku, day, placeOrder } from "@/lib/testing/fixtures";
-import { serveRoutes } from "@/lib/testing/http";
-import { startResendStandIn, type ResendStandIn } from "@/lib/testing/resend-standin";
+import { useFreshDatabase, type TestDatabase } from "@/testing/db";
+import { apiActor, createMerchant, createPo, createSku, day, placeOrder } from "@/testing/fixtures";
+import { serveRoutes } from "@/testing/http";
+import { startResendStandIn, type ResendStandIn } from "@/testing/resend-standin";
 import * as unsubscribe from "./[token]/route";
 
 // One-click unsubscribe (RFC 8058) over real HTTP: the address from an email's List-Unsubscribe

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { createApiKey } from "@/lib/api/keys";
-import { useFreshDatabase, type TestDatabase } from "@/lib/testing/db";
-import { createMerchant, createPo, createSku, day, placeOrder } from "@/lib/testing/fixtures";
-import { footprint as everyTable, hostile, hostileJson, mutate } from "@/lib/testing/hostile";
-import { serveRoutes } from "@/lib/testing/http";
+import { useFreshDatabase, type TestDatabase } from "@/testing/db";
+import { createMerchant, createPo, createSku, day, placeOrder } from "@/testing/fixtures";
+import { footprint as everyTable, hostile, hostileJson, mutate } from "@/testing/hostile";
+import { serveRoutes } from "@/testing/http";
 import * as orderRoute from "./orders/route";
 import * as orderBatches from "./order-batches/route";
 import * as orderCancel from "./orders/[number]/cancel/route";

@@ -16,7 +16,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { merchants } from "./merchants";
 import { domainEventTypes, type DomainEvent } from "../../events/types";
-import type { NotificationPayload } from "../../notifications/payloads";
+import type { NotificationPayload, notificationPayloadSchemas } from "../../notifications/payloads";
 import { orderLines, orders } from "./orders";
 
 /**
@@ -53,7 +53,7 @@ export const notificationKinds = [
   "swapped",
   "delay_first",
   "delay_renewed",
-] as const;
+] as const satisfies readonly (keyof typeof notificationPayloadSchemas)[];
 export type NotificationKind = (typeof notificationKinds)[number];
 
 export const notificationStatuses = ["pending", "sending", "sent", "failed", "skipped"] as const;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { orderPayload, shopifyBody } from "../../testing/shopify-examples";
+import { orderPayload, shopifyBody } from "../../../testing/shopify-examples";
 import { verifyShopifyHmac, shopifyHmac } from "./hmac";
 import { parseJsonKeepingLargeIntegers } from "./json";
 import { orderUpsertFromShopify } from "./orders";

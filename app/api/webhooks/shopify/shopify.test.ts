@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { and, eq, sql } from "drizzle-orm";
-import * as shopifyRoute from "@/app/api/webhooks/shopify/[merchant]/route";
-import { rows } from "../../db/client";
-import { skus } from "../../db/schema/catalog";
-import { merchants } from "../../db/schema/merchants";
-import { orderLines, orders, shipments } from "../../db/schema/orders";
-import { useFreshDatabase, type TestDatabase } from "../../testing/db";
-import { createMerchant, createPo } from "../../testing/fixtures";
-import { serveRoutes } from "../../testing/http";
+import * as shopifyRoute from "./[merchant]/route";
+import { rows } from "@/lib/db/client";
+import { skus } from "@/lib/db/schema/catalog";
+import { merchants } from "@/lib/db/schema/merchants";
+import { orderLines, orders, shipments } from "@/lib/db/schema/orders";
+import { useFreshDatabase, type TestDatabase } from "@/testing/db";
+import { createMerchant, createPo } from "@/testing/fixtures";
+import { serveRoutes } from "@/testing/http";
 import {
   fulfillmentPayload,
   inventoryLevelPayload,
@@ -15,9 +15,9 @@ import {
   productPayload,
   shopifyBody,
   shopifyHeaders,
-} from "../../testing/shopify-examples";
-import { startIntegrationLoops } from "../worker";
-import { processShopifyInbox } from "./inbox";
+} from "@/testing/shopify-examples";
+import { startIntegrationLoops } from "@/lib/integrations/worker";
+import { processShopifyInbox } from "@/lib/integrations/shopify/inbox";
 
 // Shopify's webhooks over real HTTP to the route handler, with payloads shaped after Shopify's
 // documented examples, then applied the way the worker applies them.
