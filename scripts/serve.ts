@@ -11,7 +11,7 @@
 // here restarts anything: the app's own pool reconnects on its next query once the database is back.
 import cluster from "node:cluster";
 import { existsSync, readdirSync } from "node:fs";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import path from "node:path";
 import postgres from "postgres";
 
@@ -48,6 +48,10 @@ if (cluster.isPrimary && processes > 1) {
     });
   }
 } else {
+  // The port is taken before Next prepares: preparing runs instrumentation.ts, which starts the
+  // job worker, and a server that cannot listen must not leave a worker running behind it.
+  const server = createServer();
+  await listen(server, port);
   const { default: next } = await import("next");
   const app = next({ dev: false, port });
   await app.prepare();
@@ -55,7 +59,7 @@ if (cluster.isPrimary && processes > 1) {
   const watch = databaseUrl ? watchDatabase(databaseUrl) : null;
   const staticFiles = publicFiles();
 
-  createServer((request, response) => {
+  server.on("request", (request: IncomingMessage, response: ServerResponse) => {
     if (!watch || isStatic(request.url ?? "/", staticFiles)) return handle(request, response);
     if (watch.isDown()) return answerUnavailable(request, response);
     holdServerErrors(
@@ -64,9 +68,25 @@ if (cluster.isPrimary && processes > 1) {
       () => answerUnavailable(request, response),
     );
     return handle(request, response);
-  }).listen(port, () => {
-    if (cluster.isPrimary || cluster.worker?.id === 1)
-      console.log(`Ready on port ${port} with ${processes} process${processes === 1 ? "" : "es"}.`);
+  });
+  if (cluster.isPrimary || cluster.worker?.id === 1)
+    console.log(`Ready on port ${port} with ${processes} process${processes === 1 ? "" : "es"}.`);
+}
+
+/** Listens, or exits non-zero with a sentence when the port cannot be had (taken, or not ours to use). */
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve) => {
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      const why =
+        error.code === "EADDRINUSE"
+          ? `port ${port} is already in use (another server, perhaps an earlier portal, is listening there): stop it or set PORT`
+          : error.code === "EACCES"
+            ? `port ${port} needs privileges this process does not have: set PORT to 1024 or above`
+            : error.message;
+      console.error(`Cannot start the portal: ${why}.`);
+      process.exit(1);
+    });
+    server.listen(port, () => resolve());
   });
 }
 
