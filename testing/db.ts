@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll } from "vitest";
 import postgres from "postgres";
 import { database as appDatabase, openPglite, openPostgres, type Database } from "../lib/db/client";
 import { migrate } from "../lib/db/migrate";
@@ -81,4 +82,38 @@ export async function useFreshDatabase(): Promise<TestDatabase> {
   Object.assign(process.env, { DATABASE_URL: url, DB_POOL_MAX: "20" });
   resetEnvCache();
   return droppedOnClose(appDatabase(), name, url);
+}
+
+/**
+ * This test file's app database (useFreshDatabase), opened before its first test and closed after
+ * its last: `const database = fileDatabase();` at the top of the file replaces the same
+ * beforeAll/afterAll pair in every database test. Its fields are there once the file's tests run.
+ */
+export function fileDatabase(): TestDatabase {
+  let current: TestDatabase | undefined;
+  beforeAll(async () => {
+    current = await useFreshDatabase();
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  const opened = () => {
+    if (!current) throw new Error("The file's database opens in beforeAll: use it inside a test or a hook.");
+    return current;
+  };
+  return {
+    get db() {
+      return opened().db;
+    },
+    get kind() {
+      return opened().kind;
+    },
+    get name() {
+      return opened().name;
+    },
+    get url() {
+      return opened().url;
+    },
+    close: () => opened().close(),
+  };
 }

@@ -1,17 +1,11 @@
 import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { verificationTokens } from "../db/schema/auth";
-import { useFreshDatabase, type TestDatabase } from "../../testing/db";
+import { fileDatabase } from "../../testing/db";
 import { confirmUrl, magicLinkIsUsable } from "./magic-link";
 
-let database: TestDatabase;
-beforeAll(async () => {
-  database = await useFreshDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
+const database = fileDatabase();
 
 // Auth.js stores SHA-256(token + secret); the confirm page checks the same way before offering the button.
 const stored = (token: string) => createHash("sha256").update(`${token}${process.env.AUTH_SECRET}`).digest("hex");

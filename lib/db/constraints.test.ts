@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { skus } from "./schema/catalog";
 import { orderLines, orders } from "./schema/orders";
-import { useFreshDatabase, type TestDatabase } from "../../testing/db";
+import { fileDatabase } from "../../testing/db";
 import { createMerchant, createSku, day, placeOrder } from "../../testing/fixtures";
 import { errorCode } from "./transaction";
 
-let database: TestDatabase;
-beforeAll(async () => {
-  database = await useFreshDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
+const database = fileDatabase();
 
 /** The PostgreSQL error a statement fails with (it must fail). */
 async function failure(statement: Promise<unknown>) {

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { suppliers } from "../db/schema/supply";
 import { recordShipment } from "../orders/ship";
 import { receivePurchaseOrder } from "../supply/purchase-orders";
 import { shippedLines } from "./honesty";
 import { refreshOverdueEtas } from "./sweep";
-import { useFreshDatabase, type TestDatabase } from "../../testing/db";
+import { fileDatabase } from "../../testing/db";
 import {
   apiActor,
   createMerchant,
@@ -20,13 +20,7 @@ import {
 // The windows the tuned rule gives (docs/eta.md): where a supplier's window starts, and what an
 // overdue PO does to it. Day 0 is 2026-11-01; handling 1 day; merchant default slip 3 days.
 
-let database: TestDatabase;
-beforeAll(async () => {
-  database = await useFreshDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
+const database = fileDatabase();
 
 describe("honest windows", () => {
   it("opens a noisy supplier's window before its date and records the date each window rests on", async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { skus } from "../db/schema/catalog";
@@ -11,17 +11,11 @@ import { upsertOrder } from "../orders/intake";
 import { recordShipment } from "../orders/ship";
 import { cancelPurchaseOrder, changeExpectedDate, receivePurchaseOrder } from "../supply/purchase-orders";
 import { setStockLevels } from "../supply/stock";
-import { useFreshDatabase, type TestDatabase } from "../../testing/db";
+import { fileDatabase } from "../../testing/db";
 import { apiActor, createMerchant, createPo, createSku } from "../../testing/fixtures";
 import { recomputeEta } from "./recompute";
 
-let database: TestDatabase;
-beforeAll(async () => {
-  database = await useFreshDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
+const database = fileDatabase();
 
 const codes = ["A", "B", "C"] as const;
 type Op =

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { skus } from "../db/schema/catalog";
 import { suppliers } from "../db/schema/supply";
 import { cancelLines } from "../orders/cancel";
 import { changeExpectedDate, receivePurchaseOrder } from "../supply/purchase-orders";
-import { useFreshDatabase, type TestDatabase } from "../../testing/db";
+import { fileDatabase } from "../../testing/db";
 import {
   apiActor,
   createMerchant,
@@ -16,13 +16,7 @@ import {
   placeOrder,
 } from "../../testing/fixtures";
 
-let database: TestDatabase;
-beforeAll(async () => {
-  database = await useFreshDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
+const database = fileDatabase();
 
 // Day 0 is 2026-11-01. Handling 1 day, merchant default slip 3 days (no supplier history yet).
 

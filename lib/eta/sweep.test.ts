@@ -1,9 +1,9 @@
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { notifications } from "../db/schema/notifications";
 import { etaEvents } from "../db/schema/orders";
 import { gatherQueued } from "../notifications/outbox";
-import { useFreshDatabase, type TestDatabase } from "../../testing/db";
+import { fileDatabase } from "../../testing/db";
 import {
   apiActor,
   createMerchant,
@@ -18,13 +18,7 @@ import { overrideEta } from "./override";
 import { recomputeEta } from "./recompute";
 import { refreshOverdueEtas } from "./sweep";
 
-let database: TestDatabase;
-beforeAll(async () => {
-  database = await useFreshDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
+const database = fileDatabase();
 
 // Day 0 is 2026-11-01, noon UTC. Handling 1 day, merchant default slip 3 days, no supplier
 // history: a PO dated Nov 20 gives the ship window Nov 21 – Nov 24.

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { changeExpectedDate } from "../supply/purchase-orders";
-import { useFreshDatabase, type TestDatabase } from "../../testing/db";
+import { fileDatabase } from "../../testing/db";
 import {
   apiActor,
   createMerchant,
@@ -15,13 +15,7 @@ import { overrideEta } from "./override";
 import { recomputeEta } from "./recompute";
 import { refreshOverdueEtas } from "./sweep";
 
-let database: TestDatabase;
-beforeAll(async () => {
-  database = await useFreshDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
+const database = fileDatabase();
 
 // Day 0 is 2026-11-01 (UTC). Handling 1 day, merchant default slip 3 days, no supplier history, so
 // a PO dated Nov 20 gives the ship window Nov 21 – Nov 24.

@@ -1,10 +1,10 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { rows } from "../db/client";
 import { transaction } from "../db/transaction";
 import { saveWebhookEndpoint } from "../integrations/settings";
 import { createMerchant, createSku, placeOrder } from "../../testing/fixtures";
-import { useFreshDatabase, type TestDatabase } from "../../testing/db";
+import { fileDatabase } from "../../testing/db";
 import { recordChange } from "./record";
 import { changeSubscribers } from "./subscribers";
 import { domainEventTypes, type DomainEvent, type DomainEventType } from "./types";
@@ -13,13 +13,7 @@ import { domainEventTypes, type DomainEvent, type DomainEventType } from "./type
 // in the outbox, a delivery for the merchant's endpoint), and only those; a payload that does not
 // match its type's schema is refused before anything is written.
 
-let database: TestDatabase;
-beforeAll(async () => {
-  database = await useFreshDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
+const database = fileDatabase();
 
 const now = new Date("2026-12-01T10:00:00Z");
 const actor = { type: "shopper" as const, id: "maya@example.com" };

@@ -1,23 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { and, eq, sql } from "drizzle-orm";
 import { rows } from "../db/client";
 import { skus } from "../db/schema/catalog";
 import { orderLines } from "../db/schema/orders";
 import { DomainError } from "../errors";
-import { onPostgres, useFreshDatabase, type TestDatabase } from "../../testing/db";
+import { onPostgres, fileDatabase } from "../../testing/db";
 import { apiActor, createMerchant, createSku, day, placeOrder } from "../../testing/fixtures";
 import { cancelLines } from "./cancel";
 import { recordShipment } from "./ship";
 import { swapLine } from "./swap";
 
 // Races between people acting at once, on a real PostgreSQL server with a connection pool.
-let database: TestDatabase;
-beforeAll(async () => {
-  database = await useFreshDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
+const database = fileDatabase();
 
 async function settle(work: Promise<unknown>[]) {
   const results = await Promise.allSettled(work);

@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { changeExpectedDate } from "../supply/purchase-orders";
-import { useFreshDatabase, type TestDatabase } from "../../testing/db";
+import { fileDatabase } from "../../testing/db";
 import { apiActor, createMerchant, createPo, createSku, day, placeOrder } from "../../testing/fixtures";
 import { recordShipment } from "./ship";
 import { swapLine, swapOptions } from "./swap";
 import { loadOrderView } from "./view";
 
-let database: TestDatabase;
-beforeAll(async () => {
-  database = await useFreshDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
+const database = fileDatabase();
 
 describe("loadOrderView", () => {
   it("reads the whole order in one statement, typed like drizzle rows", async () => {
