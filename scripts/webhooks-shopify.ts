@@ -5,11 +5,9 @@
 // npm run webhooks:shopify -- --merchant <slug> --disconnect     refuse the shop's webhooks until connected again
 import { parseArgs } from "node:util";
 import { systemActor } from "../lib/audit/actor";
-import { openConfigured } from "../lib/db/client";
 import { env } from "../lib/env";
-import { isDomainError } from "../lib/errors";
 import { connectShopify, disconnectShopify, endShopifyRotation, merchantBySlug } from "../lib/integrations/settings";
-import { runScript } from "./run-script";
+import { runWithDatabase, usage } from "./run-script";
 
 const { values } = parseArgs({
   options: {
@@ -32,52 +30,39 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString("utf8").trim();
 }
 
-await runScript(async () => {
-  const actions = [values.shop !== undefined, values["end-rotation"], values.disconnect].filter(Boolean).length;
-  if (!values.merchant || actions !== 1) {
-    console.error(
-      "Usage: npm run webhooks:shopify -- --merchant <slug> (--shop <name>.myshopify.com [secret on stdin] | --end-rotation | --disconnect)",
-    );
-    process.exitCode = 1;
-    return;
-  }
-  const secret = values.shop !== undefined ? await readStdin() : "";
-  const database = openConfigured();
+const actions = [values.shop !== undefined, values["end-rotation"], values.disconnect].filter(Boolean).length;
+if (!values.merchant || actions !== 1)
+  usage(
+    "npm run webhooks:shopify -- --merchant <slug> (--shop <name>.myshopify.com [secret on stdin] | --end-rotation | --disconnect)",
+  );
+const merchantSlug = values.merchant!;
+const secret = values.shop !== undefined ? await readStdin() : "";
+
+await runWithDatabase(async (database) => {
   const actor = systemActor("cli:webhooks-shopify");
   const now = new Date();
-  try {
-    const merchant = await merchantBySlug(database.db, values.merchant);
-    if (values.shop !== undefined) {
-      const connected = await connectShopify(database.db, {
-        merchantId: merchant.id,
-        shopDomain: values.shop,
-        secret,
-        actor,
-        now,
-      });
-      console.log(
-        connected.rotated
-          ? `Shopify secret for ${merchant.name} replaced; the old one is accepted until ${connected.previousValidUntil!.toISOString()}.`
-          : `Shopify connected for ${merchant.name}.`,
-      );
-      console.log(
-        `In Shopify, point the webhooks at: ${env().APP_URL.replace(/\/$/, "")}/api/webhooks/shopify/${merchant.slug}`,
-      );
-    } else if (values["end-rotation"]) {
-      await endShopifyRotation(database.db, { merchantId: merchant.id, actor, now });
-      console.log(`Only the current Shopify secret is accepted for ${merchant.name} now.`);
-    } else {
-      await disconnectShopify(database.db, { merchantId: merchant.id, actor, now });
-      console.log(`Shopify disconnected for ${merchant.name}: its webhooks get 401 until it is connected again.`);
-    }
-  } catch (error) {
-    if (isDomainError(error)) {
-      console.error(error.message);
-      process.exitCode = 1;
-      return;
-    }
-    throw error;
-  } finally {
-    await database.close();
+  const merchant = await merchantBySlug(database.db, merchantSlug);
+  if (values.shop !== undefined) {
+    const connected = await connectShopify(database.db, {
+      merchantId: merchant.id,
+      shopDomain: values.shop,
+      secret,
+      actor,
+      now,
+    });
+    console.log(
+      connected.rotated
+        ? `Shopify secret for ${merchant.name} replaced; the old one is accepted until ${connected.previousValidUntil!.toISOString()}.`
+        : `Shopify connected for ${merchant.name}.`,
+    );
+    console.log(
+      `In Shopify, point the webhooks at: ${env().APP_URL.replace(/\/$/, "")}/api/webhooks/shopify/${merchant.slug}`,
+    );
+  } else if (values["end-rotation"]) {
+    await endShopifyRotation(database.db, { merchantId: merchant.id, actor, now });
+    console.log(`Only the current Shopify secret is accepted for ${merchant.name} now.`);
+  } else {
+    await disconnectShopify(database.db, { merchantId: merchant.id, actor, now });
+    console.log(`Shopify disconnected for ${merchant.name}: its webhooks get 401 until it is connected again.`);
   }
 });

@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Actor } from "../audit/actor";
+import { DomainError } from "../errors";
 import { rows, type Db } from "../db/client";
 import { products, skuSubstitutes, skus } from "../db/schema/catalog";
 import { merchants } from "../db/schema/merchants";
@@ -22,7 +23,7 @@ import { setStockLevels } from "../supply/stock";
 import { firstNames, lastNames, pastSlips, shops, type ShopStory } from "./catalog";
 import { seededRandom } from "./random";
 
-export class SeedRefused extends Error {
+export class SeedRefused extends DomainError {
   override name = "SeedRefused";
 }
 
@@ -72,6 +73,7 @@ export async function seedDemo(db: Db, options: { anchor: IsoDate }): Promise<De
   );
   if (Number(count) > 0) {
     throw new SeedRefused(
+      "conflict",
       "The database already has data; the demo seed only fills an empty database (npm run db:reset starts over).",
     );
   }
