@@ -5,6 +5,7 @@ import { merchantsInScope } from "@/lib/support/access";
 import { auditActorTypes as actorTypes, auditEntries, auditFilters } from "@/lib/support/board";
 import { requireAgentPage } from "../guard";
 import { ScrollRegion } from "@/components/support/scroll-region";
+import { TableHead } from "@/components/support/table-head";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -78,28 +79,7 @@ export default async function AuditPage({
       <ScrollRegion label="Audit entries">
         <table className="w-full text-left text-sm">
           <caption className="sr-only">Audit entries, newest first</caption>
-          <thead className="bg-stone-50">
-            <tr>
-              <th scope="col" className="px-3 py-2">
-                When (UTC)
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Who
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Action
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Shop
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Order
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Details
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={["When (UTC)", "Who", "Action", "Shop", "Order", "Details"]} />
           <tbody>
             {entries.map((e) => (
               <tr key={e.id} className="border-t border-stone-200 align-top">

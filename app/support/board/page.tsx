@@ -7,6 +7,7 @@ import { backorderBoard, boardQuery, boardSorts, honestyFigures, type BoardSort 
 import type { HonestyFigure } from "@/lib/support/honesty";
 import { ScrollRegion } from "@/components/support/scroll-region";
 import { requireAgentPage } from "../guard";
+import { TableHead } from "@/components/support/table-head";
 
 export const metadata: Metadata = { title: "Backorder board" };
 
@@ -72,28 +73,7 @@ function HonestyTable({ caption, figures }: { caption: string; figures: HonestyF
   return (
     <table className="w-full text-left text-sm">
       <caption className="pb-2 text-left font-medium">{caption}</caption>
-      <thead className="bg-stone-50">
-        <tr>
-          <th scope="col" className="px-3 py-2">
-            Who
-          </th>
-          <th scope="col" className="px-3 py-2">
-            Shipped lines
-          </th>
-          <th scope="col" className="px-3 py-2">
-            Inside first window
-          </th>
-          <th scope="col" className="px-3 py-2">
-            Late
-          </th>
-          <th scope="col" className="px-3 py-2">
-            Early
-          </th>
-          <th scope="col" className="px-3 py-2">
-            Median slip
-          </th>
-        </tr>
-      </thead>
+      <TableHead columns={["Who", "Shipped lines", "Inside first window", "Late", "Early", "Median slip"]} />
       <tbody>
         {figures.map((f) => (
           <tr key={f.group} className="border-t border-stone-200">

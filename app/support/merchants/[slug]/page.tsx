@@ -7,6 +7,7 @@ import { isDomainError } from "@/lib/errors";
 import { integrationLogs } from "@/lib/integrations/console";
 import { requireAgentPage } from "../../guard";
 import { ResendDeliveryButton, RetryShopifyButton } from "../forms";
+import { TableHead } from "@/components/support/table-head";
 
 export const metadata: Metadata = { title: "Integrations" };
 
@@ -78,25 +79,7 @@ export default async function ShopIntegrationsPage({ params }: { params: Promise
         <ScrollRegion label="Delivery log">
           <table className="w-full text-left text-sm">
             <caption className="sr-only">Webhook deliveries, newest first</caption>
-            <thead className="bg-stone-50">
-              <tr>
-                <th scope="col" className="px-3 py-2">
-                  Created
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Event
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Status
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Last answer
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={["Created", "Event", "Status", "Last answer"]} actions />
             <tbody>
               {deliveries.map((d) => (
                 <tr key={d.id} className="border-t border-stone-200 align-top">
@@ -158,25 +141,7 @@ export default async function ShopIntegrationsPage({ params }: { params: Promise
         <ScrollRegion label="Shopify log">
           <table className="w-full text-left text-sm">
             <caption className="sr-only">Shopify webhooks received, newest first</caption>
-            <thead className="bg-stone-50">
-              <tr>
-                <th scope="col" className="px-3 py-2">
-                  Received
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Topic
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Status
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  What happened
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={["Received", "Topic", "Status", "What happened"]} actions />
             <tbody>
               {shopify.map((w) => (
                 <tr key={w.webhookId} className="border-t border-stone-200 align-top">

@@ -13,6 +13,7 @@ import { agentOrderView } from "@/lib/support/orders";
 import { requireAgentPage } from "../../guard";
 import { ScrollRegion } from "@/components/support/scroll-region";
 import { isOpen, isWaiting } from "@/lib/orders/line-status";
+import { TableHead } from "@/components/support/table-head";
 
 export const metadata: Metadata = { title: "Order" };
 
@@ -178,25 +179,7 @@ export default async function SupportOrderPage({ params }: { params: Promise<{ o
         ) : (
           <ScrollRegion label="Emails of this order">
             <table className="w-full text-left text-sm">
-              <thead className="bg-stone-50">
-                <tr>
-                  <th scope="col" className="px-3 py-2">
-                    Email
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    State
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    When
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    Provider answer
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
+              <TableHead columns={["Email", "State", "When", "Provider answer"]} actions />
               <tbody>
                 {emails.map((email) => (
                   <tr key={email.id} className="border-t border-stone-200 align-top">
