@@ -13,6 +13,7 @@ import { rows } from "../lib/db/client";
 import { seedDemo } from "../lib/seed/demo";
 import { loadOrderView } from "../lib/orders/view";
 import { databaseUrl, fmt, freshBenchDatabase, report, table } from "./lib";
+import { chromiumLaunchOptions } from "../testing/chromium";
 
 const port = Number(process.env.BENCH_PORT ?? 3400);
 const duration = Number(process.env.BENCH_SECONDS ?? 20);
@@ -42,19 +43,7 @@ async function load(url: string, headers: Record<string, string>) {
 
 /** Every script Chromium fetches to load and hydrate the page (including chunks the runtime loads). */
 async function firstLoadJavaScript(url: string, sessionToken: string) {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions);
   try {
     const context = await browser.newContext();
     await context.addCookies([{ name: "authjs.session-token", value: sessionToken, url }]);

@@ -3,6 +3,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { doIUseEmail } from "@jsx-email/doiuse-email";
 import { chromium, type Browser } from "playwright-core";
 import { previewList, renderPreview } from "../../notifications/previews";
+import { chromiumLaunchOptions } from "../../../testing/chromium";
 
 // Every email as the worker renders it (sample data), checked two ways: the HTML and CSS it uses
 // against caniemail's support data for the common clients, and axe (WCAG 2.2 AA) in real Chromium,
@@ -45,19 +46,7 @@ const degradesGracefully: Record<string, string> = {
 
 let browser: Browser;
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await chromium.launch(chromiumLaunchOptions);
 });
 afterAll(async () => {
   await browser?.close();
