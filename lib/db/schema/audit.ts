@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { bigint, check, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, check, index, jsonb, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { now } from "./columns";
 import { merchants } from "./merchants";
 
 export const actorTypes = ["shopper", "agent", "api", "system", "shopify"] as const;
@@ -20,7 +21,7 @@ export const auditLog = pgTable(
     orderId: uuid(),
     before: jsonb(),
     after: jsonb(),
-    at: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    at: now(),
   },
   (t) => [
     index("audit_log_merchant_at_idx").on(t.merchantId, t.at),

@@ -1,4 +1,5 @@
 import { integer, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { moment } from "./columns";
 
 // The tables Auth.js's Drizzle adapter reads and writes (users, accounts, sessions, magic-link tokens).
 // Shoppers and agents are both users, keyed by email; being an agent is a row in `agents`.
@@ -57,7 +58,7 @@ export const rateLimits = pgTable(
   "rate_limits",
   {
     key: text().notNull(),
-    windowStart: timestamp({ withTimezone: true }).notNull(),
+    windowStart: moment().notNull(),
     count: integer().notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.key, t.windowStart] })],

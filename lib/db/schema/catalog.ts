@@ -1,18 +1,6 @@
 import { sql } from "drizzle-orm";
-import {
-  check,
-  date,
-  foreignKey,
-  index,
-  integer,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  unique,
-  uuid,
-} from "drizzle-orm/pg-core";
-import { merchants } from "./merchants";
+import { check, date, foreignKey, index, integer, pgTable, primaryKey, text, unique, uuid } from "drizzle-orm/pg-core";
+import { id, merchantId, now } from "./columns";
 
 export const backorderPolicies = ["deny", "allow", "preorder"] as const;
 export type BackorderPolicy = (typeof backorderPolicies)[number];
@@ -20,14 +8,12 @@ export type BackorderPolicy = (typeof backorderPolicies)[number];
 export const products = pgTable(
   "products",
   {
-    id: uuid().primaryKey().defaultRandom(),
-    merchantId: uuid()
-      .notNull()
-      .references(() => merchants.id),
+    id: id(),
+    merchantId: merchantId(),
     handle: text().notNull(),
     title: text().notNull(),
     imageUrl: text(),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: now(),
   },
   (t) => [
     unique("products_merchant_handle").on(t.merchantId, t.handle),
@@ -39,10 +25,8 @@ export const products = pgTable(
 export const skus = pgTable(
   "skus",
   {
-    id: uuid().primaryKey().defaultRandom(),
-    merchantId: uuid()
-      .notNull()
-      .references(() => merchants.id),
+    id: id(),
+    merchantId: merchantId(),
     productId: uuid().notNull(),
     code: text().notNull(),
     title: text().notNull(),
@@ -58,8 +42,8 @@ export const skus = pgTable(
     safetyStock: integer().notNull().default(0),
     /** Usual supplier; a PO names its own. */
     supplierId: uuid(),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: now(),
+    updatedAt: now(),
   },
   (t) => [
     unique("skus_merchant_code").on(t.merchantId, t.code),

@@ -1,35 +1,21 @@
 import { sql } from "drizzle-orm";
-import {
-  bigint,
-  boolean,
-  check,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uuid,
-} from "drizzle-orm/pg-core";
-import { merchants } from "./merchants";
+import { bigint, boolean, check, index, integer, jsonb, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
+import { id, merchantId, moment, now } from "./columns";
 import { skus } from "./catalog";
 
 /** Keys for the ingest API. Only a SHA-256 of the key is stored; the key is shown once. */
 export const apiKeys = pgTable(
   "api_keys",
   {
-    id: uuid().primaryKey().defaultRandom(),
-    merchantId: uuid()
-      .notNull()
-      .references(() => merchants.id),
+    id: id(),
+    merchantId: merchantId(),
     name: text().notNull(),
     /** The first characters of the key, so people can tell keys apart. */
     prefix: text().notNull(),
     keyHash: text().notNull().unique(),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    lastUsedAt: timestamp({ withTimezone: true }),
-    revokedAt: timestamp({ withTimezone: true }),
+    createdAt: now(),
+    lastUsedAt: moment(),
+    revokedAt: moment(),
   },
   (t) => [index("api_keys_merchant_idx").on(t.merchantId)],
 );
@@ -38,16 +24,14 @@ export const apiKeys = pgTable(
 export const idempotencyKeys = pgTable(
   "idempotency_keys",
   {
-    merchantId: uuid()
-      .notNull()
-      .references(() => merchants.id),
+    merchantId: merchantId(),
     key: text().notNull(),
     /** Method, path and a hash of the body: the same key with another request is refused. */
     requestFingerprint: text().notNull(),
     statusCode: integer().notNull(),
     /** The exact JSON sent the first time, replayed byte for byte. */
     responseBody: text().notNull(),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: now(),
   },
   (t) => [primaryKey({ columns: [t.merchantId, t.key] }), index("idempotency_keys_created_idx").on(t.createdAt)],
 );
@@ -56,19 +40,17 @@ export const idempotencyKeys = pgTable(
 export const webhookEndpoints = pgTable(
   "webhook_endpoints",
   {
-    id: uuid().primaryKey().defaultRandom(),
-    merchantId: uuid()
-      .notNull()
-      .references(() => merchants.id),
+    id: id(),
+    merchantId: merchantId(),
     url: text().notNull(),
     /** `whsec_…`; needed in full to sign, so it is stored, and shown to people once. */
     secret: text().notNull(),
     /** During a rotation both secrets sign, until this one is dropped. */
     previousSecret: text(),
-    previousSecretExpiresAt: timestamp({ withTimezone: true }),
+    previousSecretExpiresAt: moment(),
     enabled: boolean().notNull().default(true),
     disabledReason: text(),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: now(),
   },
   (t) => [index("webhook_endpoints_merchant_idx").on(t.merchantId)],
 );
@@ -80,9 +62,7 @@ export const webhookDeliveries = pgTable(
   {
     /** The `webhook-id` header: the same for every attempt, so receivers can de-duplicate. */
     id: text().primaryKey(),
-    merchantId: uuid()
-      .notNull()
-      .references(() => merchants.id),
+    merchantId: merchantId(),
     endpointId: uuid()
       .notNull()
       .references(() => webhookEndpoints.id),
@@ -90,12 +70,12 @@ export const webhookDeliveries = pgTable(
     payload: jsonb().$type<Record<string, unknown>>().notNull(),
     status: text({ enum: webhookDeliveryStatuses }).notNull().default("pending"),
     attempts: integer().notNull().default(0),
-    nextAttemptAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    nextAttemptAt: now(),
     lastStatusCode: integer(),
     lastError: text(),
-    lastAttemptAt: timestamp({ withTimezone: true }),
-    deliveredAt: timestamp({ withTimezone: true }),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    lastAttemptAt: moment(),
+    deliveredAt: moment(),
+    createdAt: now(),
   },
   (t) => [
     // Due deliveries, and leased ones whose worker died (a lease is `delivering` until next_attempt_at).
@@ -118,18 +98,16 @@ export type ShopifyWebhookStatus = (typeof shopifyWebhookStatuses)[number];
 export const shopifyWebhooks = pgTable(
   "shopify_webhooks",
   {
-    merchantId: uuid()
-      .notNull()
-      .references(() => merchants.id),
+    merchantId: merchantId(),
     webhookId: text().notNull(),
     topic: text().notNull(),
     /** The body as Shopify sent it (jsonb keeps ids above 2^53 exact; read it back as text). */
     payload: jsonb().notNull(),
-    receivedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    receivedAt: now(),
     status: text({ enum: shopifyWebhookStatuses }).notNull().default("pending"),
     attempts: integer().notNull().default(0),
-    nextAttemptAt: timestamp({ withTimezone: true }),
-    processedAt: timestamp({ withTimezone: true }),
+    nextAttemptAt: moment(),
+    processedAt: moment(),
     /** What processing did, in words for agents ("Order #1001 created: 1 line waiting"). */
     outcome: text(),
     error: text(),
@@ -148,9 +126,7 @@ export const shopifyWebhooks = pgTable(
 export const shopifyInventoryItems = pgTable(
   "shopify_inventory_items",
   {
-    merchantId: uuid()
-      .notNull()
-      .references(() => merchants.id),
+    merchantId: merchantId(),
     /** Shopify ids may pass 2^53, so they are read as bigint, never as a JS number. */
     inventoryItemId: bigint({ mode: "bigint" }).notNull(),
     skuId: uuid()
@@ -170,14 +146,12 @@ export const shopifyInventoryItems = pgTable(
 export const shopifyInventoryLevels = pgTable(
   "shopify_inventory_levels",
   {
-    merchantId: uuid()
-      .notNull()
-      .references(() => merchants.id),
+    merchantId: merchantId(),
     inventoryItemId: bigint({ mode: "bigint" }).notNull(),
     locationId: bigint({ mode: "bigint" }).notNull(),
     available: integer().notNull(),
     /** Shopify's `updated_at` of this level: an older webhook arriving late does not win. */
-    updatedAt: timestamp({ withTimezone: true }).notNull(),
+    updatedAt: moment().notNull(),
   },
   (t) => [primaryKey({ columns: [t.merchantId, t.inventoryItemId, t.locationId] })],
 );

@@ -10,11 +10,10 @@ import {
   jsonb,
   pgTable,
   text,
-  timestamp,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { merchants } from "./merchants";
+import { id, merchantId, moment, now } from "./columns";
 import { domainEventTypes, type DomainEvent } from "../../events/types";
 import type { NotificationPayload, notificationPayloadSchemas } from "../../notifications/payloads";
 import { orderLines, orders } from "./orders";
@@ -27,9 +26,7 @@ export const domainEvents = pgTable(
   "domain_events",
   {
     id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
-    merchantId: uuid()
-      .notNull()
-      .references(() => merchants.id),
+    merchantId: merchantId(),
     orderId: uuid(),
     orderLineId: bigint({ mode: "number" }),
     type: text({ enum: domainEventTypes }).notNull(),
@@ -39,7 +36,7 @@ export const domainEvents = pgTable(
       .default(sql`'{}'::jsonb`),
     actorType: text().notNull(),
     actorId: text(),
-    at: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    at: now(),
   },
   (t) => [index("domain_events_order_idx").on(t.orderId, t.at), index("domain_events_type_idx").on(t.type, t.at)],
 );
@@ -63,7 +60,7 @@ export type NotificationStatus = (typeof notificationStatuses)[number];
 export const notifications = pgTable(
   "notifications",
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: id(),
     merchantId: uuid().notNull(),
     orderId: uuid().notNull(),
     email: text().notNull(),
@@ -74,17 +71,17 @@ export const notifications = pgTable(
       .default(sql`'{}'::jsonb`),
     status: text({ enum: notificationStatuses }).notNull().default("pending"),
     /** Not sent before this moment (the gathering window for ETA changes). */
-    dueAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    dueAt: now(),
     attempts: integer().notNull().default(0),
     /** The batch it was last sent in; the batch id is the provider's idempotency key. */
     batchId: uuid(),
     /** A worker holds a claimed batch until then; after it, another worker may resend it. */
-    leaseUntil: timestamp({ withTimezone: true }),
+    leaseUntil: moment(),
     lastError: text(),
     providerMessageId: text(),
-    sentAt: timestamp({ withTimezone: true }),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    sentAt: moment(),
+    createdAt: now(),
+    updatedAt: now(),
   },
   (t) => [
     foreignKey({
@@ -123,7 +120,7 @@ export const devMailbox = pgTable(
     text: text().notNull(),
     headers: jsonb().$type<Record<string, string>>().notNull().default({}),
     idempotencyKey: text(),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: now(),
   },
   (t) => [
     index("dev_mailbox_to_idx").on(t.to, t.createdAt),
@@ -147,10 +144,10 @@ export const delayNotices = pgTable(
     /** The revised ship date offered, or null when there is none. */
     newShipEnd: date({ mode: "string" }),
     /** Explicit consent is needed by then; null when silence keeps the order. */
-    consentDeadline: timestamp({ withTimezone: true }),
+    consentDeadline: moment(),
     response: text({ enum: ["keep_waiting", "cancel"] }),
-    respondedAt: timestamp({ withTimezone: true }),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    respondedAt: moment(),
+    createdAt: now(),
   },
   (t) => [
     foreignKey({
@@ -169,7 +166,7 @@ export const emailPreferences = pgTable(
   {
     email: text().primaryKey(),
     etaUpdates: boolean().notNull().default(true),
-    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: now(),
   },
   (t) => [check("email_preferences_lower", sql`${t.email} = lower(${t.email})`)],
 );
@@ -190,5 +187,5 @@ export const etaGatherings = pgTable("eta_gatherings", {
   /** The `eta_events` to gather. */
   eventIds: bigint({ mode: "number" }).array().notNull(),
   /** When the change happened: the emails' gathering window runs from here. */
-  at: timestamp({ withTimezone: true }).notNull(),
+  at: moment().notNull(),
 });

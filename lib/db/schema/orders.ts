@@ -11,25 +11,22 @@ import {
   pgTable,
   primaryKey,
   text,
-  timestamp,
   unique,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { id, merchantId, moment, now } from "./columns";
 import { skus } from "./catalog";
-import { merchants } from "./merchants";
 import { purchaseOrders } from "./supply";
 
 export const customers = pgTable(
   "customers",
   {
-    id: uuid().primaryKey().defaultRandom(),
-    merchantId: uuid()
-      .notNull()
-      .references(() => merchants.id),
+    id: id(),
+    merchantId: merchantId(),
     email: text().notNull(),
     name: text(),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: now(),
   },
   (t) => [
     unique("customers_merchant_email").on(t.merchantId, t.email),
@@ -55,10 +52,8 @@ export type ShippingAddress = {
 export const orders = pgTable(
   "orders",
   {
-    id: uuid().primaryKey().defaultRandom(),
-    merchantId: uuid()
-      .notNull()
-      .references(() => merchants.id),
+    id: id(),
+    merchantId: merchantId(),
     /** The number the shopper sees, e.g. `#1001`; unique per merchant. */
     number: text().notNull(),
     channel: text({ enum: orderChannels }).notNull().default("web"),
@@ -70,18 +65,18 @@ export const orders = pgTable(
     customerNameSearch: text().generatedAlwaysAs(sql`search_normalize(customer_name)`),
     shippingAddress: jsonb().$type<ShippingAddress>(),
     currency: text().notNull(),
-    placedAt: timestamp({ withTimezone: true }).notNull(),
+    placedAt: moment().notNull(),
     fulfillmentPreference: text({ enum: fulfillmentPreferences }).notNull().default("ship_available"),
     /** Per-order choice for ETA-change emails; null follows the shopper's global preference. */
     etaUpdates: boolean(),
     /** The merchant's id for this order (e.g. Shopify's order id). */
     externalId: text(),
     /** Signed view links issued before this moment no longer open the order. */
-    viewLinksRevokedAt: timestamp({ withTimezone: true }),
+    viewLinksRevokedAt: moment(),
     /** When the last open line shipped or was cancelled; view links expire 30 days later. */
-    closedAt: timestamp({ withTimezone: true }),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    closedAt: moment(),
+    createdAt: now(),
+    updatedAt: now(),
   },
   (t) => [
     unique("orders_merchant_number").on(t.merchantId, t.number),
@@ -135,7 +130,7 @@ export const orderLines = pgTable(
     cancelledQuantity: integer().notNull().default(0),
     status: text({ enum: lineStatuses }).notNull(),
     /** The order's placed time, copied so the per-SKU queue is one index scan. */
-    placedAt: timestamp({ withTimezone: true }).notNull(),
+    placedAt: moment().notNull(),
     /** Ordered while the SKU's policy was `deny` and it had no stock: the shop took the money anyway. */
     acceptedOnDeny: boolean().notNull().default(false),
     swappedFromLineId: bigint({ mode: "number" }),
@@ -160,19 +155,19 @@ export const orderLines = pgTable(
     firstShipStart: date({ mode: "string" }),
     firstShipEnd: date({ mode: "string" }),
     etaOverrideNote: text(),
-    etaUpdatedAt: timestamp({ withTimezone: true }),
+    etaUpdatedAt: moment(),
 
     // Delay consent (FTC mail-order rule).
     /** The ship date the shopper last agreed to, explicitly or by a short silent delay. */
     promisedShipEnd: date({ mode: "string" }),
     consentState: text({ enum: consentStates }).notNull().default("none"),
     /** Without "keep waiting" by then, the line is cancelled and the merchant told to refund. */
-    consentDeadline: timestamp({ withTimezone: true }),
+    consentDeadline: moment(),
 
-    shippedAt: timestamp({ withTimezone: true }),
-    cancelledAt: timestamp({ withTimezone: true }),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    shippedAt: moment(),
+    cancelledAt: moment(),
+    createdAt: now(),
+    updatedAt: now(),
   },
   (t) => [
     foreignKey({
@@ -229,15 +224,15 @@ export const orderLines = pgTable(
 export const shipments = pgTable(
   "shipments",
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: id(),
     merchantId: uuid().notNull(),
     orderId: uuid().notNull(),
     carrier: text(),
     trackingNumber: text(),
     trackingUrl: text(),
-    shippedAt: timestamp({ withTimezone: true }).notNull(),
+    shippedAt: moment().notNull(),
     externalId: text(),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: now(),
   },
   (t) => [
     unique("shipments_merchant_id").on(t.merchantId, t.id),
@@ -303,7 +298,7 @@ export const etaEvents = pgTable(
     reason: text({ enum: etaReasons }).notNull(),
     note: text(),
     purchaseOrderId: uuid(),
-    at: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    at: now(),
   },
   // No foreign keys: rows are written only by the recompute, from the line itself (lines are never
   // deleted), and a PO slip writes tens of thousands at once, where each key check costs.

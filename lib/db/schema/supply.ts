@@ -1,27 +1,14 @@
 import { sql } from "drizzle-orm";
-import {
-  bigint,
-  check,
-  date,
-  foreignKey,
-  index,
-  integer,
-  pgTable,
-  text,
-  timestamp,
-  unique,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { bigint, check, date, foreignKey, index, integer, pgTable, text, unique, uuid } from "drizzle-orm/pg-core";
+import { id, merchantId, moment, now } from "./columns";
 import { skus } from "./catalog";
 import { merchants } from "./merchants";
 
 export const suppliers = pgTable(
   "suppliers",
   {
-    id: uuid().primaryKey().defaultRandom(),
-    merchantId: uuid()
-      .notNull()
-      .references(() => merchants.id),
+    id: id(),
+    merchantId: merchantId(),
     name: text().notNull(),
     /**
      * Days added to the late end of a ship window, derived from this supplier's receipts by
@@ -35,7 +22,7 @@ export const suppliers = pgTable(
      * Null until the supplier has enough receipts; the window then starts on the PO's date.
      */
     slipFloorDays: integer(),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: now(),
   },
   (t) => [
     unique("suppliers_merchant_name").on(t.merchantId, t.name),
@@ -54,7 +41,7 @@ export type PurchaseOrderStatus = (typeof purchaseOrderStatuses)[number];
 export const purchaseOrders = pgTable(
   "purchase_orders",
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: id(),
     merchantId: uuid().notNull(),
     supplierId: uuid().notNull(),
     /** The merchant's own PO number. */
@@ -65,10 +52,10 @@ export const purchaseOrders = pgTable(
     /** The date the supplier promised first; slip is measured from it. */
     firstPromisedDate: date({ mode: "string" }).notNull(),
     shipmentMode: text(),
-    placedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-    receivedAt: timestamp({ withTimezone: true }),
-    cancelledAt: timestamp({ withTimezone: true }),
-    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    placedAt: now(),
+    receivedAt: moment(),
+    cancelledAt: moment(),
+    updatedAt: now(),
   },
   (t) => [
     unique("purchase_orders_merchant_reference").on(t.merchantId, t.reference),
@@ -122,7 +109,7 @@ export const purchaseOrderDateChanges = pgTable(
     oldDate: date({ mode: "string" }),
     newDate: date({ mode: "string" }).notNull(),
     note: text(),
-    changedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    changedAt: now(),
   },
   (t) => [
     foreignKey({
@@ -145,7 +132,7 @@ export const purchaseOrderReceipts = pgTable(
       .notNull()
       .references(() => purchaseOrderLines.id, { onDelete: "cascade" }),
     quantity: integer().notNull(),
-    receivedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    receivedAt: now(),
   },
   (t) => [
     foreignKey({

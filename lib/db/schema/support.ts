@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import { check, index, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import { merchants } from "./merchants";
+import { check, index, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
+import { id, merchantId, now } from "./columns";
 import { orders } from "./orders";
 
 export const agentRoles = ["agent", "admin"] as const;
@@ -10,11 +10,11 @@ export type AgentRole = (typeof agentRoles)[number];
 export const agents = pgTable(
   "agents",
   {
-    id: uuid().primaryKey().defaultRandom(),
+    id: id(),
     email: text().notNull().unique(),
     name: text(),
     role: text({ enum: agentRoles }).notNull().default("agent"),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: now(),
   },
   (t) => [
     check("agents_email_lower", sql`${t.email} = lower(${t.email})`),
@@ -28,9 +28,7 @@ export const agentMerchants = pgTable(
     agentId: uuid()
       .notNull()
       .references(() => agents.id, { onDelete: "cascade" }),
-    merchantId: uuid()
-      .notNull()
-      .references(() => merchants.id),
+    merchantId: merchantId(),
   },
   (t) => [primaryKey({ columns: [t.agentId, t.merchantId] })],
 );
@@ -38,10 +36,8 @@ export const agentMerchants = pgTable(
 export const internalNotes = pgTable(
   "internal_notes",
   {
-    id: uuid().primaryKey().defaultRandom(),
-    merchantId: uuid()
-      .notNull()
-      .references(() => merchants.id),
+    id: id(),
+    merchantId: merchantId(),
     orderId: uuid()
       .notNull()
       .references(() => orders.id),
@@ -49,7 +45,7 @@ export const internalNotes = pgTable(
       .notNull()
       .references(() => agents.id),
     body: text().notNull(),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: now(),
   },
   (t) => [
     index("internal_notes_order_idx").on(t.orderId, t.createdAt),
