@@ -9,6 +9,7 @@ import { rows } from "../lib/db/client";
 import { recomputeEta } from "../lib/eta/recompute";
 import { changeExpectedDate } from "../lib/supply/purchase-orders";
 import { addDays } from "../lib/dates";
+import { firstNames as first, lastNames as last } from "../lib/seed/catalog";
 import { fmt, freshBenchDatabase, time } from "./lib";
 
 const { values } = parseArgs({
@@ -23,81 +24,6 @@ const merchants = 20;
 const skusPerMerchant = 1000;
 const today = new Date().toISOString().slice(0, 10);
 const now = new Date(`${today}T12:00:00Z`);
-
-const first = [
-  "Maya",
-  "Liam",
-  "Sofia",
-  "Noah",
-  "Ava",
-  "Ethan",
-  "Zoë",
-  "Lucas",
-  "Chloé",
-  "Mateo",
-  "Amara",
-  "Oliver",
-  "Priya",
-  "Jonas",
-  "Léa",
-  "Kenji",
-  "Isla",
-  "Tomás",
-  "Nadia",
-  "Felix",
-  "Hana",
-  "Owen",
-  "Renée",
-  "Samir",
-  "Freya",
-  "Diego",
-  "Aoife",
-  "Malik",
-  "Ingrid",
-  "Rafael",
-  "Björn",
-  "Émilie",
-  "Yusuf",
-  "Greta",
-  "Anaïs",
-  "Kofi",
-  "Mei",
-  "Luca",
-  "Saoirse",
-  "Javier",
-];
-const last = [
-  "Fischer",
-  "Okafor",
-  "Rossi",
-  "Nguyen",
-  "Lindqvist",
-  "Moreau",
-  "Patel",
-  "García",
-  "Kowalski",
-  "Haddad",
-  "Brennan",
-  "Sato",
-  "Müller",
-  "Andersen",
-  "Silva",
-  "Duarte",
-  "Byrne",
-  "Novák",
-  "Ahmed",
-  "Walsh",
-  "Öztürk",
-  "Dubois",
-  "Jansen",
-  "Costa",
-  "Horváth",
-  "Ivanova",
-  "Kim",
-  "López",
-  "Nakamura",
-  "O'Brien",
-];
 
 async function main() {
   const database = await freshBenchDatabase(values.db!);
@@ -135,7 +61,7 @@ async function main() {
     db.execute(sql`
       insert into orders (merchant_id, number, email, customer_name, currency, placed_at, channel)
       select m.id, '#' || (100000 + g), 'shopper' || (g % 300000) || '@example.com',
-             (${sql.raw(`array[${first.map((n) => `'${n}'`).join(",")}]`)})[1 + (g % ${first.length})] || ' ' ||
+             (${sql.raw(`array[${first.map((n) => `'${n.replace("'", "''")}'`).join(",")}]`)})[1 + (g % ${first.length})] || ' ' ||
              (${sql.raw(`array[${last.map((n) => `'${n.replace("'", "''")}'`).join(",")}]`)})[1 + ((g / ${first.length})::int % ${last.length})],
              'USD', ${`${today}T00:00:00Z`}::timestamptz - ((${orderCount} - g) * (interval '120 days' / ${orderCount})), 'web'
       from generate_series(1, ${orderCount}) g
