@@ -71,6 +71,11 @@ export function formatDay(date: IsoDate, options: { year?: boolean } = {}): stri
 }
 
 /** "Fri, Dec 12 – Tue, Dec 16", or one day when both ends agree. */
+/** "Ships Fri, Dec 12", or "Ships between Fri, Dec 12 and Tue, Dec 16" (a sentence's opening). */
+export function shipsPhrase(start: IsoDate, end: IsoDate): string {
+  return start === end ? `Ships ${formatDay(start)}` : `Ships between ${formatDay(start)} and ${formatDay(end)}`;
+}
+
 export function formatWindow(start: IsoDate, end: IsoDate): string {
   return start === end ? formatDay(start) : `${formatDay(start)} – ${formatDay(end)}`;
 }

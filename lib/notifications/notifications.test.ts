@@ -120,7 +120,7 @@ describe("every kind of notice reaches the stand-in", () => {
       supportEmail: m.supportEmail,
     });
     expect(email.subject).toBe("Order #2001: Product jacket and Product stove waiting for stock, and when it ships");
-    expect(email.text).toContain("Ships between Sat, Nov 21 – Tue, Nov 24");
+    expect(email.text).toContain("Ships between Sat, Nov 21 and Tue, Nov 24");
     expect(email.text).toContain("The supplier has not confirmed a date yet; we will email you when they do.");
     expect(email.text).toContain("The rest of your order (Product socks) is in stock.");
     expect(email.text).toContain("swap to an in-stock alternative");
@@ -234,7 +234,7 @@ describe("every kind of notice reaches the stand-in", () => {
       supportEmail: m.supportEmail,
     });
     expect(email.subject).toBe("Part of order #2301 has shipped");
-    expect(email.text).toContain("UPS tracking number 1Z999AA10123456784");
+    expect(email.text).toContain("with UPS. The tracking number is 1Z999AA10123456784.");
     // 12:00 UTC is 7:00 in New York in November.
     expect(email.text).toContain("Nov 3, 7:00 AM EST");
     expect(links).toContain("https://www.ups.com/track?tracknum=1Z999AA10123456784");

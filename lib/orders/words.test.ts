@@ -26,7 +26,7 @@ const line = {
 
 describe("order page wording", () => {
   it("says when, as dates a person reads", () => {
-    expect(whenSentence(line)).toBe("Ships between Fri, Dec 11 – Tue, Dec 15, arrives Mon, Dec 14 – Sun, Dec 20.");
+    expect(whenSentence(line)).toBe("Ships between Fri, Dec 11 and Tue, Dec 15, arrives Mon, Dec 14 – Sun, Dec 20.");
     expect(whenSentence({ ...line, shipEnd: "2026-12-11" })).toBe(
       "Ships Fri, Dec 11, arrives Mon, Dec 14 – Sun, Dec 20.",
     );
@@ -39,7 +39,7 @@ describe("order page wording", () => {
   });
   it("gives queue context", () => {
     expect(queueSentence(line, { expectedDate: "2026-12-10", units: 40 })).toBe(
-      "12 orders are ahead of yours; the delivery of 40 your item is waiting for is due Thu, Dec 10.",
+      "12 orders are ahead of yours; your item is waiting for a delivery of 40 due Thu, Dec 10.",
     );
     expect(queueSentence({ ...line, linesAhead: 0 }, null)).toBeNull();
     expect(queueSentence({ linesAhead: 1, etaBasis: "unknown" }, null)).toBe("1 order is ahead of yours.");

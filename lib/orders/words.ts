@@ -1,5 +1,5 @@
-import type { EtaReason, OrderLine } from "../db/schema/orders";
-import { daysBetween, formatDay, formatShortDay, formatWindow } from "../dates";
+import type { EtaBasis, EtaReason, OrderLine } from "../db/schema/orders";
+import { daysBetween, formatDay, formatShortDay, formatWindow, shipsPhrase } from "../dates";
 import { isOpen, openUnits } from "./line-status";
 
 // What the order page says, in the shopper's words. Honest wording beats soothing wording.
@@ -58,6 +58,27 @@ export function reasonSentence(
   }
 }
 
+/** What a line's window rests on, in an agent's words (the support console). */
+export const basisWords: Record<EtaBasis, string> = {
+  stock: "Stock in the warehouse",
+  po: "A supplier's delivery (PO)",
+  release: "The product's release date",
+  unknown: "No dated delivery",
+  override: "Set by support",
+};
+
+/** Why a window changed, in an agent's words (the support console's timeline). */
+export const reasonWords: Record<EtaReason, string> = {
+  initial: "First estimate",
+  po_created: "Supplier's delivery planned",
+  po_delayed: "Supplier's delivery moved later",
+  po_advanced: "Supplier's delivery moved earlier",
+  po_received: "Stock arrived",
+  po_cancelled: "Supplier's delivery cancelled",
+  queue_moved: "Queue moved",
+  manual: "Set by support",
+};
+
 /** "3 orders are ahead of yours; the next delivery of 40 is due Fri, Dec 12." */
 export function queueSentence(
   line: Pick<OrderLine, "linesAhead" | "etaBasis">,
@@ -70,7 +91,7 @@ export function queueSentence(
         ? "1 order is ahead of yours"
         : `${line.linesAhead} orders are ahead of yours`;
   if (delivery)
-    return `${ahead}; the delivery of ${delivery.units} your item is waiting for is due ${formatDay(delivery.expectedDate)}.`;
+    return `${ahead}; your item is waiting for a delivery of ${delivery.units} due ${formatDay(delivery.expectedDate)}.`;
   if (line.etaBasis === "unknown") return `${ahead}.`;
   return null;
 }
@@ -87,10 +108,7 @@ export function whenSentence(
       : "";
     return `The supplier has not confirmed a date yet; we will email you when they do.${guess}`;
   }
-  const ships =
-    line.shipStart === line.shipEnd
-      ? `Ships ${formatDay(line.shipStart)}`
-      : `Ships between ${formatWindow(line.shipStart, line.shipEnd)}`;
+  const ships = shipsPhrase(line.shipStart, line.shipEnd);
   const arrives =
     line.deliveryStart && line.deliveryEnd ? `, arrives ${formatWindow(line.deliveryStart, line.deliveryEnd)}` : "";
   return `${ships}${arrives}.`;

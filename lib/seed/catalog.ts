@@ -156,7 +156,7 @@ export const shops: ShopStory[] = [
             expected: -5,
             quantity: 20,
             receipts: [{ on: -4, quantity: 12 }],
-            slips: [{ on: -3, to: 5, note: "Rest of the order ships separately" }],
+            slips: [{ on: -3, to: 5, note: "Only 12 of 20 packed; the other 8 follow on the next truck" }],
           },
         ],
       },

@@ -4,7 +4,8 @@ import type { Actor } from "../audit/actor";
 import { rows, type DbOrTx } from "../db/client";
 import { auditLog } from "../db/schema/audit";
 import { notifications } from "../db/schema/notifications";
-import { orderLines } from "../db/schema/orders";
+import { orderLines, type EtaReason } from "../db/schema/orders";
+import { shipsPhrase } from "../dates";
 import { internalNotes } from "../db/schema/support";
 import { transaction } from "../db/transaction";
 import { DomainError } from "../errors";
@@ -12,6 +13,7 @@ import { overrideEta } from "../eta/override";
 import { cancelLines } from "../orders/cancel";
 import { swapLine } from "../orders/swap";
 import { loadOrderView } from "../orders/view";
+import { reasonWords } from "../orders/words";
 import { requireOrderInScope, type AgentScope } from "./access";
 
 // What agents do, always through the same domain functions as shoppers, with the agent as actor
@@ -76,7 +78,7 @@ export async function orderTimeline(db: DbOrTx, orderId: string): Promise<Timeli
   const entries: TimelineEntry[] = [];
   const events = await rows<{
     at: Date | string;
-    reason: string;
+    reason: EtaReason;
     note: string | null;
     title: string;
     new_ship_start: string | null;
@@ -91,8 +93,8 @@ export async function orderTimeline(db: DbOrTx, orderId: string): Promise<Timeli
       at: new Date(e.at),
       kind: "eta",
       who: e.reason === "manual" ? "Support" : "ETA engine",
-      title: `${e.title}: ${e.new_ship_start && e.new_ship_end ? `ships ${e.new_ship_start} – ${e.new_ship_end}` : "no confirmed date"}`,
-      detail: `${e.reason.replace(/_/g, " ")}${e.note ? ` — “${e.note}”` : ""}`,
+      title: `${e.title}: ${e.new_ship_start && e.new_ship_end ? lowerFirst(shipsPhrase(e.new_ship_start, e.new_ship_end)) : "no confirmed date"}`,
+      detail: `${reasonWords[e.reason]}${e.note ? ` — “${e.note}”` : ""}`,
     });
   }
   for (const n of await db.select().from(notifications).where(eq(notifications.orderId, orderId))) {
@@ -275,4 +277,9 @@ export async function resendNotification(
     ]);
     return copy!;
   });
+}
+
+/** "Ships between…" inside a sentence: "…: ships between…". */
+function lowerFirst(phrase: string): string {
+  return phrase.charAt(0).toLowerCase() + phrase.slice(1);
 }

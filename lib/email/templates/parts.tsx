@@ -1,7 +1,7 @@
 import { Heading, Link, Section, Text } from "@react-email/components";
 import type { ReactNode } from "react";
 import { readableAccent } from "../../brand";
-import { formatDay, formatWindow, type IsoDate } from "../../dates";
+import { formatDay, formatWindow, shipsPhrase, type IsoDate } from "../../dates";
 import { EmailButton, EmailLayout, type EmailBrand } from "./layout";
 
 // Pieces shared by the order emails: the frame with the links every one of them carries, the
@@ -130,10 +130,10 @@ export function SecondaryLink({ brand, href, children }: { brand: EmailBrand; hr
   );
 }
 
-/** "Ships Fri, Dec 12 – Tue, Dec 16", or the honest sentence when there is no date. */
+/** "Ships between Fri, Dec 12 and Tue, Dec 16", or the honest sentence when there is no date. */
 export function shipsText(start: IsoDate | null, end: IsoDate | null): string {
   if (!start || !end) return "The supplier has not confirmed a date yet; we will email you when they do.";
-  return start === end ? `Ships ${formatDay(start)}` : `Ships between ${formatWindow(start, end)}`;
+  return shipsPhrase(start, end);
 }
 
 export function windowText(start: IsoDate | null, end: IsoDate | null): string {

@@ -43,7 +43,8 @@ export function ShippedEmail(props: ShippedEmailProps) {
       <Greeting name={props.customerName} />
       <Paragraph>
         It left our warehouse {props.shippedAt}
-        {props.carrier ? ` with ${props.carrier}` : ""}.{tracking ? ` Your ${tracking}.` : ""}
+        {props.carrier ? ` with ${props.carrier}` : ""}.
+        {props.trackingNumber ? ` The tracking number is ${props.trackingNumber}.` : ""}
       </Paragraph>
       {props.lines.map((line, i) => (
         <Item key={i} title={line.title} quantity={line.units}>

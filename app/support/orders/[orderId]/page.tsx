@@ -8,7 +8,7 @@ import { dateIn, formatDay, formatInstant, formatWindow } from "@/lib/dates";
 import { isDomainError } from "@/lib/errors";
 import { viewToken } from "@/lib/links/view-link";
 import { swapOptions } from "@/lib/orders/swap";
-import { formatMoney, statusOf } from "@/lib/orders/words";
+import { basisWords, formatMoney, statusOf } from "@/lib/orders/words";
 import { agentOrderView } from "@/lib/support/orders";
 import { requireAgentPage } from "../../guard";
 import { ScrollRegion } from "@/components/support/scroll-region";
@@ -119,7 +119,7 @@ export default async function SupportOrderPage({ params }: { params: Promise<{ o
                 <div>
                   <dt className="text-stone-700">Basis</dt>
                   <dd>
-                    {line.etaBasis}
+                    {basisWords[line.etaBasis]}
                     {line.basisDelivery
                       ? ` · PO due ${formatDay(line.basisDelivery.expectedDate)} (${line.basisDelivery.units} units)`
                       : ""}
