@@ -257,7 +257,7 @@ export const shops: ShopStory[] = [
             slips: [
               { on: -16, to: -2, note: "Down supply short" },
               { on: -3, to: 8, note: "Held at customs" },
-              { on: 0, to: 11, note: "Customs inspection extended" },
+              { on: -1, to: 11, note: "Customs inspection extended" },
             ],
           },
           { ref: "PO-N106", placed: -5, expected: 30, quantity: 20 },

@@ -84,7 +84,13 @@ export async function seedDemo(db: Db, options: { anchor: IsoDate }): Promise<De
   const date = (day: number) => addDays(options.anchor, day);
   const actions: Action[] = [];
   let sequence = 0;
-  const schedule = (when: Date, run: () => Promise<void>) => actions.push({ at: when, order: sequence++, run });
+  // Everything in the demo happened before the anchor day began: seeded in the morning, a shopper
+  // must not find an email or an audit entry dated later that day.
+  const schedule = (when: Date, run: () => Promise<void>) => {
+    if (when.getTime() >= base)
+      throw new Error(`A demo action is dated ${when.toISOString()}, on or after the anchor day.`);
+    actions.push({ at: when, order: sequence++, run });
+  };
 
   const people = firstNames
     .flatMap((first, i) => [first, `${first} ${lastNames[i % lastNames.length]}`])

@@ -5,6 +5,7 @@ import { isIsoDate } from "../dates";
 import { isStorableText } from "../security/text";
 import { auditLog } from "../db/schema/audit";
 import { merchants } from "../db/schema/merchants";
+import { orders } from "../db/schema/orders";
 import { inScope, type AgentScope } from "./access";
 import { etaHonesty, type HonestyFigure, type ShippedLine } from "./honesty";
 import { sqlStatuses, waitingStatuses } from "../orders/line-status";
@@ -231,11 +232,13 @@ export async function auditEntries(db: DbOrTx, scope: AgentScope, filters: Audit
       entityType: auditLog.entityType,
       entityId: auditLog.entityId,
       orderId: auditLog.orderId,
+      orderNumber: orders.number,
       merchant: merchants.name,
       after: auditLog.after,
     })
     .from(auditLog)
     .innerJoin(merchants, eq(merchants.id, auditLog.merchantId))
+    .leftJoin(orders, eq(orders.id, auditLog.orderId))
     .where(
       and(
         inScope(scope, auditLog.merchantId),

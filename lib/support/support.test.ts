@@ -7,7 +7,7 @@ import { recordShipment } from "../orders/ship";
 import { useFreshDatabase, type TestDatabase } from "../../testing/db";
 import { apiActor, createMerchant, createPo, createSku, day, lineOf, type placeOrder } from "../../testing/fixtures";
 import { addAgent, agentScope, orderInScope, type AgentScope } from "./access";
-import { backorderBoard, honestyFigures } from "./board";
+import { auditEntries, auditFilters, backorderBoard, honestyFigures } from "./board";
 import { addInternalNote, agentCancel, agentOrderView, agentOverrideEta, orderTimeline } from "./orders";
 import { searchOrders } from "./search";
 
@@ -234,6 +234,9 @@ describe("acting for the shopper", () => {
       who: "Agent jo@alpha.example",
       detail: "Refund confirmed on the phone",
     });
+    // The audit log names the order by its number, not "open".
+    const audit = await auditEntries(db, agentA, auditFilters({}, [shopA.id]));
+    expect(audit.find((e) => e.orderId === orderA.orderId)).toMatchObject({ orderNumber: "#1042" });
   });
 });
 

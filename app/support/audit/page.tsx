@@ -93,7 +93,7 @@ export default async function AuditPage({
                 <td className="px-3 py-2">
                   {e.orderId ? (
                     <Link href={`/support/orders/${e.orderId}`} className="underline">
-                      open
+                      {e.orderNumber ?? "Order"}
                     </Link>
                   ) : (
                     "—"
