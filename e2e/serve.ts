@@ -50,6 +50,13 @@ await addAgent(database.db, {
   merchantSlug: "northwind",
   all: false,
 });
+// And one for the console's own journeys (swap confirmation, narrow screens, not-found pages).
+await addAgent(database.db, {
+  email: "console@northwind.example",
+  name: "Sam Ortiz",
+  merchantSlug: "northwind",
+  all: false,
+});
 await database.close();
 mkdirSync(".data", { recursive: true });
 writeFileSync(`.data/e2e-demo-${port}.json`, JSON.stringify({ ...summary, apiKey: apiKey.key }, null, 2));

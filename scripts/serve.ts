@@ -50,7 +50,12 @@ if (cluster.isPrimary && processes > 1) {
 } else {
   // The port is taken before Next prepares: preparing runs instrumentation.ts, which starts the
   // job worker, and a server that cannot listen must not leave a worker running behind it.
-  const server = createServer();
+  // Requests that arrive meanwhile wait for the app instead of going unanswered.
+  let resolvePrepared!: () => void;
+  const prepared = new Promise<void>((resolve) => (resolvePrepared = resolve));
+  let serve = (request: IncomingMessage, response: ServerResponse): void =>
+    void prepared.then(() => serve(request, response));
+  const server = createServer((request, response) => serve(request, response));
   await listen(server, port);
   const { default: next } = await import("next");
   const app = next({ dev: false, port });
@@ -59,16 +64,17 @@ if (cluster.isPrimary && processes > 1) {
   const watch = databaseUrl ? watchDatabase(databaseUrl) : null;
   const staticFiles = publicFiles();
 
-  server.on("request", (request: IncomingMessage, response: ServerResponse) => {
-    if (!watch || isStatic(request.url ?? "/", staticFiles)) return handle(request, response);
+  serve = (request, response) => {
+    if (!watch || isStatic(request.url ?? "/", staticFiles)) return void handle(request, response);
     if (watch.isDown()) return answerUnavailable(request, response);
     holdServerErrors(
       response,
       () => watch.confirmDown(),
       () => answerUnavailable(request, response),
     );
-    return handle(request, response);
-  });
+    void handle(request, response);
+  };
+  resolvePrepared();
   if (cluster.isPrimary || cluster.worker?.id === 1)
     console.log(`Ready on port ${port} with ${processes} process${processes === 1 ? "" : "es"}.`);
 }

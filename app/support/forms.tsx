@@ -38,6 +38,66 @@ export type AgentLineTools = {
   swapOptions: { skuId: string; label: string }[];
 };
 
+/**
+ * A swap for the shopper, in two steps like the shopper's own: choose (nothing is chosen for the
+ * agent), then confirm a sentence that names both items and says the shopper will hear it was support.
+ */
+function SwapForm(props: AgentLineTools & { action: (form: FormData) => void; swapping: boolean; inputId: string }) {
+  const [chosen, setChosen] = useState("");
+  const [confirming, setConfirming] = useState(false);
+  const label = props.swapOptions.find((o) => o.skuId === chosen)?.label;
+  return (
+    <form action={props.action} className="flex flex-wrap items-end gap-3 rounded-lg bg-stone-50 p-3">
+      <input type="hidden" name="orderId" value={props.orderId} />
+      <input type="hidden" name="lineId" value={props.lineId} />
+      <div className="space-y-1">
+        <label htmlFor={props.inputId} className="block text-sm font-medium">
+          Swap {props.title} to
+        </label>
+        <select
+          id={props.inputId}
+          name="toSkuId"
+          required
+          value={chosen}
+          onChange={(event) => {
+            setChosen(event.target.value);
+            setConfirming(false);
+          }}
+          className={input}
+        >
+          <option value="" disabled>
+            Choose an item
+          </option>
+          {props.swapOptions.map((o) => (
+            <option key={o.skuId} value={o.skuId}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      {confirming && label ? (
+        <div role="group" aria-label="Confirm the swap" className="basis-full space-y-2">
+          <p className="text-sm">
+            Swap {props.title} for {label}? The shopper is emailed that support made the change.
+          </p>
+          <div className="flex flex-wrap gap-2">
+            <button type="submit" className={primary} disabled={props.swapping}>
+              {props.swapping ? "Swapping…" : "Confirm swap"}
+            </button>
+            <button type="button" className={secondary} onClick={() => setConfirming(false)}>
+              Back
+            </button>
+          </div>
+        </div>
+      ) : (
+        <button type="button" className={primary} disabled={!chosen} onClick={() => setConfirming(true)}>
+          Review swap
+        </button>
+      )}
+    </form>
+  );
+}
+
 /** Cancel, swap or set the ship window of one line, for the shopper. */
 export function LineTools(props: AgentLineTools) {
   const [open, setOpen] = useState<"none" | "cancel" | "swap" | "override">("none");
@@ -124,27 +184,7 @@ export function LineTools(props: AgentLineTools) {
           </button>
         </form>
       ) : null}
-      {open === "swap" ? (
-        <form action={swap} className="flex flex-wrap items-end gap-3 rounded-lg bg-stone-50 p-3">
-          <input type="hidden" name="orderId" value={props.orderId} />
-          <input type="hidden" name="lineId" value={props.lineId} />
-          <div className="space-y-1">
-            <label htmlFor={`${id}-swap`} className="block text-sm font-medium">
-              Swap {props.title} to
-            </label>
-            <select id={`${id}-swap`} name="toSkuId" className={input}>
-              {props.swapOptions.map((o) => (
-                <option key={o.skuId} value={o.skuId}>
-                  {o.label}
-                </option>
-              ))}
-            </select>
-          </div>
-          <button type="submit" className={primary} disabled={swapping}>
-            {swapping ? "Swapping…" : "Swap"}
-          </button>
-        </form>
-      ) : null}
+      {open === "swap" ? <SwapForm {...props} action={swap} swapping={swapping} inputId={`${id}-swap`} /> : null}
       {open === "cancel" ? (
         <form action={cancel} className="flex flex-wrap items-end gap-3 rounded-lg bg-red-50 p-3">
           <input type="hidden" name="orderId" value={props.orderId} />
