@@ -6,6 +6,7 @@ import { magicLinkMinutes, sendSignInLink } from "./lib/auth/magic-link";
 import { db } from "./lib/db/client";
 import { accounts, sessions, users, verificationTokens } from "./lib/db/schema/auth";
 import { authSecret, env } from "./lib/env";
+import { clientAddress } from "./lib/http/client-address";
 
 // Magic-link sign-in for shoppers and agents: Auth.js with the Drizzle adapter and database
 // sessions. Initialised lazily so building the app never opens the database.
@@ -17,8 +18,8 @@ const magicLink: EmailConfig = {
   from: "",
   maxAge: magicLinkMinutes * 60,
   options: {},
-  async sendVerificationRequest({ identifier, url }) {
-    await sendSignInLink(identifier, url);
+  async sendVerificationRequest({ identifier, url, request }) {
+    await sendSignInLink(db(), { email: identifier, callbackUrl: url, client: clientAddress(request.headers) });
   },
 };
 

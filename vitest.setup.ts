@@ -16,3 +16,4 @@ afterEach(() => {
 
 process.env.AUTH_SECRET ??= "test-secret-test-secret-test-secret-0123";
 process.env.MAIL_TRANSPORT ??= "mailbox";
+process.env.MAILBOX_TOKEN ??= "test-mailbox-token-test-mailbox-token";
