@@ -34,6 +34,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   providers: [{ ...magicLink, from: env().MAIL_FROM }],
   session: { strategy: "database", maxAge: 30 * 24 * 60 * 60 },
   secret: authSecret(),
+  // Served over https: cookies are Secure (and __Secure- prefixed), whatever a proxy says about the scheme.
+  useSecureCookies: env().APP_URL.startsWith("https:"),
   trustHost: true,
 }));
 

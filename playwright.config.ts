@@ -1,4 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
+import { e2eMailboxToken } from "./e2e/mailbox-token";
 
 // Browser tests drive the production build in Debian's Chromium (Playwright's own browser
 // downloads are not reachable here). e2e/serve.ts prepares a fresh seeded database first.
@@ -17,6 +18,8 @@ export default defineConfig({
   use: {
     baseURL: `http://localhost:${port}`,
     trace: "retain-on-failure",
+    // Answers the dev mailbox's challenge (it asks for MAILBOX_TOKEN on PostgreSQL).
+    httpCredentials: { username: "e2e", password: e2eMailboxToken },
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
       args: [
