@@ -6,6 +6,7 @@ import { magicLinkMinutes, sendSignInLink } from "./lib/auth/magic-link";
 import { db } from "./lib/db/client";
 import { accounts, sessions, users, verificationTokens } from "./lib/db/schema/auth";
 import { authSecret, env } from "./lib/env";
+import { clientAddress } from "./lib/http/client-address";
 
 // Magic-link sign-in for shoppers and agents: Auth.js with the Drizzle adapter and database
 // sessions. Initialised lazily so building the app never opens the database.
@@ -17,8 +18,8 @@ const magicLink: EmailConfig = {
   from: "",
   maxAge: magicLinkMinutes * 60,
   options: {},
-  async sendVerificationRequest({ identifier, url }) {
-    await sendSignInLink(identifier, url);
+  async sendVerificationRequest({ identifier, url, request }) {
+    await sendSignInLink(db(), { email: identifier, callbackUrl: url, client: clientAddress(request.headers) });
   },
 };
 
@@ -33,6 +34,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   providers: [{ ...magicLink, from: env().MAIL_FROM }],
   session: { strategy: "database", maxAge: 30 * 24 * 60 * 60 },
   secret: authSecret(),
+  // Served over https: cookies are Secure (and __Secure- prefixed), whatever a proxy says about the scheme.
+  useSecureCookies: env().APP_URL.startsWith("https:"),
   trustHost: true,
 }));
 

@@ -10,6 +10,9 @@ const nextConfig: NextConfig = {
   typescript: { ignoreBuildErrors: true },
   // Lets two builds live side by side on one machine (e.g. a second engineer's e2e run).
   distDir: process.env.NEXT_DIST_DIR || ".next",
+  // Server actions take a form of a few fields; Next counts the body while it streams and answers
+  // 413 past this, before parsing (its default is 1 MB).
+  experimental: { serverActions: { bodySizeLimit: "64kb" } },
   async headers() {
     return [
       {

@@ -1,4 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
+import { e2eMailboxToken } from "./e2e/mailbox-token";
 import { chromiumLaunchOptions } from "./testing/chromium";
 
 // Browser tests drive the production build in Debian's Chromium (Playwright's own browser
@@ -18,6 +19,8 @@ export default defineConfig({
   use: {
     baseURL: `http://localhost:${port}`,
     trace: "retain-on-failure",
+    // Answers the dev mailbox's challenge (it asks for MAILBOX_TOKEN on PostgreSQL).
+    httpCredentials: { username: "e2e", password: e2eMailboxToken },
     launchOptions: chromiumLaunchOptions,
   },
   projects: [

@@ -16,3 +16,6 @@ afterEach(() => {
 
 process.env.AUTH_SECRET ??= "test-secret-test-secret-test-secret-0123";
 process.env.MAIL_TRANSPORT ??= "mailbox";
+// Tests deliver webhooks to a receiver on 127.0.0.1; the refusal of internal addresses has its own test.
+process.env.WEBHOOKS_ALLOW_INTERNAL_ADDRESSES ??= "true";
+process.env.MAILBOX_TOKEN ??= "test-mailbox-token-test-mailbox-token";

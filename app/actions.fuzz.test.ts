@@ -21,7 +21,9 @@ import { savePreferences } from "@/lib/notifications/preferences";
 import { cancelLines } from "@/lib/orders/cancel";
 import { setFulfillmentPreference } from "@/lib/orders/preference";
 import { swapLine } from "@/lib/orders/swap";
-import { clientIp, hitRateLimits, signInLimits } from "@/lib/security/rate-limit";
+import { resolveClientAddress } from "@/lib/http/client-address";
+import { parseTrustedProxies } from "@/lib/http/trusted-proxies";
+import { hitRateLimits, signInChecks } from "@/lib/security/rate-limit";
 import { isStorableText } from "@/lib/security/text";
 import { addAgent, agentScope, type AgentScope } from "@/lib/support/access";
 import { auditEntries, auditFilters, backorderBoard, boardCsv, boardQuery } from "@/lib/support/board";
@@ -251,11 +253,8 @@ describe("links from emails (delay answer, preferences) and sign-in", () => {
           checkParsed(parsed, ["callbackUrl"]);
           if (!parsed.ok) return;
           expect(parsed.data.callbackUrl).toMatch(/^\/(?![/\\])/);
-          const ip = clientIp(new Headers({ "x-forwarded-for": forwardedFor }));
-          await hitRateLimits(database.db, [
-            { key: `signin:ip:${ip}`, rule: signInLimits.perIp },
-            { key: `signin:email:${parsed.data.email}`, rule: signInLimits.perEmail },
-          ]);
+          const client = resolveClientAddress("10.0.0.1", forwardedFor, parseTrustedProxies("1")) ?? "unknown";
+          await hitRateLimits(database.db, signInChecks({ email: parsed.data.email, client }));
         },
       ),
       {

@@ -1,14 +1,7 @@
 import Link from "next/link";
 import { ShopperShell } from "@/components/shopper-shell";
-import { lookupMessages } from "./lookup/messages";
+import { noScriptLookupMessage } from "@/lib/orders/lookup-messages";
 import { LookupForm } from "./lookup-form";
-
-// Messages for the form when it was posted without JavaScript (POST /lookup redirects back here).
-const noScriptMessages: Record<string, string> = {
-  not_found: lookupMessages.not_found,
-  slow_down: lookupMessages.slow_down,
-  invalid: "Enter your order number and the email you ordered with.",
-};
 
 export default async function HomePage({ searchParams }: { searchParams: Promise<{ lookup?: string }> }) {
   const { lookup } = await searchParams;
@@ -24,7 +17,7 @@ export default async function HomePage({ searchParams }: { searchParams: Promise
             number and the email you ordered with are enough.
           </p>
         </section>
-        <LookupForm initialMessage={lookup ? noScriptMessages[lookup] : null} />
+        <LookupForm initialMessage={noScriptLookupMessage(lookup)} />
         <p className="text-stone-700">
           Ordered more than once?{" "}
           <Link href="/signin" className="font-semibold underline">

@@ -46,6 +46,7 @@ import { checkInvariants, takeStockSnapshot, type InvariantOptions } from "./dri
 process.env.AUTH_SECRET = authSecret;
 delete process.env.DATABASE_URL;
 process.env.MAIL_TRANSPORT = "mailbox";
+process.env.WEBHOOKS_ALLOW_INTERNAL_ADDRESSES = "true";
 
 const { values: flags } = parseArgs({
   options: { size: { type: "string", default: "full" }, only: { type: "string" } },

@@ -22,6 +22,7 @@ export async function freshBenchDatabase(name: string): Promise<Database> {
   await admin.unsafe(`create database ${name}`);
   await admin.end();
   process.env.MAIL_TRANSPORT ??= "mailbox";
+  process.env.MAILBOX_TOKEN ??= "bench-mailbox-token-bench-mailbox-token";
   const database = openPostgres(databaseUrl(name), { max: 10 });
   await migrate(database);
   return database;

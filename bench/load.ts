@@ -31,6 +31,7 @@ const port = Number(values.port);
 const secret = "load-secret-load-secret-load-secret-01234";
 process.env.AUTH_SECRET = secret;
 process.env.MAIL_TRANSPORT ??= "mailbox";
+process.env.MAILBOX_TOKEN ??= "load-mailbox-token-load-mailbox-token";
 
 const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)]!;
 
@@ -95,6 +96,7 @@ async function main() {
       PORT: String(port),
       WEB_CONCURRENCY: values.processes,
       MAIL_TRANSPORT: "mailbox",
+      MAILBOX_TOKEN: "load-mailbox-token-load-mailbox-token",
       RUN_WORKER: "false",
       AUTH_SECRET: secret,
       APP_URL: appUrl,

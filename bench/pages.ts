@@ -86,6 +86,7 @@ async function main() {
     ...process.env,
     DATABASE_URL: databaseUrl("backorder_bench_pages"),
     MAIL_TRANSPORT: "mailbox",
+    MAILBOX_TOKEN: "bench-mailbox-token-bench-mailbox-token",
     RUN_WORKER: "false",
     AUTH_SECRET: "bench-secret-bench-secret-bench-secret-0",
     APP_URL: appUrl,

@@ -15,6 +15,7 @@ const perKind = Number(values.queries);
 
 async function main() {
   process.env.MAIL_TRANSPORT ??= "mailbox";
+  process.env.MAILBOX_TOKEN ??= "bench-mailbox-token-bench-mailbox-token";
   const database = openPostgres(databaseUrl(values.db!), { max: 4 });
   const { db } = database;
   await prewarm(db);

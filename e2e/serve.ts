@@ -10,6 +10,7 @@ import { migrate } from "../lib/db/migrate";
 import { createApiKey } from "../lib/api/keys";
 import { addAgent } from "../lib/support/access";
 import { seedDemo } from "../lib/seed/demo";
+import { e2eMailboxToken } from "./mailbox-token";
 
 const port = process.env.E2E_PORT ?? "3100";
 const appUrl = `http://localhost:${port}`;
@@ -21,6 +22,12 @@ Object.assign(process.env, {
   AUTH_TRUST_HOST: "true",
   NEXT_TELEMETRY_DISABLED: "1",
   RUN_WORKER: "true",
+  // The browser tests play the proxy in front of the app (one X-Forwarded-For per test), from loopback.
+  TRUSTED_PROXIES: "loopback",
+  // Needed on PostgreSQL; playwright.config.ts gives it as the mailbox's password.
+  MAILBOX_TOKEN: e2eMailboxToken,
+  // The integration pages register endpoints on a local receiver.
+  WEBHOOKS_ALLOW_INTERNAL_ADDRESSES: "true",
 });
 delete process.env.RESEND_API_KEY;
 

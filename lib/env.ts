@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseTrustedProxies, TrustedProxiesError } from "./http/trusted-proxies";
 
 // One place that reads process.env. A missing or malformed variable stops start-up with one
 // sentence that names it, instead of a stack trace deep inside a request.
@@ -20,6 +21,22 @@ const envSchema = z.object({
   MAIL_TRANSPORT: optional(z.enum(["resend", "mailbox"])),
   MAIL_FROM: optional(z.string().min(3)).default("Backorder updates <updates@backorder.example>"),
   RUN_WORKER: optional(booleanFlag).default(true),
+  // Readers of the dev mailbox outside the embedded demo present this (it shows sign-in links).
+  MAILBOX_TOKEN: optional(z.string().min(24, "must be at least 24 characters (openssl rand -base64 24)")),
+  TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      try {
+        return parseTrustedProxies(value);
+      } catch (error) {
+        if (!(error instanceof TrustedProxiesError)) throw error;
+        context.addIssue({ code: "custom", message: error.message });
+        return z.NEVER;
+      }
+    }),
+  // Webhook endpoints on loopback, private or link-local addresses: only for development and tests.
+  WEBHOOKS_ALLOW_INTERNAL_ADDRESSES: optional(booleanFlag).default(false),
 });
 
 export type Env = z.infer<typeof envSchema> & { mailTransport: "resend" | "mailbox" };
@@ -55,6 +72,12 @@ function chooseMailTransport(env: z.infer<typeof envSchema>): "resend" | "mailbo
   if (env.DATABASE_URL && env.MAIL_TRANSPORT !== "mailbox") {
     throw new EnvError(
       "With DATABASE_URL set, email needs RESEND_API_KEY, or MAIL_TRANSPORT=mailbox to keep mail in the dev mailbox on purpose.",
+    );
+  }
+  // On a server (PostgreSQL) the mailbox would let anyone read every sign-in link: it needs a secret.
+  if (env.DATABASE_URL && !env.MAILBOX_TOKEN) {
+    throw new EnvError(
+      "MAIL_TRANSPORT=mailbox with DATABASE_URL needs MAILBOX_TOKEN (at least 24 characters), which readers of /dev/mailbox present; without it anyone could read sign-in links.",
     );
   }
   return "mailbox";

@@ -9,16 +9,25 @@
 // that Next produces anyway (a request whose query was cut off as the database went down) is held
 // back for one fresh check and replaced by the same 503 when the database is indeed down. Nothing
 // here restarts anything: the app's own pool reconnects on its next query once the database is back.
+//
+// It also records each request's socket address for the app (lib/http/client-address.ts): rate
+// limits and the dev mailbox go by it, never by a forwarded header alone. `--dev` serves `next dev`.
 import cluster from "node:cluster";
 import { existsSync, readdirSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import path from "node:path";
 import postgres from "postgres";
+import { socketAddressHeader, socketHeaderFlag } from "../lib/http/client-address";
 
 // React and Next pick their production builds when first loaded.
-(process.env as Record<string, string | undefined>).NODE_ENV ??= "production";
+(process.env as Record<string, string | undefined>).NODE_ENV ??= process.argv.includes("--dev")
+  ? "development"
+  : "production";
 
 const port = Number(process.env.PORT ?? 3000);
+const dev = process.argv.includes("--dev");
+// The app believes the socket-address header only in a process where this server sets it.
+process.env[socketHeaderFlag] = "1";
 const processes = Math.max(1, Number(process.env.WEB_CONCURRENCY ?? 1));
 const databaseUrl = process.env.DATABASE_URL || undefined;
 
@@ -58,13 +67,16 @@ if (cluster.isPrimary && processes > 1) {
   const server = createServer((request, response) => serve(request, response));
   await listen(server, port);
   const { default: next } = await import("next");
-  const app = next({ dev: false, port });
+  const app = next({ dev, port });
   await app.prepare();
   const handle = app.getRequestHandler();
   const watch = databaseUrl ? watchDatabase(databaseUrl) : null;
   const staticFiles = publicFiles();
 
   serve = (request, response) => {
+    // Who is really at the other end of the connection: the only address nobody can write for us.
+    delete request.headers[socketAddressHeader];
+    if (request.socket.remoteAddress) request.headers[socketAddressHeader] = request.socket.remoteAddress;
     if (!watch || isStatic(request.url ?? "/", staticFiles)) return void handle(request, response);
     if (watch.isDown()) return answerUnavailable(request, response);
     holdServerErrors(

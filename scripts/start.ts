@@ -1,6 +1,6 @@
 // npm start — the portal in one command: checks the environment, applies migrations, fills an
 // empty embedded database with demo data, builds if the build is missing or stale, and serves.
-// `npm run dev` does the same with `next dev` instead of a production build.
+// `npm run dev` does the same with Next's dev server instead of a production build.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
@@ -49,7 +49,7 @@ await runScript(async () => {
   console.log(`\nPortal: ${env().APP_URL}  (dev mailbox: ${env().APP_URL}/dev/mailbox)`);
   // The production server is scripts/serve.ts: Next's handler behind a database watch (503 with a
   // sentence while PostgreSQL cannot be reached), and several processes with WEB_CONCURRENCY.
-  const command = dev ? ["next", "dev", "-p", port] : ["tsx", "scripts/serve.ts"];
+  const command = ["tsx", "scripts/serve.ts", ...(dev ? ["--dev"] : [])];
   const server = spawn("npx", command, { stdio: "inherit", env: { ...process.env, PORT: port } });
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
   server.on("exit", (code) => process.exit(code ?? 0));

@@ -1,9 +1,11 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
+import { socketAddressHeader, socketHeaderFlag } from "../lib/http/client-address";
 
 // A real HTTP server for tests that dispatches to App Router route handlers (plain
-// Request → Response functions), so API tests go over the wire without a Next build.
+// Request → Response functions), so API tests go over the wire without a Next build. Like
+// scripts/serve.ts, it tells the app each request's socket address.
 
 type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response> | Response;
 export type Route = { method: string; path: string; handler: Handler };
@@ -23,9 +25,11 @@ function match(pattern: string, pathname: string): Record<string, string> | null
 function toRequest(req: IncomingMessage, base: string): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
+    if (name === socketAddressHeader) continue;
     if (Array.isArray(value)) value.forEach((v) => headers.append(name, v));
     else if (value !== undefined) headers.set(name, value);
   }
+  if (req.socket.remoteAddress) headers.set(socketAddressHeader, req.socket.remoteAddress);
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
   return new Request(new URL(req.url!, base), {
     method: req.method,
@@ -37,6 +41,7 @@ function toRequest(req: IncomingMessage, base: string): Request {
 }
 
 export async function serveRoutes(routes: Route[]): Promise<{ url: string; close: () => Promise<void> }> {
+  process.env[socketHeaderFlag] = "1";
   const server = createServer(async (req, res) => {
     const base = `http://${req.headers.host}`;
     const { pathname } = new URL(req.url!, base);

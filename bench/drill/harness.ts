@@ -185,6 +185,8 @@ function baseEnv(
     NEXT_TELEMETRY_DISABLED: "1",
     NEXT_DIST_DIR: distDir,
     NODE_ENV: "production",
+    // The drills' webhook receiver listens on 127.0.0.1.
+    WEBHOOKS_ALLOW_INTERNAL_ADDRESSES: "true",
   };
   delete env.MAIL_TRANSPORT;
   return env;

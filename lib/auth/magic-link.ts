@@ -6,6 +6,7 @@ import { verificationTokens } from "../db/schema/auth";
 import { sendNow } from "../email/send";
 import { SignInEmail } from "../email/templates/sign-in";
 import { authSecret, env } from "../env";
+import { hitRateLimits, signInChecks } from "../security/rate-limit";
 
 export const magicLinkMinutes = 15;
 
@@ -23,7 +24,23 @@ export function confirmUrl(callbackUrl: string): string {
   return confirm.toString();
 }
 
-export async function sendSignInLink(email: string, callbackUrl: string): Promise<void> {
+export class SignInLimitReached extends Error {
+  override name = "SignInLimitReached";
+}
+
+/**
+ * Emails a sign-in link, within the limits per address and per client. Every way of asking for a
+ * link (our form, Auth.js's own POST /api/auth/signin/email) ends here, so none of them skips it.
+ */
+export async function sendSignInLink(
+  db: DbOrTx,
+  params: { email: string; callbackUrl: string; client: string },
+  now = new Date(),
+): Promise<void> {
+  const { email, callbackUrl } = params;
+  const limit = await hitRateLimits(db, signInChecks({ email, client: params.client }), now);
+  // Auth.js turns a throw here into its error page; the token it stored is never sent, so it is useless.
+  if (!limit.allowed) throw new SignInLimitReached(`Sign-in links for this address or client are limited (${email}).`);
   const url = confirmUrl(callbackUrl);
   const token = new URL(callbackUrl).searchParams.get("token") ?? "";
   const result = await sendNow(

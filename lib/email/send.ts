@@ -4,6 +4,7 @@ import type { ReactElement } from "react";
 import type * as ReactDomServer from "react-dom/server";
 import { db as appDb, type DbOrTx } from "../db/client";
 import { env } from "../env";
+import { headerText } from "../security/text";
 import { mailboxTransport, resendTransport } from "./transports";
 import type { OutgoingEmail, SendResult, Transport } from "./types";
 
@@ -58,7 +59,7 @@ export async function sendNow(
     const email: OutgoingEmail = {
       to: message.to,
       from: env().MAIL_FROM,
-      subject: message.subject,
+      subject: headerText(message.subject),
       html,
       text,
       headers: message.headers,

@@ -6,7 +6,9 @@ import { rows, type DbOrTx } from "../db/client";
 import { shopifyWebhooks, webhookDeliveries, webhookEndpoints } from "../db/schema/integrations";
 import { merchants } from "../db/schema/merchants";
 import { transaction } from "../db/transaction";
+import { env } from "../env";
 import { DomainError } from "../errors";
+import { assertPublicUrl, InternalAddressError } from "../security/outbound";
 import { generateWebhookSecret, secretHint } from "./webhooks/signing";
 
 // A merchant's integration settings: the Shopify connection (shop domain and the secret Shopify
@@ -134,9 +136,25 @@ export async function integrationStatus(db: DbOrTx, merchantId: string, now = ne
  */
 export async function saveWebhookEndpoint(
   db: DbOrTx,
-  params: { merchantId: string; url: string; actor: Actor; now: Date },
+  params: {
+    merchantId: string;
+    url: string;
+    actor: Actor;
+    now: Date;
+    /** Loopback and private addresses (the local receiver of tests and development); default from the environment. */
+    allowInternalAddresses?: boolean;
+  },
 ): Promise<{ endpointId: string; secret: string | null }> {
   const url = parse(webhookUrlSchema, params.url.trim(), "endpoint URL");
+  if (!(params.allowInternalAddresses ?? env().WEBHOOKS_ALLOW_INTERNAL_ADDRESSES)) {
+    try {
+      await assertPublicUrl(url);
+    } catch (error) {
+      const reason =
+        error instanceof InternalAddressError ? error.message : `${new URL(url).hostname} could not be resolved`;
+      throw new DomainError("invalid", `The endpoint URL is refused: ${reason}.`, "endpoint URL");
+    }
+  }
   return transaction(db, async (tx) => {
     const [existing] = await tx
       .select()

@@ -1,5 +1,6 @@
 import { createElement } from "react";
 import { renderEmail } from "../email/send";
+import { OrderLinkEmail } from "../email/templates/order-link";
 import { SignInEmail } from "../email/templates/sign-in";
 import type { OutgoingEmail } from "../email/types";
 import { env } from "../env";
@@ -218,6 +219,14 @@ export async function renderPreview(name: string): Promise<{ label: string; emai
       email: { to: "maya.lindqvist@example.com", from: MAIL_FROM, subject: "Your sign-in link", html, text },
     };
   }
+  if (name === "order-link") {
+    const props = { ...OrderLinkEmail.PreviewProps, appUrl: APP_URL };
+    const { html, text } = await renderEmail(createElement(OrderLinkEmail, props));
+    return {
+      label: "Order link (after many lookups)",
+      email: { to: "maya.lindqvist@example.com", from: MAIL_FROM, subject: "The link to order #1042", html, text },
+    };
+  }
   const preview = notificationPreviews.find((p) => p.name === name);
   if (!preview) return null;
   return {
@@ -230,6 +239,7 @@ export function previewList(): { name: string; label: string }[] {
   return [
     ...notificationPreviews.map(({ name, label }) => ({ name, label })),
     { name: "sign-in", label: "Sign-in link" },
+    { name: "order-link", label: "Order link (after many lookups)" },
   ];
 }
 

@@ -14,6 +14,7 @@ import { viewLinkUrl } from "../links/view-link";
 import { delayAnswerUrl, manageUrl, preferencesUrl, unsubscribeUrl } from "./links";
 import { parsePayload } from "./payloads";
 import { formatDeadline, formatMoment } from "./time";
+import { headerText } from "../security/text";
 
 /** A notification with what its email needs from its order and merchant. */
 export type NotificationToRender = {
@@ -148,7 +149,7 @@ export function notificationEmail(n: NotificationToRender, appUrl: string): { su
 /** `"Northwind Outfitters" <updates@…>`: the merchant's name on the portal's sending address. */
 export function senderFor(merchantName: string, mailFrom: string): string {
   const address = /<([^>]+)>/.exec(mailFrom)?.[1] ?? mailFrom.trim();
-  const name = merchantName.replace(/[\r\n]/g, " ").replace(/["\\]/g, "\\$&");
+  const name = headerText(merchantName).replace(/["\\]/g, "\\$&");
   return `"${name}" <${address}>`;
 }
 
@@ -163,7 +164,7 @@ export async function renderNotification(
     to: n.email,
     from: senderFor(n.merchant.name, options.mailFrom),
     ...(n.merchant.supportEmail ? { replyTo: n.merchant.supportEmail } : {}),
-    subject,
+    subject: headerText(subject),
     html,
     text,
     headers: {

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { rows, type DbOrTx } from "../db/client";
+import { addressKey } from "../http/client-address";
 
 export type RateLimit = { limit: number; windowSeconds: number };
 export type RateDecision = { allowed: boolean; retryAfterSeconds: number };
@@ -16,7 +17,7 @@ export async function hitRateLimits(
   let allowed = true;
   let retryAfterSeconds = 0;
   for (const { key, rule } of checks) {
-    const windowStart = new Date(Math.floor(now.getTime() / (rule.windowSeconds * 1000)) * rule.windowSeconds * 1000);
+    const windowStart = windowOf(rule, now);
     const [row] = await rows<{ count: number }>(
       db,
       sql`insert into rate_limits (key, window_start, count) values (${key}, ${windowStart.toISOString()}::timestamptz, 1)
@@ -37,15 +38,38 @@ export async function hitRateLimits(
   return { allowed, retryAfterSeconds };
 }
 
-/** The caller's address as the proxy in front of us (or Next itself) reports it. */
-export function clientIp(headers: Headers): string {
-  return headers.get("x-forwarded-for")?.split(",")[0]?.trim() || headers.get("x-real-ip") || "unknown";
+function windowOf(rule: RateLimit, now: Date): Date {
+  return new Date(Math.floor(now.getTime() / (rule.windowSeconds * 1000)) * rule.windowSeconds * 1000);
+}
+
+/** Whether every key is still under its limit, without counting an attempt (to word a refusal early). */
+export async function underRateLimits(
+  db: DbOrTx,
+  checks: { key: string; rule: RateLimit }[],
+  now: Date = new Date(),
+): Promise<boolean> {
+  for (const { key, rule } of checks) {
+    const [row] = await rows<{ count: number }>(
+      db,
+      sql`select count from rate_limits where key = ${key} and window_start = ${windowOf(rule, now).toISOString()}::timestamptz`,
+    );
+    if (row && Number(row.count) >= rule.limit) return false;
+  }
+  return true;
 }
 
 export const lookupLimits = {
   perIp: { limit: 20, windowSeconds: 15 * 60 },
   perEmail: { limit: 8, windowSeconds: 15 * 60 },
 } satisfies Record<string, RateLimit>;
+
+/** Sign-in emails, counted where every path that sends one meets (Auth.js's sendVerificationRequest). */
+export function signInChecks(params: { email: string; client: string }) {
+  return [
+    { key: `signin:ip:${addressKey(params.client)}`, rule: signInLimits.perIp },
+    { key: `signin:email:${params.email}`, rule: signInLimits.perEmail },
+  ];
+}
 
 export const signInLimits = {
   perIp: { limit: 10, windowSeconds: 15 * 60 },

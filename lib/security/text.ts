@@ -37,3 +37,13 @@ export function isStorableJson(value: unknown): boolean {
   }
   return true;
 }
+
+// Bidi overrides and isolates (U+202A–202E, U+2066–2069, marks U+200E/200F/061C) can make a
+// subject read backwards ("Refund: gpj.exe" shown as "exe.jpg"), and control characters (CR/LF
+// among them) have no place in a header. Product titles come from merchants' systems and Shopify.
+const headerUnsafe = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
+
+/** Text for an email header (subject, sender name): unsafe characters become spaces, runs of spaces one. */
+export function headerText(value: string): string {
+  return value.replace(headerUnsafe, " ").replace(/\s+/g, " ").trim();
+}

@@ -1,14 +1,16 @@
 import Link from "next/link";
+import { headers } from "next/headers";
 import { notFound } from "next/navigation";
+import { mailboxAccess } from "@/lib/email/mailbox-access";
 import { db } from "@/lib/db/client";
-import { listMailbox, mailboxEnabled } from "@/lib/email/mailbox";
+import { listMailbox } from "@/lib/email/mailbox";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Dev mailbox" };
 
 // The dev mailbox: every email the portal "sent" while no Resend key is set, sign-in links too.
 export default async function MailboxPage({ searchParams }: { searchParams: Promise<{ to?: string }> }) {
-  if (!mailboxEnabled()) notFound();
+  if (mailboxAccess(await headers()) !== "open") notFound();
   const { to } = await searchParams;
   const mails = await listMailbox(db(), { to });
   return (

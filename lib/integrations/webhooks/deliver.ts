@@ -4,6 +4,8 @@ import { writeAudit } from "../../audit/log";
 import { rows, type DbOrTx } from "../../db/client";
 import { uuidArray } from "../../db/sql-helpers";
 import { transaction } from "../../db/transaction";
+import { env } from "../../env";
+import { publicOnlyFetch } from "../../security/outbound";
 import { signatureHeaders } from "./signing";
 
 // Sending deliveries to merchants' endpoints. A worker claims due deliveries (FOR UPDATE SKIP
@@ -22,7 +24,11 @@ const maxRetryAfterSeconds = 86_400;
 
 export type DeliveryOptions = {
   now?: Date;
-  fetch?: typeof fetch;
+  /** Default: only public addresses, checked as each delivery connects (lib/security/outbound.ts). */
+  fetch?: (
+    url: string,
+    init: { method: string; body: string; headers: Record<string, string>; signal?: AbortSignal; redirect?: "manual" },
+  ) => Promise<Response>;
   /** A receiver gets this long to answer (default 15 s). */
   timeoutMs?: number;
   retrySchedule?: readonly number[];
@@ -131,7 +137,8 @@ async function attempt(delivery: ClaimedDelivery, options: DeliveryOptions): Pro
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
   const signal = AbortSignal.timeout(timeoutMs);
   try {
-    const response = await (options.fetch ?? fetch)(delivery.url, {
+    const send = options.fetch ?? (env().WEBHOOKS_ALLOW_INTERNAL_ADDRESSES ? fetch : publicOnlyFetch);
+    const response = await send(delivery.url, {
       method: "POST",
       body,
       // Never followed: a redirect would send a signed event to an address nobody configured.

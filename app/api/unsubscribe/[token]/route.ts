@@ -1,4 +1,5 @@
 import { db } from "@/lib/db/client";
+import { limitedBody, maxFormBodyBytes } from "@/lib/http/body";
 import { preferencesUrl, readUnsubscribeToken } from "@/lib/notifications/links";
 import { unsubscribeFromEtaUpdates } from "@/lib/notifications/preferences";
 import { decodePathSegment } from "@/lib/security/text";
@@ -6,7 +7,10 @@ import { decodePathSegment } from "@/lib/security/text";
 // POST /api/unsubscribe/{token} — one-click unsubscribe (RFC 8058), the address in every email's
 // List-Unsubscribe header. Mail clients POST `List-Unsubscribe=One-Click`; it stops ETA updates
 // for that email at once and answers with an empty 200. The signed token is the only input.
-export async function POST(_request: Request, { params }: { params: Promise<Record<string, string>> }) {
+export async function POST(request: Request, { params }: { params: Promise<Record<string, string>> }) {
+  // The body (List-Unsubscribe=One-Click) says nothing we use, but a large one is not read either.
+  const body = await limitedBody(request, maxFormBodyBytes, false);
+  if (!body.ok) return body.response;
   const link = readUnsubscribeToken(decodePathSegment((await params).token ?? "") ?? "");
   if (!link)
     return new Response("This unsubscribe link is not valid.", {

@@ -1,13 +1,15 @@
 import Link from "next/link";
+import { headers } from "next/headers";
 import { notFound } from "next/navigation";
+import { mailboxAccess } from "@/lib/email/mailbox-access";
 import { db } from "@/lib/db/client";
-import { mailById, mailboxEnabled } from "@/lib/email/mailbox";
+import { mailById } from "@/lib/email/mailbox";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Dev mailbox" };
 
 export default async function MailPage({ params }: { params: Promise<{ id: string }> }) {
-  if (!mailboxEnabled()) notFound();
+  if (mailboxAccess(await headers()) !== "open") notFound();
   const id = Number((await params).id);
   const mail = Number.isSafeInteger(id) ? await mailById(db(), id) : null;
   if (!mail) notFound();

@@ -1,6 +1,7 @@
 import Link from "next/link";
+import { headers } from "next/headers";
 import { notFound } from "next/navigation";
-import { mailboxEnabled } from "@/lib/email/mailbox";
+import { mailboxAccess } from "@/lib/email/mailbox-access";
 import { previewList } from "@/lib/notifications/previews";
 
 export const dynamic = "force-dynamic";
@@ -8,8 +9,8 @@ export const metadata = { title: "Email previews" };
 
 // GET /dev/mailbox/previews — every email the portal sends, with sample data, as it is rendered
 // for sending. Like the mailbox, it exists only while the mailbox is the mail transport.
-export default function PreviewsPage() {
-  if (!mailboxEnabled()) notFound();
+export default async function PreviewsPage() {
+  if (mailboxAccess(await headers()) !== "open") notFound();
   return (
     <main className="mx-auto max-w-4xl space-y-6 px-4 py-8">
       <Link href="/dev/mailbox" className="text-sm underline">

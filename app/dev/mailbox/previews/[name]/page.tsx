@@ -1,6 +1,7 @@
 import Link from "next/link";
+import { headers as requestHeaders } from "next/headers";
 import { notFound } from "next/navigation";
-import { mailboxEnabled } from "@/lib/email/mailbox";
+import { mailboxAccess } from "@/lib/email/mailbox-access";
 import { renderPreview } from "@/lib/notifications/previews";
 
 export const dynamic = "force-dynamic";
@@ -8,7 +9,7 @@ export const metadata = { title: "Email preview" };
 
 // GET /dev/mailbox/previews/{name} — one email with sample data: subject, headers, HTML, text.
 export default async function PreviewPage({ params }: { params: Promise<{ name: string }> }) {
-  if (!mailboxEnabled()) notFound();
+  if (mailboxAccess(await requestHeaders()) !== "open") notFound();
   const preview = await renderPreview((await params).name);
   if (!preview) notFound();
   const { email } = preview;
