@@ -1,5 +1,5 @@
 import { expect, type Page } from "@playwright/test";
-import { demo, expectNoAxeViolations, signIn, test } from "./support";
+import { demo, expectNoAxeViolations, signIn, test, viewOrderId } from "./support";
 
 // Its own agent: sign-in links are limited to 5 per address in 15 minutes (two tests, two screens).
 const agent = "console@northwind.example";
@@ -71,9 +71,7 @@ test("the console fits the screen, and an order that is not there or not the age
     headers: { accept: "application/json" },
   });
   const { url } = (await answer.json()) as { url: string };
-  const lumenId = (
-    JSON.parse(Buffer.from(url.split("/o/")[1]!.split(".")[0]!, "base64url").toString()) as { o: string }
-  ).o;
+  const lumenId = viewOrderId(url);
   const texts: string[] = [];
   for (const id of [lumenId, "00000000-0000-4000-8000-000000000000"]) {
     const response = await page.goto(`/support/orders/${id}`);

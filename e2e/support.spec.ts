@@ -1,12 +1,8 @@
 import { expect, type Page } from "@playwright/test";
-import { demo, expectNoAxeViolations, signIn, test } from "./support";
+import { demo, expectNoAxeViolations, signIn, test, viewOrderId } from "./support";
 
 const agent = "agent@northwind.example";
 const search = (page: Page) => page.getByLabel("Order number, email, name, SKU or tracking number");
-
-function viewOrderId(url: string) {
-  return (JSON.parse(Buffer.from(url.split("/o/")[1]!.split(".")[0]!, "base64url").toString()) as { o: string }).o;
-}
 
 test("an agent finds an order by name, SKU and tracking number, overrides an ETA and cancels for the shopper", async ({
   page,

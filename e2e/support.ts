@@ -15,6 +15,11 @@ export function demoOrder(what: string) {
   return order;
 }
 
+/** The order id inside a signed view link (/o/<payload>.<signature>), read as a test that knows the format. */
+export function viewOrderId(url: string): string {
+  return (JSON.parse(Buffer.from(url.split("/o/")[1]!.split(".")[0]!, "base64url").toString()) as { o: string }).o;
+}
+
 /** Fails the test on any axe violation (WCAG 2.2 AA and best practices) on the current page. */
 export async function expectNoAxeViolations(page: Page) {
   const results = await new AxeBuilder({ page })
