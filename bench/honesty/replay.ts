@@ -1,12 +1,20 @@
 import { readFileSync } from "node:fs";
 import { addDays, daysBetween, type IsoDate } from "../../lib/dates";
-import { percentileOf, slipWindow, withoutOutliers, type SlipRule, type SupplierReceipt } from "../../lib/eta/slip";
+import {
+  defaultSlipRule,
+  slipEstimate,
+  type OverduePo,
+  type SlipBasis,
+  type SlipRule,
+  type SupplierReceipt,
+} from "../../lib/eta/slip";
 
-// Replays the real delivery history in ../shared/data through the slip rule: walk the shipments
-// in scheduled order, give each a window from its vendor's earlier deliveries only, and count how
-// often the delivery landed inside it and how wide the windows were.
+// Replays a delivery history in the ../shared/data format through the engine's own slip model
+// (`slipEstimate`, the function production calls), with strict availability: a row scheduled on S
+// gets its window from what was known on its cut-off, S − 14 days (see ../shared/data/README.md).
 
 export type Delivery = {
+  id: string;
   vendor: string;
   mode: string;
   poSent: IsoDate | null;
@@ -52,7 +60,8 @@ export function parseCsv(text: string): string[][] {
 export function readDeliveries(path: URL | string = deliveriesPath): Delivery[] {
   const [header, ...body] = parseCsv(readFileSync(path, "utf8"));
   const at = (name: string) => header!.indexOf(name);
-  const [vendor, mode, poSent, scheduled, delivered] = [
+  const [id, vendor, mode, poSent, scheduled, delivered] = [
+    "id",
     "vendor",
     "shipment_mode",
     "po_sent",
@@ -62,6 +71,7 @@ export function readDeliveries(path: URL | string = deliveriesPath): Delivery[] 
   return body
     .filter((r) => r.length === header!.length)
     .map((r) => ({
+      id: r[id!]!,
       vendor: r[vendor!]!,
       mode: r[mode!]!,
       poSent: r[poSent!] || null,
@@ -70,139 +80,166 @@ export function readDeliveries(path: URL | string = deliveriesPath): Delivery[] 
     }));
 }
 
-export type ReplayKey = "vendor" | "vendor_mode";
+/** How many days before its scheduled date a row's window is drawn. */
+export const cutoffDays = 14;
+
+export type ScoredWindow = {
+  id: string;
+  vendor: string;
+  mode: string;
+  scheduled: IsoDate;
+  /** Delivered − scheduled, days. */
+  slip: number;
+  /** The window as days from the scheduled date. */
+  startDays: number;
+  endDays: number;
+  basis: SlipBasis;
+};
 
 export type ReplayOptions = {
-  rule: SlipRule;
-  merchantDefaultDays: number;
-  /** Whose history counts: the vendor's, or the vendor's with the same shipment mode. */
-  key: ReplayKey;
-  /**
-   * Only deliveries that had arrived this many days before the shipment was due count (a window
-   * is shown weeks before the date, not on it). Null: every earlier row, as the data's README says.
-   */
-  knownDaysBefore: number | null;
+  rule?: SlipRule;
+  merchantDefaultDays?: number;
+  /** Rows scheduled before this day are history only, not scored. */
+  scoreFrom?: IsoDate | null;
 };
 
-export type ReplayFigures = {
-  shipments: number;
-  hit: number;
-  early: number;
-  late: number;
-  /** Delivered by the late end: the share a "by" date would have kept. */
-  notLate: number;
-  medianWidth: number;
-  meanWidth: number;
-  /** Shipments whose window came from the vendor's own history rather than the default. */
-  fromHistory: number;
-};
-
-const keyOf = (d: Delivery, key: ReplayKey) => (key === "vendor" ? d.vendor : `${d.vendor}|${d.mode}`);
-
-/** Replays through `slipWindow` itself: the figures the rule really gives. */
-export function replay(deliveries: readonly Delivery[], options: ReplayOptions): ReplayFigures {
-  const history = new Map<string, { receipt: SupplierReceipt; delivered: IsoDate }[]>();
-  const windows: { floor: number; allowance: number; slip: number; own: boolean }[] = [];
-  for (const d of deliveries) {
-    const key = keyOf(d, options.key);
-    const earlier = history.get(key) ?? [];
-    const cutoff = options.knownDaysBefore === null ? null : addDays(d.scheduled, -options.knownDaysBefore);
-    const known = cutoff === null ? earlier : earlier.filter((e) => e.delivered <= cutoff);
-    // Receipts are remembered in the order they arrived, as supplierReceipts reads them.
-    const receipts = known.map((e) => e.receipt).sort((a, b) => a.receivedDate.localeCompare(b.receivedDate));
-    const window = slipWindow(receipts, options.merchantDefaultDays, options.rule);
-    windows.push({
-      floor: window.floorDays,
-      allowance: window.allowanceDays,
-      slip: daysBetween(d.scheduled, d.delivered),
-      own: receipts.length >= options.rule.minReceipts,
-    });
-    earlier.push({
-      receipt: { firstPromisedDate: d.scheduled, receivedDate: d.delivered, shipmentMode: d.mode },
-      delivered: d.delivered,
-    });
-    history.set(key, earlier);
+/** The index of the first element of `sorted` whose key is not before `key` (binary search). */
+function firstAtOrAfter<T>(sorted: readonly T[], key: IsoDate, keyOf: (t: T) => IsoDate): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (keyOf(sorted[mid]!) < key) lo = mid + 1;
+    else hi = mid;
   }
-  return figures(windows);
+  return lo;
 }
 
-function figures(windows: { floor: number; allowance: number; slip: number; own: boolean }[]): ReplayFigures {
+const receiptOf = (d: Delivery): SupplierReceipt => ({
+  firstPromisedDate: d.scheduled,
+  receivedDate: d.delivered,
+  shipmentMode: d.mode,
+});
+
+/**
+ * Every row's window (from `scoreFrom` on) as the engine would have drawn it on the row's cut-off
+ * C = S − 14 days: its vendor's rows delivered before C are receipts; its vendor's rows due before
+ * C and not delivered by then are overdue POs, known only to be at least C − their date late; every
+ * vendor's rows delivered before C are the pooled prior. Nothing else about later rows is read.
+ */
+export function replayStrict(deliveries: readonly Delivery[], options: ReplayOptions = {}): ScoredWindow[] {
+  const rule = options.rule ?? defaultSlipRule;
+  const merchantDefaultDays = options.merchantDefaultDays ?? 5;
+  const byDelivered = [...deliveries].sort((a, b) => a.delivered.localeCompare(b.delivered));
+  const pooled = byDelivered.map(receiptOf);
+  const vendors = new Map<string, { byDelivered: SupplierReceipt[]; byScheduled: Delivery[] }>();
+  for (const d of byDelivered) {
+    const v = vendors.get(d.vendor) ?? { byDelivered: [], byScheduled: [] };
+    v.byDelivered.push(receiptOf(d));
+    v.byScheduled.push(d);
+    vendors.set(d.vendor, v);
+  }
+  for (const v of vendors.values()) v.byScheduled.sort((a, b) => a.scheduled.localeCompare(b.scheduled));
+  const out: ScoredWindow[] = [];
+  for (const d of deliveries) {
+    if (options.scoreFrom && d.scheduled < options.scoreFrom) continue;
+    const cutoff = addDays(d.scheduled, -cutoffDays);
+    const v = vendors.get(d.vendor)!;
+    const receipts = v.byDelivered.slice(
+      0,
+      firstAtOrAfter(v.byDelivered, cutoff, (r) => r.receivedDate),
+    );
+    const overdue: OverduePo[] = v.byScheduled
+      .slice(
+        0,
+        firstAtOrAfter(v.byScheduled, cutoff, (r) => r.scheduled),
+      )
+      .filter((r) => r.delivered >= cutoff)
+      .map((r) => ({ firstPromisedDate: r.scheduled, shipmentMode: r.mode }));
+    const estimate = slipEstimate(
+      {
+        supplier: { receipts, overdue },
+        pooled: pooled.slice(
+          0,
+          firstAtOrAfter(pooled, cutoff, (r) => r.receivedDate),
+        ),
+        shipmentMode: d.mode,
+        asOf: cutoff,
+      },
+      merchantDefaultDays,
+      rule,
+    );
+    out.push({
+      id: d.id,
+      vendor: d.vendor,
+      mode: d.mode,
+      scheduled: d.scheduled,
+      slip: daysBetween(d.scheduled, d.delivered),
+      startDays: estimate.floorDays,
+      endDays: estimate.allowanceDays,
+      basis: estimate.basis,
+    });
+  }
+  return out;
+}
+
+export type ReplayFigures = {
+  rows: number;
+  /** Delivered no later than the window's last day. */
+  byEnd: number;
+  inside: number;
+  early: number;
+  meanAllowance: number;
+  medianAllowance: number;
+  meanWidth: number;
+  medianWidth: number;
+};
+
+const median = (ascending: readonly number[]) =>
+  ascending.length === 0
+    ? 0
+    : ascending.length % 2
+      ? ascending[(ascending.length - 1) / 2]!
+      : (ascending[ascending.length / 2 - 1]! + ascending[ascending.length / 2]!) / 2;
+
+export function replayFigures(windows: readonly ScoredWindow[]): ReplayFigures {
   const n = windows.length;
-  const widths = windows.map((w) => w.allowance - w.floor + 1).sort((a, b) => a - b);
+  const allowances = windows.map((w) => Math.max(0, w.endDays)).sort((a, b) => a - b);
+  const widths = windows.map((w) => w.endDays - w.startDays + 1).sort((a, b) => a - b);
+  const share = (test: (w: ScoredWindow) => boolean) => (n === 0 ? 0 : windows.filter(test).length / n);
+  const mean = (values: readonly number[]) => (n === 0 ? 0 : values.reduce((t, x) => t + x, 0) / n);
   return {
-    shipments: n,
-    hit: windows.filter((w) => w.slip >= w.floor && w.slip <= w.allowance).length / n,
-    early: windows.filter((w) => w.slip < w.floor).length / n,
-    late: windows.filter((w) => w.slip > w.allowance).length / n,
-    notLate: windows.filter((w) => w.slip <= w.allowance).length / n,
-    medianWidth: widths[Math.floor((n - 1) / 2)]!,
-    meanWidth: widths.reduce((t, w) => t + w, 0) / n,
-    fromHistory: windows.filter((w) => w.own).length / n,
+    rows: n,
+    byEnd: share((w) => w.slip <= w.endDays),
+    inside: share((w) => w.slip >= w.startDays && w.slip <= w.endDays),
+    early: share((w) => w.slip < w.startDays),
+    meanAllowance: mean(allowances),
+    medianAllowance: median(allowances),
+    meanWidth: mean(widths),
+    medianWidth: median(widths),
   };
 }
 
-export type GridPoint = { rule: SlipRule; key: ReplayKey; figures: ReplayFigures };
+/** Overall, per shipment mode, and per supplier with at least `minRows` scored rows. */
+export function replayBreakdown(
+  windows: readonly ScoredWindow[],
+  minRows = 50,
+): { label: string; figures: ReplayFigures }[] {
+  const groups = (keyOf: (w: ScoredWindow) => string) => {
+    const by = new Map<string, ScoredWindow[]>();
+    for (const w of windows) by.set(keyOf(w), [...(by.get(keyOf(w)) ?? []), w]);
+    return [...by.entries()].sort((a, b) => b[1].length - a[1].length);
+  };
+  return [
+    { label: "overall", figures: replayFigures(windows) },
+    ...groups((w) => w.mode).map(([mode, ws]) => ({ label: `mode: ${mode}`, figures: replayFigures(ws) })),
+    ...groups((w) => w.vendor)
+      .filter(([, ws]) => ws.length >= minRows)
+      .map(([vendor, ws]) => ({ label: `supplier: ${vendor}`, figures: replayFigures(ws) })),
+  ];
+}
 
-/**
- * Every combination of the rule's knobs, replayed. The same percentiles as `slipWindow`, computed
- * from slips sorted once per shipment so a grid of hundreds of rules takes seconds; the chosen
- * rules are replayed again through `slipWindow` itself, and the two must agree.
- */
-export function replayGrid(
-  deliveries: readonly Delivery[],
-  grid: {
-    percentiles: number[];
-    floorPercentiles: (number | null)[];
-    minReceipts: number[];
-    recentReceipts: number[];
-    outlierIqrs: (number | null)[];
-    keys: ReplayKey[];
-  },
-  merchantDefaultDays: number,
-  knownDaysBefore: number | null,
-): GridPoint[] {
-  const points: GridPoint[] = [];
-  const slips = deliveries.map((d) => daysBetween(d.scheduled, d.delivered));
-  for (const key of grid.keys) {
-    for (const recent of grid.recentReceipts) {
-      // For each shipment, its vendor's recent slips known at the time, sorted.
-      const history = new Map<string, { delivered: IsoDate; slip: number }[]>();
-      const known: number[][] = deliveries.map((d, i) => {
-        const k = keyOf(d, key);
-        const earlier = history.get(k) ?? [];
-        const cutoff = knownDaysBefore === null ? null : addDays(d.scheduled, -knownDaysBefore);
-        const usable = (cutoff === null ? earlier : earlier.filter((e) => e.delivered <= cutoff))
-          .slice()
-          .sort((a, b) => a.delivered.localeCompare(b.delivered));
-        earlier.push({ delivered: d.delivered, slip: slips[i]! });
-        history.set(k, earlier);
-        return usable
-          .slice(-recent)
-          .map((e) => e.slip)
-          .sort((a, b) => a - b);
-      });
-      for (const outlierIqrs of grid.outlierIqrs) {
-        const kept = known.map((sorted) => (sorted.length === 0 ? sorted : withoutOutliers(sorted, outlierIqrs)));
-        for (const minReceipts of grid.minReceipts) {
-          for (const percentile of grid.percentiles) {
-            for (const floorPercentile of grid.floorPercentiles) {
-              const windows = kept.map((sorted, i) => {
-                if (known[i]!.length < minReceipts)
-                  return { floor: 0, allowance: merchantDefaultDays, slip: slips[i]!, own: false };
-                const allowance = Math.max(0, percentileOf(sorted, percentile));
-                const floor = floorPercentile === null ? 0 : Math.min(allowance, percentileOf(sorted, floorPercentile));
-                return { floor, allowance, slip: slips[i]!, own: true };
-              });
-              points.push({
-                rule: { percentile, floorPercentile, minReceipts, recentReceipts: recent, outlierIqrs },
-                key,
-                figures: figures(windows),
-              });
-            }
-          }
-        }
-      }
-    }
-  }
-  return points;
+/** The windows file: one line per scored row, the window as days from its scheduled date. */
+export function windowsCsv(windows: readonly ScoredWindow[]): string {
+  return ["id,start_days,end_days", ...windows.map((w) => `${w.id},${w.startDays},${w.endDays}`)].join("\n") + "\n";
 }

@@ -8,7 +8,6 @@ import {
 } from "../../lib/eta/honesty";
 import type { SlipRule } from "../../lib/eta/slip";
 import { table } from "../lib";
-import type { GridPoint, ReplayFigures } from "./replay";
 import { behaviourLabels, behaviours, type Behaviour } from "./world";
 
 export const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -73,48 +72,10 @@ export function honestyTable(groups: readonly GroupFigures[]): string {
 }
 
 export const ruleText = (rule: SlipRule) =>
-  `late end p${Math.round(rule.percentile * 100)}, start ${rule.floorPercentile === null ? "on the PO date" : `p${Math.round(rule.floorPercentile * 100)}`}, ` +
-  `${rule.minReceipts}+ receipts, last ${rule.recentReceipts}${rule.outlierIqrs === null ? "" : `, outliers beyond ${rule.outlierIqrs} IQR set aside`}`;
-
-export function replayTable(entries: { label: string; figures: ReplayFigures }[]): string {
-  return table(
-    [
-      "rule",
-      "shipments",
-      "in window",
-      "early",
-      "late",
-      "by the late end",
-      "median width (days)",
-      "mean width (days)",
-      "own history",
-    ],
-    entries.map(({ label, figures: f }) => [
-      label,
-      f.shipments,
-      pct(f.hit),
-      pct(f.early),
-      pct(f.late),
-      pct(f.notLate),
-      f.medianWidth,
-      num(f.meanWidth, 1),
-      pct(f.fromHistory),
-    ]),
-  );
-}
-
-/** The narrowest rules (by mean width, then median) that reach a share, by the given measure. */
-export function narrowest(
-  points: readonly GridPoint[],
-  measure: "hit" | "notLate",
-  target: number,
-  count = 5,
-): GridPoint[] {
-  return points
-    .filter((p) => p.figures[measure] >= target)
-    .sort((a, b) => a.figures.meanWidth - b.figures.meanWidth || a.figures.medianWidth - b.figures.medianWidth)
-    .slice(0, count);
-}
+  `late end p${Math.round(rule.lateQuantile * 100)}${rule.lateMarginDays ? ` + ${rule.lateMarginDays} d` : ""}, ` +
+  `start p${Math.round(rule.earlyQuantile * 100)} of the slips weighted by age (half-life ${rule.halfLifeDays} d, last ${rule.lookbackDays} d), ` +
+  `per supplier and shipment mode with ${rule.minReceipts}+ receipts, else the supplier, else every supplier; ` +
+  `open POs overdue up to ${rule.overdueMaxDays} d stretch the late end${rule.overdueSameMode ? " of their own mode" : ""}`;
 
 /** The narrowest run of days holding at least `share` of these slips: the least a window could be. */
 export function narrowestCover(

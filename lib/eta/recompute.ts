@@ -112,6 +112,7 @@ export function recomputeStatement(params: RecomputeParams) {
     ),
     supply as materialized (
       select pol.sku_id, po.id as po_id, po.supplier_id, po.expected_date,
+             po.slip_floor_days as po_floor, po.slip_allowance_days as po_allowance,
              pol.quantity - pol.received_quantity as remaining,
              sum(pol.quantity - pol.received_quantity)
                over (partition by pol.sku_id order by po.expected_date, po.placed_at, pol.id) as through
@@ -137,9 +138,12 @@ export function recomputeStatement(params: RecomputeParams) {
         select coalesce(q.through - q.need, 0)::int as new_queue_position, coalesce(q.lines_ahead, 0) as new_lines_ahead,
                case when k.backorder_policy = 'preorder' then k.release_date end as release_date,
                case when l.need = 0 or q.through <= k.free then 'stock' when s.po_id is not null then 'po' else 'unknown' end as supply_kind,
-               case when s.po_id is not null then coalesce(sup.slip_allowance_days, k.default_slip_days) else 0 end as slip,
+               -- The PO's own window (its supplier in its shipment mode), else the supplier's, else the merchant's.
                case when s.po_id is not null
-                    then least(coalesce(sup.slip_floor_days, 0), coalesce(sup.slip_allowance_days, k.default_slip_days)) else 0 end as floor
+                    then coalesce(s.po_allowance, sup.slip_allowance_days, k.default_slip_days) else 0 end as slip,
+               case when s.po_id is not null
+                    then least(coalesce(s.po_floor, sup.slip_floor_days, 0),
+                               coalesce(s.po_allowance, sup.slip_allowance_days, k.default_slip_days)) else 0 end as floor
       ) p
       cross join lateral (
         select case p.supply_kind

@@ -129,6 +129,7 @@ export async function upsertPurchaseOrder(
         note: input.note ?? null,
         changedAt: now,
       });
+      await refreshSlipAllowance(tx, supplier!.id, now, { onlyPurchaseOrderId: po!.id });
       const etaChanges = await recomputeEta(tx, { skuIds, cause: "po_created", now, purchaseOrderId: po!.id });
       await finish(tx, params, etaChanges, [
         { merchantId, action: "purchase_order.created", entityType: "purchase_order", entityId: po!.id, after: input },
@@ -155,7 +156,17 @@ export async function upsertPurchaseOrder(
     await lockSkus(tx, skuIds);
     let etaChanges: EtaChange[] = [];
 
-    let linesChanged = false;
+    // Another shipment mode reads another history: the PO's window is drawn again.
+    const mode = input.shipmentMode ?? existing.shipmentMode;
+    const modeChanged = mode !== existing.shipmentMode;
+    if (modeChanged) {
+      await tx
+        .update(purchaseOrders)
+        .set({ shipmentMode: mode, updatedAt: now })
+        .where(eq(purchaseOrders.id, existing.id));
+      await refreshSlipAllowance(tx, existing.supplierId, now, { onlyPurchaseOrderId: existing.id });
+    }
+    let linesChanged = modeChanged;
     for (const [i, line] of input.lines.entries()) {
       const skuId = byCode.get(line.sku)!;
       const had = current.find((l) => l.skuId === skuId);
@@ -186,10 +197,6 @@ export async function upsertPurchaseOrder(
         await changeDate(tx, existing, input.expectedDate, input.note ?? null, skuIds, now),
       );
     }
-    await tx
-      .update(purchaseOrders)
-      .set({ shipmentMode: input.shipmentMode ?? existing.shipmentMode, updatedAt: now })
-      .where(eq(purchaseOrders.id, existing.id));
     await finish(tx, params, etaChanges, [
       {
         merchantId,
@@ -384,7 +391,7 @@ export async function receivePurchaseOrder(
     // refreshed before either is recomputed.
     const resloped =
       Number(earlierReceipts) === 0
-        ? (await refreshSlipAllowance(tx, po.supplierId)).filter((id) => !skuIds.includes(id))
+        ? (await refreshSlipAllowance(tx, po.supplierId, now)).filter((id) => !skuIds.includes(id))
         : [];
     const allocations = await allocateFreeStock(tx, skuIds, now);
     let etaChanges = await recomputeEta(tx, { skuIds, cause: "po_received", now, purchaseOrderId: po.id });

@@ -51,7 +51,15 @@ export const purchaseOrders = pgTable(
     expectedDate: date({ mode: "string" }).notNull(),
     /** The date the supplier promised first; slip is measured from it. */
     firstPromisedDate: date({ mode: "string" }).notNull(),
+    /** How the goods travel ("Air", "Ocean", "Truck"...): the slip model reads the supplier's history in the same mode. */
     shipmentMode: text(),
+    /**
+     * This PO's slip window (days from its date to the first and last day its goods are expected),
+     * from the slip model in lib/eta for its supplier and shipment mode, refreshed by
+     * `refreshSlipAllowance`. Null while it rests on the merchant default.
+     */
+    slipFloorDays: integer(),
+    slipAllowanceDays: integer(),
     placedAt: now(),
     receivedAt: moment(),
     cancelledAt: moment(),
@@ -67,6 +75,11 @@ export const purchaseOrders = pgTable(
     }),
     foreignKey({ name: "purchase_orders_merchant_fk", columns: [t.merchantId], foreignColumns: [merchants.id] }),
     index("purchase_orders_supplier_idx").on(t.supplierId, t.receivedAt),
+    check("purchase_orders_slip", sql`${t.slipAllowanceDays} is null or ${t.slipAllowanceDays} >= 0`),
+    check(
+      "purchase_orders_slip_floor",
+      sql`${t.slipFloorDays} is null or ${t.slipAllowanceDays} is null or ${t.slipFloorDays} <= ${t.slipAllowanceDays}`,
+    ),
     check("purchase_orders_status", sql`${t.status} in ('open','partially_received','received','cancelled')`),
   ],
 );
