@@ -29,6 +29,9 @@ const ruleNames: Record<string, keyof SlipRule> = {
   halflife: "halfLifeDays",
   lookback: "lookbackDays",
   min: "minReceipts",
+  overduemax: "overdueMaxDays",
+  overduemin: "overdueMinDays",
+  overduemode: "overdueSameMode",
 };
 
 /** `--rule late=0.9,halflife=60` tries a rule other than the default (experiments). */

@@ -93,19 +93,13 @@ describe("slipEstimate", () => {
     expect(estimate({ receipts: air, overdue: [] }, " air ").basis).toBe("supplier_mode");
   });
 
-  it("reads no receipt older than the lookback, nor one after the day it draws the window", () => {
+  it("reads no receipt older than the lookback", () => {
     const old = history([30, 30, 30, 30], "Air", 1).map((r) => ({
       ...r,
       firstPromisedDate: addDays(r.firstPromisedDate, -defaultSlipRule.lookbackDays - 5),
       receivedDate: addDays(r.receivedDate, -defaultSlipRule.lookbackDays - 5),
     }));
     expect(estimate({ receipts: old, overdue: [] }).basis).toBe("default");
-    const future = history([30, 30, 30, 30], "Air", 1).map((r) => ({
-      ...r,
-      firstPromisedDate: addDays(r.firstPromisedDate, 10),
-      receivedDate: addDays(r.receivedDate, 10),
-    }));
-    expect(estimate({ receipts: future, overdue: [] }).basis).toBe("default");
   });
 
   it("measures slip in whole days", () => {

@@ -34,6 +34,8 @@ export type SlipRule = {
    * other than the supplier's pace, and would stretch every window by months.
    */
   overdueMaxDays: number;
+  /** An open PO counts as overdue evidence from this many days past its date: a day or two is noise. */
+  overdueMinDays: number;
   /** 1: an overdue PO stretches only windows of its own shipment mode; 0: every window of its supplier. */
   overdueSameMode: number;
   /** Below this many receipts in the lookback, a level (supplier and mode, then supplier) is not trusted; the next one is. */
@@ -55,6 +57,7 @@ export const defaultSlipRule: SlipRule = {
   lookbackDays: 365,
   minReceipts: 3,
   overdueMaxDays: 60,
+  overdueMinDays: 7,
   overdueSameMode: 1,
 };
 
@@ -86,8 +89,10 @@ type Weighted = { slip: number; weight: number };
 function weighted(receipts: readonly SupplierReceipt[], asOf: IsoDate, rule: SlipRule): Weighted[] {
   const out: Weighted[] = [];
   for (const r of receipts) {
-    const age = daysBetween(r.receivedDate, asOf);
-    if (age < 0 || age > rule.lookbackDays) continue;
+    // A receipt dated after `asOf` (a merchant's system may send the day goods are booked in
+    // ahead) is as fresh as can be; the replay never passes one.
+    const age = Math.max(0, daysBetween(r.receivedDate, asOf));
+    if (age > rule.lookbackDays) continue;
     out.push({ slip: slipDays(r), weight: Math.pow(0.5, age / rule.halfLifeDays) });
   }
   return out;
@@ -136,7 +141,7 @@ export function slipEstimate(
       (po) => !rule.overdueSameMode || !shipmentMode || !po.shipmentMode || sameMode(po.shipmentMode, shipmentMode),
     )
     .map((po) => daysBetween(po.firstPromisedDate, asOf))
-    .filter((days) => days > 0 && days <= rule.overdueMaxDays)
+    .filter((days) => days >= rule.overdueMinDays && days <= rule.overdueMaxDays)
     .reduce<number | null>((most, days) => (most === null || days > most ? days : most), null);
   // In whole weeks, so a window stretched by an overdue PO moves once a week, not every day it stays away.
   const stretch = overdue === null ? 0 : Math.ceil(overdue / 7) * 7;

@@ -170,7 +170,9 @@ describe("the overdue sweep re-dates windows the calendar overtook on quiet SKUs
       orders.push(await placeOrder(db, m.id, `#R${i}`, [{ sku: `RACE-${i}`, quantity: 1 }], day(40)));
       await createPo(db, m.id, `PO-R${i}`, "2026-12-20", [{ sku: `RACE-${i}`, quantity: 1 }], day(40));
     }
-    // Dec 31: each PO (last day Dec 23) is a week and a day overdue, so its end reaches two weeks on.
+    // Dec 31: each PO (last day Dec 23) is a week and a day overdue. Each is 11 days late, which
+    // is evidence about the supplier's other POs: their late end reaches 14 days (whole weeks) past
+    // Dec 20, Jan 3, plus a day of handling.
     const [a, b] = await Promise.all([
       refreshOverdueEtas(db, { now: day(60) }),
       refreshOverdueEtas(db, { now: day(60) }),
@@ -182,7 +184,7 @@ describe("the overdue sweep re-dates windows the calendar overtook on quiet SKUs
     expect(a!.etaChanges + b!.etaChanges).toBe(written.length);
     for (const order of orders) {
       const line = await lineOf(db, order);
-      expect([line.shipStart, line.shipEnd]).toEqual(["2027-01-01", "2027-01-07"]);
+      expect([line.shipStart, line.shipEnd]).toEqual(["2027-01-01", "2027-01-04"]);
       expect((await eventsOf(db, line.id)).map((e) => e.reason)).toEqual(["initial", "po_created", "po_delayed"]);
     }
   });
