@@ -101,6 +101,8 @@ export type ReplayOptions = {
   merchantDefaultDays?: number;
   /** Rows scheduled before this day are history only, not scored. */
   scoreFrom?: IsoDate | null;
+  /** The engine's model unless a baseline is being measured the same way (the frontier in docs/eta.md). */
+  estimate?: typeof slipEstimate;
 };
 
 /** The index of the first element of `sorted` whose key is not before `key` (binary search). */
@@ -156,13 +158,14 @@ export function replayStrict(deliveries: readonly Delivery[], options: ReplayOpt
       )
       .filter((r) => r.delivered >= cutoff)
       .map((r) => ({ firstPromisedDate: r.scheduled, shipmentMode: r.mode }));
-    const estimate = slipEstimate(
+    const estimate = (options.estimate ?? slipEstimate)(
       {
         supplier: { receipts, overdue },
-        pooled: pooled.slice(
-          0,
-          firstAtOrAfter(pooled, cutoff, (r) => r.receivedDate),
-        ),
+        pooled: () =>
+          pooled.slice(
+            0,
+            firstAtOrAfter(pooled, cutoff, (r) => r.receivedDate),
+          ),
         shipmentMode: d.mode,
         asOf: cutoff,
       },

@@ -126,8 +126,8 @@ const sameMode = (a: string | null | undefined, b: string | null | undefined) =>
 export function slipEstimate(
   input: {
     supplier: SupplierHistory;
-    /** Every supplier's receipts (the merchant's), the prior for a supplier with too few. */
-    pooled: readonly SupplierReceipt[];
+    /** Every supplier's receipts (the merchant's), the prior for a supplier with too few; read only then. */
+    pooled: readonly SupplierReceipt[] | (() => readonly SupplierReceipt[]);
     shipmentMode: string | null | undefined;
     asOf: IsoDate;
   },
@@ -145,13 +145,16 @@ export function slipEstimate(
     .reduce<number | null>((most, days) => (most === null || days > most ? days : most), null);
   // In whole weeks, so a window stretched by an overdue PO moves once a week, not every day it stays away.
   const stretch = overdue === null ? 0 : Math.ceil(overdue / 7) * 7;
-  const levels: [SlipBasis, readonly SupplierReceipt[]][] = [
-    ["supplier_mode", shipmentMode ? supplier.receipts.filter((r) => sameMode(r.shipmentMode, shipmentMode)) : []],
-    ["supplier", supplier.receipts],
-    ["pooled", input.pooled],
+  const levels: [SlipBasis, () => readonly SupplierReceipt[]][] = [
+    [
+      "supplier_mode",
+      () => (shipmentMode ? supplier.receipts.filter((r) => sameMode(r.shipmentMode, shipmentMode)) : []),
+    ],
+    ["supplier", () => supplier.receipts],
+    ["pooled", typeof input.pooled === "function" ? input.pooled : () => input.pooled as readonly SupplierReceipt[]],
   ];
   for (const [basis, receipts] of levels) {
-    const slips = weighted(receipts, asOf, rule);
+    const slips = weighted(receipts(), asOf, rule);
     if (slips.length < rule.minReceipts) continue;
     const late = weightedQuantile(slips, rule.lateQuantile);
     const fromHistory = Math.max(0, late > 0 ? late + rule.lateMarginDays : late);

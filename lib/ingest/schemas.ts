@@ -107,7 +107,11 @@ export const purchaseOrderUpsertSchema = z
     reference: text(64).describe("The merchant's PO number, unique per merchant"),
     supplier: text(200).describe("Supplier name; created if new"),
     expectedDate: isoDate.describe("The date the supplier promises"),
-    shipmentMode: text(40).optional(),
+    shipmentMode: text(40)
+      .optional()
+      .describe(
+        'How the goods travel ("Air", "Ocean", "Truck"...; any text, compared without case): the slip window reads the supplier\'s history in the same mode',
+      ),
     note: text(500).optional(),
     lines: z.array(purchaseOrderLineInputSchema).min(1).max(1000),
   })

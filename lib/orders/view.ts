@@ -16,8 +16,17 @@ export type LineEtaEvent = EtaEvent & { supplierNote: string | null };
 export type LineView = OrderLine & {
   shipments: LineShipment[];
   etaEvents: LineEtaEvent[];
-  /** The delivery this line waits for: its date and how many units it brings of this SKU. */
-  basisDelivery: { expectedDate: string; units: number } | null;
+  /**
+   * The delivery this line waits for: its date, how many units it brings of this SKU, how it
+   * travels, and its slip window (days from its date; null on the supplier's or merchant's).
+   */
+  basisDelivery: {
+    expectedDate: string;
+    units: number;
+    reference: string;
+    shipmentMode: string | null;
+    slip: { floorDays: number; allowanceDays: number } | null;
+  } | null;
   swappedTo: { id: number; title: string } | null;
 };
 export type OrderView = { order: Order; merchant: Merchant; lines: LineView[] };
@@ -47,7 +56,8 @@ export async function loadOrderView(
                         'trackingNumber', s.tracking_number, 'trackingUrl', s.tracking_url, 'shippedAt', s.shipped_at) order by s.shipped_at), '[]')
                       from shipment_lines sl join shipments s on s.id = sl.shipment_id where s.order_id = o.id),
           'deliveries', (select coalesce(json_agg(json_build_object('poId', p.id, 'skuId', pol.sku_id, 'expectedDate', p.expected_date,
-                        'units', pol.quantity - pol.received_quantity)), '[]')
+                        'units', pol.quantity - pol.received_quantity, 'reference', p.reference, 'shipmentMode', p.shipment_mode,
+                        'floorDays', p.slip_floor_days, 'allowanceDays', p.slip_allowance_days)), '[]')
                          from purchase_order_lines pol join purchase_orders p on p.id = pol.purchase_order_id
                          where p.id in (select l.basis_purchase_order_id from order_lines l where l.order_id = o.id))
         ) as view
@@ -77,7 +87,18 @@ export async function loadOrderView(
           })),
         etaEvents: events.filter((e) => e.orderLineId === line.id),
         basisDelivery:
-          delivery && line.etaBasis === "po" ? { expectedDate: delivery.expectedDate, units: delivery.units } : null,
+          delivery && line.etaBasis === "po"
+            ? {
+                expectedDate: delivery.expectedDate,
+                units: delivery.units,
+                reference: delivery.reference,
+                shipmentMode: delivery.shipmentMode,
+                slip:
+                  delivery.floorDays === null || delivery.allowanceDays === null
+                    ? null
+                    : { floorDays: delivery.floorDays, allowanceDays: delivery.allowanceDays },
+              }
+            : null,
         swappedTo: swapped ? { id: swapped.id, title: swapped.title } : null,
       };
     }),
@@ -106,7 +127,16 @@ type RawView = {
     trackingUrl: string | null;
     shippedAt: string;
   }[];
-  deliveries: { poId: string; skuId: string; expectedDate: string; units: number }[];
+  deliveries: {
+    poId: string;
+    skuId: string;
+    expectedDate: string;
+    units: number;
+    reference: string;
+    shipmentMode: string | null;
+    floorDays: number | null;
+    allowanceDays: number | null;
+  }[];
 };
 
 /** The orders of one email across merchants, newest first, for /orders. */

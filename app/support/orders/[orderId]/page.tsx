@@ -121,7 +121,9 @@ export default async function SupportOrderPage({ params }: { params: Promise<{ o
                   <dd>
                     {basisWords[line.etaBasis]}
                     {line.basisDelivery
-                      ? ` · PO due ${formatDay(line.basisDelivery.expectedDate)} (${line.basisDelivery.units} units)`
+                      ? ` · PO ${line.basisDelivery.reference} due ${formatDay(line.basisDelivery.expectedDate)} (${line.basisDelivery.units} units` +
+                        `${line.basisDelivery.shipmentMode ? `, ${line.basisDelivery.shipmentMode}` : ""}` +
+                        `${line.basisDelivery.slip ? `, slip ${signed(line.basisDelivery.slip.floorDays)} to ${signed(line.basisDelivery.slip.allowanceDays)} days` : ""})`
                       : ""}
                     {line.etaOverrideNote ? ` · “${line.etaOverrideNote}”` : ""}
                   </dd>
@@ -242,3 +244,6 @@ export default async function SupportOrderPage({ params }: { params: Promise<{ o
     </div>
   );
 }
+
+/** "+6", "−2", "0": days from a PO's date. */
+const signed = (days: number) => (days > 0 ? `+${days}` : days < 0 ? `−${-days}` : "0");
