@@ -27,7 +27,13 @@ const rank = (ascending: number[], p: number) =>
 function countRule(late: number, early: number | null, recent: number, iqrs: number | null): Estimator {
   return (input, merchantDefaultDays) => {
     const last: SupplierReceipt[] = input.supplier.receipts.slice(-recent);
-    const base = { basis: "supplier" as const, receipts: last.length, overdueDays: null, stretchedByOverdue: false };
+    const base = {
+      basis: "supplier" as const,
+      receipts: last.length,
+      lateDays: 0,
+      overdueDays: null,
+      stretchedByOverdue: false,
+    };
     if (last.length < 3)
       return { ...base, basis: "default", floorDays: 0, allowanceDays: merchantDefaultDays, lookbackDays: 0 };
     let slips = last.map(slipDays).sort((a, b) => a - b);
@@ -61,7 +67,7 @@ const candidates: Candidate[] = [
   { label: "full range of the last 20, no fence", estimate: countRule(1, 0, 20, null), family: "before v2" },
   ...[0.75, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.99].map((late) => ({
     label: `v2, late end ${q(late)}`,
-    rule: withRule({ lateQuantile: late }),
+    rule: withRule({ lateQuantile: late, lateMarginDays: 0 }),
     family: "v2" as const,
   })),
   ...[0.85, 0.95].flatMap((late) =>
@@ -80,13 +86,13 @@ const candidates: Candidate[] = [
       ] as [string, Partial<SlipRule>][]
     ).map(([what, changes]) => ({
       label: `v2, late end ${q(late)}, ${what}`,
-      rule: withRule({ lateQuantile: late, ...changes }),
+      rule: withRule({ lateQuantile: late, lateMarginDays: 0, ...changes }),
       family: "v2 variant" as const,
     })),
   ),
   ...[0.85, 0.95].map((late) => ({
     label: `v2, late end ${q(late)}, supplier only (no mode split)`,
-    rule: withRule({ lateQuantile: late }),
+    rule: withRule({ lateQuantile: late, lateMarginDays: 0 }),
     estimate: ((input, days, rule) => slipEstimate({ ...input, shipmentMode: null }, days, rule)) as Estimator,
     family: "v2 variant" as const,
   })),
@@ -110,7 +116,7 @@ function frontierOf(points: Point[]): Set<Point> {
   );
 }
 
-const shippedLabel = `v2, late end ${q(defaultSlipRule.lateQuantile)}`;
+const shippedLabel = `v2, late end ${q(defaultSlipRule.lateQuantile)}, +3 d margin when late`;
 
 function svg(points: Point[], frontier: Set<Point>): string {
   const [w, h, left, bottom, top, right] = [720, 440, 60, 50, 20, 20];

@@ -52,7 +52,7 @@ export type SlipRule = {
 export const defaultSlipRule: SlipRule = {
   lateQuantile: 0.95,
   earlyQuantile: 0.05,
-  lateMarginDays: 0,
+  lateMarginDays: 3,
   halfLifeDays: 90,
   lookbackDays: 365,
   minReceipts: 3,
@@ -72,6 +72,8 @@ export type SlipEstimate = SlipWindow & {
   basis: SlipBasis;
   /** Receipts the window was drawn from. */
   receipts: number;
+  /** The late quantile of the receipts read (no margin, none early): how late they have come. */
+  lateDays: number;
   /** Days the most overdue open PO read is already late, and whether that, not the receipts, set the late end. */
   overdueDays: number | null;
   stretchedByOverdue: boolean;
@@ -165,6 +167,7 @@ export function slipEstimate(
       allowanceDays,
       basis,
       receipts: slips.length,
+      lateDays: Math.max(0, late),
       stretchedByOverdue: stretch > fromHistory,
       overdueDays: overdue,
       lookbackDays: rule.lookbackDays,
@@ -175,6 +178,7 @@ export function slipEstimate(
     allowanceDays: Math.max(merchantDefaultDays, stretch),
     basis: "default",
     receipts: 0,
+    lateDays: 0,
     stretchedByOverdue: stretch > merchantDefaultDays,
     overdueDays: overdue,
     lookbackDays: rule.lookbackDays,
@@ -183,7 +187,7 @@ export function slipEstimate(
 
 /**
  * The window in one sentence for the order page: "This supplier's air shipments have arrived up to
- * 6 days late over the last year."
+ * 6 days late over the last year, so we allow 9 days."
  */
 export function slipSentence(estimate: SlipEstimate, shipmentMode: string | null | undefined): string {
   if (estimate.stretchedByOverdue)
@@ -197,9 +201,11 @@ export function slipSentence(estimate: SlipEstimate, shipmentMode: string | null
       : estimate.basis === "pooled"
         ? "Our suppliers' shipments have"
         : "This supplier's shipments have";
-  return estimate.allowanceDays === 0
-    ? `${whose} arrived on time or early over ${since}.`
-    : `${whose} arrived up to ${days(estimate.allowanceDays)} late over ${since}.`;
+  if (estimate.allowanceDays === 0) return `${whose} arrived on time or early over ${since}.`;
+  const record = `${whose} arrived up to ${days(estimate.lateDays)} late over ${since}`;
+  return estimate.allowanceDays > estimate.lateDays
+    ? `${record}, so we allow ${days(estimate.allowanceDays)}.`
+    : `${record}.`;
 }
 
 const days = (n: number) => (n === 1 ? "1 day" : `${n} days`);
