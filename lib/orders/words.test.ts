@@ -41,6 +41,15 @@ describe("order page wording", () => {
     expect(queueSentence(line, { expectedDate: "2026-12-10", units: 40 })).toBe(
       "12 orders are ahead of yours; your item is waiting for a delivery of 40 due Thu, Dec 10.",
     );
+    // A PO whose supplier has come late says how far past its date the window reaches, and why.
+    expect(
+      queueSentence(line, {
+        expectedDate: "2026-12-10",
+        units: 40,
+        shipmentMode: "Air",
+        slip: { allowanceDays: 9 },
+      }),
+    ).toMatch(/This supplier's air shipments have arrived late at times, so your window allows 9 days past that date\.$/);
     expect(queueSentence({ ...line, linesAhead: 0 }, null)).toBeNull();
     expect(queueSentence({ linesAhead: 1, etaBasis: "unknown" }, null)).toBe("1 order is ahead of yours.");
   });

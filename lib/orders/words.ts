@@ -82,7 +82,12 @@ export const reasonWords: Record<EtaReason, string> = {
 /** "3 orders are ahead of yours; the next delivery of 40 is due Fri, Dec 12." */
 export function queueSentence(
   line: Pick<OrderLine, "linesAhead" | "etaBasis">,
-  delivery: { expectedDate: string; units: number } | null,
+  delivery: {
+    expectedDate: string;
+    units: number;
+    shipmentMode?: string | null;
+    slip?: { allowanceDays: number } | null;
+  } | null,
 ): string | null {
   const ahead =
     line.linesAhead === 0
@@ -90,8 +95,14 @@ export function queueSentence(
       : line.linesAhead === 1
         ? "1 order is ahead of yours"
         : `${line.linesAhead} orders are ahead of yours`;
-  if (delivery)
-    return `${ahead}; your item is waiting for a delivery of ${delivery.units} due ${formatDay(delivery.expectedDate)}.`;
+  if (delivery) {
+    const due = `${ahead}; your item is waiting for a delivery of ${delivery.units} due ${formatDay(delivery.expectedDate)}.`;
+    // Why the window reaches past that date: the PO's slip window (lib/eta/slip.ts), in one sentence.
+    const allow = delivery.slip?.allowanceDays ?? 0;
+    if (allow <= 0) return due;
+    const mode = delivery.shipmentMode?.trim().toLowerCase();
+    return `${due} This supplier's ${mode ? `${mode} shipments have` : "deliveries have"} arrived late at times, so your window allows ${allow === 1 ? "1 day" : `${allow} days`} past that date.`;
+  }
   if (line.etaBasis === "unknown") return `${ahead}.`;
   return null;
 }
