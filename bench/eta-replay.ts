@@ -12,16 +12,6 @@ import { defaultSlipRule, type SlipRule } from "../lib/eta/slip";
 import { readDeliveries, replayBreakdown, replayStrict, windowsCsv, type ReplayFigures } from "./honesty/replay";
 import { table } from "./lib";
 
-const { values: args, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    "score-from": { type: "string" },
-    out: { type: "string" },
-    rule: { type: "string" },
-    "default-days": { type: "string" },
-  },
-});
-
 const ruleNames: Record<string, keyof SlipRule> = {
   late: "lateQuantile",
   early: "earlyQuantile",
@@ -66,6 +56,15 @@ export function figuresTable(entries: { label: string; figures: ReplayFigures }[
 }
 
 function main() {
+  const { values: args, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      "score-from": { type: "string" },
+      out: { type: "string" },
+      rule: { type: "string" },
+      "default-days": { type: "string" },
+    },
+  });
   const [file] = positionals;
   if (!file) throw new Error("usage: npm run eta:replay -- <file.csv> [--score-from YYYY-MM-DD] [--out windows.csv]");
   const scoreFrom = args["score-from"] ?? null;

@@ -49,7 +49,9 @@ describe("order page wording", () => {
         shipmentMode: "Air",
         slip: { allowanceDays: 9 },
       }),
-    ).toMatch(/This supplier's air shipments have arrived late at times, so your window allows 9 days past that date\.$/);
+    ).toMatch(
+      /This supplier's air shipments have arrived late at times, so your window allows 9 days past that date\.$/,
+    );
     expect(queueSentence({ ...line, linesAhead: 0 }, null)).toBeNull();
     expect(queueSentence({ linesAhead: 1, etaBasis: "unknown" }, null)).toBe("1 order is ahead of yours.");
   });
