@@ -64,8 +64,12 @@ test("a delay notice is answered on its page, by keyboard, and only by pressing 
   await page.keyboard.press("Enter");
   await expect(page.getByRole("status")).toContainText("Thank you: we keep");
   await page.goto(answerPath);
-  await expect(page.getByText("You chose to keep waiting. You can still cancel until it ships.")).toBeVisible();
+  // An answered notice shows its answer and no more buttons; cancelling later is the order page's.
+  await expect(
+    page.getByText("You chose to keep waiting. If you change your mind, you can cancel it on your order page"),
+  ).toBeVisible();
   await expect(page.getByRole("button", { name: /^Keep waiting for / })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: /^Cancel / })).toHaveCount(0);
   await expectNoAxeViolations(page);
 });
 

@@ -9,7 +9,14 @@ import { changeExpectedDate } from "../supply/purchase-orders";
 import { useFreshDatabase, type TestDatabase } from "../../testing/db";
 import { apiActor, createMerchant, createPo, createSku, day, placeOrder } from "../../testing/fixtures";
 import { startResendStandIn, type ResendStandIn } from "../../testing/resend-standin";
-import { answerDelayNotice, expireOverdueConsent, noticeMissedPromises } from "./consent";
+import { revokeViewLinks } from "../links/view-link";
+import {
+  answerDelayNotice,
+  delayNoticeView,
+  expireOverdueConsent,
+  noticeLinkExpired,
+  noticeMissedPromises,
+} from "./consent";
 import { drainOutbox } from "./dispatch";
 
 // Delay consent with a controlled clock: every step takes `now`, and deadlines live in the data.
@@ -169,6 +176,54 @@ describe("delay consent", () => {
     await expect(
       answerDelayNotice(database.db, { noticeId: (await latestNotice()).id, answer: "keep_waiting", now: day(4) }),
     ).rejects.toBeInstanceOf(DomainError);
+  });
+
+  it("an answered notice only shows its answer: after “keep waiting” its cancel button is gone and refused", async () => {
+    const { line, slip, latestNotice } = await promisedOrder("#5501");
+    await slip("2026-11-30", day(2));
+    await slip("2026-12-10", day(3));
+    const notice = await latestNotice();
+    await answerDelayNotice(database.db, { noticeId: notice.id, answer: "keep_waiting", now: day(4) });
+    expect(await delayNoticeView(database.db, notice.id, day(4))).toMatchObject({
+      response: "keep_waiting",
+      canKeepWaiting: false,
+      canCancel: false,
+    });
+    await expect(
+      answerDelayNotice(database.db, { noticeId: notice.id, answer: "cancel", now: day(5) }),
+    ).rejects.toThrow(/already chose to keep waiting .* use your order page/);
+    expect(await line()).toMatchObject({ status: "backordered", consentState: "accepted" });
+  });
+
+  it("only the line's newest notice can be answered, either way", async () => {
+    const { line, slip, latestNotice } = await promisedOrder("#5601");
+    await slip("2026-11-30", day(2));
+    const first = await latestNotice();
+    await slip("2026-12-10", day(3));
+    expect((await latestNotice()).id).not.toBe(first.id);
+    for (const answer of ["cancel", "keep_waiting"] as const)
+      await expect(answerDelayNotice(database.db, { noticeId: first.id, answer, now: day(4) })).rejects.toThrow(
+        /newer delay notice/,
+      );
+    expect(await delayNoticeView(database.db, first.id, day(4))).toMatchObject({ latest: false, canCancel: false });
+    expect((await line()).status).toBe("backordered");
+  });
+
+  it("a notice's link expires like the order's view links: revoked, or 30 days after the order closed", async () => {
+    const { order, line, slip, latestNotice } = await promisedOrder("#5701");
+    await slip("2026-11-30", day(2));
+    const notice = await latestNotice();
+    expect((await delayNoticeView(database.db, notice.id, day(3)))!.expired).toBe(false);
+    await revokeViewLinks(database.db, order.orderId, day(3));
+    expect(await delayNoticeView(database.db, notice.id, day(3))).toMatchObject({ expired: true, canCancel: false });
+    await expect(
+      answerDelayNotice(database.db, { noticeId: notice.id, answer: "cancel", now: day(3) }),
+    ).rejects.toThrow(/link has expired/);
+    expect((await line()).status).toBe("backordered");
+    // The closed-order rule on its own.
+    const closedAt = day(10);
+    expect(noticeLinkExpired(notice.createdAt, { closedAt, revokedAt: null }, day(39))).toBe(false);
+    expect(noticeLinkExpired(notice.createdAt, { closedAt, revokedAt: null }, day(41))).toBe(true);
   });
 
   it("a promised date that passes with nothing moving is noticed, and needs consent since there is no date", async () => {

@@ -4,11 +4,12 @@ import { writeAudit } from "../audit/log";
 import { rows, type DbOrTx } from "../db/client";
 import { merchants } from "../db/schema/merchants";
 import { delayNotices, notifications } from "../db/schema/notifications";
-import { orderLines, orders } from "../db/schema/orders";
+import { orderLines, orders, type LineStatus } from "../db/schema/orders";
 import { bigintArray, instant } from "../db/sql-helpers";
 import { transaction } from "../db/transaction";
 import { DomainError } from "../errors";
 import { lockSkus } from "../eta/allocate";
+import { viewLinkGraceDays } from "../links/view-link";
 import { cancelLines } from "../orders/cancel";
 import { lockLines } from "../orders/lines";
 import { gatheringQueued } from "./outbox";
@@ -43,16 +44,22 @@ export type DelayNoticeView = {
   respondedAt: Date | null;
   /** Whether this is still the line's latest notice (older ones cannot be answered). */
   latest: boolean;
-  lineStatus: string;
+  lineStatus: LineStatus;
   consentState: string;
   merchant: { name: string; brandColor: string; logoUrl: string | null; supportEmail: string; timezone: string };
+  /** Past the order's link lifetime: the page says so and offers nothing. */
+  expired: boolean;
   /** What the shopper can still do here. */
   canKeepWaiting: boolean;
   canCancel: boolean;
 };
 
 /** A delay notice and its line as the answer page shows them, or null if there is no such notice. */
-export async function delayNoticeView(db: DbOrTx, noticeId: number): Promise<DelayNoticeView | null> {
+export async function delayNoticeView(
+  db: DbOrTx,
+  noticeId: number,
+  now: Date = new Date(),
+): Promise<DelayNoticeView | null> {
   const [found] = await db
     .select({ notice: delayNotices, line: orderLines, order: orders, merchant: merchants })
     .from(delayNotices)
@@ -70,6 +77,12 @@ export async function delayNoticeView(db: DbOrTx, noticeId: number): Promise<Del
   const { notice, line, order, merchant } = found;
   const latest = newest?.id === notice.id;
   const waiting = isWaiting(line.status);
+  const expired = noticeLinkExpired(
+    notice.createdAt,
+    { closedAt: order.closedAt, revokedAt: order.viewLinksRevokedAt },
+    now,
+  );
+  const open = waiting && latest && notice.response === null && !expired;
   return {
     noticeId: notice.id,
     orderId: order.id,
@@ -95,11 +108,29 @@ export async function delayNoticeView(db: DbOrTx, noticeId: number): Promise<Del
       supportEmail: merchant.supportEmail,
       timezone: merchant.timezone,
     },
-    canKeepWaiting: waiting && latest && notice.response === null && line.consentState !== "expired",
-    // Cancelling stays possible until the item ships, whatever was answered before.
-    canCancel: waiting,
+    expired,
+    canKeepWaiting: open && line.consentState !== "expired",
+    // An answered or replaced notice only shows what happened; cancelling later is the order page's.
+    canCancel: open,
   };
 }
+
+/**
+ * A delay notice's link lives as long as the order's view links: until 30 days after the order
+ * closed, and not past a revocation of the order's links made after the notice was sent.
+ */
+export function noticeLinkExpired(
+  sentAt: Date,
+  order: { closedAt: Date | null; revokedAt: Date | null } | null,
+  now: Date,
+): boolean {
+  if (!order) return true;
+  if (order.revokedAt && sentAt.getTime() <= order.revokedAt.getTime()) return true;
+  return order.closedAt !== null && now.getTime() > order.closedAt.getTime() + viewLinkGraceDays * 86_400_000;
+}
+
+export const expiredLinkSentence =
+  "This link has expired. Your order page, from the link in any of our emails or a lookup, shows where it stands.";
 
 export type DelayAnswer = "keep_waiting" | "cancel";
 
@@ -127,6 +158,29 @@ export async function answerDelayNotice(
     await lockSkus(tx, [peek!.skuId]);
     const [line] = await tx.select().from(orderLines).where(eq(orderLines.id, notice.orderLineId)).for("update");
     if (!line) throw new DomainError("not_found", "We could not find that item.");
+    const [state] = await tx
+      .select({ closedAt: orders.closedAt, revokedAt: orders.viewLinksRevokedAt })
+      .from(orders)
+      .where(eq(orders.id, notice.orderId));
+    if (noticeLinkExpired(notice.createdAt, state ?? null, now)) throw new DomainError("conflict", expiredLinkSentence);
+    // Only the line's newest notice can be answered, and only once: after "keep waiting", the way to
+    // cancel is the order page (product.md), not a button in an old email.
+    const [newest] = await tx
+      .select({ id: delayNotices.id })
+      .from(delayNotices)
+      .where(eq(delayNotices.orderLineId, line.id))
+      .orderBy(desc(delayNotices.id))
+      .limit(1);
+    if (notice.response === answer) return { answer, title: line.title };
+    if (notice.response !== null)
+      throw new DomainError(
+        "conflict",
+        notice.response === "keep_waiting"
+          ? `You already chose to keep waiting for ${line.title}. To cancel it, use your order page.`
+          : `${line.title} was already cancelled.`,
+      );
+    if (newest?.id !== noticeId)
+      throw new DomainError("conflict", "A newer delay notice replaced this one; please answer the latest email.");
 
     if (answer === "cancel") {
       const result = await cancelLines(tx, {
@@ -154,16 +208,6 @@ export async function answerDelayNotice(
           : `${line.title} was already cancelled.`,
       );
     }
-    const [newest] = await tx
-      .select({ id: delayNotices.id })
-      .from(delayNotices)
-      .where(eq(delayNotices.orderLineId, line.id))
-      .orderBy(desc(delayNotices.id))
-      .limit(1);
-    if (newest?.id !== noticeId)
-      throw new DomainError("conflict", "A newer delay notice replaced this one; please answer the latest email.");
-    if (notice.response === "keep_waiting") return { answer, title: line.title };
-
     await tx
       .update(orderLines)
       .set({ consentState: "accepted", consentDeadline: null, promisedShipEnd: notice.newShipEnd, updatedAt: now })

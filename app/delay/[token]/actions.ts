@@ -20,7 +20,7 @@ export const answerDelayAction = linkAction(
     return {
       message:
         result.answer === "keep_waiting"
-          ? `Thank you: we keep ${result.title} on your order. We will email you when it ships, and you can still cancel it until then.`
+          ? `Thank you: we keep ${result.title} on your order. We will email you when it ships; until then you can still cancel it on your order page.`
           : `Cancelled ${result.title}. We have emailed you a confirmation; the shop refunds you to the way you paid.`,
     };
   },

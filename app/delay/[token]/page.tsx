@@ -3,7 +3,8 @@ import Link from "next/link";
 import { ShopperShell } from "@/components/shopper-shell";
 import { formatDay, formatWindow } from "@/lib/dates";
 import { db } from "@/lib/db/client";
-import { delayNoticeView } from "@/lib/notifications/consent";
+import { delayNoticeView, expiredLinkSentence, type DelayNoticeView } from "@/lib/notifications/consent";
+import { isWaiting } from "@/lib/orders/line-status";
 import { readDelayToken } from "@/lib/notifications/links";
 import { viewLinkUrl } from "@/lib/links/view-link";
 import { DelayAnswerForm } from "./answer-form";
@@ -14,6 +15,24 @@ export const metadata: Metadata = { title: "Your delayed item", robots: { index:
 function When({ start, end }: { start: string | null; end: string | null }) {
   if (!start || !end) return <>The supplier has not given a date yet.</>;
   return <>Ships {start === end ? formatDay(start) : `between ${formatWindow(start, end)}`}.</>;
+}
+
+/** Why this notice offers no answer any more: what happened, and where to go instead. */
+function closedSentence(notice: DelayNoticeView): string {
+  if (notice.expired) return expiredLinkSentence;
+  if (notice.lineStatus === "shipped") return "It has shipped, so there is nothing left to decide.";
+  if (notice.consentState === "expired")
+    return "It was cancelled because we did not hear from you before the deadline. The shop refunds you in full.";
+  if (notice.response === "cancel") return "You cancelled it. The shop refunds you to the way you paid.";
+  if (notice.response === "keep_waiting")
+    return isWaiting(notice.lineStatus)
+      ? "You chose to keep waiting. If you change your mind, you can cancel it on your order page until it ships."
+      : "You chose to keep waiting; it is no longer waiting, so there is nothing left to decide.";
+  if (!notice.latest)
+    return isWaiting(notice.lineStatus)
+      ? "A newer delay notice replaced this one: please answer the latest email, or see the whole order below."
+      : "A newer delay notice replaced this one, and it is no longer waiting.";
+  return "It is no longer waiting, so there is nothing left to decide.";
 }
 
 // GET /delay/{token} — the answer page of a delay notice. Opening it changes nothing (mail
@@ -70,20 +89,8 @@ export default async function DelayPage({
             <p className="text-stone-700">If the new date works for you, there is nothing to do: we keep your order.</p>
           ) : null}
         </section>
-        {notice.response === "keep_waiting" && notice.canCancel ? (
-          <p className="text-stone-700">You chose to keep waiting. You can still cancel until it ships.</p>
-        ) : null}
-        {!notice.latest && notice.canCancel ? (
-          <p className="text-stone-700">A newer delay notice replaced this one; the dates above are the latest.</p>
-        ) : null}
         {closed ? (
-          <p className="rounded-lg bg-stone-100 px-4 py-3">
-            {notice.lineStatus === "shipped"
-              ? "It has shipped, so there is nothing left to decide."
-              : notice.consentState === "expired"
-                ? "It was cancelled because we did not hear from you before the deadline. The shop refunds you in full."
-                : "It is no longer waiting, so there is nothing left to decide."}
-          </p>
+          <p className="rounded-lg bg-stone-100 px-4 py-3">{closedSentence(notice)}</p>
         ) : (
           <DelayAnswerForm
             token={token}
@@ -94,9 +101,15 @@ export default async function DelayPage({
           />
         )}
         <p>
-          <a href={viewLinkUrl(notice.orderId)} className="font-semibold text-[var(--brand-accent)] underline">
-            See the whole order
-          </a>
+          {notice.expired ? (
+            <Link href="/" className="font-semibold text-[var(--brand-accent)] underline">
+              Look up an order
+            </Link>
+          ) : (
+            <a href={viewLinkUrl(notice.orderId)} className="font-semibold text-[var(--brand-accent)] underline">
+              See the whole order
+            </a>
+          )}
         </p>
       </div>
     </ShopperShell>
