@@ -41,6 +41,9 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema> & { mailTransport: "resend" | "mailbox" };
 
+/** Every variable the schema reads (.env.example lists them all: lib/env.test.ts). */
+export const envVariables = Object.keys(envSchema.shape);
+
 export class EnvError extends Error {
   override name = "EnvError";
 }
