@@ -80,7 +80,8 @@ const candidates: Candidate[] = [
         ["no recency weight, last 2 years", { halfLifeDays: 1e9, lookbackDays: 730 }],
         ["last 180 d", { lookbackDays: 180 }],
         ["10+ receipts per level", { minReceipts: 10 }],
-        ["+3 d margin when late", { lateMarginDays: 3 }],
+        ["+3 d margin when late", { lateMarginDays: 3, marginTailDays: -1 }],
+        ["+3 d margin on a heavy tail", { lateMarginDays: 3, marginTailDays: defaultSlipRule.marginTailDays }],
         ["overdue POs ignored", { overdueMaxDays: 0 }],
         ["overdue POs of any mode, up to 1000 d", { overdueSameMode: 0, overdueMaxDays: 1000 }],
       ] as [string, Partial<SlipRule>][]
@@ -116,7 +117,7 @@ function frontierOf(points: Point[]): Set<Point> {
   );
 }
 
-const shippedLabel = `v2, late end ${q(defaultSlipRule.lateQuantile)}, +3 d margin when late`;
+const shippedLabel = `v2, late end ${q(defaultSlipRule.lateQuantile)}, +3 d margin on a heavy tail`;
 
 function svg(points: Point[], frontier: Set<Point>): string {
   const [w, h, left, bottom, top, right] = [720, 440, 60, 50, 20, 20];

@@ -16,6 +16,7 @@ const ruleNames: Record<string, keyof SlipRule> = {
   late: "lateQuantile",
   early: "earlyQuantile",
   margin: "lateMarginDays",
+  tail: "marginTailDays",
   halflife: "halfLifeDays",
   lookback: "lookbackDays",
   min: "minReceipts",

@@ -63,7 +63,7 @@ describe("eta:replay has no look-ahead", () => {
       delivered: i < 3 ? addDays(scheduled, 20) : scheduled,
     }));
     const last = replayStrict(rows).at(-1)!;
-    expect([last.basis, last.endDays]).toEqual(["supplier_mode", 23]);
+    expect([last.basis, last.endDays]).toEqual(["supplier_mode", 20]);
     // Delivered a day after the last row's cut-off instead, they were only POs overdue then (by up
     // to 45 days): no receipts, the merchant default stretched to whole weeks past the most overdue.
     const late = rows.map((r, i) => (i < 3 ? { ...r, delivered: addDays("2010-03-01", -cutoffDays + 1) } : r));

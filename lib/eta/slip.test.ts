@@ -27,11 +27,19 @@ describe("slipEstimate", () => {
       receipts: history([-3, 0, 2, -1, 3, 1, 0, 0, 1, 2, 0, -2, 0, 1, 0, 0, 2, 0, 1, 0]),
       overdue: [],
     });
-    // The late end has a margin of 3 days beyond the slips when they are late at all.
-    expect([w.basis, w.floorDays, w.lateDays, w.allowanceDays]).toEqual(["supplier_mode", -2, 2, 5]);
+    // A steady spread has shown its whole range: no margin beyond it.
+    expect([w.basis, w.floorDays, w.lateDays, w.allowanceDays]).toEqual(["supplier_mode", -2, 2, 2]);
     // Reliably late: the window starts late too.
     const late = estimate({ receipts: history([5, 7, 10, 6, 9, 8, 7, 6]), overdue: [] });
-    expect([late.floorDays, late.allowanceDays]).toEqual([5, 13]);
+    expect([late.floorDays, late.allowanceDays]).toEqual([5, 10]);
+  });
+
+  it("adds the margin only to a heavy late tail: spells of lateness may grow, a steady range does not", () => {
+    const spells = estimate({ receipts: history([0, 0, 0, 1, 0, 0, 0, 0, 0, 22, 0, 26, 0, 30]), overdue: [] });
+    expect(spells.lateDays).toBeGreaterThan(defaultSlipRule.marginTailDays);
+    expect(spells.allowanceDays).toBe(spells.lateDays + defaultSlipRule.lateMarginDays);
+    const steady = estimate({ receipts: history([5, 7, 10, 6, 9, 8, 7, 6]), overdue: [] });
+    expect(steady.allowanceDays).toBe(steady.lateDays);
   });
 
   it("never ends before the supplier's own date", () => {

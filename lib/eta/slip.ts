@@ -25,6 +25,12 @@ export type SlipRule = {
   earlyQuantile: number;
   /** Days added beyond the late quantile, when it is late at all: a supplier that has slipped may slip a little more. */
   lateMarginDays: number;
+  /**
+   * The margin is added only when the late end lies more than this many days past the weighted
+   * median slip: a heavy tail (spells of lateness) may grow; a steady one (always 5–10 days late,
+   * or ±3 days) has shown its whole range and gets none.
+   */
+  marginTailDays: number;
   /** A receipt this many days old weighs half as much as one received today. */
   halfLifeDays: number;
   /** Receipts older than this are not read at all. */
@@ -53,6 +59,7 @@ export const defaultSlipRule: SlipRule = {
   lateQuantile: 0.95,
   earlyQuantile: 0.05,
   lateMarginDays: 3,
+  marginTailDays: 3,
   halfLifeDays: 90,
   lookbackDays: 365,
   minReceipts: 3,
@@ -159,7 +166,8 @@ export function slipEstimate(
     const slips = weighted(receipts(), asOf, rule);
     if (slips.length < rule.minReceipts) continue;
     const late = weightedQuantile(slips, rule.lateQuantile);
-    const fromHistory = Math.max(0, late > 0 ? late + rule.lateMarginDays : late);
+    const heavyTail = late - weightedQuantile(slips, 0.5) > rule.marginTailDays;
+    const fromHistory = Math.max(0, late > 0 && heavyTail ? late + rule.lateMarginDays : late);
     const allowanceDays = Math.max(fromHistory, stretch);
     const floorDays = Math.min(allowanceDays, weightedQuantile(slips, rule.earlyQuantile));
     return {
