@@ -62,7 +62,8 @@ test("a delay notice is answered on its page, by keyboard, and only by pressing 
 
   await keep.focus();
   await page.keyboard.press("Enter");
-  await expect(page.getByRole("status")).toContainText("Thank you: we keep");
+  // The answer replaces the buttons at once, as a status that is announced.
+  await expect(page.getByRole("status")).toContainText("You chose to keep waiting");
   await page.goto(answerPath);
   // An answered notice shows its answer and no more buttons; cancelling later is the order page's.
   await expect(

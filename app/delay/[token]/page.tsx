@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { ShopperShell } from "@/components/shopper-shell";
-import { formatDay, formatWindow } from "@/lib/dates";
+import { shipsPhrase } from "@/lib/dates";
 import { db } from "@/lib/db/client";
 import { delayNoticeView, expiredLinkSentence, type DelayNoticeView } from "@/lib/notifications/consent";
 import { isWaiting } from "@/lib/orders/line-status";
@@ -14,7 +14,7 @@ export const metadata: Metadata = { title: "Your delayed item", robots: { index:
 
 function When({ start, end }: { start: string | null; end: string | null }) {
   if (!start || !end) return <>The supplier has not given a date yet.</>;
-  return <>Ships {start === end ? formatDay(start) : `between ${formatWindow(start, end)}`}.</>;
+  return <>{shipsPhrase(start, end)}.</>;
 }
 
 /** Why this notice offers no answer any more: what happened, and where to go instead. */
@@ -90,7 +90,10 @@ export default async function DelayPage({
           ) : null}
         </section>
         {closed ? (
-          <p className="rounded-lg bg-stone-100 px-4 py-3">{closedSentence(notice)}</p>
+          // A status: right after an answer, this is what replaces the buttons, and it is announced.
+          <p role="status" className="rounded-lg bg-stone-100 px-4 py-3">
+            {closedSentence(notice)}
+          </p>
         ) : (
           <DelayAnswerForm
             token={token}
