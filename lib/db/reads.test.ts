@@ -73,5 +73,6 @@ describe("replica faults", () => {
     for (const code of ["CONNECTION_CLOSED", "CONNECT_TIMEOUT", "ECONNREFUSED", "57P01", "08006", "40001"])
       expect(isReplicaFault({ code })).toBe(true);
     for (const code of ["42P01", "23505", undefined]) expect(isReplicaFault({ code })).toBe(false);
+    expect(isReplicaFault(new Error("Failed query", { cause: { code: "ECONNREFUSED" } }))).toBe(true);
   });
 });

@@ -145,7 +145,7 @@ export async function checkReplicas(database: Database = appDatabase()): Promise
 }
 
 function describe(error: unknown): string {
-  const e = error as { code?: string; message?: string };
+  const e = ((error as { cause?: unknown })?.cause ?? error) as { code?: string; message?: string };
   return `down: ${e.code ?? e.message ?? String(error)}`;
 }
 
@@ -178,6 +178,9 @@ function pickReplica(router: Router, after: bigint | null): Replica | null {
  * standby), so the same read on the primary is the answer.
  */
 export function isReplicaFault(error: unknown): boolean {
+  // drizzle wraps the driver's error (DrizzleQueryError), which keeps it as the cause.
+  const cause = (error as { cause?: unknown })?.cause;
+  if (cause && isReplicaFault(cause)) return true;
   const code = String((error as { code?: unknown })?.code ?? "");
   return (
     code.startsWith("CONNECT") ||
