@@ -1,18 +1,128 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import postgres from "postgres";
 
-// A real streaming replica of the PostgreSQL the tests run on (DATABASE_URL), made and removed by
-// the tests themselves: pg_basebackup -R into a temporary folder, started on a port of its own
-// from the installed PostgreSQL 15. It never changes the primary's configuration: a primary that
-// does not allow it is reported with a sentence saying what to add.
+// Real streaming replication for the replica tests and bench, made and removed by them from the
+// installed PostgreSQL 15: a primary of their own (initdb into a temporary folder, on a port of its
+// own, migrated), and a replica of it (pg_basebackup -R into another folder, a second port). The
+// PostgreSQL under DATABASE_URL is never touched, and a primary that does not allow replication
+// connections is reported with a sentence saying what to add, never edited.
 
 const run = promisify(execFile);
 
 export const postgresBin = process.env.PG_BIN ?? "/usr/lib/postgresql/15/bin";
+
+/** Why replicas cannot be made here (no PostgreSQL binaries), or null when they can. */
+export function replicasUnavailable(): string | null {
+  const missing = ["initdb", "pg_ctl", "pg_basebackup"].filter((b) => !existsSync(path.join(postgresBin, b)));
+  return missing.length === 0
+    ? null
+    : `no PostgreSQL binaries (${missing.join(", ")}) in ${postgresBin}; install PostgreSQL 15 or set PG_BIN to its bin folder`;
+}
+
+/** A temporary folder the server user may write to; REPLICA_TEST_TMP_PREFIX names it (default backorder-replica-). */
+async function serverFolder(): Promise<string> {
+  const folder = mkdtempSync(path.join(tmpdir(), process.env.REPLICA_TEST_TMP_PREFIX ?? "backorder-replica-"));
+  if (process.getuid?.() === 0) await run("chown", ["postgres:postgres", folder]);
+  return folder;
+}
+
+/** CPU seconds (user + system) used so far by a server: its postmaster and every process it started. */
+export function serverCpuSeconds(postmasterPid: number): number {
+  const ticks = 100; // USER_HZ on Linux
+  let total = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue; // ended meanwhile
+    }
+    // pid (comm) state ppid ... utime(14) stime(15): fields after the ")" that ends comm.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const pid = Number(entry);
+    if (pid !== postmasterPid && Number(fields[1]) !== postmasterPid) continue;
+    total += (Number(fields[11]) + Number(fields[12])) / ticks;
+  }
+  return total;
+}
+
+export type TestPrimary = {
+  port: number;
+  /** The migrated database's address. */
+  url: string;
+  /** Its address for another database on the same server. */
+  urlOf(database: string): string;
+  pid(): number;
+  /** Stops it and deletes its folder. */
+  remove(): Promise<void>;
+};
+
+/**
+ * A PostgreSQL primary of the caller's own on `port`, with one database (`database`, migrated when
+ * `migrateWith` is given) and replication allowed from 127.0.0.1.
+ */
+export async function startPrimary(
+  port: number,
+  database = "backorder_replica",
+  migrateWith?: (url: string) => Promise<void>,
+): Promise<TestPrimary> {
+  const folder = await serverFolder();
+  const data = path.join(folder, "data");
+  const log = path.join(folder, "server.log");
+  try {
+    await pg("initdb", ["-D", data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8", "--locale", "C"]);
+    const conf = [
+      `port = ${port}`,
+      "listen_addresses = '127.0.0.1'",
+      `unix_socket_directories = '${folder}'`,
+      "wal_level = replica",
+      "max_wal_senders = 5",
+      "max_connections = 100",
+      "fsync = off",
+      "synchronous_commit = off",
+      "full_page_writes = off",
+    ];
+    writeFileSync(path.join(data, "postgresql.conf"), conf.join("\n") + "\n");
+    writeFileSync(
+      path.join(data, "pg_hba.conf"),
+      "local all all trust\nhost all all 127.0.0.1/32 trust\nhost replication all 127.0.0.1/32 trust\n",
+    );
+    if (process.getuid?.() === 0) await run("chown", ["-R", "postgres:postgres", data]);
+    await pg("pg_ctl", ["-D", data, "-l", log, "-w", "-t", "60", "start"]);
+  } catch (error) {
+    rmSync(folder, { recursive: true, force: true });
+    throw error;
+  }
+  const urlOf = (name: string) => `postgres://postgres@127.0.0.1:${port}/${name}`;
+  const remove = async () => {
+    await pg("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]).catch(() => {});
+    rmSync(folder, { recursive: true, force: true });
+  };
+  try {
+    const admin = postgres(urlOf("postgres"), { max: 1, onnotice: () => {} });
+    try {
+      await admin.unsafe(`create database ${database}`);
+    } finally {
+      await admin.end();
+    }
+    await migrateWith?.(urlOf(database));
+  } catch (error) {
+    await remove();
+    throw error;
+  }
+  return {
+    port,
+    url: urlOf(database),
+    urlOf,
+    pid: () => Number(readFileSync(path.join(data, "postmaster.pid"), "utf8").split("\n")[0]),
+    remove,
+  };
+}
 
 /** PostgreSQL refuses to run as root, so as root the replica's commands run as the postgres user. */
 function asServerUser(command: string, args: string[]): [string, string[]] {
@@ -42,6 +152,8 @@ export type TestReplica = {
   start(): Promise<void>;
   /** Stops it and deletes its folder. */
   remove(): Promise<void>;
+  /** Its postmaster's process id (the parent of all its processes), while it runs. */
+  pid(): number;
 };
 
 /** Settings a hot standby must have at least as high as its primary, or it refuses to start. */
@@ -74,8 +186,7 @@ async function primarySettings(primaryUrl: string): Promise<Record<string, strin
 export async function startReplica(primaryUrl: string, port: number): Promise<TestReplica> {
   const primary = new URL(primaryUrl);
   const settings = await primarySettings(primaryUrl);
-  const folder = mkdtempSync(path.join(tmpdir(), "backorder-replica-"));
-  if (process.getuid?.() === 0) await run("chown", ["postgres:postgres", folder]);
+  const folder = await serverFolder();
   const data = path.join(folder, "data");
   const log = path.join(folder, "server.log");
   const user = decodeURIComponent(primary.username || "postgres");
@@ -150,6 +261,7 @@ export async function startReplica(primaryUrl: string, port: number): Promise<Te
     resumeReplay: () => onReplica("select pg_wal_replay_resume()"),
     stop,
     start,
+    pid: () => Number(readFileSync(path.join(data, "postmaster.pid"), "utf8").split("\n")[0]),
     remove: async () => {
       await stop();
       rmSync(folder, { recursive: true, force: true });

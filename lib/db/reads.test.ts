@@ -14,6 +14,7 @@ describe("DATABASE_READ_URL", () => {
       DATABASE_URL: "postgres://primary/app",
       DATABASE_READ_URL: "postgres://r1:5433/app, postgresql://r2/app",
       MAIL_TRANSPORT: "mailbox",
+      MAILBOX_TOKEN: "reads-test-mailbox-token-0123456789",
     });
     expect(env.DATABASE_READ_URL).toEqual(["postgres://r1:5433/app", "postgresql://r2/app"]);
     expect(env.DB_READ_MAX_LAG_MS).toBe(2000);
