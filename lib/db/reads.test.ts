@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
+import { freshDatabase } from "../../testing/db";
 import { parseEnv } from "../env";
-import { isReplicaFault, lagOf, parseLsn, readAfterPosition, readAfterToken } from "./reads";
+import {
+  commitPosition,
+  isReplicaFault,
+  lagOf,
+  parseLsn,
+  readAfterPosition,
+  readAfterToken,
+  reads,
+  readsForCookieHeader,
+} from "./reads";
 
 describe("DATABASE_READ_URL", () => {
   it("is refused with a sentence on the embedded database", () => {
@@ -75,5 +85,20 @@ describe("replica faults", () => {
       expect(isReplicaFault({ code })).toBe(true);
     for (const code of ["42P01", "23505", undefined]) expect(isReplicaFault({ code })).toBe(false);
     expect(isReplicaFault(new Error("Failed query", { cause: { code: "ECONNREFUSED" } }))).toBe(true);
+  });
+});
+
+describe("without DATABASE_READ_URL", () => {
+  it("reads everything on the primary, as before, and leaves no read-after cookie to carry", async () => {
+    const database = await freshDatabase();
+    try {
+      expect(database.replicas).toEqual([]);
+      const one = async (db: Parameters<Parameters<ReturnType<typeof reads>>[0]>[0]) => db;
+      expect(await reads(null, database)(one)).toBe(database.db);
+      expect(await readsForCookieHeader(`read_after=${readAfterToken("0/3000060")}`, database)(one)).toBe(database.db);
+      expect(await commitPosition(database)).toBeNull();
+    } finally {
+      await database.close();
+    }
   });
 });

@@ -274,10 +274,13 @@ export function readAfterPosition(token: string | undefined, now = Date.now()): 
 }
 
 /** The reads of whoever sent this Cookie header (a route handler's or a Pages Router page's request). */
-export function readsForCookieHeader(header: string | null | undefined): Reads {
+export function readsForCookieHeader(header: string | null | undefined, database: Database = appDatabase()): Reads {
   const pair = (header ?? "")
     .split(";")
     .map((part) => part.trim())
     .find((part) => part.startsWith(`${readAfterCookie}=`));
-  return reads(readAfterPosition(pair ? decodeURIComponent(pair.slice(readAfterCookie.length + 1)) : undefined));
+  return reads(
+    readAfterPosition(pair ? decodeURIComponent(pair.slice(readAfterCookie.length + 1)) : undefined),
+    database,
+  );
 }

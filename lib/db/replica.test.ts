@@ -14,7 +14,16 @@ import { cancelLines } from "../orders/cancel";
 import { shopperOrderView } from "../orders/view";
 import { openPostgres, type Database } from "./client";
 import { migrate } from "./migrate";
-import { checkReplicas, commitPosition, readAfterPosition, readAfterToken, readRouting, reads } from "./reads";
+import {
+  checkReplicas,
+  commitPosition,
+  readAfterCookie,
+  readAfterPosition,
+  readAfterToken,
+  readRouting,
+  reads,
+  readsForCookieHeader,
+} from "./reads";
 
 // The drill on a real streaming replica, on PGlite runs and PostgreSQL runs alike: a primary of the
 // test's own (initdb) and a replica of it (pg_basebackup -R), each on a port of its own
@@ -105,6 +114,12 @@ describe.skipIf(unavailable !== null)("reads on a streaming replica", () => {
       expect(readRouting(database).replicas[0]).toMatchObject({ usable: true });
 
       expect(await statusOf(reads(readAfterPosition(cookie), database), order)).toEqual({
+        status: "cancelled",
+        on: "primary",
+      });
+      // The same cookie as a route handler (lookup, support search) gets it, among others.
+      const header = `theme=dark; ${readAfterCookie}=${encodeURIComponent(cookie)}`;
+      expect(await statusOf(readsForCookieHeader(header, database), order)).toEqual({
         status: "cancelled",
         on: "primary",
       });
