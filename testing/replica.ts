@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { createServer } from "node:net";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -51,6 +52,21 @@ export function serverCpuSeconds(postmasterPid: number): number {
   return total;
 }
 
+/** Refuses a port something else listens on, with a sentence, before a server fails to start on it. */
+async function freePort(port: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", () =>
+      reject(
+        new Error(
+          `Port ${port} on 127.0.0.1 is in use, so the test's PostgreSQL cannot start there; set REPLICA_TEST_PORT to the first of two free ports.`,
+        ),
+      ),
+    );
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve()));
+  });
+}
+
 export type TestPrimary = {
   port: number;
   /** The migrated database's address. */
@@ -71,6 +87,7 @@ export async function startPrimary(
   database = "backorder_replica",
   migrateWith?: (url: string) => Promise<void>,
 ): Promise<TestPrimary> {
+  await freePort(port);
   const folder = await serverFolder();
   const data = path.join(folder, "data");
   const log = path.join(folder, "server.log");
@@ -186,6 +203,7 @@ async function primarySettings(primaryUrl: string): Promise<Record<string, strin
 export async function startReplica(primaryUrl: string, port: number): Promise<TestReplica> {
   const primary = new URL(primaryUrl);
   const settings = await primarySettings(primaryUrl);
+  await freePort(port);
   const folder = await serverFolder();
   const data = path.join(folder, "data");
   const log = path.join(folder, "server.log");
