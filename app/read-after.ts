@@ -20,9 +20,15 @@ export async function callerReads(): Promise<Reads> {
   return reads(readAfterPosition(jar.get(readAfterCookie)?.value));
 }
 
-/** Called after the caller's change committed. */
+/**
+ * Called after the caller's change committed. The change stands whatever happens here: if the
+ * primary cannot say its position now, that is logged and the caller's next reads may lag.
+ */
 export async function rememberOwnWrite(): Promise<void> {
-  const lsn = await commitPosition();
+  const lsn = await commitPosition().catch((error: unknown) => {
+    console.error(`Could not read the primary's WAL position after a change: ${String(error)}`);
+    return null;
+  });
   if (!lsn) return;
   const jar = await cookies();
   jar.set(readAfterCookie, readAfterToken(lsn), {
