@@ -41,6 +41,12 @@ describe.skipIf(unavailable !== null)("a shopper's cancel, then a reload, on a p
   let replica: TestReplica;
   let replicaUrl: string;
 
+  const saved = {
+    DATABASE_URL: process.env.DATABASE_URL,
+    DATABASE_READ_URL: process.env.DATABASE_READ_URL,
+    DB_READ_MAX_LAG_MS: process.env.DB_READ_MAX_LAG_MS,
+  };
+
   beforeAll(async () => {
     primary = await startPrimary(primaryPort, "backorder_app", async (url) => {
       const migrating = openPostgres(url, { max: 2 });
@@ -63,9 +69,10 @@ describe.skipIf(unavailable !== null)("a shopper's cancel, then a reload, on a p
     await database().close();
     await replica?.remove();
     await primary?.remove();
-    delete process.env.DATABASE_URL;
-    delete process.env.DATABASE_READ_URL;
-    delete process.env.DB_READ_MAX_LAG_MS;
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
     resetEnvCache();
   });
 
