@@ -3,6 +3,7 @@ import { createMerchant, createSku, day, placeOrder } from "@/testing/fixtures";
 import {
   caughtUp,
   replicasUnavailable,
+  routerCaughtUp,
   startPrimary,
   startReplica,
   type TestPrimary,
@@ -85,8 +86,7 @@ describe.skipIf(unavailable !== null)("a shopper's cancel, then a reload, on a p
     await createSku(app.db, m.id, { code: "TENT" });
     const email = "own-cancel@shopper.example";
     const placed = await placeOrder(app.db, m.id, "#RA1", [{ sku: "TENT", quantity: 1 }], day(0), email);
-    await caughtUp(primary.url, replicaUrl);
-    await checkReplicas(app);
+    await routerCaughtUp(app, primary.url, [replicaUrl]);
 
     // The order page's reads (app/orders/[orderId]/page.tsx), and which database answered them.
     const reload = async () => {
@@ -118,8 +118,7 @@ describe.skipIf(unavailable !== null)("a shopper's cancel, then a reload, on a p
     } finally {
       await replica.resumeReplay();
     }
-    await caughtUp(primary.url, replicaUrl);
-    await checkReplicas(app);
+    await routerCaughtUp(app, primary.url, [replicaUrl]);
     expect(await reload()).toEqual({ status: "cancelled", on: "replica" });
   });
 });

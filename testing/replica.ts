@@ -5,6 +5,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import postgres from "postgres";
+import type { Database } from "../lib/db/client";
+import { checkReplicas } from "../lib/db/reads";
 
 // Real streaming replication for the replica tests and bench, made and removed by them from the
 // installed PostgreSQL 15: a primary of their own (initdb into a temporary folder, on a port of its
@@ -310,4 +312,16 @@ export async function caughtUp(primaryUrl: string, replicaUrl: string, timeoutMs
   } finally {
     await Promise.all([primary.end(), replica.end()]);
   }
+}
+
+/**
+ * Until the read router of `database` sees its replicas caught up: a check (a sample of the
+ * primary's position), the replicas replaying past it, and a check again, so the lag it computes
+ * is the time since the first check, however busy the machine (one check alone can find the
+ * primary a few background WAL records ahead and call the lag unknown).
+ */
+export async function routerCaughtUp(database: Database, primaryUrl: string, replicaUrls: string[]): Promise<void> {
+  await checkReplicas(database);
+  await Promise.all(replicaUrls.map((url) => caughtUp(primaryUrl, url)));
+  await checkReplicas(database);
 }

@@ -3,6 +3,7 @@ import { createMerchant, createSku, day, placeOrder } from "../../testing/fixtur
 import {
   caughtUp,
   replicasUnavailable,
+  routerCaughtUp,
   startPrimary,
   startReplica,
   type TestPrimary,
@@ -77,7 +78,7 @@ describe.skipIf(unavailable !== null)("reads on a streaming replica", () => {
     const number = `#R${++orderCounter}`;
     const email = `r${orderCounter}@shopper.example`;
     const placed = await placeOrder(database.db, m.id, number, [{ sku: "TENT", quantity: 1 }], day(0), email);
-    await caughtUp(primaryUrl, replicaUrl);
+    await routerCaughtUp(database, primaryUrl, [replicaUrl]);
     return { merchantId: m.id, orderId: placed.orderId, lineId: placed.lines[0]!.id, number, email };
   }
 
@@ -128,8 +129,7 @@ describe.skipIf(unavailable !== null)("reads on a streaming replica", () => {
     } finally {
       await replica.resumeReplay();
     }
-    await caughtUp(primaryUrl, replicaUrl);
-    await checkReplicas(database);
+    await routerCaughtUp(database, primaryUrl, [replicaUrl]);
     const cookie = readAfterToken((await commitPosition(database))!);
     expect(await statusOf(reads(readAfterPosition(cookie), database), order)).toEqual({
       status: "cancelled",
@@ -169,8 +169,7 @@ describe.skipIf(unavailable !== null)("reads on a streaming replica", () => {
     } finally {
       await replica.resumeReplay();
     }
-    await caughtUp(primaryUrl, replicaUrl);
-    await checkReplicas(database);
+    await routerCaughtUp(database, primaryUrl, [replicaUrl]);
     expect(readRouting(database).replicas[0]).toMatchObject({ usable: true, reason: null });
     expect(await statusOf(reads(null, database), order)).toEqual({ status: "cancelled", on: "replica" });
     expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([
@@ -206,8 +205,7 @@ describe.skipIf(unavailable !== null)("reads on a streaming replica", () => {
     } finally {
       await replica.start();
     }
-    await caughtUp(primaryUrl, replicaUrl);
-    await checkReplicas(database);
+    await routerCaughtUp(database, primaryUrl, [replicaUrl]);
     expect(readRouting(database).replicas[0]).toMatchObject({ usable: true });
     expect(await statusOf(reads(null, database), order)).toEqual({ status: "backordered", on: "replica" });
     expect(warn).toHaveBeenCalledWith(expect.stringMatching(/skipped \(down: /));
