@@ -297,9 +297,9 @@ export async function caughtUp(primaryUrl: string, replicaUrl: string, timeoutMs
   maintenance.pathname = "/postgres";
   const replica = postgres(maintenance.toString(), { max: 1, onnotice: () => {} });
   try {
-    const [{ lsn }] = (await primary<{ lsn: string }[]>`select pg_current_wal_lsn()::text as lsn`) as unknown as [
-      { lsn: string },
-    ];
+    const [{ lsn }] = (await primary<
+      { lsn: string }[]
+    >`select pg_current_wal_insert_lsn()::text as lsn`) as unknown as [{ lsn: string }];
     const until = Date.now() + timeoutMs;
     for (;;) {
       const [{ done }] = (await replica<

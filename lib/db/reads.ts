@@ -237,11 +237,14 @@ export function readRouting(database: Database = appDatabase()) {
 
 /**
  * The primary's WAL position now, called after a change committed: a replica that has replayed
- * this far shows it. Null without replicas (nothing to wait for).
+ * this far shows it. Null without replicas (nothing to wait for). The insert position, not
+ * pg_current_wal_lsn() (the write position): with synchronous_commit = off a commit returns before
+ * its record is written, so the write position can still be short of it, and a replica that had
+ * replayed only that far would show the caller the data from before their own change.
  */
 export async function commitPosition(database: Database = appDatabase()): Promise<string | null> {
   if (database.replicas.length === 0) return null;
-  const [row] = await rows<{ lsn: string }>(database.db, sql`select pg_current_wal_lsn()::text as lsn`);
+  const [row] = await rows<{ lsn: string }>(database.db, sql`select pg_current_wal_insert_lsn()::text as lsn`);
   return row?.lsn ?? null;
 }
 
