@@ -4,6 +4,7 @@ import { settle, type ActionResult, type Parsed } from "@/lib/actions/result";
 import { db } from "@/lib/db/client";
 import { orderForShopper } from "@/lib/orders/read";
 import type { AgentScope } from "@/lib/support/access";
+import { rememberOwnWrite } from "./read-after";
 import { agentOrNull } from "./support/guard";
 
 // One way to write a server action, per kind of caller. Each returned function is the action
@@ -33,7 +34,10 @@ export function shopperAction<I extends { orderId: string }, T extends object = 
     const order = await orderForShopper(db(), { orderId: parsed.data.orderId, email });
     if (!order) return { ok: false, error: notYours };
     const result = await settle(label, () => work(parsed.data, { email, order }));
-    if (result.ok) revalidatePath(`/orders/${order.id}`);
+    if (result.ok) {
+      await rememberOwnWrite();
+      revalidatePath(`/orders/${order.id}`);
+    }
     return result;
   };
 }
@@ -56,7 +60,10 @@ export function agentAction<I, T extends object = object>(
     if (!scope) return { ok: false, error: agentsOnly };
     if (options.role === "admin" && scope.role !== "admin") return { ok: false, error: adminsOnly };
     const result = await settle(label, () => work(parsed.data, scope));
-    if (result.ok) for (const path of options.revalidate(parsed.data)) revalidatePath(path);
+    if (result.ok) {
+      await rememberOwnWrite();
+      for (const path of options.revalidate(parsed.data)) revalidatePath(path);
+    }
     return result;
   };
 }
@@ -79,7 +86,10 @@ export function linkAction<I extends { token: string }, L, T extends object = ob
     const link = read(parsed.data.token);
     if (!link) return { ok: false, error: invalid };
     const result = await settle(label, () => work(parsed.data, link));
-    if (result.ok) for (const path of options.revalidate?.(parsed.data) ?? []) revalidatePath(path);
+    if (result.ok) {
+      await rememberOwnWrite();
+      for (const path of options.revalidate?.(parsed.data) ?? []) revalidatePath(path);
+    }
     return result;
   };
 }

@@ -81,6 +81,14 @@ const benches: Bench[] = [
     needsBuild: true,
   },
   {
+    name: "replica",
+    title: "Read replicas",
+    measured:
+      "The order page's query and the order lookup at the load run's rates (200/s + 100/s, open loop) with DATABASE_READ_URL's routing sending those reads to a streaming replica, on 100,000 orders in a primary and a replica the bench starts itself (ports 5464-5465): latency and CPU per request on each server.",
+    baseline: "The same load on the primary alone, in the same run.",
+    command: ["bench:replica", "--", "--seconds", values.seconds!],
+  },
+  {
     name: "honesty",
     title: "ETA honesty (simulation)",
     measured:

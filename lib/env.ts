@@ -14,6 +14,18 @@ const envSchema = z.object({
   DATABASE_URL: optional(z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" })),
   PGLITE_DIR: optional(z.string()).default(".data/pglite"),
   DB_POOL_MAX: optional(z.coerce.number().int().min(1).max(200)).default(10),
+  DATABASE_READ_URL: optional(
+    z
+      .string()
+      .transform((value) => value.split(",").map((url) => url.trim()))
+      .pipe(
+        z.array(
+          z.url({ protocol: /^postgres(ql)?$/, error: "must be postgres:// URLs, separated by commas" }),
+          "must be postgres:// URLs, separated by commas",
+        ),
+      ),
+  ),
+  DB_READ_MAX_LAG_MS: optional(z.coerce.number().int().min(0).max(3_600_000)).default(2000),
   AUTH_SECRET: optional(z.string().min(32, "must be at least 32 characters")),
   APP_URL: optional(z.url()).default("http://localhost:3000"),
   RESEND_API_KEY: optional(z.string().startsWith("re_", "must start with re_")),
@@ -55,6 +67,11 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     throw new EnvError(`Environment variable ${issue.path.join(".")} ${issue.message}.`);
   }
   const env = parsed.data;
+  if (env.DATABASE_READ_URL && !env.DATABASE_URL) {
+    throw new EnvError(
+      "DATABASE_READ_URL needs DATABASE_URL: read replicas copy a PostgreSQL primary, and the embedded PGlite database has none; unset DATABASE_READ_URL or set DATABASE_URL.",
+    );
+  }
   return { ...env, mailTransport: chooseMailTransport(env) };
 }
 

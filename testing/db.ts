@@ -25,7 +25,7 @@ export function serverUrl(database: string): string {
 
 export type TestDatabase = Database & { name: string; url?: string };
 
-async function cloneTemplate(): Promise<{ name: string; url: string }> {
+export async function cloneTemplate(): Promise<{ name: string; url: string }> {
   const name = `backorder_t_${randomBytes(6).toString("hex")}`;
   const admin = postgres(adminUrl!, { max: 1, onnotice: () => {} });
   try {
@@ -107,6 +107,9 @@ export function fileDatabase(): TestDatabase {
     },
     get kind() {
       return opened().kind;
+    },
+    get replicas() {
+      return opened().replicas;
     },
     get name() {
       return opened().name;

@@ -4,6 +4,7 @@ import { db } from "@/lib/db/client";
 import { readBodyBytes } from "@/lib/api/http";
 import { clientAddress } from "@/lib/http/client-address";
 import { viewToken } from "@/lib/links/view-link";
+import { readsForCookieHeader } from "@/lib/db/reads";
 import { lookupOrder } from "@/lib/orders/lookup";
 import { choiceToken } from "@/lib/orders/lookup-choice";
 import { lookupMessages } from "@/lib/orders/lookup-messages";
@@ -26,7 +27,12 @@ export async function POST(request: Request) {
           headers: { "content-type": "text/plain; charset=utf-8", connection: "close" },
         });
   const fields = parseFields(request.headers.get("content-type") ?? "", Buffer.from(bytes).toString("utf8"));
-  const outcome = await lookupOrder(db(), { ...fields, ip: clientAddress(request.headers) });
+  const outcome = await lookupOrder(
+    db(),
+    { ...fields, ip: clientAddress(request.headers) },
+    new Date(),
+    readsForCookieHeader(request.headers.get("cookie")),
+  );
 
   switch (outcome.kind) {
     case "found": {

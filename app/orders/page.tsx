@@ -4,11 +4,11 @@ import { redirect } from "next/navigation";
 import { currentEmail } from "@/auth";
 import { ShopperShell } from "@/components/shopper-shell";
 import { StatusBadge } from "@/components/order/line-card";
-import { db } from "@/lib/db/client";
 import { dateIn, formatDay, formatWindow } from "@/lib/dates";
 import { ordersForEmail } from "@/lib/orders/view";
 import { statusOf } from "@/lib/orders/words";
 import { isWaiting } from "@/lib/orders/line-status";
+import { callerReads } from "@/app/read-after";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Your orders" };
@@ -17,7 +17,8 @@ export const metadata: Metadata = { title: "Your orders" };
 export default async function OrdersPage() {
   const email = await currentEmail();
   if (!email) redirect("/signin?callbackUrl=/orders");
-  const found = await ordersForEmail(db(), email);
+  const read = await callerReads();
+  const found = await read((db) => ordersForEmail(db, email));
   return (
     <ShopperShell signedInAs={email}>
       <div className="space-y-6">

@@ -12,7 +12,9 @@ import postgres from "postgres";
 import { env } from "../env";
 
 // The one database client. DATABASE_URL set: PostgreSQL through postgres.js. Unset: PGlite in a
-// local folder (the embedded default), which only one process may open at a time.
+// local folder (the embedded default), which only one process may open at a time. With
+// DATABASE_READ_URL, it also holds a client per read replica; lib/db/reads.ts decides, per read,
+// whether one of them may answer it.
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 export type Db = PgDatabase<PgQueryResultHKT, Record<string, never>>;
@@ -23,8 +25,13 @@ export type DbOrTx = Db | Tx;
 export type Database = {
   db: Db;
   kind: "postgres" | "pglite";
+  /** Streaming replicas of `db` (PostgreSQL only); empty without DATABASE_READ_URL. */
+  replicas: Replica[];
   close(): Promise<void>;
 };
+
+/** A read replica: its client, and a name for logs that leaves out any password. */
+export type Replica = { name: string; db: Db; close(): Promise<void> };
 
 /**
  * drizzle sends its statements through `unsafe()`, which postgres.js does not prepare by default:
@@ -183,19 +190,43 @@ async function inTransaction(
   return result;
 }
 
-export function openPostgres(url: string, options: { max?: number } = {}): Database {
-  const client = postgres(url, {
-    max: options.max ?? env().DB_POOL_MAX,
+function postgresClient(url: string, max: number, connectTimeout: number): postgres.Sql {
+  return postgres(url, {
+    max,
     onnotice: () => {},
     // A dropped connection is replaced on the next query instead of failing every request.
     idle_timeout: 60,
-    connect_timeout: 10,
+    connect_timeout: connectTimeout,
     // After PostgreSQL restarts, reconnect within a second: postgres.js's default waits grow to
     // 20 s with every failed attempt, so a 20 s outage became a 30 s one.
     backoff: (retries: number) => (0.5 + Math.random() / 2) * Math.min(3 ** retries / 100, 1),
   });
+}
+
+export function openPostgres(url: string, options: { max?: number; readUrls?: string[] } = {}): Database {
+  const max = options.max ?? env().DB_POOL_MAX;
+  const client = postgresClient(url, max, 10);
   const db = drizzlePostgres(alwaysPrepare(client), { casing: "snake_case" }) as unknown as Db;
-  return { db, kind: "postgres", close: () => client.end({ timeout: 5 }) };
+  const replicas = (options.readUrls ?? []).map((readUrl) => openReplica(readUrl, max));
+  return {
+    db,
+    kind: "postgres",
+    replicas,
+    close: async () => {
+      await Promise.all([client.end({ timeout: 5 }), ...replicas.map((replica) => replica.close())]);
+    },
+  };
+}
+
+/** A replica that cannot be reached is skipped for the primary, so its connects give up sooner. */
+function openReplica(url: string, max: number): Replica {
+  const client = postgresClient(url, max, 2);
+  const { hostname, port, pathname } = new URL(url);
+  return {
+    name: `${hostname}:${port || 5432}${pathname}`,
+    db: drizzlePostgres(alwaysPrepare(client), { casing: "snake_case" }) as unknown as Db,
+    close: () => client.end({ timeout: 5 }),
+  };
 }
 
 /** PGlite in `dataDir`, or in memory (gone when the process ends) for none or `memory://`. */
@@ -206,12 +237,12 @@ export function openPglite(dataDir: string | undefined): Database {
     extensions: { btree_gin, pg_trgm, unaccent },
   });
   const db = drizzlePglite(client, { casing: "snake_case" }) as unknown as Db;
-  return { db, kind: "pglite", close: () => client.close() };
+  return { db, kind: "pglite", replicas: [], close: () => client.close() };
 }
 
 export function openConfigured(): Database {
-  const { DATABASE_URL, PGLITE_DIR } = env();
-  return DATABASE_URL ? openPostgres(DATABASE_URL) : openPglite(PGLITE_DIR);
+  const { DATABASE_URL, DATABASE_READ_URL, PGLITE_DIR } = env();
+  return DATABASE_URL ? openPostgres(DATABASE_URL, { readUrls: DATABASE_READ_URL }) : openPglite(PGLITE_DIR);
 }
 
 // Kept on globalThis so Next's dev reloads and the in-process worker share one client.

@@ -3,6 +3,7 @@ import { and, asc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { DbOrTx } from "../db/client";
 import { merchants } from "../db/schema/merchants";
+import { onPrimary, type Reads } from "../db/reads";
 import { orders } from "../db/schema/orders";
 import { sendNow } from "../email/send";
 import { OrderLinkEmail } from "../email/templates/order-link";
@@ -53,11 +54,14 @@ export const orderLinkEmailsPerHour = { limit: 3, windowSeconds: 60 * 60 };
  * or wrong: a matching order's link goes to that email instead, and the answer is the same either
  * way. So someone guessing the order numbers of a known email (from any number of addresses)
  * learns nothing, and cannot lock the shopper out either: the shopper gets the link in their inbox.
+ *
+ * The rate limits are writes (on `db`); the search itself may run on a replica (`reads`).
  */
 export async function lookupOrder(
   db: DbOrTx,
   input: { number: unknown; email: unknown; ip: string },
   now = new Date(),
+  reads: Reads = onPrimary(db),
 ): Promise<LookupOutcome> {
   const parsed = lookupSchema.safeParse(input);
   if (!parsed.success) {
@@ -69,13 +73,15 @@ export async function lookupOrder(
   if (!client.allowed) return { kind: "slow_down", retryAfterSeconds: client.retryAfterSeconds };
   const failures = [{ key: `lookup:email:${email}`, rule: lookupLimits.perEmail }];
   const heldBack = !(await underRateLimits(db, failures, now));
-  const found = await db
-    .select({ orderId: orders.id, shop: merchants.name, number: orders.number })
-    .from(orders)
-    .innerJoin(merchants, eq(merchants.id, orders.merchantId))
-    .where(and(eq(orders.email, email), inArray(orders.number, numberVariants(number))))
-    // Two shops can each have an order with this number and email: the shopper picks.
-    .orderBy(asc(merchants.name), asc(orders.id));
+  const found = await reads((reader) =>
+    reader
+      .select({ orderId: orders.id, shop: merchants.name, number: orders.number })
+      .from(orders)
+      .innerJoin(merchants, eq(merchants.id, orders.merchantId))
+      .where(and(eq(orders.email, email), inArray(orders.number, numberVariants(number))))
+      // Two shops can each have an order with this number and email: the shopper picks.
+      .orderBy(asc(merchants.name), asc(orders.id)),
+  );
   if (found.length === 0) await hitRateLimits(db, failures, now);
   if (heldBack) {
     if (found.length > 0) await emailOrderLinks(db, email, found, now);

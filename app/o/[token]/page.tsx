@@ -2,7 +2,7 @@ import Link from "next/link";
 import type { Metadata } from "next";
 import { ShopperShell } from "@/components/shopper-shell";
 import { OrderDetails } from "@/components/order/order-details";
-import { db } from "@/lib/db/client";
+import { callerReads } from "@/app/read-after";
 import { checkViewToken } from "@/lib/links/view-link";
 import { loadOrderView } from "@/lib/orders/view";
 
@@ -21,8 +21,9 @@ const problems = {
 // GET /o/{token} — the signed, read-only view of one order that emails and the lookup lead to.
 export default async function ViewLinkPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
-  const check = await checkViewToken(db(), token);
-  const view = check.ok ? await loadOrderView(db(), check.orderId) : null;
+  const read = await callerReads();
+  const check = await read((db) => checkViewToken(db, token));
+  const view = check.ok ? await read((db) => loadOrderView(db, check.orderId)) : null;
   if (!check.ok || !view) {
     return (
       <ShopperShell>

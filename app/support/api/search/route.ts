@@ -1,6 +1,6 @@
 // GET /support/api/search?q=… — order search for agents, scoped to the merchants they serve.
 import { agentOrNull } from "@/app/support/guard";
-import { db } from "@/lib/db/client";
+import { readsForCookieHeader } from "@/lib/db/reads";
 import { searchOrders } from "@/lib/support/search";
 
 export const dynamic = "force-dynamic";
@@ -10,6 +10,7 @@ export async function GET(request: Request) {
   // Not an agent: as if this did not exist.
   if (!scope) return new Response("Not found", { status: 404 });
   const q = new URL(request.url).searchParams.get("q") ?? "";
-  const hits = await searchOrders(db(), scope, q);
+  const read = readsForCookieHeader(request.headers.get("cookie"));
+  const hits = await read((db) => searchOrders(db, scope, q));
   return Response.json({ query: q, hits }, { headers: { "cache-control": "no-store" } });
 }
