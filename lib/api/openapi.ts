@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { envelopeSchema, eventExamples, eventDataSchemas, publicEventTypes } from "../events/catalogue";
 import {
   cancelResultSchema,
   orderCancelSchema,
@@ -86,6 +87,38 @@ function post(
   };
 }
 
+/** Each catalogue event as a webhook we send (OpenAPI 3.1 `webhooks`), with an example body. */
+function webhooks() {
+  return Object.fromEntries(
+    publicEventTypes.map((type) => [
+      type,
+      {
+        post: {
+          operationId: `webhook_${type.replace(/[^a-z]/g, "_")}`,
+          summary: eventDataSchemas[type].description ?? type,
+          description:
+            "Signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature headers). Answer 2xx within 15 s; anything else is retried; 410 disables the endpoint.",
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": {
+                schema: schema(envelopeSchema(type), "output"),
+                example: {
+                  id: "evt_3f9a0c2b7d4e4c1a9b8e6f5d4c3b2a10",
+                  type,
+                  timestamp: "2026-12-14T09:30:00.000Z",
+                  data: eventExamples[type],
+                },
+              },
+            },
+          },
+          responses: { "200": { description: "Received; any 2xx will do" } },
+        },
+      },
+    ]),
+  );
+}
+
 export function openApiDocument(serverUrl: string) {
   return {
     openapi: "3.1.0",
@@ -157,5 +190,6 @@ export function openApiDocument(serverUrl: string) {
       }),
       "/shipments": post("Record a shipment with tracking", shipmentSchema, shipmentResultSchema, { created: true }),
     },
+    webhooks: webhooks(),
   };
 }

@@ -3,6 +3,7 @@ import {
   bigint,
   boolean,
   check,
+  customType,
   date,
   foreignKey,
   index,
@@ -40,6 +41,41 @@ export const domainEvents = pgTable(
   },
   (t) => [index("domain_events_order_idx").on(t.orderId, t.at), index("domain_events_type_idx").on(t.type, t.at)],
 );
+
+/** PostgreSQL's 64-bit transaction id (xid8), read as text: it passes 2^53 on a busy server. */
+const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => "xid8" });
+
+/**
+ * The events merchants' systems hear about (lib/events/catalogue.ts), as published: the webhook
+ * deliveries are written from these rows, and GET /api/v1/events pages through them. `txid` is the
+ * transaction that wrote the row: the feed hands out only rows of transactions older than every
+ * one still running, in (txid, seq) order, so a reader never passes a row that commits later.
+ */
+export const publishedEvents = pgTable(
+  "published_events",
+  {
+    /** `evt_…`: the id in the payload, the same in a webhook and in the feed. */
+    id: text().primaryKey(),
+    seq: bigint({ mode: "number" }).generatedAlwaysAsIdentity().notNull(),
+    merchantId: uuid()
+      .notNull()
+      .references(() => merchants.id),
+    type: text().notNull(),
+    orderId: uuid(),
+    /** The whole event as sent: `{ id, type, timestamp, data }`. */
+    payload: jsonb().$type<Record<string, unknown>>().notNull(),
+    txid: xid8()
+      .notNull()
+      .default(sql`pg_current_xact_id()`),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("published_events_feed_idx").on(t.merchantId, t.txid, t.seq),
+    index("published_events_order_idx").on(t.orderId),
+  ],
+);
+
+export type PublishedEvent = typeof publishedEvents.$inferSelect;
 
 export const notificationKinds = [
   "backordered",
