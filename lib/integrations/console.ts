@@ -15,6 +15,7 @@ import {
   rotateWebhookSecret,
   saveWebhookEndpoint,
   setWebhookEndpointEnabled,
+  setWebhookSubscriptions,
   shopifyLog,
 } from "./settings";
 
@@ -95,30 +96,57 @@ export async function agentRetryShopifyWebhook(
 export async function adminSaveEndpoint(
   db: DbOrTx,
   scope: AgentScope,
-  params: { slug: string; url: string; now: Date },
+  params: { slug: string; url: string; endpointId?: string; add?: boolean; now: Date },
 ) {
   const merchant = await merchantForAdmin(db, scope, params.slug);
   return saveWebhookEndpoint(db, {
     merchantId: merchant.id,
     url: params.url,
+    endpointId: params.endpointId,
+    add: params.add,
     actor: agentActor(scope),
     now: params.now,
   });
 }
 
-export async function adminRotateEndpointSecret(db: DbOrTx, scope: AgentScope, params: { slug: string; now: Date }) {
+export async function adminSetEndpointSubscriptions(
+  db: DbOrTx,
+  scope: AgentScope,
+  params: { slug: string; endpointId: string; eventTypes: readonly string[] | null; now: Date },
+) {
   const merchant = await merchantForAdmin(db, scope, params.slug);
-  return rotateWebhookSecret(db, { merchantId: merchant.id, actor: agentActor(scope), now: params.now });
+  return setWebhookSubscriptions(db, {
+    merchantId: merchant.id,
+    endpointId: params.endpointId,
+    eventTypes: params.eventTypes,
+    actor: agentActor(scope),
+    now: params.now,
+  });
+}
+
+export async function adminRotateEndpointSecret(
+  db: DbOrTx,
+  scope: AgentScope,
+  params: { slug: string; endpointId?: string; now: Date },
+) {
+  const merchant = await merchantForAdmin(db, scope, params.slug);
+  return rotateWebhookSecret(db, {
+    merchantId: merchant.id,
+    endpointId: params.endpointId,
+    actor: agentActor(scope),
+    now: params.now,
+  });
 }
 
 export async function adminSetEndpointEnabled(
   db: DbOrTx,
   scope: AgentScope,
-  params: { slug: string; enabled: boolean; now: Date },
+  params: { slug: string; endpointId?: string; enabled: boolean; now: Date },
 ) {
   const merchant = await merchantForAdmin(db, scope, params.slug);
   await setWebhookEndpointEnabled(db, {
     merchantId: merchant.id,
+    endpointId: params.endpointId,
     enabled: params.enabled,
     actor: agentActor(scope),
     now: params.now,

@@ -9,11 +9,14 @@ import {
   adminRotateEndpointSecret,
   adminSaveEndpoint,
   adminSetEndpointEnabled,
+  adminSetEndpointSubscriptions,
   agentResendDelivery,
   agentRetryShopifyWebhook,
 } from "@/lib/integrations/console";
 import {
   parseConnectShopify,
+  parseEndpoint,
+  parseSubscriptions,
   parseResendWebhook,
   parseRetryShopifyWebhook,
   parseSaveEndpoint,
@@ -50,11 +53,14 @@ export const retryShopifyWebhookAction = agentAction(
   asAgent,
 );
 
-export const saveEndpointAction = agentAction<{ slug: string; url: string }, { secret?: string }>(
+export const saveEndpointAction = agentAction<
+  { slug: string; url: string; endpointId?: string; add?: "true" },
+  { secret?: string }
+>(
   "save webhook endpoint",
   parseSaveEndpoint,
-  async ({ slug, url }, scope) => {
-    const saved = await adminSaveEndpoint(db(), scope, { slug, url, now: new Date() });
+  async ({ slug, url, endpointId, add }, scope) => {
+    const saved = await adminSaveEndpoint(db(), scope, { slug, url, endpointId, add: !!add, now: new Date() });
     return saved.secret
       ? { message: "Endpoint saved. Copy its signing secret now: it is shown this once.", secret: saved.secret }
       : { message: "Address saved; the signing secret is unchanged." };
@@ -62,11 +68,25 @@ export const saveEndpointAction = agentAction<{ slug: string; url: string }, { s
   asAdmin,
 );
 
-export const rotateEndpointSecretAction = agentAction<{ slug: string }, { secret?: string }>(
+export const setSubscriptionsAction = agentAction(
+  "change webhook subscriptions",
+  parseSubscriptions,
+  async ({ slug, endpointId, eventTypes }, scope) => {
+    const saved = await adminSetEndpointSubscriptions(db(), scope, { slug, endpointId, eventTypes, now: new Date() });
+    return {
+      message: saved.eventTypes
+        ? `This endpoint is now sent ${saved.eventTypes.length} event type${saved.eventTypes.length === 1 ? "" : "s"}.`
+        : "This endpoint is now sent every event, new types too.",
+    };
+  },
+  asAdmin,
+);
+
+export const rotateEndpointSecretAction = agentAction<{ slug: string; endpointId?: string }, { secret?: string }>(
   "rotate webhook secret",
-  parseShop,
-  async ({ slug }, scope) => {
-    const rotated = await adminRotateEndpointSecret(db(), scope, { slug, now: new Date() });
+  parseEndpoint,
+  async ({ slug, endpointId }, scope) => {
+    const rotated = await adminRotateEndpointSecret(db(), scope, { slug, endpointId, now: new Date() });
     return {
       message: `New signing secret made; the old one also signs until ${until(rotated.previousValidUntil)}. Copy it now: it is shown this once.`,
       secret: rotated.secret,
@@ -78,9 +98,9 @@ export const rotateEndpointSecretAction = agentAction<{ slug: string }, { secret
 export const setEndpointEnabledAction = agentAction(
   "turn webhook sending on or off",
   parseSetEndpointEnabled,
-  async ({ slug, enabled: given }, scope) => {
+  async ({ slug, endpointId, enabled: given }, scope) => {
     const enabled = given === "true";
-    await adminSetEndpointEnabled(db(), scope, { slug, enabled, now: new Date() });
+    await adminSetEndpointEnabled(db(), scope, { slug, endpointId, enabled, now: new Date() });
     return {
       message: enabled
         ? "Sending is on; waiting events go out now."

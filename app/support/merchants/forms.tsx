@@ -10,6 +10,7 @@ import {
   rotateEndpointSecretAction,
   saveEndpointAction,
   setEndpointEnabledAction,
+  setSubscriptionsAction,
 } from "./actions";
 import type { ActionResult } from "@/lib/actions/result";
 
@@ -114,14 +115,27 @@ export function RetryShopifyButton({
   );
 }
 
-export function EndpointForm({ slug, url }: { slug: string; url: string | null }) {
+/** An endpoint's address (`endpointId`), or a new endpoint (`add`). */
+export function EndpointForm({
+  slug,
+  url,
+  endpointId,
+  add,
+}: {
+  slug: string;
+  url: string | null;
+  endpointId?: string;
+  add?: boolean;
+}) {
   const [result, action, pending] = useActionState(saveEndpointAction, null);
   const id = useId();
   return (
     <form action={action} className="space-y-2">
       <input type="hidden" name="slug" value={slug} />
+      {endpointId ? <input type="hidden" name="endpointId" value={endpointId} /> : null}
+      {add ? <input type="hidden" name="add" value="true" /> : null}
       <label htmlFor={`${id}-url`} className="block text-sm font-medium">
-        Endpoint URL
+        {add ? "Another endpoint's URL" : "Endpoint URL"}
       </label>
       <div className="flex flex-wrap gap-2">
         <input
@@ -134,7 +148,7 @@ export function EndpointForm({ slug, url }: { slug: string; url: string | null }
           className={`${input} min-w-64 flex-1`}
         />
         <button type="submit" className={primary} disabled={pending}>
-          {pending ? "Saving…" : url ? "Save address" : "Create endpoint"}
+          {pending ? "Saving…" : url ? "Save address" : add ? "Add endpoint" : "Create endpoint"}
         </button>
       </div>
       <Result result={result} />
@@ -142,7 +156,69 @@ export function EndpointForm({ slug, url }: { slug: string; url: string | null }
   );
 }
 
-export function EndpointControls({ slug, enabled }: { slug: string; enabled: boolean }) {
+/** Which event types an endpoint is sent: all (new ones too), or the ones ticked. */
+export function SubscriptionsForm({
+  slug,
+  endpointId,
+  eventTypes,
+  allTypes,
+}: {
+  slug: string;
+  endpointId: string;
+  eventTypes: string[] | null;
+  allTypes: readonly { type: string; summary: string }[];
+}) {
+  const [result, action, pending] = useActionState(setSubscriptionsAction, null);
+  const id = useId();
+  return (
+    <form action={action} className="space-y-2">
+      <input type="hidden" name="slug" value={slug} />
+      <input type="hidden" name="endpointId" value={endpointId} />
+      <fieldset className="space-y-1 text-sm">
+        <legend className="font-medium">Events sent to this endpoint</legend>
+        <label className="flex items-center gap-2">
+          <input type="radio" name="scope" value="all" defaultChecked={eventTypes === null} /> All events, new types too
+        </label>
+        <label className="flex items-center gap-2">
+          <input type="radio" name="scope" value="some" defaultChecked={eventTypes !== null} /> Only the ones ticked:
+        </label>
+        <ul className="grid gap-1 pl-6 sm:grid-cols-2">
+          {allTypes.map(({ type, summary }) => (
+            <li key={type}>
+              <label className="flex items-start gap-2" htmlFor={`${id}-${type}`}>
+                <input
+                  id={`${id}-${type}`}
+                  type="checkbox"
+                  name="eventTypes"
+                  value={type}
+                  defaultChecked={eventTypes?.includes(type) ?? false}
+                  className="mt-1"
+                />
+                <span>
+                  <span className="font-mono">{type}</span> <span className="text-stone-700">{summary}</span>
+                </span>
+              </label>
+            </li>
+          ))}
+        </ul>
+      </fieldset>
+      <button type="submit" className={secondary} disabled={pending}>
+        {pending ? "Saving…" : "Save subscriptions"}
+      </button>
+      <Result result={result} />
+    </form>
+  );
+}
+
+export function EndpointControls({
+  slug,
+  enabled,
+  endpointId,
+}: {
+  slug: string;
+  enabled: boolean;
+  endpointId?: string;
+}) {
   const [rotateResult, rotate, rotating] = useActionState(rotateEndpointSecretAction, null);
   const [toggleResult, toggle, toggling] = useActionState(setEndpointEnabledAction, null);
   return (
@@ -150,12 +226,14 @@ export function EndpointControls({ slug, enabled }: { slug: string; enabled: boo
       <div className="flex flex-wrap gap-2">
         <form action={rotate}>
           <input type="hidden" name="slug" value={slug} />
+          {endpointId ? <input type="hidden" name="endpointId" value={endpointId} /> : null}
           <button type="submit" className={secondary} disabled={rotating}>
             {rotating ? "Rotating…" : "Rotate signing secret"}
           </button>
         </form>
         <form action={toggle}>
           <input type="hidden" name="slug" value={slug} />
+          {endpointId ? <input type="hidden" name="endpointId" value={endpointId} /> : null}
           <input type="hidden" name="enabled" value={enabled ? "false" : "true"} />
           <button type="submit" className={secondary} disabled={toggling}>
             {enabled ? "Turn sending off" : "Turn sending on"}

@@ -9,6 +9,8 @@ import type { Parsed } from "../inputs";
 const storable = "That text has characters we cannot store; please type it again.";
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "That shop was not found among the shops you serve.");
 
+const endpointId = z.string().max(64, "That webhook endpoint is not this shop's.").optional();
+
 const schemas = {
   resendWebhook: z.object({
     slug,
@@ -20,10 +22,19 @@ const schemas = {
   }),
   saveEndpoint: z.object({
     slug,
+    endpointId,
+    add: z.enum(["true"]).optional(),
     url: z.string().trim().min(1, "Give the address to send events to.").max(2000).refine(isStorableText, storable),
   }),
   shop: z.object({ slug }),
-  setEndpointEnabled: z.object({ slug, enabled: z.enum(["true", "false"]) }),
+  endpoint: z.object({ slug, endpointId }),
+  setEndpointEnabled: z.object({ slug, endpointId, enabled: z.enum(["true", "false"]) }),
+  subscriptions: z.object({
+    slug,
+    endpointId: z.string().min(1).max(64),
+    scope: z.enum(["all", "some"], "Choose all events or some."),
+    eventTypes: z.array(z.string().max(100)).max(50),
+  }),
   connectShopify: z.object({
     slug,
     shopDomain: z
@@ -50,5 +61,18 @@ export const parseRetryShopifyWebhook = (form: FormData) => parse(schemas.retryS
 export const parseSaveEndpoint = (form: FormData) => parse(schemas.saveEndpoint, form);
 /** Rotate the endpoint secret, end the Shopify rotation, disconnect Shopify: the shop alone. */
 export const parseShop = (form: FormData) => parse(schemas.shop, form);
+export const parseEndpoint = (form: FormData) => parse(schemas.endpoint, form);
+/** Checkboxes repeat their name, so the event types are read with getAll. */
+export function parseSubscriptions(
+  form: FormData,
+): Parsed<{ slug: string; endpointId: string; eventTypes: string[] | null }> {
+  const parsed = schemas.subscriptions.safeParse({
+    ...Object.fromEntries(form),
+    eventTypes: form.getAll("eventTypes").filter((v): v is string => typeof v === "string"),
+  });
+  if (!parsed.success) return { ok: false, error: parsed.error.issues[0]!.message };
+  const { slug, endpointId, scope, eventTypes } = parsed.data;
+  return { ok: true, data: { slug, endpointId, eventTypes: scope === "all" ? null : eventTypes } };
+}
 export const parseSetEndpointEnabled = (form: FormData) => parse(schemas.setEndpointEnabled, form);
 export const parseConnectShopify = (form: FormData) => parse(schemas.connectShopify, form);

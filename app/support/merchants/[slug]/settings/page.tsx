@@ -6,9 +6,12 @@ import { env } from "@/lib/env";
 import { isDomainError } from "@/lib/errors";
 import { integrationSettings } from "@/lib/integrations/console";
 import { requireAgentPage } from "../../../guard";
-import { EndpointControls, EndpointForm, ShopifyControls, ShopifyForm } from "../../forms";
+import { eventDataSchemas, publicEventTypes } from "@/lib/events/catalogue";
+import { EndpointControls, EndpointForm, ShopifyControls, ShopifyForm, SubscriptionsForm } from "../../forms";
 
 export const metadata: Metadata = { title: "Integration settings" };
+
+const allTypes = publicEventTypes.map((type) => ({ type, summary: eventDataSchemas[type].description ?? "" }));
 
 const utc = (at: Date) => `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 
@@ -79,22 +82,33 @@ export default async function IntegrationSettingsPage({ params }: { params: Prom
           Webhooks to the shop
         </h2>
         <p className="text-sm">
-          We send order_line.cancelled, order_line.swapped, order_line.delay_consent_expired and
-          order.fulfillment_preference_changed, signed per Standard Webhooks.
+          Each endpoint has its own signing secret (Standard Webhooks) and is sent the event types it subscribes to (all
+          of them unless you choose). The README lists each event and its fields.
         </p>
-        {status.endpoint ? (
-          <p className="text-sm">
-            {status.endpoint.enabled ? "Sending" : `Off (${status.endpoint.disabledReason ?? "turned off"})`} · secret{" "}
-            {status.endpoint.secretHint}
-            {status.endpoint.previousSecretUntil
-              ? ` · the previous secret also signs until ${utc(status.endpoint.previousSecretUntil)}`
-              : ""}
-          </p>
-        ) : (
-          <p className="text-sm">No endpoint yet.</p>
-        )}
-        <EndpointForm slug={merchant.slug} url={status.endpoint?.url ?? null} />
-        {status.endpoint ? <EndpointControls slug={merchant.slug} enabled={status.endpoint.enabled} /> : null}
+        {status.endpoints.length === 0 ? <p className="text-sm">No endpoint yet.</p> : null}
+        <ul className="space-y-6">
+          {status.endpoints.map((endpoint, i) => (
+            <li key={endpoint.id} className="space-y-3 border-t border-stone-200 pt-3">
+              <h3 className="font-semibold">Endpoint {i + 1}</h3>
+              <p className="text-sm">
+                {endpoint.enabled ? "Sending" : `Off (${endpoint.disabledReason ?? "turned off"})`} · secret{" "}
+                {endpoint.secretHint}
+                {endpoint.previousSecretUntil
+                  ? ` · the previous secret also signs until ${utc(endpoint.previousSecretUntil)}`
+                  : ""}
+              </p>
+              <EndpointForm slug={merchant.slug} url={endpoint.url} endpointId={endpoint.id} />
+              <SubscriptionsForm
+                slug={merchant.slug}
+                endpointId={endpoint.id}
+                eventTypes={endpoint.eventTypes}
+                allTypes={allTypes}
+              />
+              <EndpointControls slug={merchant.slug} enabled={endpoint.enabled} endpointId={endpoint.id} />
+            </li>
+          ))}
+        </ul>
+        <EndpointForm slug={merchant.slug} url={null} add={status.endpoints.length > 0} />
       </section>
     </div>
   );
