@@ -2,6 +2,7 @@ import { z } from "zod";
 import { envelopeSchema, eventExamples, eventDataSchemas, publicEventTypes } from "../events/catalogue";
 import {
   cancelResultSchema,
+  eventFeedSchema,
   orderCancelSchema,
   orderBatchResultSchema,
   orderBatchSchema,
@@ -86,6 +87,32 @@ function post(
     },
   };
 }
+
+type Parameter = { name: string; in: "path" | "query"; description: string; required?: boolean };
+
+function get(summary: string, output: z.ZodType, parameters: Parameter[] = []) {
+  return {
+    get: {
+      summary,
+      parameters: parameters.map((p) => ({
+        name: p.name,
+        in: p.in,
+        required: p.in === "path" || !!p.required,
+        description: p.description,
+        schema: p.name === "limit" ? { type: "integer", minimum: 1, maximum: 500 } : { type: "string" },
+      })),
+      responses: {
+        "200": { description: "Found", content: { "application/json": { schema: schema(output, "output") } } },
+        ...errors,
+      },
+    },
+  };
+}
+
+const page: Parameter[] = [
+  { name: "after", in: "query", description: "The `next` cursor of the previous page; omitted: from the start" },
+  { name: "limit", in: "query", description: "Items per page, 1 to 500 (default 100)" },
+];
 
 /** Each catalogue event as a webhook we send (OpenAPI 3.1 `webhooks`), with an example body. */
 function webhooks() {
@@ -189,6 +216,18 @@ export function openApiDocument(serverUrl: string) {
         params: ["reference"],
       }),
       "/shipments": post("Record a shipment with tracking", shipmentSchema, shipmentResultSchema, { created: true }),
+      "/events": get(
+        "The shop's events, oldest first, for polling and replay: the same events as the webhooks, with the same ids",
+        eventFeedSchema,
+        [
+          ...page,
+          {
+            name: "types",
+            in: "query",
+            description: `Comma-separated event types to list (default: all): ${publicEventTypes.join(", ")}`,
+          },
+        ],
+      ),
     },
     webhooks: webhooks(),
   };

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isIsoDate } from "../dates";
+import { publicEventSchema } from "../events/catalogue";
 import { isStorableText, unstorableTextMessage } from "../security/text";
 
 // The ingest API's input, one schema per resource. Route handlers parse with these, the domain
@@ -219,3 +220,12 @@ export const purchaseOrderResultSchema = z.object({
 });
 export const stockResultSchema = z.object({ updated: z.number(), linesRedated: z.number() });
 export const shipmentResultSchema = z.object({ shipmentId: z.string(), created: z.boolean() });
+
+export const eventFeedSchema = z.object({
+  events: z.array(publicEventSchema).describe("Oldest first; each as its webhook would carry it"),
+  next: z
+    .string()
+    .nullable()
+    .describe("Pass as `after` for the next page (also when this one is empty); null before the first event"),
+  hasMore: z.boolean().describe("More events are ready now: fetch the next page at once"),
+});

@@ -10,6 +10,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   uniqueIndex,
   uuid,
@@ -47,9 +48,8 @@ const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 
 
 /**
  * The events merchants' systems hear about (lib/events/catalogue.ts), as published: the webhook
- * deliveries are written from these rows, and GET /api/v1/events pages through them. `txid` is the
- * transaction that wrote the row: the feed hands out only rows of transactions older than every
- * one still running, in (txid, seq) order, so a reader never passes a row that commits later.
+ * deliveries are written from these rows, and GET /api/v1/events pages through them in the order
+ * of `published_transactions` (see lib/events/feed.ts). `txid` is the transaction that wrote it.
  */
 export const publishedEvents = pgTable(
   "published_events",
@@ -70,8 +70,28 @@ export const publishedEvents = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    index("published_events_feed_idx").on(t.merchantId, t.txid, t.seq),
+    index("published_events_txid_idx").on(t.txid, t.merchantId, t.seq),
     index("published_events_order_idx").on(t.orderId),
+  ],
+);
+
+/**
+ * Each transaction that published events for a merchant, numbered in commit order: a deferred
+ * trigger (migration 0013) takes the merchant's lock at commit and draws `position` then, so a
+ * transaction can only be numbered after the one before it has committed and become visible.
+ */
+export const publishedTransactions = pgTable(
+  "published_transactions",
+  {
+    txid: xid8().notNull(),
+    merchantId: uuid()
+      .notNull()
+      .references(() => merchants.id),
+    position: bigint({ mode: "number" }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.txid, t.merchantId] }),
+    uniqueIndex("published_transactions_feed_idx").on(t.merchantId, t.position),
   ],
 );
 
