@@ -2,7 +2,12 @@ import { z } from "zod";
 import { envelopeSchema, eventExamples, eventDataSchemas, publicEventTypes } from "../events/catalogue";
 import {
   cancelResultSchema,
+  deliveryResultSchema,
+  deliverySchema,
   eventFeedSchema,
+  purchaseOrderListSchema,
+  purchaseOrderViewSchema,
+  shipmentViewSchema,
   orderCancelSchema,
   orderBatchResultSchema,
   orderBatchSchema,
@@ -194,12 +199,19 @@ export function openApiDocument(serverUrl: string) {
         params: ["number"],
       }),
       "/stock": post("Set stock on hand", stockLevelsSchema, stockResultSchema),
-      "/purchase-orders": post(
-        "Create or update a purchase order",
-        purchaseOrderUpsertSchema,
-        purchaseOrderResultSchema,
-        { created: true },
-      ),
+      "/purchase-orders": {
+        ...post("Create or update a purchase order", purchaseOrderUpsertSchema, purchaseOrderResultSchema, {
+          created: true,
+        }),
+        ...get("The shop's purchase orders, oldest placed first", purchaseOrderListSchema, [
+          ...page,
+          {
+            name: "status",
+            in: "query",
+            description: "Only POs in this status: open, partially_received, received, cancelled",
+          },
+        ]),
+      },
       "/purchase-orders/{reference}/expected-date": post(
         "Change a purchase order's expected date",
         purchaseOrderDateSchema,
@@ -216,6 +228,22 @@ export function openApiDocument(serverUrl: string) {
         params: ["reference"],
       }),
       "/shipments": post("Record a shipment with tracking", shipmentSchema, shipmentResultSchema, { created: true }),
+      "/purchase-orders/{reference}": get(
+        "A purchase order with its lines, what was received and every date it has had",
+        purchaseOrderViewSchema,
+        [{ name: "reference", in: "path", description: "Your PO number" }],
+      ),
+      "/shipments/{externalId}": {
+        ...get("A shipment by your id, with tracking, lines and delivery", shipmentViewSchema, [
+          { name: "externalId", in: "path", description: "The externalId sent to POST /shipments" },
+        ]),
+      },
+      "/shipments/{externalId}/delivery": post(
+        "The carrier delivered the parcel (publishes shipment.delivered once; a repeat changes nothing)",
+        deliverySchema,
+        deliveryResultSchema,
+        { params: ["externalId"] },
+      ),
       "/events": get(
         "The shop's events, oldest first, for polling and replay: the same events as the webhooks, with the same ids",
         eventFeedSchema,

@@ -219,3 +219,43 @@ export async function recordDelivery(
     return { shipmentId: shipment.id, deliveredAt: deliveredAt.toISOString(), alreadyDelivered: false };
   });
 }
+
+export type ShipmentView = {
+  id: string;
+  externalId: string;
+  orderNumber: string;
+  carrier: string | null;
+  trackingNumber: string | null;
+  trackingUrl: string | null;
+  shippedAt: string;
+  deliveredAt: string | null;
+  lines: { sku: string; units: number }[];
+};
+
+/** A shipment by the shop's own id, within the merchant (GET /shipments/{externalId}). */
+export async function shipmentByExternalId(db: DbOrTx, merchantId: string, externalId: string): Promise<ShipmentView> {
+  const [shipment] = await db
+    .select({ shipment: shipments, orderNumber: orders.number })
+    .from(shipments)
+    .innerJoin(orders, eq(orders.id, shipments.orderId))
+    .where(and(eq(shipments.merchantId, merchantId), eq(shipments.externalId, externalId)));
+  if (!shipment) throw new DomainError("not_found", `No shipment ${externalId} for this merchant.`, "externalId");
+  const lines = await db
+    .select({ sku: orderLines.skuCode, units: shipmentLines.quantity })
+    .from(shipmentLines)
+    .innerJoin(orderLines, eq(orderLines.id, shipmentLines.orderLineId))
+    .where(eq(shipmentLines.shipmentId, shipment.shipment.id))
+    .orderBy(orderLines.id);
+  const s = shipment.shipment;
+  return {
+    id: s.id,
+    externalId,
+    orderNumber: shipment.orderNumber,
+    carrier: s.carrier,
+    trackingNumber: s.trackingNumber,
+    trackingUrl: s.trackingUrl,
+    shippedAt: s.shippedAt.toISOString(),
+    deliveredAt: s.deliveredAt?.toISOString() ?? null,
+    lines,
+  };
+}
