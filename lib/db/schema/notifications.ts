@@ -57,9 +57,7 @@ export const publishedEvents = pgTable(
     /** `evt_…`: the id in the payload, the same in a webhook and in the feed. */
     id: text().primaryKey(),
     seq: bigint({ mode: "number" }).generatedAlwaysAsIdentity().notNull(),
-    merchantId: uuid()
-      .notNull()
-      .references(() => merchants.id),
+    merchantId: merchantId(),
     type: text().notNull(),
     orderId: uuid(),
     /** The whole event as sent: `{ id, type, timestamp, data }`. */
@@ -67,7 +65,7 @@ export const publishedEvents = pgTable(
     txid: xid8()
       .notNull()
       .default(sql`pg_current_xact_id()`),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    createdAt: now(),
   },
   (t) => [
     index("published_events_txid_idx").on(t.txid, t.merchantId, t.seq),
@@ -84,9 +82,7 @@ export const publishedTransactions = pgTable(
   "published_transactions",
   {
     txid: xid8().notNull(),
-    merchantId: uuid()
-      .notNull()
-      .references(() => merchants.id),
+    merchantId: merchantId(),
     position: bigint({ mode: "number" }).notNull(),
   },
   (t) => [
