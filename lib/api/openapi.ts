@@ -23,6 +23,7 @@ import {
   stockLevelsSchema,
   stockResultSchema,
 } from "../ingest/schemas";
+import { notificationSettingsPatchSchema, notificationSettingsSchema } from "../notifications/settings";
 
 // The OpenAPI document of the ingest API, generated from the same zod schemas the handlers parse.
 
@@ -244,6 +245,19 @@ export function openApiDocument(serverUrl: string) {
         deliveryResultSchema,
         { params: ["externalId"] },
       ),
+      "/settings/notifications": {
+        ...get(
+          "The shop's notification settings: gathering window, ETA thresholds, emails on, sender name, reply-to",
+          notificationSettingsSchema,
+        ),
+        patch: {
+          ...post(
+            "Change some notification settings (audited; applies from the next gathering). Returns them all",
+            notificationSettingsPatchSchema,
+            notificationSettingsSchema,
+          ).post,
+        },
+      },
       "/events": get(
         "The shop's events, oldest first, for polling and replay: the same events as the webhooks, with the same ids",
         eventFeedSchema,

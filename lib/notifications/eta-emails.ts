@@ -52,9 +52,9 @@ export async function finalizeGathered(db: DbOrTx, params: { batchId: string; no
       sql`select id, order_id, merchant_id, title, status, ship_start::text, ship_end::text, promised_ship_end::text, consent_state
           from order_lines where id = any(${bigintArray(lineIds)}) order by id for update`,
     );
-    const merchantRows = await rows<{ id: string; timezone: string; threshold: number }>(
+    const merchantRows = await rows<{ id: string; timezone: string; threshold: number; earlier: number }>(
       tx,
-      sql`select id, timezone, eta_change_threshold_days as threshold from merchants where id = any(${uuidArray([...new Set(etaRows.map((r) => r.merchant_id))])})`,
+      sql`select id, timezone, eta_change_threshold_days as threshold, eta_earlier_threshold_days as earlier from merchants where id = any(${uuidArray([...new Set(etaRows.map((r) => r.merchant_id))])})`,
     );
     const orderRows = await rows<{ id: string; eta_updates: boolean | null }>(
       tx,
@@ -90,6 +90,7 @@ export async function finalizeGathered(db: DbOrTx, params: { batchId: string; no
             consentState: l.consent_state,
           })),
         thresholdDays: Number(merchant.threshold),
+        earlierThresholdDays: Number(merchant.earlier),
         etaUpdatesWanted: wantsEtaUpdates(orderChoice.get(row.order_id), globalChoice.get(row.email)),
         today: todayIn(merchant.timezone, now),
         now,

@@ -28,7 +28,12 @@ export type NotificationToRender = {
   createdAt: Date;
   orderNumber: string;
   customerName: string | null;
-  merchant: EmailBrand & { timezone: string };
+  merchant: EmailBrand & {
+    timezone: string;
+    /** The shop's sender name and reply-to (notification settings); default its name and support email. */
+    senderName?: string | null;
+    replyTo?: string | null;
+  };
 };
 
 /** The subject and the react-email element of a notification. Pure, apart from signing links. */
@@ -171,8 +176,10 @@ export async function renderNotification(
   const { html, text } = await renderEmail(element);
   return {
     to: n.email,
-    from: senderFor(n.merchant.name, options.mailFrom),
-    ...(n.merchant.supportEmail ? { replyTo: n.merchant.supportEmail } : {}),
+    from: senderFor(n.merchant.senderName || n.merchant.name, options.mailFrom),
+    ...((n.merchant.replyTo ?? n.merchant.supportEmail)
+      ? { replyTo: n.merchant.replyTo ?? n.merchant.supportEmail }
+      : {}),
     subject: headerText(subject),
     html,
     text,
