@@ -18,6 +18,7 @@ import {
   setWebhookSubscriptions,
   shopifyLog,
 } from "./settings";
+import { updateNotificationSettings } from "../notifications/settings";
 
 // The support console's view of integrations, scoped like the rest of it: an agent sees (and can
 // resend) the deliveries and Shopify webhooks of the shops they serve, and another shop's are as
@@ -88,6 +89,21 @@ export async function agentRetryShopifyWebhook(
   await retryShopifyWebhook(db, {
     merchantId: merchant.id,
     webhookId: params.webhookId,
+    actor: agentActor(scope),
+    now: params.now,
+  });
+}
+
+/** A shop's notification settings, changed by an admin (audited as the agent). */
+export async function adminSaveNotificationSettings(
+  db: DbOrTx,
+  scope: AgentScope,
+  params: { slug: string; patch: unknown; now: Date },
+) {
+  const merchant = await merchantForAdmin(db, scope, params.slug);
+  return updateNotificationSettings(db, {
+    merchantId: merchant.id,
+    patch: params.patch,
     actor: agentActor(scope),
     now: params.now,
   });

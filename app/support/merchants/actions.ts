@@ -8,6 +8,7 @@ import {
   adminEndShopifyRotation,
   adminRotateEndpointSecret,
   adminSaveEndpoint,
+  adminSaveNotificationSettings,
   adminSetEndpointEnabled,
   adminSetEndpointSubscriptions,
   agentResendDelivery,
@@ -16,6 +17,7 @@ import {
 import {
   parseConnectShopify,
   parseEndpoint,
+  parseNotificationSettings,
   parseSubscriptions,
   parseResendWebhook,
   parseRetryShopifyWebhook,
@@ -64,6 +66,16 @@ export const saveEndpointAction = agentAction<
     return saved.secret
       ? { message: "Endpoint saved. Copy its signing secret now: it is shown this once.", secret: saved.secret }
       : { message: "Address saved; the signing secret is unchanged." };
+  },
+  asAdmin,
+);
+
+export const saveNotificationSettingsAction = agentAction(
+  "save notification settings",
+  parseNotificationSettings,
+  async ({ slug, patch }, scope) => {
+    await adminSaveNotificationSettings(db(), scope, { slug, patch, now: new Date() });
+    return { message: "Notification settings saved; they apply from the next gathering." };
   },
   asAdmin,
 );

@@ -9,10 +9,12 @@ import {
   retryShopifyWebhookAction,
   rotateEndpointSecretAction,
   saveEndpointAction,
+  saveNotificationSettingsAction,
   setEndpointEnabledAction,
   setSubscriptionsAction,
 } from "./actions";
 import type { ActionResult } from "@/lib/actions/result";
+import type { NotificationSettings } from "@/lib/notifications/settings";
 
 type IntegrationResult = ActionResult<{ secret?: string }>;
 
@@ -151,6 +153,106 @@ export function EndpointForm({
           {pending ? "Saving…" : url ? "Save address" : add ? "Add endpoint" : "Create endpoint"}
         </button>
       </div>
+      <Result result={result} />
+    </form>
+  );
+}
+
+const emailNames: Record<NotificationSettings["emailsOff"][number], string> = {
+  backordered: "Backorder confirmation (when an order waits for stock)",
+  eta_moved: "A ship date moved",
+  eta_confirmed: "A first ship date",
+  shipped: "Shipped, with tracking",
+};
+
+/** The shop's notification settings, all in one form (the API's PATCH /settings/notifications rules). */
+export function NotificationSettingsForm({ slug, settings }: { slug: string; settings: NotificationSettings }) {
+  const [result, action, pending] = useActionState(saveNotificationSettingsAction, null);
+  const id = useId();
+  const number = (name: string, label: string, value: number, min: number, max: number) => (
+    <label htmlFor={`${id}-${name}`} className="flex flex-wrap items-center gap-2 text-sm">
+      <span className="min-w-72">{label}</span>
+      <input
+        id={`${id}-${name}`}
+        name={name}
+        type="number"
+        inputMode="numeric"
+        required
+        min={min}
+        max={max}
+        defaultValue={value}
+        className={`${input} w-24`}
+      />
+    </label>
+  );
+  return (
+    <form action={action} className="space-y-3">
+      <input type="hidden" name="slug" value={slug} />
+      {number("gatherMinutes", "ETA changes within this many minutes make one email", settings.gatherMinutes, 0, 1440)}
+      {number(
+        "etaLaterThresholdDays",
+        "Email a later date from this many days (0: any)",
+        settings.etaLaterThresholdDays,
+        0,
+        60,
+      )}
+      {number(
+        "etaEarlierThresholdDays",
+        "Email an earlier date from this many days",
+        settings.etaEarlierThresholdDays,
+        1,
+        60,
+      )}
+      <fieldset className="space-y-1 text-sm">
+        <legend className="font-medium">Emails sent</legend>
+        {(Object.keys(emailNames) as (keyof typeof emailNames)[]).map((kind) => (
+          <label key={kind} className="flex items-center gap-2" htmlFor={`${id}-${kind}`}>
+            <input
+              id={`${id}-${kind}`}
+              type="checkbox"
+              name="emailsOn"
+              value={kind}
+              defaultChecked={!settings.emailsOff.includes(kind)}
+            />
+            {emailNames[kind]}
+          </label>
+        ))}
+        <p className="text-stone-700">Delay notices, cancellations and swaps are always sent.</p>
+      </fieldset>
+      <label className="flex items-center gap-2 text-sm" htmlFor={`${id}-showPoNotes`}>
+        <input
+          id={`${id}-showPoNotes`}
+          type="checkbox"
+          name="showPoNotes"
+          value="true"
+          defaultChecked={settings.showPoNotes}
+        />
+        ETA emails quote the supplier&apos;s note on a PO date change
+      </label>
+      <label htmlFor={`${id}-senderName`} className="flex flex-wrap items-center gap-2 text-sm">
+        <span className="min-w-72">Sender name (empty: the shop&apos;s name)</span>
+        <input
+          id={`${id}-senderName`}
+          name="senderName"
+          maxLength={100}
+          defaultValue={settings.senderName ?? ""}
+          className={`${input} min-w-48 flex-1`}
+        />
+      </label>
+      <label htmlFor={`${id}-replyTo`} className="flex flex-wrap items-center gap-2 text-sm">
+        <span className="min-w-72">Replies go to (empty: the support email)</span>
+        <input
+          id={`${id}-replyTo`}
+          name="replyTo"
+          type="email"
+          maxLength={254}
+          defaultValue={settings.replyTo ?? ""}
+          className={`${input} min-w-48 flex-1`}
+        />
+      </label>
+      <button type="submit" className={primary} disabled={pending}>
+        {pending ? "Saving…" : "Save notification settings"}
+      </button>
       <Result result={result} />
     </form>
   );

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isStorableText } from "@/lib/security/text";
+import { optionalEmails } from "@/lib/notifications/settings";
 import type { Parsed } from "../inputs";
 
 // The integration actions' inputs, parsed from the form outside the "use server" module so they
@@ -73,6 +74,38 @@ export function parseSubscriptions(
   if (!parsed.success) return { ok: false, error: parsed.error.issues[0]!.message };
   const { slug, endpointId, scope, eventTypes } = parsed.data;
   return { ok: true, data: { slug, endpointId, eventTypes: scope === "all" ? null : eventTypes } };
+}
+/**
+ * The notification settings form: every setting at once. Numbers and addresses are checked by
+ * updateNotificationSettings (the API's rules); here only the form's shape. Emails are ticked when
+ * on, so the ones not ticked are off; empty sender name and reply-to mean the defaults.
+ */
+export function parseNotificationSettings(form: FormData): Parsed<{ slug: string; patch: Record<string, unknown> }> {
+  const text = (name: string) => {
+    const value = form.get(name);
+    return typeof value === "string" ? value.trim() : "";
+  };
+  const shop = slug.safeParse(text("slug"));
+  if (!shop.success) return { ok: false, error: shop.error.issues[0]!.message };
+  const number = (name: string) => (text(name) === "" ? Number.NaN : Number(text(name)));
+  const on = new Set(form.getAll("emailsOn"));
+  const fields = [text("senderName"), text("replyTo")];
+  if (!fields.every(isStorableText)) return { ok: false, error: storable };
+  return {
+    ok: true,
+    data: {
+      slug: shop.data,
+      patch: {
+        gatherMinutes: number("gatherMinutes"),
+        etaLaterThresholdDays: number("etaLaterThresholdDays"),
+        etaEarlierThresholdDays: number("etaEarlierThresholdDays"),
+        emailsOff: optionalEmails.filter((kind) => !on.has(kind)),
+        showPoNotes: form.get("showPoNotes") === "true",
+        senderName: fields[0] || null,
+        replyTo: fields[1] || null,
+      },
+    },
+  };
 }
 export const parseSetEndpointEnabled = (form: FormData) => parse(schemas.setEndpointEnabled, form);
 export const parseConnectShopify = (form: FormData) => parse(schemas.connectShopify, form);

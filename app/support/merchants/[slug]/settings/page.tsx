@@ -5,9 +5,17 @@ import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { isDomainError } from "@/lib/errors";
 import { integrationSettings } from "@/lib/integrations/console";
+import { getNotificationSettings } from "@/lib/notifications/settings";
 import { requireAgentPage } from "../../../guard";
 import { eventDataSchemas, publicEventTypes } from "@/lib/events/catalogue";
-import { EndpointControls, EndpointForm, ShopifyControls, ShopifyForm, SubscriptionsForm } from "../../forms";
+import {
+  EndpointControls,
+  EndpointForm,
+  NotificationSettingsForm,
+  ShopifyControls,
+  ShopifyForm,
+  SubscriptionsForm,
+} from "../../forms";
 
 export const metadata: Metadata = { title: "Integration settings" };
 
@@ -27,6 +35,7 @@ export default async function IntegrationSettingsPage({ params }: { params: Prom
     throw error;
   }
   const { merchant, status } = settings;
+  const notificationSettings = await getNotificationSettings(db(), merchant.id);
   const shopifyAddress = `${env().APP_URL.replace(/\/$/, "")}/api/webhooks/shopify/${merchant.slug}`;
   return (
     <div className="space-y-8">
@@ -109,6 +118,17 @@ export default async function IntegrationSettingsPage({ params }: { params: Prom
           ))}
         </ul>
         <EndpointForm slug={merchant.slug} url={null} add={status.endpoints.length > 0} />
+      </section>
+
+      <section
+        aria-labelledby="notification-settings"
+        className="space-y-3 rounded-xl border border-stone-200 bg-white p-4"
+      >
+        <h2 id="notification-settings" className="text-lg font-semibold">
+          Emails to shoppers
+        </h2>
+        <p className="text-sm">Changes apply from the next gathering of ETA changes, and are in the audit log.</p>
+        <NotificationSettingsForm slug={merchant.slug} settings={notificationSettings} />
       </section>
     </div>
   );
