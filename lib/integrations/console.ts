@@ -19,6 +19,7 @@ import {
   shopifyLog,
 } from "./settings";
 import { updateNotificationSettings } from "../notifications/settings";
+import { uploadCsv } from "../supply/csv";
 
 // The support console's view of integrations, scoped like the rest of it: an agent sees (and can
 // resend) the deliveries and Shopify webhooks of the shops they serve, and another shop's are as
@@ -89,6 +90,22 @@ export async function agentRetryShopifyWebhook(
   await retryShopifyWebhook(db, {
     merchantId: merchant.id,
     webhookId: params.webhookId,
+    actor: agentActor(scope),
+    now: params.now,
+  });
+}
+
+/** A CSV of purchase orders and stock, previewed or applied by an admin (lib/supply/csv.ts). */
+export async function adminUploadCsv(
+  db: DbOrTx,
+  scope: AgentScope,
+  params: { slug: string; text: string; apply: boolean; now: Date },
+) {
+  const merchant = await merchantForAdmin(db, scope, params.slug);
+  return uploadCsv(db, {
+    merchantId: merchant.id,
+    text: params.text,
+    apply: params.apply,
     actor: agentActor(scope),
     now: params.now,
   });

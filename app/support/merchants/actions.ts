@@ -2,6 +2,7 @@
 
 import { agentAction } from "@/app/callers";
 import { db } from "@/lib/db/client";
+import { DomainError } from "@/lib/errors";
 import {
   adminConnectShopify,
   adminDisconnectShopify,
@@ -9,6 +10,7 @@ import {
   adminRotateEndpointSecret,
   adminSaveEndpoint,
   adminSaveNotificationSettings,
+  adminUploadCsv,
   adminSetEndpointEnabled,
   adminSetEndpointSubscriptions,
   agentResendDelivery,
@@ -18,6 +20,7 @@ import {
   parseConnectShopify,
   parseEndpoint,
   parseNotificationSettings,
+  parseCsvUpload,
   parseSubscriptions,
   parseResendWebhook,
   parseRetryShopifyWebhook,
@@ -66,6 +69,26 @@ export const saveEndpointAction = agentAction<
     return saved.secret
       ? { message: "Endpoint saved. Copy its signing secret now: it is shown this once.", secret: saved.secret }
       : { message: "Address saved; the signing secret is unchanged." };
+  },
+  asAdmin,
+);
+
+export const uploadCsvAction = agentAction(
+  "upload CSV",
+  parseCsvUpload,
+  async ({ slug, file, apply }, scope) => {
+    const outcome = await adminUploadCsv(db(), scope, { slug, text: await file.text(), apply, now: new Date() });
+    if (!outcome.ok) {
+      const where = (e: (typeof outcome.errors)[number]) =>
+        `Row ${e.row}${e.column ? `, ${e.column}` : ""}: ${e.message}`;
+      throw new DomainError("invalid", `Nothing was changed.\n${outcome.errors.map(where).join("\n")}`);
+    }
+    const lines = outcome.changes.map((c) => `Rows ${c.rows.join(", ")}: ${c.summary}`).join("\n");
+    return {
+      message: outcome.applied
+        ? `Applied.\n${lines}`
+        : `Preview: nothing is changed yet. Applying this file will do:\n${lines}`,
+    };
   },
   asAdmin,
 );

@@ -10,6 +10,7 @@ import {
   rotateEndpointSecretAction,
   saveEndpointAction,
   saveNotificationSettingsAction,
+  uploadCsvAction,
   setEndpointEnabledAction,
   setSubscriptionsAction,
 } from "./actions";
@@ -34,7 +35,7 @@ function Result({ result }: { result: IntegrationResult | null }) {
           : "sr-only"
       }
     >
-      <p>{result ? (result.ok ? result.message : result.error) : ""}</p>
+      <p className="whitespace-pre-line">{result ? (result.ok ? result.message : result.error) : ""}</p>
       {result?.ok && result.secret ? <SecretOnce secret={result.secret} /> : null}
     </div>
   );
@@ -151,6 +152,30 @@ export function EndpointForm({
         />
         <button type="submit" className={primary} disabled={pending}>
           {pending ? "Saving…" : url ? "Save address" : add ? "Add endpoint" : "Create endpoint"}
+        </button>
+      </div>
+      <Result result={result} />
+    </form>
+  );
+}
+
+/** A CSV of purchase orders and stock: Preview shows what would change; Apply does it, all or nothing. */
+export function CsvUploadForm({ slug }: { slug: string }) {
+  const [result, action, pending] = useActionState(uploadCsvAction, null);
+  const id = useId();
+  return (
+    <form action={action} className="space-y-2">
+      <input type="hidden" name="slug" value={slug} />
+      <label htmlFor={`${id}-file`} className="block text-sm font-medium">
+        CSV file (kind, reference, supplier, expected_date, sku, quantity, note)
+      </label>
+      <input id={`${id}-file`} name="file" type="file" accept=".csv,text/csv" required className="block text-sm" />
+      <div className="flex flex-wrap gap-2">
+        <button type="submit" name="apply" value="false" className={secondary} disabled={pending}>
+          {pending ? "Checking…" : "Preview"}
+        </button>
+        <button type="submit" name="apply" value="true" className={primary} disabled={pending}>
+          {pending ? "Applying…" : "Apply"}
         </button>
       </div>
       <Result result={result} />

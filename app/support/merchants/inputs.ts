@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { isStorableText } from "@/lib/security/text";
 import { optionalEmails } from "@/lib/notifications/settings";
+import { csvMaxBytes } from "@/lib/supply/csv";
 import type { Parsed } from "../inputs";
 
 // The integration actions' inputs, parsed from the form outside the "use server" module so they
@@ -106,6 +107,15 @@ export function parseNotificationSettings(form: FormData): Parsed<{ slug: string
       },
     },
   };
+}
+/** The CSV upload: the shop, the file (read by the action) and whether to apply or only preview. */
+export function parseCsvUpload(form: FormData): Parsed<{ slug: string; file: Blob; apply: boolean }> {
+  const shop = slug.safeParse(form.get("slug"));
+  if (!shop.success) return { ok: false, error: shop.error.issues[0]!.message };
+  const file = form.get("file");
+  if (!(file instanceof Blob) || file.size === 0) return { ok: false, error: "Choose a CSV file to upload." };
+  if (file.size > csvMaxBytes) return { ok: false, error: "The file is larger than 1 MB; use the API." };
+  return { ok: true, data: { slug: shop.data, file, apply: form.get("apply") === "true" } };
 }
 export const parseSetEndpointEnabled = (form: FormData) => parse(schemas.setEndpointEnabled, form);
 export const parseConnectShopify = (form: FormData) => parse(schemas.connectShopify, form);

@@ -9,6 +9,7 @@ import { getNotificationSettings } from "@/lib/notifications/settings";
 import { requireAgentPage } from "../../../guard";
 import { eventDataSchemas, publicEventTypes } from "@/lib/events/catalogue";
 import {
+  CsvUploadForm,
   EndpointControls,
   EndpointForm,
   NotificationSettingsForm,
@@ -129,6 +130,18 @@ export default async function IntegrationSettingsPage({ params }: { params: Prom
         </h2>
         <p className="text-sm">Changes apply from the next gathering of ETA changes, and are in the audit log.</p>
         <NotificationSettingsForm slug={merchant.slug} settings={notificationSettings} />
+      </section>
+
+      <section aria-labelledby="csv-upload" className="space-y-3 rounded-xl border border-stone-200 bg-white p-4">
+        <h2 id="csv-upload" className="text-lg font-semibold">
+          Purchase orders and stock from a CSV
+        </h2>
+        <p className="text-sm">
+          For shops without the API. A <span className="font-mono">po</span> row is a line of a purchase order (the PO
+          gets exactly the lines given); a <span className="font-mono">stock</span> row sets a SKU&apos;s units on hand.
+          Preview first: it changes nothing. Apply changes everything or, if any row is wrong, nothing.
+        </p>
+        <CsvUploadForm slug={merchant.slug} />
       </section>
     </div>
   );
