@@ -147,7 +147,20 @@ describe("the drills' invariant check", () => {
                  (select count(*)::int from eta_events where reason <> 'initial') as moves, (select count(*)::int from webhook_deliveries) as webhooks,
                  (select count(*)::int from notifications) as emails`,
     );
-    expect(counts).toMatchObject({ shipped: 2, receipts: 1, webhooks: 2 });
+    expect(counts).toMatchObject({ shipped: 2, receipts: 1 });
+    // Every published event reaches the endpoint (lib/events/catalogue.ts): intake, ETA moves, shipments, the cancel.
+    const types = await rows<{ event_type: string }>(
+      database.db,
+      sql`select distinct event_type from webhook_deliveries order by event_type`,
+    );
+    expect(types.map((t) => t.event_type)).toEqual([
+      "line.eta_changed",
+      "line.ready",
+      "order.backordered",
+      "order_line.cancelled",
+      "shipment.created",
+    ]);
+    expect(counts!.webhooks).toBe(16);
     expect(counts!.moves).toBeGreaterThan(0);
     expect(counts!.emails).toBeGreaterThan(5);
   });

@@ -28,7 +28,12 @@ export function fieldPath(path: readonly PropertyKey[]): string {
 }
 
 function invalid(error: z.ZodError) {
-  const fields = error.issues.map((issue) => ({ path: fieldPath(issue.path) || "(body)", message: issue.message }));
+  const fields = error.issues.flatMap((issue) =>
+    // An unknown key is at fault itself, not the object holding it: name it.
+    issue.code === "unrecognized_keys"
+      ? issue.keys.map((key) => ({ path: fieldPath([...issue.path, key]), message: "is not a field we know" }))
+      : [{ path: fieldPath(issue.path) || "(body)", message: issue.message }],
+  );
   const first = fields[0]!;
   return errorResponse(422, {
     code: "invalid",

@@ -1,6 +1,13 @@
 import { z } from "zod";
+import { envelopeSchema, eventExamples, eventDataSchemas, publicEventTypes } from "../events/catalogue";
 import {
   cancelResultSchema,
+  deliveryResultSchema,
+  deliverySchema,
+  eventFeedSchema,
+  purchaseOrderListSchema,
+  purchaseOrderViewSchema,
+  shipmentViewSchema,
   orderCancelSchema,
   orderBatchResultSchema,
   orderBatchSchema,
@@ -16,6 +23,7 @@ import {
   stockLevelsSchema,
   stockResultSchema,
 } from "../ingest/schemas";
+import { notificationSettingsPatchSchema, notificationSettingsSchema } from "../notifications/settings";
 
 // The OpenAPI document of the ingest API, generated from the same zod schemas the handlers parse.
 
@@ -86,6 +94,64 @@ function post(
   };
 }
 
+type Parameter = { name: string; in: "path" | "query"; description: string; required?: boolean };
+
+function get(summary: string, output: z.ZodType, parameters: Parameter[] = []) {
+  return {
+    get: {
+      summary,
+      parameters: parameters.map((p) => ({
+        name: p.name,
+        in: p.in,
+        required: p.in === "path" || !!p.required,
+        description: p.description,
+        schema: p.name === "limit" ? { type: "integer", minimum: 1, maximum: 500 } : { type: "string" },
+      })),
+      responses: {
+        "200": { description: "Found", content: { "application/json": { schema: schema(output, "output") } } },
+        ...errors,
+      },
+    },
+  };
+}
+
+const page: Parameter[] = [
+  { name: "after", in: "query", description: "The `next` cursor of the previous page; omitted: from the start" },
+  { name: "limit", in: "query", description: "Items per page, 1 to 500 (default 100)" },
+];
+
+/** Each catalogue event as a webhook we send (OpenAPI 3.1 `webhooks`), with an example body. */
+function webhooks() {
+  return Object.fromEntries(
+    publicEventTypes.map((type) => [
+      type,
+      {
+        post: {
+          operationId: `webhook_${type.replace(/[^a-z]/g, "_")}`,
+          summary: eventDataSchemas[type].description ?? type,
+          description:
+            "Signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature headers). Answer 2xx within 15 s; anything else is retried; 410 disables the endpoint.",
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": {
+                schema: schema(envelopeSchema(type), "output"),
+                example: {
+                  id: "evt_3f9a0c2b7d4e4c1a9b8e6f5d4c3b2a10",
+                  type,
+                  timestamp: "2026-12-14T09:30:00.000Z",
+                  data: eventExamples[type],
+                },
+              },
+            },
+          },
+          responses: { "200": { description: "Received; any 2xx will do" } },
+        },
+      },
+    ]),
+  );
+}
+
 export function openApiDocument(serverUrl: string) {
   return {
     openapi: "3.1.0",
@@ -134,12 +200,19 @@ export function openApiDocument(serverUrl: string) {
         params: ["number"],
       }),
       "/stock": post("Set stock on hand", stockLevelsSchema, stockResultSchema),
-      "/purchase-orders": post(
-        "Create or update a purchase order",
-        purchaseOrderUpsertSchema,
-        purchaseOrderResultSchema,
-        { created: true },
-      ),
+      "/purchase-orders": {
+        ...post("Create or update a purchase order", purchaseOrderUpsertSchema, purchaseOrderResultSchema, {
+          created: true,
+        }),
+        ...get("The shop's purchase orders, oldest placed first", purchaseOrderListSchema, [
+          ...page,
+          {
+            name: "status",
+            in: "query",
+            description: "Only POs in this status: open, partially_received, received, cancelled",
+          },
+        ]),
+      },
       "/purchase-orders/{reference}/expected-date": post(
         "Change a purchase order's expected date",
         purchaseOrderDateSchema,
@@ -156,6 +229,48 @@ export function openApiDocument(serverUrl: string) {
         params: ["reference"],
       }),
       "/shipments": post("Record a shipment with tracking", shipmentSchema, shipmentResultSchema, { created: true }),
+      "/purchase-orders/{reference}": get(
+        "A purchase order with its lines, what was received and every date it has had",
+        purchaseOrderViewSchema,
+        [{ name: "reference", in: "path", description: "Your PO number" }],
+      ),
+      "/shipments/{externalId}": {
+        ...get("A shipment by your id, with tracking, lines and delivery", shipmentViewSchema, [
+          { name: "externalId", in: "path", description: "The externalId sent to POST /shipments" },
+        ]),
+      },
+      "/shipments/{externalId}/delivery": post(
+        "The carrier delivered the parcel (publishes shipment.delivered once; a repeat changes nothing)",
+        deliverySchema,
+        deliveryResultSchema,
+        { params: ["externalId"] },
+      ),
+      "/settings/notifications": {
+        ...get(
+          "The shop's notification settings: gathering window, ETA thresholds, emails on, sender name, reply-to",
+          notificationSettingsSchema,
+        ),
+        patch: {
+          ...post(
+            "Change some notification settings (audited; applies from the next gathering). Returns them all",
+            notificationSettingsPatchSchema,
+            notificationSettingsSchema,
+          ).post,
+        },
+      },
+      "/events": get(
+        "The shop's events, oldest first, for polling and replay: the same events as the webhooks, with the same ids",
+        eventFeedSchema,
+        [
+          ...page,
+          {
+            name: "types",
+            in: "query",
+            description: `Comma-separated event types to list (default: all): ${publicEventTypes.join(", ")}`,
+          },
+        ],
+      ),
     },
+    webhooks: webhooks(),
   };
 }

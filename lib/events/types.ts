@@ -49,6 +49,24 @@ export const domainEventSchemas = {
     from: z.enum(fulfillmentPreferences),
     to: z.enum(fulfillmentPreferences),
   }),
+  /** A delay notice went out under the mail-order rule (lib/notifications/consent.ts). */
+  delay_notice_sent: z.object({
+    noticeId: z.number().int().positive(),
+    kind: z.enum(["first", "renewed"]),
+    promisedShipEnd: z.string(),
+    newShipStart: z.string().nullable(),
+    newShipEnd: z.string().nullable(),
+    consentNeeded: z.boolean(),
+    /** ISO instant, or null when silence keeps the order. */
+    deadline: z.string().nullable(),
+  }),
+  /** The shopper answered a delay notice, or its deadline passed without an answer (`expired`). */
+  delay_notice_answered: z.object({
+    noticeId: z.number().int().positive(),
+    answer: z.enum(["keep_waiting", "cancel", "expired"]),
+  }),
+  /** The carrier handed a parcel over. */
+  shipment_delivered: z.object({ shipmentId: z.uuid(), deliveredAt: z.string() }),
 } as const;
 
 export type DomainEventType = keyof typeof domainEventSchemas;
@@ -57,7 +75,7 @@ export const domainEventTypes = Object.keys(domainEventSchemas) as [DomainEventT
 export type DomainEventPayload<T extends DomainEventType = DomainEventType> = z.infer<(typeof domainEventSchemas)[T]>;
 
 /** Events about the order as a whole; every other type is about one of its lines. */
-type OrderEventType = "fulfillment_preference_changed";
+type OrderEventType = "fulfillment_preference_changed" | "shipment_delivered";
 
 /** One event of a change, typed by `type`: a wrong payload for its type does not compile. */
 export type DomainEvent = {

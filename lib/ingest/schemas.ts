@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { isIsoDate } from "../dates";
+import { purchaseOrderStatuses } from "../db/schema/supply";
+import { publicEventSchema } from "../events/catalogue";
 import { isStorableText, unstorableTextMessage } from "../security/text";
 
 // The ingest API's input, one schema per resource. Route handlers parse with these, the domain
@@ -223,3 +225,61 @@ export const purchaseOrderResultSchema = z.object({
 });
 export const stockResultSchema = z.object({ updated: z.number(), linesRedated: z.number() });
 export const shipmentResultSchema = z.object({ shipmentId: z.string(), created: z.boolean() });
+
+export const eventFeedSchema = z.object({
+  events: z.array(publicEventSchema).describe("Oldest first; each as its webhook would carry it"),
+  next: z
+    .string()
+    .nullable()
+    .describe("Pass as `after` for the next page (also when this one is empty); null before the first event"),
+  hasMore: z.boolean().describe("More events are ready now: fetch the next page at once"),
+});
+
+export const purchaseOrderViewSchema = z.object({
+  reference: z.string(),
+  supplier: z.string(),
+  status: z.enum(purchaseOrderStatuses),
+  expectedDate: z.string(),
+  firstPromisedDate: z.string(),
+  shipmentMode: z.string().nullable(),
+  placedAt: z.string(),
+  receivedAt: z.string().nullable(),
+  cancelledAt: z.string().nullable(),
+  lines: z.array(z.object({ sku: z.string(), quantity: z.number(), received: z.number() })),
+  dateChanges: z
+    .array(z.object({ from: z.string().nullable(), to: z.string(), note: z.string().nullable(), at: z.string() }))
+    .describe("Every expected date it has had, with the supplier's note"),
+});
+
+export const purchaseOrderListSchema = z.object({
+  purchaseOrders: z.array(purchaseOrderViewSchema),
+  next: z.string().nullable().describe("Pass as `after` for the next page"),
+  hasMore: z.boolean(),
+});
+
+export const shipmentViewSchema = z.object({
+  id: z.string(),
+  externalId: z.string(),
+  orderNumber: z.string(),
+  carrier: z.string().nullable(),
+  trackingNumber: z.string().nullable(),
+  trackingUrl: z.string().nullable(),
+  shippedAt: z.string(),
+  deliveredAt: z.string().nullable(),
+  lines: z.array(z.object({ sku: z.string(), units: z.number() })),
+});
+
+export const deliverySchema = z
+  .object({
+    deliveredAt: z.iso
+      .datetime({ offset: true, error: "must be an ISO 8601 date-time" })
+      .optional()
+      .describe("When the carrier delivered it; default: now"),
+  })
+  .strict();
+
+export const deliveryResultSchema = z.object({
+  shipmentId: z.string(),
+  deliveredAt: z.string(),
+  alreadyDelivered: z.boolean(),
+});

@@ -15,8 +15,11 @@ import {
   rotateWebhookSecret,
   saveWebhookEndpoint,
   setWebhookEndpointEnabled,
+  setWebhookSubscriptions,
   shopifyLog,
 } from "./settings";
+import { updateNotificationSettings } from "../notifications/settings";
+import { uploadCsv } from "../supply/csv";
 
 // The support console's view of integrations, scoped like the rest of it: an agent sees (and can
 // resend) the deliveries and Shopify webhooks of the shops they serve, and another shop's are as
@@ -92,33 +95,91 @@ export async function agentRetryShopifyWebhook(
   });
 }
 
-export async function adminSaveEndpoint(
+/** A CSV of purchase orders and stock, previewed or applied by an admin (lib/supply/csv.ts). */
+export async function adminUploadCsv(
   db: DbOrTx,
   scope: AgentScope,
-  params: { slug: string; url: string; now: Date },
+  params: { slug: string; text: string; apply: boolean; now: Date },
 ) {
   const merchant = await merchantForAdmin(db, scope, params.slug);
-  return saveWebhookEndpoint(db, {
+  return uploadCsv(db, {
     merchantId: merchant.id,
-    url: params.url,
+    text: params.text,
+    apply: params.apply,
     actor: agentActor(scope),
     now: params.now,
   });
 }
 
-export async function adminRotateEndpointSecret(db: DbOrTx, scope: AgentScope, params: { slug: string; now: Date }) {
+/** A shop's notification settings, changed by an admin (audited as the agent). */
+export async function adminSaveNotificationSettings(
+  db: DbOrTx,
+  scope: AgentScope,
+  params: { slug: string; patch: unknown; now: Date },
+) {
   const merchant = await merchantForAdmin(db, scope, params.slug);
-  return rotateWebhookSecret(db, { merchantId: merchant.id, actor: agentActor(scope), now: params.now });
+  return updateNotificationSettings(db, {
+    merchantId: merchant.id,
+    patch: params.patch,
+    actor: agentActor(scope),
+    now: params.now,
+  });
+}
+
+export async function adminSaveEndpoint(
+  db: DbOrTx,
+  scope: AgentScope,
+  params: { slug: string; url: string; endpointId?: string; add?: boolean; now: Date },
+) {
+  const merchant = await merchantForAdmin(db, scope, params.slug);
+  return saveWebhookEndpoint(db, {
+    merchantId: merchant.id,
+    url: params.url,
+    endpointId: params.endpointId,
+    add: params.add,
+    actor: agentActor(scope),
+    now: params.now,
+  });
+}
+
+export async function adminSetEndpointSubscriptions(
+  db: DbOrTx,
+  scope: AgentScope,
+  params: { slug: string; endpointId: string; eventTypes: readonly string[] | null; now: Date },
+) {
+  const merchant = await merchantForAdmin(db, scope, params.slug);
+  return setWebhookSubscriptions(db, {
+    merchantId: merchant.id,
+    endpointId: params.endpointId,
+    eventTypes: params.eventTypes,
+    actor: agentActor(scope),
+    now: params.now,
+  });
+}
+
+export async function adminRotateEndpointSecret(
+  db: DbOrTx,
+  scope: AgentScope,
+  params: { slug: string; endpointId?: string; now: Date },
+) {
+  const merchant = await merchantForAdmin(db, scope, params.slug);
+  return rotateWebhookSecret(db, {
+    merchantId: merchant.id,
+    endpointId: params.endpointId,
+    actor: agentActor(scope),
+    now: params.now,
+  });
 }
 
 export async function adminSetEndpointEnabled(
   db: DbOrTx,
   scope: AgentScope,
-  params: { slug: string; enabled: boolean; now: Date },
+  params: { slug: string; endpointId?: string; enabled: boolean; now: Date },
 ) {
   const merchant = await merchantForAdmin(db, scope, params.slug);
   await setWebhookEndpointEnabled(db, {
     merchantId: merchant.id,
+    endpointId: params.endpointId,
     enabled: params.enabled,
     actor: agentActor(scope),
     now: params.now,

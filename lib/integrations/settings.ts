@@ -2,12 +2,13 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Actor } from "../audit/actor";
 import { writeAudit } from "../audit/log";
-import { rows, type DbOrTx } from "../db/client";
+import { rows, type DbOrTx, type Tx } from "../db/client";
 import { shopifyWebhooks, webhookDeliveries, webhookEndpoints } from "../db/schema/integrations";
 import { merchants } from "../db/schema/merchants";
 import { transaction } from "../db/transaction";
 import { env } from "../env";
 import { DomainError } from "../errors";
+import { isPublicEventType, publicEventTypes } from "../events/catalogue";
 import { assertPublicUrl, InternalAddressError } from "../security/outbound";
 import { generateWebhookSecret, secretHint } from "./webhooks/signing";
 
@@ -73,6 +74,18 @@ export async function merchantBySlug(db: DbOrTx, slug: string) {
   return merchant;
 }
 
+export type EndpointStatus = {
+  id: string;
+  url: string;
+  enabled: boolean;
+  disabledReason: string | null;
+  secretHint: string;
+  previousSecretUntil: Date | null;
+  /** The event types it is sent; null: all of them, new ones too. */
+  eventTypes: string[] | null;
+  createdAt: Date;
+};
+
 export type IntegrationStatus = {
   shopify: {
     connected: boolean;
@@ -80,35 +93,77 @@ export type IntegrationStatus = {
     secretHint: string | null;
     previousSecretUntil: Date | null;
   };
-  endpoint: {
-    id: string;
-    url: string;
-    enabled: boolean;
-    disabledReason: string | null;
-    secretHint: string;
-    previousSecretUntil: Date | null;
-    createdAt: Date;
-  } | null;
+  /** Every endpoint of the shop, oldest first. */
+  endpoints: EndpointStatus[];
+  /** The oldest one (what the single-endpoint CLI changes). */
+  endpoint: EndpointStatus | null;
 };
+
+/** Event types as given by people or the API: every one must be in the catalogue; none listed means all. */
+export function parseEventTypes(value: readonly string[] | null | undefined): string[] | null {
+  if (value == null) return null;
+  const unknown = value.find((t) => !isPublicEventType(t));
+  if (unknown !== undefined) {
+    throw new DomainError(
+      "invalid",
+      `${unknown} is not an event type; choose from ${publicEventTypes.join(", ")}.`,
+      "eventTypes",
+    );
+  }
+  if (value.length === 0)
+    throw new DomainError("invalid", "Choose at least one event type, or all of them.", "eventTypes");
+  return [...new Set(value)].sort();
+}
+
+/** The endpoint named, or the shop's oldest when none is named; locked for the change. */
+async function endpointFor(tx: Tx, merchantId: string, endpointId: string | undefined) {
+  const [endpoint] = await tx
+    .select()
+    .from(webhookEndpoints)
+    .where(
+      endpointId
+        ? and(eq(webhookEndpoints.merchantId, merchantId), eq(webhookEndpoints.id, endpointId))
+        : eq(webhookEndpoints.merchantId, merchantId),
+    )
+    .orderBy(webhookEndpoints.createdAt, webhookEndpoints.id)
+    .limit(1)
+    .for("update");
+  return endpoint;
+}
+
+const uuidLike = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+function checkedEndpointId(endpointId: string | undefined) {
+  if (endpointId !== undefined && !uuidLike.test(endpointId))
+    throw new DomainError("not_found", "That webhook endpoint is not this shop's.", "endpointId");
+  return endpointId;
+}
 
 export async function integrationStatus(db: DbOrTx, merchantId: string, now = new Date()): Promise<IntegrationStatus> {
   const [merchant] = await db.select().from(merchants).where(eq(merchants.id, merchantId));
   if (!merchant) throw new DomainError("not_found", "Merchant not found.");
-  const [endpoint] = await db
+  const endpointRows = await db
     .select()
     .from(webhookEndpoints)
     .where(eq(webhookEndpoints.merchantId, merchantId))
-    .orderBy(webhookEndpoints.createdAt)
-    .limit(1);
+    .orderBy(webhookEndpoints.createdAt, webhookEndpoints.id);
   const previousShopify =
     merchant.shopifySecretPrevious &&
     (!merchant.shopifySecretPreviousExpiresAt || merchant.shopifySecretPreviousExpiresAt > now)
       ? merchant.shopifySecretPreviousExpiresAt
       : null;
-  const previousEndpoint =
-    endpoint?.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now
-      ? endpoint.previousSecretExpiresAt
-      : null;
+  const endpoints = endpointRows.map((endpoint): EndpointStatus => ({
+    id: endpoint.id,
+    url: endpoint.url,
+    enabled: endpoint.enabled,
+    disabledReason: endpoint.disabledReason,
+    secretHint: secretHint(endpoint.secret),
+    previousSecretUntil:
+      endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now
+        ? endpoint.previousSecretExpiresAt
+        : null,
+    eventTypes: endpoint.eventTypes,
+    createdAt: endpoint.createdAt,
+  }));
   return {
     shopify: {
       connected: !!merchant.shopifySecret,
@@ -116,29 +171,25 @@ export async function integrationStatus(db: DbOrTx, merchantId: string, now = ne
       secretHint: merchant.shopifySecret ? `…${merchant.shopifySecret.slice(-4)}` : null,
       previousSecretUntil: previousShopify,
     },
-    endpoint: endpoint
-      ? {
-          id: endpoint.id,
-          url: endpoint.url,
-          enabled: endpoint.enabled,
-          disabledReason: endpoint.disabledReason,
-          secretHint: secretHint(endpoint.secret),
-          previousSecretUntil: previousEndpoint,
-          createdAt: endpoint.createdAt,
-        }
-      : null,
+    endpoints,
+    endpoint: endpoints[0] ?? null,
   };
 }
 
 /**
- * Sets where the merchant's events go. The first time, the endpoint and its secret are made and
- * the secret is returned (to show once); later, only the address changes and the secret stays.
+ * Sets where the merchant's events go. A shop may have several endpoints, each with its own secret
+ * and subscription: `add` makes another, `endpointId` changes that one, and neither changes the
+ * oldest (or makes the first). A new endpoint's secret is returned (to show once); a changed one
+ * keeps its secret. `eventTypes` (none given: all) are the types it is sent.
  */
 export async function saveWebhookEndpoint(
   db: DbOrTx,
   params: {
     merchantId: string;
     url: string;
+    endpointId?: string;
+    add?: boolean;
+    eventTypes?: readonly string[] | null;
     actor: Actor;
     now: Date;
     /** Loopback and private addresses (the local receiver of tests and development); default from the environment. */
@@ -146,6 +197,8 @@ export async function saveWebhookEndpoint(
   },
 ): Promise<{ endpointId: string; secret: string | null }> {
   const url = parse(webhookUrlSchema, params.url.trim(), "endpoint URL");
+  const eventTypes = params.eventTypes === undefined ? undefined : parseEventTypes(params.eventTypes);
+  const endpointId = checkedEndpointId(params.endpointId);
   if (!(params.allowInternalAddresses ?? env().WEBHOOKS_ALLOW_INTERNAL_ADDRESSES)) {
     try {
       await assertPublicUrl(url);
@@ -156,14 +209,12 @@ export async function saveWebhookEndpoint(
     }
   }
   return transaction(db, async (tx) => {
-    const [existing] = await tx
-      .select()
-      .from(webhookEndpoints)
-      .where(eq(webhookEndpoints.merchantId, params.merchantId))
-      .orderBy(webhookEndpoints.createdAt)
-      .limit(1)
-      .for("update");
+    const existing = params.add ? undefined : await endpointFor(tx, params.merchantId, endpointId);
+    if (endpointId && !existing) throw new DomainError("not_found", "That webhook endpoint is not this shop's.");
     if (existing) {
+      if (eventTypes !== undefined) {
+        await tx.update(webhookEndpoints).set({ eventTypes }).where(eq(webhookEndpoints.id, existing.id));
+      }
       await tx.update(webhookEndpoints).set({ url }).where(eq(webhookEndpoints.id, existing.id));
       await writeAudit(tx, params.actor, params.now, [
         {
@@ -180,7 +231,7 @@ export async function saveWebhookEndpoint(
     const secret = generateWebhookSecret();
     const [created] = await tx
       .insert(webhookEndpoints)
-      .values({ merchantId: params.merchantId, url, secret, createdAt: params.now })
+      .values({ merchantId: params.merchantId, url, secret, eventTypes: eventTypes ?? null, createdAt: params.now })
       .returning({ id: webhookEndpoints.id });
     await writeAudit(tx, params.actor, params.now, [
       {
@@ -188,26 +239,46 @@ export async function saveWebhookEndpoint(
         action: "integration.webhook_endpoint_created",
         entityType: "webhook_endpoint",
         entityId: created!.id,
-        after: { url, secret: secretHint(secret) },
+        after: { url, secret: secretHint(secret), eventTypes: eventTypes ?? "all" },
       },
     ]);
     return { endpointId: created!.id, secret };
   });
 }
 
+/** Which event types an endpoint is sent (null: all, new ones too). Events already queued still go. */
+export async function setWebhookSubscriptions(
+  db: DbOrTx,
+  params: { merchantId: string; endpointId?: string; eventTypes: readonly string[] | null; actor: Actor; now: Date },
+): Promise<{ eventTypes: string[] | null }> {
+  const eventTypes = parseEventTypes(params.eventTypes);
+  const endpointId = checkedEndpointId(params.endpointId);
+  return transaction(db, async (tx) => {
+    const endpoint = await endpointFor(tx, params.merchantId, endpointId);
+    if (!endpoint) throw new DomainError("not_found", "That webhook endpoint is not this shop's.", "endpointId");
+    await tx.update(webhookEndpoints).set({ eventTypes }).where(eq(webhookEndpoints.id, endpoint.id));
+    await writeAudit(tx, params.actor, params.now, [
+      {
+        merchantId: params.merchantId,
+        action: "integration.webhook_subscriptions_changed",
+        entityType: "webhook_endpoint",
+        entityId: endpoint.id,
+        before: { eventTypes: endpoint.eventTypes ?? "all" },
+        after: { eventTypes: eventTypes ?? "all" },
+      },
+    ]);
+    return { eventTypes };
+  });
+}
+
 /** A new endpoint secret (returned once); the old one keeps signing beside it for a day. */
 export async function rotateWebhookSecret(
   db: DbOrTx,
-  params: { merchantId: string; actor: Actor; now: Date },
+  params: { merchantId: string; endpointId?: string; actor: Actor; now: Date },
 ): Promise<{ secret: string; previousValidUntil: Date }> {
+  const endpointId = checkedEndpointId(params.endpointId);
   return transaction(db, async (tx) => {
-    const [endpoint] = await tx
-      .select()
-      .from(webhookEndpoints)
-      .where(eq(webhookEndpoints.merchantId, params.merchantId))
-      .orderBy(webhookEndpoints.createdAt)
-      .limit(1)
-      .for("update");
+    const endpoint = await endpointFor(tx, params.merchantId, endpointId);
     if (!endpoint) throw new DomainError("not_found", "This merchant has no webhook endpoint yet; set its URL first.");
     const secret = generateWebhookSecret();
     const previousValidUntil = new Date(params.now.getTime() + webhookRotationHours * 3_600_000);
@@ -232,16 +303,11 @@ export async function rotateWebhookSecret(
 /** Turns sending on or off. Turning it on clears why it was off (a 410, say). */
 export async function setWebhookEndpointEnabled(
   db: DbOrTx,
-  params: { merchantId: string; enabled: boolean; actor: Actor; now: Date },
+  params: { merchantId: string; endpointId?: string; enabled: boolean; actor: Actor; now: Date },
 ): Promise<void> {
+  const endpointId = checkedEndpointId(params.endpointId);
   await transaction(db, async (tx) => {
-    const [endpoint] = await tx
-      .select()
-      .from(webhookEndpoints)
-      .where(eq(webhookEndpoints.merchantId, params.merchantId))
-      .orderBy(webhookEndpoints.createdAt)
-      .limit(1)
-      .for("update");
+    const endpoint = await endpointFor(tx, params.merchantId, endpointId);
     if (!endpoint) throw new DomainError("not_found", "This merchant has no webhook endpoint yet.");
     if (endpoint.enabled === params.enabled) return;
     await tx

@@ -10,10 +10,11 @@ import { transaction } from "../db/transaction";
 import { DomainError } from "../errors";
 import { lockSkus } from "../eta/allocate";
 import { viewLinkGraceDays } from "../links/view-link";
+import { recordChange } from "../events/record";
 import { cancelLines } from "../orders/cancel";
 import { lockLines } from "../orders/lines";
 import { gatheringQueued } from "./outbox";
-import type { DelayPayload } from "./payloads";
+import type { DelayPayload, EtaWhy } from "./payloads";
 import type { DelayDecision } from "./policy";
 import { formatDeadline } from "./time";
 import { isWaiting, sqlStatuses, waitingStatuses } from "../orders/line-status";
@@ -134,6 +135,17 @@ export const expiredLinkSentence =
 
 export type DelayAnswer = "keep_waiting" | "cancel";
 
+const answeredEvent = (
+  notice: { id: number; merchantId: string; orderId: string; orderLineId: number },
+  answer: DelayAnswer | "expired",
+) => ({
+  type: "delay_notice_answered" as const,
+  merchantId: notice.merchantId,
+  orderId: notice.orderId,
+  orderLineId: notice.orderLineId,
+  payload: { noticeId: notice.id, answer },
+});
+
 /**
  * The shopper's answer to a delay notice. "Keep waiting" accepts the date in the notice (or, for a
  * notice with no date, waiting without one: the shopper may still cancel until it ships); "cancel"
@@ -191,10 +203,12 @@ export async function answerDelayNotice(
         now,
         reason: "The shopper declined the delay",
       });
-      await tx
+      const answered = await tx
         .update(delayNotices)
         .set({ response: "cancel", respondedAt: now })
-        .where(and(eq(delayNotices.id, noticeId), sql`${delayNotices.response} is null`));
+        .where(and(eq(delayNotices.id, noticeId), sql`${delayNotices.response} is null`))
+        .returning({ id: delayNotices.id });
+      if (answered.length > 0) await recordChange(tx, { actor, now, events: [answeredEvent(notice, "cancel")] });
       return { answer, title: line.title, refundMinor: result.cancelled.reduce((sum, c) => sum + c.refundMinor, 0) };
     }
 
@@ -216,6 +230,11 @@ export async function answerDelayNotice(
       .update(delayNotices)
       .set({ response: "keep_waiting", respondedAt: now })
       .where(eq(delayNotices.id, noticeId));
+    await recordChange(tx, {
+      actor,
+      now,
+      events: [answeredEvent(notice, "keep_waiting")],
+    });
     await writeAudit(tx, actor, now, [
       {
         merchantId: notice.merchantId,
@@ -286,6 +305,19 @@ export async function expireOverdueConsent(db: DbOrTx, params: { now: Date; limi
             overdue.map((l) => l.id),
           ),
         );
+      // Each line's latest notice is the one that went unanswered.
+      const notices = await rows<{ id: number; order_line_id: number }>(
+        tx,
+        sql`select distinct on (order_line_id) id, order_line_id from delay_notices
+            where order_line_id = any(${bigintArray(overdue.map((l) => l.id))}) order by order_line_id, id desc`,
+      );
+      await recordChange(tx, {
+        actor: consentActor,
+        now,
+        events: notices.map((n) =>
+          answeredEvent({ id: Number(n.id), merchantId, orderId, orderLineId: Number(n.order_line_id) }, "expired"),
+        ),
+      });
       return overdue.length;
     });
   }
@@ -332,7 +364,15 @@ export async function noticeMissedPromises(db: DbOrTx, params: { now: Date }): P
  */
 export async function issueDelayNotices(
   tx: DbOrTx,
-  params: { merchantId: string; orderId: string; email: string; delays: readonly DelayDecision[]; now: Date },
+  params: {
+    merchantId: string;
+    orderId: string;
+    email: string;
+    delays: readonly DelayDecision[];
+    now: Date;
+    /** Why each line's date moved, for the email. */
+    why?: ReadonlyMap<number, EtaWhy>;
+  },
 ): Promise<void> {
   const { merchantId, orderId, email, delays, now } = params;
   if (delays.length === 0) return;
@@ -352,6 +392,7 @@ export async function issueDelayNotices(
     );
     notices.push({
       noticeId: Number(notice!.id),
+      why: params.why?.get(delay.lineId) ?? null,
       lineId: delay.lineId,
       title: delay.title,
       promisedShipEnd: delay.promisedShipEnd,
@@ -363,6 +404,25 @@ export async function issueDelayNotices(
   }
   const renewed = delays.some((d) => d.kind === "renewed");
   const payload: DelayPayload = { renewed, notices };
+  await recordChange(tx, {
+    actor: consentActor,
+    now,
+    events: notices.map((n, i) => ({
+      type: "delay_notice_sent" as const,
+      merchantId,
+      orderId,
+      orderLineId: n.lineId,
+      payload: {
+        noticeId: n.noticeId,
+        kind: delays[i]!.kind,
+        promisedShipEnd: n.promisedShipEnd,
+        newShipStart: n.newShipStart,
+        newShipEnd: n.newShipEnd,
+        consentNeeded: n.consentNeeded,
+        deadline: n.deadline,
+      },
+    })),
+  });
   await tx.insert(notifications).values({
     merchantId,
     orderId,

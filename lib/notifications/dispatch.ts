@@ -111,6 +111,18 @@ export async function claimBatch(
   });
 }
 
+/** The emails the shop turned off (merchants.emails_off) are not sent: marked skipped, as decided. */
+async function skipTurnedOff(db: DbOrTx, batchId: string, now: Date): Promise<number> {
+  const off = await rows<{ id: string }>(
+    db,
+    sql`update notifications n set status = 'skipped', lease_until = null, updated_at = ${instant(now)}
+        from merchants m
+        where n.batch_id = ${batchId} and n.status = 'sending' and m.id = n.merchant_id and n.kind = any(m.emails_off)
+        returning n.id`,
+  );
+  return off.length;
+}
+
 async function loadBatch(db: DbOrTx, batchId: string) {
   const found = await db
     .select({
@@ -128,6 +140,8 @@ async function loadBatch(db: DbOrTx, batchId: string) {
       logoUrl: merchants.logoUrl,
       supportEmail: merchants.supportEmail,
       timezone: merchants.timezone,
+      senderName: merchants.emailSenderName,
+      replyTo: merchants.emailReplyTo,
     })
     .from(notifications)
     .innerJoin(orders, eq(orders.id, notifications.orderId))
@@ -151,6 +165,8 @@ async function loadBatch(db: DbOrTx, batchId: string) {
         logoUrl: r.logoUrl,
         supportEmail: r.supportEmail,
         timezone: r.timezone,
+        senderName: r.senderName,
+        replyTo: r.replyTo,
       },
     } satisfies NotificationToRender,
   }));
@@ -287,7 +303,7 @@ export async function dispatchBatch(db: DbOrTx, options: DispatchOptions): Promi
   });
   if (!claim) return empty(null);
   const { batchId } = claim;
-  const skipped = await finalizeGathered(db, { batchId, now });
+  const skipped = (await finalizeGathered(db, { batchId, now })) + (await skipTurnedOff(db, batchId, now));
   const batch = await loadBatch(db, batchId);
   const appUrl = options.appUrl ?? env().APP_URL;
   const mailFrom = options.mailFrom ?? env().MAIL_FROM;

@@ -5,7 +5,7 @@ import { notifications } from "../db/schema/notifications";
 import { bigintArray, uuidArray } from "../db/sql-helpers";
 import { transaction } from "../db/transaction";
 import { clearRecoveredConsent, issueDelayNotices } from "./consent";
-import { parsePayload, type EtaPayload } from "./payloads";
+import { parsePayload, type EtaPayload, type EtaWhy } from "./payloads";
 import { decideEtaUpdate, wantsEtaUpdates, type LineState, type ShipWindow } from "./policy";
 import { todayIn } from "./time";
 
@@ -52,9 +52,9 @@ export async function finalizeGathered(db: DbOrTx, params: { batchId: string; no
       sql`select id, order_id, merchant_id, title, status, ship_start::text, ship_end::text, promised_ship_end::text, consent_state
           from order_lines where id = any(${bigintArray(lineIds)}) order by id for update`,
     );
-    const merchantRows = await rows<{ id: string; timezone: string; threshold: number }>(
+    const merchantRows = await rows<{ id: string; timezone: string; threshold: number; earlier: number }>(
       tx,
-      sql`select id, timezone, eta_change_threshold_days as threshold from merchants where id = any(${uuidArray([...new Set(etaRows.map((r) => r.merchant_id))])})`,
+      sql`select id, timezone, eta_change_threshold_days as threshold, eta_earlier_threshold_days as earlier from merchants where id = any(${uuidArray([...new Set(etaRows.map((r) => r.merchant_id))])})`,
     );
     const orderRows = await rows<{ id: string; eta_updates: boolean | null }>(
       tx,
@@ -65,6 +65,7 @@ export async function finalizeGathered(db: DbOrTx, params: { batchId: string; no
       tx,
       sql`select email, eta_updates from email_preferences where email = any(string_to_array(${emails.join("\n")}, E'\\n'))`,
     );
+    const why = await loadEtaWhy(tx, lineIds);
     const merchantById = new Map(merchantRows.map((m) => [m.id, m]));
     const orderChoice = new Map(orderRows.map((o) => [o.id, o.eta_updates]));
     const globalChoice = new Map(preferenceRows.map((p) => [p.email, p.eta_updates]));
@@ -89,6 +90,7 @@ export async function finalizeGathered(db: DbOrTx, params: { batchId: string; no
             consentState: l.consent_state,
           })),
         thresholdDays: Number(merchant.threshold),
+        earlierThresholdDays: Number(merchant.earlier),
         etaUpdatesWanted: wantsEtaUpdates(orderChoice.get(row.order_id), globalChoice.get(row.email)),
         today: todayIn(merchant.timezone, now),
         now,
@@ -101,9 +103,14 @@ export async function finalizeGathered(db: DbOrTx, params: { batchId: string; no
         email: row.email,
         delays: decision.delays,
         now,
+        why,
       });
       await clearRecoveredConsent(tx, { lineIds: decision.recovered, now });
-      const payload: EtaPayload = { ...row.payload, final: true, changes: decision.changes };
+      const payload: EtaPayload = {
+        ...row.payload,
+        final: true,
+        changes: decision.changes.map((c) => ({ ...c, why: why.get(c.lineId) ?? null })),
+      };
       if (decision.kind) {
         await tx
           .update(notifications)
@@ -119,4 +126,26 @@ export async function finalizeGathered(db: DbOrTx, params: { batchId: string; no
     }
     return skipped;
   });
+}
+
+/**
+ * Why each line's date is where it is, for its email: the reason of the latest change of its window
+ * (not the first estimate), support's note when support set it, and the supplier's note on the PO
+ * date change when the shop quotes those (merchants.show_po_notes).
+ */
+export async function loadEtaWhy(db: DbOrTx, lineIds: readonly number[]): Promise<Map<number, EtaWhy>> {
+  if (lineIds.length === 0) return new Map();
+  const found = await rows<{ line_id: number; reason: EtaWhy["reason"]; note: string | null; po_note: string | null }>(
+    db,
+    sql`select distinct on (e.order_line_id) e.order_line_id as line_id, e.reason,
+               case when e.reason = 'manual' then e.note end as note,
+               case when m.show_po_notes and e.reason in ('po_delayed', 'po_advanced') then
+                 (select d.note from purchase_order_date_changes d
+                  where d.purchase_order_id = e.purchase_order_id and d.changed_at <= e.at
+                  order by d.changed_at desc, d.id desc limit 1) end as po_note
+        from eta_events e join merchants m on m.id = e.merchant_id
+        where e.order_line_id = any(${bigintArray([...lineIds])}) and e.reason <> 'initial'
+        order by e.order_line_id, e.at desc, e.id desc`,
+  );
+  return new Map(found.map((r) => [Number(r.line_id), { reason: r.reason, note: r.note, poNote: r.po_note }]));
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { isIsoDate } from "../dates";
-import { lineStatuses } from "../db/schema/orders";
+import { etaReasons, lineStatuses } from "../db/schema/orders";
 
 // What each kind of notification keeps in its `payload`: everything its email says, written when
 // the notification is (or, for ETA changes, when its gathering window closes). Sending renders
@@ -71,6 +71,18 @@ export type SwappedPayload = z.infer<typeof swappedPayloadSchema>;
 export const etaChangeKinds = ["confirmed", "later", "earlier", "no_date"] as const;
 
 /**
+ * Why a line's date moved, as its email tells it: the reason of the change that put it where it is,
+ * support's note (manual), and the supplier's note on the PO date change when the shop shows those.
+ * Optional in stored payloads: emails written before reasons were kept have none.
+ */
+export const etaWhySchema = z.object({
+  reason: z.enum(etaReasons),
+  note: z.string().nullable(),
+  poNote: z.string().nullable(),
+});
+export type EtaWhy = z.infer<typeof etaWhySchema>;
+
+/**
  * An ETA email while it gathers: for each line, its window before the first change in the window.
  * When the window closes the worker adds `final` and the `changes` worth telling.
  */
@@ -85,6 +97,7 @@ export const etaPayloadSchema = z.object({
         change: z.enum(etaChangeKinds),
         from: shipWindowSchema,
         to: shipWindowSchema,
+        why: etaWhySchema.nullable().optional(),
       }),
     )
     .optional(),
@@ -104,6 +117,7 @@ export const delayPayloadSchema = z.object({
       consentNeeded: z.boolean(),
       /** ISO instant, or null when silence keeps the order. */
       deadline: instant.nullable(),
+      why: etaWhySchema.nullable().optional(),
     }),
   ),
 });

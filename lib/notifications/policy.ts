@@ -45,13 +45,18 @@ export type EtaChangeKind = (typeof etaChangeKinds)[number];
  * email: later by at least the merchant's threshold, earlier by at least two days, a first date
  * (confirmed), or a date that is gone. A window whose end did not move is never news.
  */
-export function classifyEtaChange(from: ShipWindow, to: ShipWindow, thresholdDays: number): EtaChangeKind | null {
+export function classifyEtaChange(
+  from: ShipWindow,
+  to: ShipWindow,
+  thresholdDays: number,
+  earlierDays: number = earlierThresholdDays,
+): EtaChangeKind | null {
   if (from.end === null && to.end === null) return null;
   if (from.end === null) return "confirmed";
   if (to.end === null) return "no_date";
   const moved = daysBetween(from.end, to.end);
   if (moved > 0 && moved >= Math.max(1, thresholdDays)) return "later";
-  if (moved <= -earlierThresholdDays) return "earlier";
+  if (moved <= -Math.max(1, earlierDays)) return "earlier";
   return null;
 }
 
@@ -162,6 +167,8 @@ export function decideEtaUpdate(input: {
   baselines: ReadonlyMap<number, ShipWindow>;
   lines: readonly LineState[];
   thresholdDays: number;
+  /** An earlier date is news from this many days (merchants.eta_earlier_threshold_days). */
+  earlierThresholdDays?: number;
   etaUpdatesWanted: boolean;
   today: IsoDate;
   now: Date;
@@ -183,7 +190,7 @@ export function decideEtaUpdate(input: {
       }
     }
     const to = { start: line.shipStart, end: line.shipEnd };
-    const change = classifyEtaChange(from, to, input.thresholdDays);
+    const change = classifyEtaChange(from, to, input.thresholdDays, input.earlierThresholdDays);
     if (change === null || (change !== "confirmed" && !input.etaUpdatesWanted)) continue;
     decision.changes.push({ lineId: line.id, title: line.title, change, from, to });
   }

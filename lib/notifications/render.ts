@@ -12,7 +12,8 @@ import { SwappedEmail, swappedSubject } from "../email/templates/swapped";
 import type { OutgoingEmail } from "../email/types";
 import { viewLinkUrl } from "../links/view-link";
 import { delayAnswerUrl, manageUrl, preferencesUrl, unsubscribeUrl } from "./links";
-import { parsePayload } from "./payloads";
+import { reasonSentence } from "../orders/words";
+import { parsePayload, type EtaWhy } from "./payloads";
 import { formatDeadline, formatMoment } from "./time";
 import { headerText } from "../security/text";
 
@@ -27,7 +28,12 @@ export type NotificationToRender = {
   createdAt: Date;
   orderNumber: string;
   customerName: string | null;
-  merchant: EmailBrand & { timezone: string };
+  merchant: EmailBrand & {
+    timezone: string;
+    /** The shop's sender name and reply-to (notification settings); default its name and support email. */
+    senderName?: string | null;
+    replyTo?: string | null;
+  };
 };
 
 /** The subject and the react-email element of a notification. Pure, apart from signing links. */
@@ -81,6 +87,7 @@ export function notificationEmail(n: NotificationToRender, appUrl: string): { su
           fromEnd: c.from.end,
           toStart: c.to.start,
           toEnd: c.to.end,
+          why: whySentence(c.why),
         })),
       };
       return {
@@ -139,11 +146,18 @@ export function notificationEmail(n: NotificationToRender, appUrl: string): { su
           consentNeeded: d.consentNeeded,
           answerUrl: delayAnswerUrl(d.noticeId),
           deadline: d.deadline ? formatDeadline(new Date(d.deadline), zone) : null,
+          why: whySentence(d.why),
         })),
       };
       return { subject: delaySubject(props), element: createElement(DelayEmail, props) };
     }
   }
+}
+
+/** Why a date moved, in the shopper's words (the order page's sentence); null for emails from before reasons were kept. */
+function whySentence(why: EtaWhy | null | undefined): string | null {
+  if (!why) return null;
+  return reasonSentence(why.reason, { first: false, supplierNote: why.poNote, overrideNote: why.note });
 }
 
 /** `"Northwind Outfitters" <updates@…>`: the merchant's name on the portal's sending address. */
@@ -162,8 +176,10 @@ export async function renderNotification(
   const { html, text } = await renderEmail(element);
   return {
     to: n.email,
-    from: senderFor(n.merchant.name, options.mailFrom),
-    ...(n.merchant.supportEmail ? { replyTo: n.merchant.supportEmail } : {}),
+    from: senderFor(n.merchant.senderName || n.merchant.name, options.mailFrom),
+    ...((n.merchant.replyTo ?? n.merchant.supportEmail)
+      ? { replyTo: n.merchant.replyTo ?? n.merchant.supportEmail }
+      : {}),
     subject: headerText(subject),
     html,
     text,

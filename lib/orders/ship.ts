@@ -162,3 +162,100 @@ export async function recordShipment(
     return { shipmentId: shipment!.id, created: true };
   });
 }
+
+export type DeliveryResult = { shipmentId: string; deliveredAt: string; alreadyDelivered: boolean };
+
+/**
+ * The carrier handed a parcel over (found by the shop's shipment id): `shipment.delivered` is
+ * published once. Repeating it changes nothing and answers with the first delivery time.
+ */
+export async function recordDelivery(
+  db: DbOrTx,
+  params: { merchantId: string; externalId: string; deliveredAt?: string; actor: Actor; now: Date },
+): Promise<DeliveryResult> {
+  const { merchantId, actor, now } = params;
+  return transaction(db, async (tx) => {
+    const [shipment] = await tx
+      .select()
+      .from(shipments)
+      .where(and(eq(shipments.merchantId, merchantId), eq(shipments.externalId, params.externalId)))
+      .for("update");
+    if (!shipment)
+      throw new DomainError("not_found", `No shipment ${params.externalId} for this merchant.`, "externalId");
+    if (shipment.deliveredAt) {
+      return { shipmentId: shipment.id, deliveredAt: shipment.deliveredAt.toISOString(), alreadyDelivered: true };
+    }
+    const deliveredAt = params.deliveredAt ? new Date(params.deliveredAt) : now;
+    if (deliveredAt < shipment.shippedAt) {
+      throw new DomainError(
+        "invalid",
+        `deliveredAt is before the parcel shipped (${shipment.shippedAt.toISOString()}).`,
+        "deliveredAt",
+      );
+    }
+    await tx.update(shipments).set({ deliveredAt }).where(eq(shipments.id, shipment.id));
+    await recordChange(tx, {
+      actor,
+      now,
+      events: [
+        {
+          type: "shipment_delivered",
+          merchantId,
+          orderId: shipment.orderId,
+          payload: { shipmentId: shipment.id, deliveredAt: deliveredAt.toISOString() },
+        },
+      ],
+    });
+    await writeAudit(tx, actor, now, [
+      {
+        merchantId,
+        action: "shipment.delivered",
+        entityType: "shipment",
+        entityId: shipment.id,
+        orderId: shipment.orderId,
+        after: { deliveredAt: deliveredAt.toISOString() },
+      },
+    ]);
+    return { shipmentId: shipment.id, deliveredAt: deliveredAt.toISOString(), alreadyDelivered: false };
+  });
+}
+
+export type ShipmentView = {
+  id: string;
+  externalId: string;
+  orderNumber: string;
+  carrier: string | null;
+  trackingNumber: string | null;
+  trackingUrl: string | null;
+  shippedAt: string;
+  deliveredAt: string | null;
+  lines: { sku: string; units: number }[];
+};
+
+/** A shipment by the shop's own id, within the merchant (GET /shipments/{externalId}). */
+export async function shipmentByExternalId(db: DbOrTx, merchantId: string, externalId: string): Promise<ShipmentView> {
+  const [shipment] = await db
+    .select({ shipment: shipments, orderNumber: orders.number })
+    .from(shipments)
+    .innerJoin(orders, eq(orders.id, shipments.orderId))
+    .where(and(eq(shipments.merchantId, merchantId), eq(shipments.externalId, externalId)));
+  if (!shipment) throw new DomainError("not_found", `No shipment ${externalId} for this merchant.`, "externalId");
+  const lines = await db
+    .select({ sku: orderLines.skuCode, units: shipmentLines.quantity })
+    .from(shipmentLines)
+    .innerJoin(orderLines, eq(orderLines.id, shipmentLines.orderLineId))
+    .where(eq(shipmentLines.shipmentId, shipment.shipment.id))
+    .orderBy(orderLines.id);
+  const s = shipment.shipment;
+  return {
+    id: s.id,
+    externalId,
+    orderNumber: shipment.orderNumber,
+    carrier: s.carrier,
+    trackingNumber: s.trackingNumber,
+    trackingUrl: s.trackingUrl,
+    shippedAt: s.shippedAt.toISOString(),
+    deliveredAt: s.deliveredAt?.toISOString() ?? null,
+    lines,
+  };
+}

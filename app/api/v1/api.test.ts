@@ -233,7 +233,14 @@ describe("ingest API v1 over HTTP", () => {
       ["POST", "/orders", { ...order("#503"), email: "not an email" }, 422, "email"],
       ["POST", "/orders", { ...order("#504"), placedAt: "yesterday-ish" }, 422, "placedAt"],
       ["POST", "/orders", { ...order("#505"), lines: [] }, 422, "lines"],
-      ["POST", "/orders", { ...order("#506"), surprise: true }, 422, "(body)"],
+      ["POST", "/orders", { ...order("#506"), surprise: true }, 422, "surprise"],
+      [
+        "POST",
+        "/orders",
+        { ...order("#507"), lines: [{ sku: "CAP", quantity: 1, colour: "red" }] },
+        422,
+        "lines[0].colour",
+      ],
       [
         "POST",
         "/purchase-orders",
@@ -328,6 +335,7 @@ describe("ingest API v1 over HTTP", () => {
       type: "integer",
       exclusiveMinimum: 0,
     });
-    expect(Object.keys(document.paths)).toHaveLength(10);
+    expect(Object.keys(document.paths)).toHaveLength(15);
+    expect(Object.keys(document.paths["/settings/notifications"]).sort()).toEqual(["get", "patch"]);
   });
 });

@@ -2,18 +2,26 @@
 
 import { agentAction } from "@/app/callers";
 import { db } from "@/lib/db/client";
+import { DomainError } from "@/lib/errors";
 import {
   adminConnectShopify,
   adminDisconnectShopify,
   adminEndShopifyRotation,
   adminRotateEndpointSecret,
   adminSaveEndpoint,
+  adminSaveNotificationSettings,
+  adminUploadCsv,
   adminSetEndpointEnabled,
+  adminSetEndpointSubscriptions,
   agentResendDelivery,
   agentRetryShopifyWebhook,
 } from "@/lib/integrations/console";
 import {
   parseConnectShopify,
+  parseEndpoint,
+  parseNotificationSettings,
+  parseCsvUpload,
+  parseSubscriptions,
   parseResendWebhook,
   parseRetryShopifyWebhook,
   parseSaveEndpoint,
@@ -50,11 +58,14 @@ export const retryShopifyWebhookAction = agentAction(
   asAgent,
 );
 
-export const saveEndpointAction = agentAction<{ slug: string; url: string }, { secret?: string }>(
+export const saveEndpointAction = agentAction<
+  { slug: string; url: string; endpointId?: string; add?: "true" },
+  { secret?: string }
+>(
   "save webhook endpoint",
   parseSaveEndpoint,
-  async ({ slug, url }, scope) => {
-    const saved = await adminSaveEndpoint(db(), scope, { slug, url, now: new Date() });
+  async ({ slug, url, endpointId, add }, scope) => {
+    const saved = await adminSaveEndpoint(db(), scope, { slug, url, endpointId, add: !!add, now: new Date() });
     return saved.secret
       ? { message: "Endpoint saved. Copy its signing secret now: it is shown this once.", secret: saved.secret }
       : { message: "Address saved; the signing secret is unchanged." };
@@ -62,11 +73,55 @@ export const saveEndpointAction = agentAction<{ slug: string; url: string }, { s
   asAdmin,
 );
 
-export const rotateEndpointSecretAction = agentAction<{ slug: string }, { secret?: string }>(
+export const uploadCsvAction = agentAction(
+  "upload CSV",
+  parseCsvUpload,
+  async ({ slug, file, apply }, scope) => {
+    const outcome = await adminUploadCsv(db(), scope, { slug, text: await file.text(), apply, now: new Date() });
+    if (!outcome.ok) {
+      const where = (e: (typeof outcome.errors)[number]) =>
+        `Row ${e.row}${e.column ? `, ${e.column}` : ""}: ${e.message}`;
+      throw new DomainError("invalid", `Nothing was changed.\n${outcome.errors.map(where).join("\n")}`);
+    }
+    const lines = outcome.changes.map((c) => `Rows ${c.rows.join(", ")}: ${c.summary}`).join("\n");
+    return {
+      message: outcome.applied
+        ? `Applied.\n${lines}`
+        : `Preview: nothing is changed yet. Applying this file will do:\n${lines}`,
+    };
+  },
+  asAdmin,
+);
+
+export const saveNotificationSettingsAction = agentAction(
+  "save notification settings",
+  parseNotificationSettings,
+  async ({ slug, patch }, scope) => {
+    await adminSaveNotificationSettings(db(), scope, { slug, patch, now: new Date() });
+    return { message: "Notification settings saved; they apply from the next gathering." };
+  },
+  asAdmin,
+);
+
+export const setSubscriptionsAction = agentAction(
+  "change webhook subscriptions",
+  parseSubscriptions,
+  async ({ slug, endpointId, eventTypes }, scope) => {
+    const saved = await adminSetEndpointSubscriptions(db(), scope, { slug, endpointId, eventTypes, now: new Date() });
+    return {
+      message: saved.eventTypes
+        ? `This endpoint is now sent ${saved.eventTypes.length} event type${saved.eventTypes.length === 1 ? "" : "s"}.`
+        : "This endpoint is now sent every event, new types too.",
+    };
+  },
+  asAdmin,
+);
+
+export const rotateEndpointSecretAction = agentAction<{ slug: string; endpointId?: string }, { secret?: string }>(
   "rotate webhook secret",
-  parseShop,
-  async ({ slug }, scope) => {
-    const rotated = await adminRotateEndpointSecret(db(), scope, { slug, now: new Date() });
+  parseEndpoint,
+  async ({ slug, endpointId }, scope) => {
+    const rotated = await adminRotateEndpointSecret(db(), scope, { slug, endpointId, now: new Date() });
     return {
       message: `New signing secret made; the old one also signs until ${until(rotated.previousValidUntil)}. Copy it now: it is shown this once.`,
       secret: rotated.secret,
@@ -78,9 +133,9 @@ export const rotateEndpointSecretAction = agentAction<{ slug: string }, { secret
 export const setEndpointEnabledAction = agentAction(
   "turn webhook sending on or off",
   parseSetEndpointEnabled,
-  async ({ slug, enabled: given }, scope) => {
+  async ({ slug, endpointId, enabled: given }, scope) => {
     const enabled = given === "true";
-    await adminSetEndpointEnabled(db(), scope, { slug, enabled, now: new Date() });
+    await adminSetEndpointEnabled(db(), scope, { slug, endpointId, enabled, now: new Date() });
     return {
       message: enabled
         ? "Sending is on; waiting events go out now."

@@ -50,6 +50,8 @@ export const webhookEndpoints = pgTable(
     previousSecretExpiresAt: moment(),
     enabled: boolean().notNull().default(true),
     disabledReason: text(),
+    /** The event types this endpoint is sent (lib/events/catalogue.ts); null: all of them, new ones too. */
+    eventTypes: text().array(),
     createdAt: now(),
   },
   (t) => [index("webhook_endpoints_merchant_idx").on(t.merchantId)],
@@ -67,6 +69,8 @@ export const webhookDeliveries = pgTable(
       .notNull()
       .references(() => webhookEndpoints.id),
     eventType: text().notNull(),
+    /** The published event (`evt_…`, also in the payload); null for deliveries from before events were kept. */
+    eventId: text(),
     payload: jsonb().$type<Record<string, unknown>>().notNull(),
     status: text({ enum: webhookDeliveryStatuses }).notNull().default("pending"),
     attempts: integer().notNull().default(0),

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { boolean, check, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 /** A shop whose shoppers we serve. Every merchant-scoped row elsewhere carries `merchantId`. */
 export const merchants = pgTable(
@@ -26,6 +26,19 @@ export const merchants = pgTable(
     typicalLeadDays: integer().notNull().default(21),
     /** ETA changes inside this many minutes are gathered into one email per order. */
     gatherMinutes: integer().notNull().default(30),
+    /** An earlier ship date moves by at least this many days before we email about it. */
+    etaEarlierThresholdDays: integer().notNull().default(2),
+    /** Emails the shop has turned off (lib/notifications/settings.ts says which may be). */
+    emailsOff: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    /** Whether ETA emails quote the supplier's note on a PO date change. */
+    showPoNotes: boolean().notNull().default(false),
+    /** The sender name on emails; null: the shop's name. */
+    emailSenderName: text(),
+    /** Where shoppers' replies go; null: the support email. */
+    emailReplyTo: text(),
     shopifyShopDomain: text(),
     shopifySecret: text(),
     /** Kept during a secret rotation so webhooks signed with the old secret still verify. */
@@ -43,6 +56,7 @@ export const merchants = pgTable(
     check("merchants_threshold", sql`${t.etaChangeThresholdDays} >= 0`),
     check("merchants_default_slip", sql`${t.defaultSlipDays} >= 0`),
     check("merchants_gather_minutes", sql`${t.gatherMinutes} >= 0`),
+    check("merchants_earlier_threshold", sql`${t.etaEarlierThresholdDays} >= 1`),
   ],
 );
 

@@ -3,12 +3,14 @@ import {
   bigint,
   boolean,
   check,
+  customType,
   date,
   foreignKey,
   index,
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   uniqueIndex,
   uuid,
@@ -40,6 +42,56 @@ export const domainEvents = pgTable(
   },
   (t) => [index("domain_events_order_idx").on(t.orderId, t.at), index("domain_events_type_idx").on(t.type, t.at)],
 );
+
+/** PostgreSQL's 64-bit transaction id (xid8), read as text: it passes 2^53 on a busy server. */
+const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => "xid8" });
+
+/**
+ * The events merchants' systems hear about (lib/events/catalogue.ts), as published: the webhook
+ * deliveries are written from these rows, and GET /api/v1/events pages through them in the order
+ * of `published_transactions` (see lib/events/feed.ts). `txid` is the transaction that wrote it.
+ */
+export const publishedEvents = pgTable(
+  "published_events",
+  {
+    /** `evt_…`: the id in the payload, the same in a webhook and in the feed. */
+    id: text().primaryKey(),
+    seq: bigint({ mode: "number" }).generatedAlwaysAsIdentity().notNull(),
+    merchantId: merchantId(),
+    type: text().notNull(),
+    orderId: uuid(),
+    /** The whole event as sent: `{ id, type, timestamp, data }`. */
+    payload: jsonb().$type<Record<string, unknown>>().notNull(),
+    txid: xid8()
+      .notNull()
+      .default(sql`pg_current_xact_id()`),
+    createdAt: now(),
+  },
+  (t) => [
+    index("published_events_txid_idx").on(t.txid, t.merchantId, t.seq),
+    index("published_events_order_idx").on(t.orderId),
+  ],
+);
+
+/**
+ * Each transaction that published events for a merchant, numbered in commit order: a deferred
+ * trigger (migration 0013) takes the merchant's lock at commit and draws `position` then, so a
+ * transaction can only be numbered after the one before it has committed and become visible.
+ */
+export const publishedTransactions = pgTable(
+  "published_transactions",
+  {
+    txid: xid8().notNull(),
+    merchantId: merchantId(),
+    position: bigint({ mode: "number" }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.txid, t.merchantId] }),
+    uniqueIndex("published_transactions_feed_idx").on(t.merchantId, t.position),
+  ],
+);
+
+export type PublishedEvent = typeof publishedEvents.$inferSelect;
 
 export const notificationKinds = [
   "backordered",

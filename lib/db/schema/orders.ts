@@ -231,6 +231,8 @@ export const shipments = pgTable(
     trackingNumber: text(),
     trackingUrl: text(),
     shippedAt: moment().notNull(),
+    /** When the carrier handed it over (from the shop's systems); null until then. */
+    deliveredAt: moment(),
     externalId: text(),
     createdAt: now(),
   },

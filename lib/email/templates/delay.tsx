@@ -26,6 +26,8 @@ export type DelayNoticeLine = {
   answerUrl: string;
   /** The deadline for "keep waiting", in the merchant's zone; null when silence keeps the order. */
   deadline: string | null;
+  /** Why the date moved, in the shopper's words; null when not known. */
+  why?: string | null;
 };
 
 export type DelayEmailProps = OrderEmailBase & { renewed: boolean; lines: DelayNoticeLine[] };
@@ -71,6 +73,7 @@ export function DelayEmail(props: DelayEmailProps) {
               ? `New date: ships ${windowText(line.newShipStart, line.newShipEnd)}.`
               : "The supplier has not given a new date yet."}
           </ItemDetail>
+          {line.why ? <ItemDetail>Why: {line.why}</ItemDetail> : null}
           {line.consentNeeded ? (
             <>
               <ItemDetail strong>

@@ -23,6 +23,8 @@ export type EtaUpdateLine = {
   fromEnd: IsoDate | null;
   toStart: IsoDate | null;
   toEnd: IsoDate | null;
+  /** Why it moved, in the shopper's words ("The stock arrived and was set aside for you."); null when not known. */
+  why?: string | null;
 };
 
 export type EtaUpdateEmailProps = OrderEmailBase & { lines: EtaUpdateLine[] };
@@ -67,14 +69,21 @@ function Body(props: EtaUpdateEmailProps & { title: string; intro: string }) {
       <Paragraph>{props.intro}</Paragraph>
       {props.lines.map((line, i) => {
         const { headline, detail } = sentence(line);
+        // A first date's own sentence already says the supplier confirmed it; the reason says it better.
+        const said = line.why && line.change === "confirmed" ? null : detail;
         return (
           <Item key={i} title={line.title}>
             <ItemDetail strong>{headline}</ItemDetail>
-            {detail ? <ItemDetail>{detail}</ItemDetail> : null}
+            {said ? <ItemDetail>{said}</ItemDetail> : null}
+            {line.why ? <ItemDetail>Why: {line.why}</ItemDetail> : null}
           </Item>
         );
       })}
-      <Paragraph small>Nothing else about your order has changed. The order page shows why each date moved.</Paragraph>
+      <Paragraph small>
+        {props.lines.every((l) => l.why)
+          ? "Nothing else about your order has changed."
+          : "Nothing else about your order has changed. The order page shows why each date moved."}
+      </Paragraph>
       <Buttons>
         <PrimaryButton brand={props.brand} href={props.links.view}>
           See the dates and why
@@ -109,6 +118,7 @@ EtaMovedEmail.PreviewProps = {
       fromEnd: "2026-12-15",
       toStart: "2026-12-18",
       toEnd: "2026-12-22",
+      why: "The supplier's delivery moved later: “Container held at the port”",
     },
   ],
 } satisfies EtaUpdateEmailProps;

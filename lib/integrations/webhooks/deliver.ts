@@ -113,10 +113,15 @@ export async function claimDueDeliveries(
   });
 }
 
-/** The body we send: the stored event with its keys in reading order. */
+/** The body we send: the stored event with its keys in reading order (older deliveries have no `id`). */
 export function deliveryBody(storedPayload: string): string {
-  const { type, timestamp, data } = JSON.parse(storedPayload) as { type: string; timestamp: string; data: unknown };
-  return JSON.stringify({ type, timestamp, data });
+  const { id, type, timestamp, data } = JSON.parse(storedPayload) as {
+    id?: string;
+    type: string;
+    timestamp: string;
+    data: unknown;
+  };
+  return JSON.stringify({ id, type, timestamp, data });
 }
 
 /** Retry-After as seconds: a number of seconds or an HTTP date; null when absent or unreadable. */

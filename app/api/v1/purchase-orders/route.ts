@@ -1,7 +1,24 @@
 // POST /api/v1/purchase-orders — create a purchase order, or update the one with the same reference.
-import { apiPost } from "@/lib/api/http";
-import { purchaseOrderResultSchema, purchaseOrderUpsertSchema } from "@/lib/ingest/schemas";
+// GET /api/v1/purchase-orders?after=&limit=&status= — the merchant's POs, oldest placed first.
+import { pageLimit } from "@/lib/api/cursor";
+import { apiGet, apiPost } from "@/lib/api/http";
+import { db } from "@/lib/db/client";
+import { purchaseOrderListSchema, purchaseOrderResultSchema, purchaseOrderUpsertSchema } from "@/lib/ingest/schemas";
 import { upsertPurchaseOrder } from "@/lib/supply/purchase-orders";
+import { listPurchaseOrders } from "@/lib/supply/read";
+
+export const GET = apiGet({
+  output: purchaseOrderListSchema,
+  async handle({ caller, url }) {
+    const page = await listPurchaseOrders(db(), {
+      merchantId: caller.merchantId,
+      after: url.searchParams.get("after"),
+      status: url.searchParams.get("status"),
+      limit: pageLimit(url),
+    });
+    return { status: 200, body: page };
+  },
+});
 
 export const POST = apiPost({
   input: purchaseOrderUpsertSchema,

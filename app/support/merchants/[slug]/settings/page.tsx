@@ -5,10 +5,22 @@ import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { isDomainError } from "@/lib/errors";
 import { integrationSettings } from "@/lib/integrations/console";
+import { getNotificationSettings } from "@/lib/notifications/settings";
 import { requireAgentPage } from "../../../guard";
-import { EndpointControls, EndpointForm, ShopifyControls, ShopifyForm } from "../../forms";
+import { eventDataSchemas, publicEventTypes } from "@/lib/events/catalogue";
+import {
+  CsvUploadForm,
+  EndpointControls,
+  EndpointForm,
+  NotificationSettingsForm,
+  ShopifyControls,
+  ShopifyForm,
+  SubscriptionsForm,
+} from "../../forms";
 
 export const metadata: Metadata = { title: "Integration settings" };
+
+const allTypes = publicEventTypes.map((type) => ({ type, summary: eventDataSchemas[type].description ?? "" }));
 
 const utc = (at: Date) => `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 
@@ -24,6 +36,7 @@ export default async function IntegrationSettingsPage({ params }: { params: Prom
     throw error;
   }
   const { merchant, status } = settings;
+  const notificationSettings = await getNotificationSettings(db(), merchant.id);
   const shopifyAddress = `${env().APP_URL.replace(/\/$/, "")}/api/webhooks/shopify/${merchant.slug}`;
   return (
     <div className="space-y-8">
@@ -79,22 +92,56 @@ export default async function IntegrationSettingsPage({ params }: { params: Prom
           Webhooks to the shop
         </h2>
         <p className="text-sm">
-          We send order_line.cancelled, order_line.swapped, order_line.delay_consent_expired and
-          order.fulfillment_preference_changed, signed per Standard Webhooks.
+          Each endpoint has its own signing secret (Standard Webhooks) and is sent the event types it subscribes to (all
+          of them unless you choose). The README lists each event and its fields.
         </p>
-        {status.endpoint ? (
-          <p className="text-sm">
-            {status.endpoint.enabled ? "Sending" : `Off (${status.endpoint.disabledReason ?? "turned off"})`} · secret{" "}
-            {status.endpoint.secretHint}
-            {status.endpoint.previousSecretUntil
-              ? ` · the previous secret also signs until ${utc(status.endpoint.previousSecretUntil)}`
-              : ""}
-          </p>
-        ) : (
-          <p className="text-sm">No endpoint yet.</p>
-        )}
-        <EndpointForm slug={merchant.slug} url={status.endpoint?.url ?? null} />
-        {status.endpoint ? <EndpointControls slug={merchant.slug} enabled={status.endpoint.enabled} /> : null}
+        {status.endpoints.length === 0 ? <p className="text-sm">No endpoint yet.</p> : null}
+        <ul className="space-y-6">
+          {status.endpoints.map((endpoint, i) => (
+            <li key={endpoint.id} className="space-y-3 border-t border-stone-200 pt-3">
+              <h3 className="font-semibold">Endpoint {i + 1}</h3>
+              <p className="text-sm">
+                {endpoint.enabled ? "Sending" : `Off (${endpoint.disabledReason ?? "turned off"})`} · secret{" "}
+                {endpoint.secretHint}
+                {endpoint.previousSecretUntil
+                  ? ` · the previous secret also signs until ${utc(endpoint.previousSecretUntil)}`
+                  : ""}
+              </p>
+              <EndpointForm slug={merchant.slug} url={endpoint.url} endpointId={endpoint.id} />
+              <SubscriptionsForm
+                slug={merchant.slug}
+                endpointId={endpoint.id}
+                eventTypes={endpoint.eventTypes}
+                allTypes={allTypes}
+              />
+              <EndpointControls slug={merchant.slug} enabled={endpoint.enabled} endpointId={endpoint.id} />
+            </li>
+          ))}
+        </ul>
+        <EndpointForm slug={merchant.slug} url={null} add={status.endpoints.length > 0} />
+      </section>
+
+      <section
+        aria-labelledby="notification-settings"
+        className="space-y-3 rounded-xl border border-stone-200 bg-white p-4"
+      >
+        <h2 id="notification-settings" className="text-lg font-semibold">
+          Emails to shoppers
+        </h2>
+        <p className="text-sm">Changes apply from the next gathering of ETA changes, and are in the audit log.</p>
+        <NotificationSettingsForm slug={merchant.slug} settings={notificationSettings} />
+      </section>
+
+      <section aria-labelledby="csv-upload" className="space-y-3 rounded-xl border border-stone-200 bg-white p-4">
+        <h2 id="csv-upload" className="text-lg font-semibold">
+          Purchase orders and stock from a CSV
+        </h2>
+        <p className="text-sm">
+          For shops without the API. A <span className="font-mono">po</span> row is a line of a purchase order (the PO
+          gets exactly the lines given); a <span className="font-mono">stock</span> row sets a SKU&apos;s units on hand.
+          Preview first: it changes nothing. Apply changes everything or, if any row is wrong, nothing.
+        </p>
+        <CsvUploadForm slug={merchant.slug} />
       </section>
     </div>
   );

@@ -1,0 +1,159 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApiKey } from "@/lib/api/keys";
+import { useFreshDatabase, type TestDatabase } from "@/testing/db";
+import { createMerchant, createSku } from "@/testing/fixtures";
+import { serveRoutes } from "@/testing/http";
+import * as events from "./events/route";
+import * as orderRoute from "./orders/route";
+import * as purchaseOrders from "./purchase-orders/route";
+import * as purchaseOrder from "./purchase-orders/[reference]/route";
+import * as expectedDate from "./purchase-orders/[reference]/expected-date/route";
+import * as shipments from "./shipments/route";
+import * as shipment from "./shipments/[externalId]/route";
+import * as delivery from "./shipments/[externalId]/delivery/route";
+
+// What the API writes, read back over HTTP: purchase orders (paged), a shipment by the shop's id,
+// its delivery, and the event feed, each scoped to the key's merchant.
+
+let database: TestDatabase;
+let server: { url: string; close: () => Promise<void> };
+let keyA: string;
+let keyB: string;
+
+beforeAll(async () => {
+  database = await useFreshDatabase();
+  for (const slug of ["reads-a", "reads-b"]) {
+    const m = await createMerchant(database.db, { slug });
+    await createSku(database.db, m.id, { code: "TEE", onHand: 5 });
+    await createSku(database.db, m.id, { code: "CAP", onHand: 0 });
+  }
+  keyA = (await createApiKey(database.db, { merchantSlug: "reads-a", name: "test" })).key;
+  keyB = (await createApiKey(database.db, { merchantSlug: "reads-b", name: "test" })).key;
+  server = await serveRoutes([
+    { method: "GET", path: "/api/v1/events", handler: events.GET },
+    { method: "POST", path: "/api/v1/orders", handler: orderRoute.POST },
+    { method: "GET", path: "/api/v1/purchase-orders", handler: purchaseOrders.GET },
+    { method: "POST", path: "/api/v1/purchase-orders", handler: purchaseOrders.POST },
+    { method: "GET", path: "/api/v1/purchase-orders/:reference", handler: purchaseOrder.GET },
+    { method: "POST", path: "/api/v1/purchase-orders/:reference/expected-date", handler: expectedDate.POST },
+    { method: "POST", path: "/api/v1/shipments", handler: shipments.POST },
+    { method: "GET", path: "/api/v1/shipments/:externalId", handler: shipment.GET },
+    { method: "POST", path: "/api/v1/shipments/:externalId/delivery", handler: delivery.POST },
+  ]);
+});
+afterAll(async () => {
+  await server?.close();
+  await database?.close();
+});
+
+async function call(method: string, path: string, key: string, body?: unknown) {
+  const response = await fetch(`${server.url}/api/v1${path}`, {
+    method,
+    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+describe("read endpoints", () => {
+  it("lists purchase orders a page at a time and reads one with its date history; another shop's is not found", async () => {
+    for (let i = 1; i <= 3; i++) {
+      const created = await call("POST", "/purchase-orders", keyA, {
+        reference: `PO-${i}`,
+        supplier: "Acme",
+        expectedDate: "2030-01-10",
+        lines: [{ sku: "CAP", quantity: 10 * i }],
+      });
+      expect(created.status).toBe(201);
+    }
+    await call("POST", "/purchase-orders/PO-2/expected-date", keyA, { expectedDate: "2030-01-20", note: "Late boat" });
+    const first = await call("GET", "/purchase-orders?limit=2", keyA);
+    expect(first.status).toBe(200);
+    expect(first.body.purchaseOrders.map((p: { reference: string }) => p.reference)).toEqual(["PO-1", "PO-2"]);
+    expect(first.body.hasMore).toBe(true);
+    const second = await call("GET", `/purchase-orders?limit=2&after=${first.body.next}`, keyA);
+    expect(second.body.purchaseOrders.map((p: { reference: string }) => p.reference)).toEqual(["PO-3"]);
+    expect(second.body.hasMore).toBe(false);
+    expect((await call("GET", "/purchase-orders", keyB)).body.purchaseOrders).toEqual([]);
+
+    const po = await call("GET", "/purchase-orders/PO-2", keyA);
+    expect(po.body).toMatchObject({
+      reference: "PO-2",
+      supplier: "Acme",
+      status: "open",
+      expectedDate: "2030-01-20",
+      firstPromisedDate: "2030-01-10",
+      lines: [{ sku: "CAP", quantity: 20, received: 0 }],
+      dateChanges: [
+        { from: null, to: "2030-01-10" },
+        { from: "2030-01-10", to: "2030-01-20", note: "Late boat" },
+      ],
+    });
+    expect(await call("GET", "/purchase-orders/PO-2", keyB)).toMatchObject({
+      status: 404,
+      body: { error: { field: "reference" } },
+    });
+    expect(await call("GET", "/purchase-orders?limit=0", keyA)).toMatchObject({
+      status: 422,
+      body: { error: { field: "limit" } },
+    });
+    expect(await call("GET", "/purchase-orders?after=garbage", keyA)).toMatchObject({
+      status: 422,
+      body: { error: { field: "after" } },
+    });
+  });
+
+  it("reads a shipment by the shop's id; delivery is recorded once; the feed lists both, only to its own shop", async () => {
+    await call("POST", "/orders", keyA, {
+      number: "#77",
+      email: "sam@example.com",
+      lines: [{ sku: "TEE", quantity: 2 }],
+    });
+    const shipped = await call("POST", "/shipments", keyA, {
+      orderNumber: "#77",
+      externalId: "parcel-77",
+      carrier: "UPS",
+      trackingNumber: "1Z77",
+      lines: [{ sku: "TEE", quantity: 2 }],
+    });
+    expect(shipped.status).toBe(201);
+    expect((await call("GET", "/shipments/parcel-77", keyA)).body).toMatchObject({
+      externalId: "parcel-77",
+      orderNumber: "#77",
+      carrier: "UPS",
+      deliveredAt: null,
+      lines: [{ sku: "TEE", units: 2 }],
+    });
+    expect((await call("GET", "/shipments/parcel-77", keyB)).status).toBe(404);
+    expect((await call("POST", "/shipments/parcel-77/delivery", keyB, {})).status).toBe(404);
+
+    const delivered = await call("POST", "/shipments/parcel-77/delivery", keyA, {
+      deliveredAt: "2030-01-02T10:00:00Z",
+    });
+    expect(delivered.body).toMatchObject({ deliveredAt: "2030-01-02T10:00:00.000Z", alreadyDelivered: false });
+    expect((await call("POST", "/shipments/parcel-77/delivery", keyA, {})).body).toMatchObject({
+      deliveredAt: "2030-01-02T10:00:00.000Z",
+      alreadyDelivered: true,
+    });
+    expect((await call("GET", "/shipments/parcel-77", keyA)).body.deliveredAt).toBe("2030-01-02T10:00:00.000Z");
+    expect(await call("POST", "/shipments/parcel-77/delivery", keyA, { deliveredAt: "tomorrow" })).toMatchObject({
+      status: 422,
+      body: { error: { field: "deliveredAt" } },
+    });
+
+    const feed = await call("GET", "/events?types=shipment.created,shipment.delivered", keyA);
+    expect(feed.status).toBe(200);
+    expect(feed.body.events.map((e: { type: string }) => e.type)).toEqual(["shipment.created", "shipment.delivered"]);
+    expect(feed.body.events[1].data.shipment).toMatchObject({
+      externalId: "parcel-77",
+      deliveredAt: "2030-01-02T10:00:00.000Z",
+    });
+    expect((await call("GET", "/events", keyB)).body.events.map((e: { type: string }) => e.type)).not.toContain(
+      "shipment.created",
+    );
+    expect(await call("GET", "/events?types=order.exploded", keyA)).toMatchObject({
+      status: 422,
+      body: { error: { field: "types" } },
+    });
+  });
+});
