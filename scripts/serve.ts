@@ -17,6 +17,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import path from "node:path";
 import postgres from "postgres";
+import { maxBodyBytes } from "../lib/http/limits";
 import { socketAddressHeader, socketHeaderFlag } from "../lib/http/client-address";
 
 // React and Next pick their production builds when first loaded.
@@ -77,6 +78,7 @@ if (cluster.isPrimary && processes > 1) {
     // Who is really at the other end of the connection: the only address nobody can write for us.
     delete request.headers[socketAddressHeader];
     if (request.socket.remoteAddress) request.headers[socketAddressHeader] = request.socket.remoteAddress;
+    if (refuseOversized(request, response)) return;
     if (!watch || isStatic(request.url ?? "/", staticFiles)) return void handle(request, response);
     if (watch.isDown()) return answerUnavailable(request, response);
     holdServerErrors(
@@ -89,6 +91,26 @@ if (cluster.isPrimary && processes > 1) {
   resolvePrepared();
   if (cluster.isPrimary || cluster.worker?.id === 1)
     console.log(`Ready on port ${port} with ${processes} process${processes === 1 ? "" : "es"}.`);
+}
+
+/**
+ * A body declared larger than any route reads (the ingest API's 1 MB) is refused here, before Next
+ * buffers a copy of it for proxy.ts: 413 with a sentence, and the connection closed unread. Each
+ * route still counts what it reads against its own, smaller limit (lib/http/body.ts).
+ */
+function refuseOversized(request: IncomingMessage, response: ServerResponse): boolean {
+  const declared = Number(request.headers["content-length"] ?? 0);
+  if (!(declared > maxBodyBytes)) return false;
+  const message = `The request body is larger than ${maxBodyBytes / 1_000_000} MB, more than anything here reads; nothing was done.`;
+  const api = (request.url ?? "").startsWith("/api/");
+  response.writeHead(413, {
+    "content-type": api ? "application/json" : "text/plain; charset=utf-8",
+    connection: "close",
+  });
+  response.end(api ? JSON.stringify({ error: { code: "too_large", field: "(body)", message } }) : message, () =>
+    request.socket.destroy(),
+  );
+  return true;
 }
 
 /** Listens, or exits non-zero with a sentence when the port cannot be had (taken, or not ours to use). */

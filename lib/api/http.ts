@@ -6,12 +6,11 @@ import { db as appDb, rows, type Tx } from "../db/client";
 import { idempotencyKeys } from "../db/schema/integrations";
 import { transaction } from "../db/transaction";
 import { isDomainError } from "../errors";
+import { maxBodyBytes } from "../http/limits";
 import { authenticateApiKey, type ApiCaller } from "./keys";
 
 // The ingest API's request pipeline, shared by every route handler under app/api/v1:
 // key → size → JSON → zod → (Idempotency-Key) → domain in one transaction → zod on the way out.
-
-export const maxBodyBytes = 1_000_000;
 
 export type ApiError = { code: string; message: string; field?: string; fields?: { path: string; message: string }[] };
 
