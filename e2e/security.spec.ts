@@ -45,6 +45,30 @@ test("the dev mailbox is never readable anonymously from another machine, whatev
   expect((await fetch(`${baseURL}/dev/mailbox`, { redirect: "manual" })).status).toBe(onPostgres ? 401 : 200);
 });
 
+test("rate limits count the connection's address: a forwarded header from an untrusted client changes nothing", async ({
+  baseURL,
+}) => {
+  once();
+  const outside = outsideAddress();
+  test.skip(outside === null, "this machine has no non-loopback address to come from");
+  // The plain form's answer: a redirect whose address says what happened (`?lookup=slow_down`).
+  const lookup = (from: string, forwarded: string) =>
+    fetch(`${from}/lookup`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", "x-forwarded-for": forwarded },
+      body: new URLSearchParams({ number: "#NO-SUCH", email: "nobody@example.com" }),
+      redirect: "manual",
+    }).then((r) => new URL(r.headers.get("location") ?? "/", from).searchParams.get("lookup"));
+  // From another machine (not a trusted proxy): 25 lookups, each claiming a new address, are one
+  // client, and it is slowed down after 20.
+  const answers: (string | null)[] = [];
+  for (let i = 0; i < 25; i++) answers.push(await lookup(`http://${outside}:${port}`, `192.0.2.${100 + i}`));
+  expect(answers.slice(0, 20)).not.toContain("slow_down");
+  expect(answers.slice(20)).toEqual(Array(5).fill("slow_down"));
+  // Through the trusted proxy (loopback here), the forwarded address is the client: a new one is not limited.
+  expect(await lookup(baseURL!, "198.18.0.77")).not.toBe("slow_down");
+});
+
 test("Auth.js's own sign-in route counts against the sign-in limit: the sixth link for one email is not sent", async ({
   baseURL,
   request,
