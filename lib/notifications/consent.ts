@@ -159,7 +159,10 @@ export async function answerDelayNotice(
   return transaction(db, async (tx) => {
     const [notice] = await tx.select().from(delayNotices).where(eq(delayNotices.id, noticeId));
     if (!notice) throw new DomainError("not_found", "We could not find that delay notice.");
-    const [order] = await tx.select({ email: orders.email }).from(orders).where(eq(orders.id, notice.orderId));
+    const [order] = await tx
+      .select({ email: orders.email, closedAt: orders.closedAt, revokedAt: orders.viewLinksRevokedAt })
+      .from(orders)
+      .where(eq(orders.id, notice.orderId));
     const actor = params.actor ?? { type: "shopper" as const, id: order?.email ?? null };
     const [peek] = await tx
       .select({ skuId: orderLines.skuId })
@@ -170,11 +173,7 @@ export async function answerDelayNotice(
     await lockSkus(tx, [peek!.skuId]);
     const [line] = await tx.select().from(orderLines).where(eq(orderLines.id, notice.orderLineId)).for("update");
     if (!line) throw new DomainError("not_found", "We could not find that item.");
-    const [state] = await tx
-      .select({ closedAt: orders.closedAt, revokedAt: orders.viewLinksRevokedAt })
-      .from(orders)
-      .where(eq(orders.id, notice.orderId));
-    if (noticeLinkExpired(notice.createdAt, state ?? null, now)) throw new DomainError("conflict", expiredLinkSentence);
+    if (noticeLinkExpired(notice.createdAt, order ?? null, now)) throw new DomainError("conflict", expiredLinkSentence);
     // Only the line's newest notice can be answered, and only once: after "keep waiting", the way to
     // cancel is the order page (product.md), not a button in an old email.
     const [newest] = await tx
