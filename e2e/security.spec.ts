@@ -157,6 +157,11 @@ test("every kind of response carries the security headers: a nonce for scripted 
   const missing = await request.get("/no-such-page");
   expect(missing.status()).toBe(404);
   expect(missing.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
+  // The browser asks every page for /favicon.ico: an icon, not a 404 in the console.
+  const icon = await request.get("/favicon.ico");
+  expect(icon.status()).toBe(200);
+  expect(icon.headers()["content-type"]).toMatch(/^image\//);
+  expect((await icon.body()).subarray(0, 4)).toEqual(Buffer.from([0, 0, 1, 0]));
   // Served over plain http here: no HSTS (it would pin a browser to https the app does not have).
   expect(page.headers()["strict-transport-security"]).toBeUndefined();
 });
