@@ -1,14 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { and, desc, eq } from "drizzle-orm";
 import { auditLog } from "../db/schema/audit";
 import { delayNotices, domainEvents, etaGatherings } from "../db/schema/notifications";
 import { orderLines } from "../db/schema/orders";
-import { resendTransport } from "../email/transports";
 import { DomainError } from "../errors";
 import { changeExpectedDate } from "../supply/purchase-orders";
-import { useFreshDatabase, type TestDatabase } from "../../testing/db";
 import { apiActor, createMerchant, createPo, createSku, day, placeOrder } from "../../testing/fixtures";
-import { startResendStandIn, type ResendStandIn } from "../../testing/resend-standin";
+import { mailRig, minutes } from "../../testing/mail-harness";
 import { revokeViewLinks } from "../links/view-link";
 import {
   answerDelayNotice,
@@ -17,33 +15,15 @@ import {
   noticeLinkExpired,
   noticeMissedPromises,
 } from "./consent";
-import { drainOutbox } from "./dispatch";
 
 // Delay consent with a controlled clock: every step takes `now`, and deadlines live in the data.
 
-let database: TestDatabase;
-let standIn: ResendStandIn;
-let transport: ReturnType<typeof resendTransport>;
-const minutes = (at: Date, n: number) => new Date(at.getTime() + n * 60_000);
-
-beforeAll(async () => {
-  database = await useFreshDatabase();
-  standIn = await startResendStandIn();
-  transport = resendTransport({ apiKey: standIn.apiKey, baseUrl: standIn.url });
-});
-afterAll(async () => {
-  await standIn.close();
-  await database.close();
-});
-beforeEach(() => standIn.reset());
-
-const drain = (now: Date) => drainOutbox(database.db, { transport, now, random: () => 0 });
-const subjectsTo = (email: string) =>
-  standIn.deliveries.filter((d) => d.email.to.includes(email)).map((d) => d.email.subject);
+const rig = mailRig();
+const { drain, subjectsTo } = rig;
 
 /** An order waiting on a PO due Nov 20 (so promised to ship by Tue, Nov 24), New York time. */
 async function promisedOrder(number: string) {
-  const { db } = database;
+  const { db } = rig;
   const m = await createMerchant(db, {
     timezone: "America/New_York",
     gatherMinutes: 30,
@@ -56,7 +36,7 @@ async function promisedOrder(number: string) {
   const lineId = order.lines[0]!.id;
   const email = `${number.replace("#", "n")}@shopper.example`;
   await drain(day(1));
-  standIn.reset();
+  rig.standIn.reset();
   const line = async () => (await db.select().from(orderLines).where(eq(orderLines.id, lineId)))[0]!;
   expect((await line()).promisedShipEnd).toBe("2026-11-24");
   const slip = async (expectedDate: string, at: Date) => {
@@ -93,14 +73,14 @@ describe("delay consent", () => {
     });
 
     // Weeks of silence: the expiry job runs and leaves it alone.
-    for (const at of [day(10), day(30), day(60)]) expect(await expireOverdueConsent(database.db, { now: at })).toBe(0);
+    for (const at of [day(10), day(30), day(60)]) expect(await expireOverdueConsent(rig.db, { now: at })).toBe(0);
     expect(await line()).toMatchObject({ status: "backordered", consentState: "notified" });
   });
 
   it("silence after a renewed notice cancels the line at the deadline, writes the audit log and emits the refund event", async () => {
     const { order, lineId, email, line, slip, latestNotice } = await promisedOrder("#5101");
     await slip("2026-11-30", day(2));
-    standIn.reset();
+    rig.standIn.reset();
     await slip("2026-12-10", day(3));
     expect(subjectsTo(email)).toEqual(["Action needed: keep waiting for Product tent? (order #5101)"]);
     const notice = await latestNotice();
@@ -110,13 +90,13 @@ describe("delay consent", () => {
     expect(await line()).toMatchObject({ consentState: "awaiting", promisedShipEnd: "2026-12-04" });
     const deadline = notice.consentDeadline!;
 
-    expect(await expireOverdueConsent(database.db, { now: new Date(deadline.getTime() - 1000) })).toBe(0);
+    expect(await expireOverdueConsent(rig.db, { now: new Date(deadline.getTime() - 1000) })).toBe(0);
     expect((await line()).status).toBe("backordered");
 
-    standIn.reset();
-    expect(await expireOverdueConsent(database.db, { now: deadline })).toBe(1);
+    rig.standIn.reset();
+    expect(await expireOverdueConsent(rig.db, { now: deadline })).toBe(1);
     expect(await line()).toMatchObject({ status: "cancelled", consentState: "expired", consentDeadline: null });
-    const [event] = await database.db
+    const [event] = await rig.db
       .select()
       .from(domainEvents)
       .where(and(eq(domainEvents.orderLineId, lineId), eq(domainEvents.type, "delay_consent_expired")));
@@ -125,7 +105,7 @@ describe("delay consent", () => {
       actorId: "delay-consent",
       payload: { units: 1, refundMinor: 19900 },
     });
-    const [audit] = await database.db
+    const [audit] = await rig.db
       .select()
       .from(auditLog)
       .where(and(eq(auditLog.orderId, order.orderId), eq(auditLog.action, "line.cancelled_no_consent")));
@@ -133,9 +113,9 @@ describe("delay consent", () => {
 
     await drain(deadline);
     expect(subjectsTo(email)).toEqual(["Order #5101: Product tent cancelled"]);
-    expect(standIn.deliveries[0]!.email.text).toContain("did not hear from you by Fri, Dec 4, 11:59 PM EST");
+    expect(rig.standIn.deliveries[0]!.email.text).toContain("did not hear from you by Fri, Dec 4, 11:59 PM EST");
     // Running again finds nothing more to do.
-    expect(await expireOverdueConsent(database.db, { now: day(60) })).toBe(0);
+    expect(await expireOverdueConsent(rig.db, { now: day(60) })).toBe(0);
   });
 
   it("“Keep waiting” before the deadline keeps the line, and the new date becomes the promise", async () => {
@@ -143,7 +123,7 @@ describe("delay consent", () => {
     await slip("2026-11-30", day(2));
     await slip("2026-12-10", day(3));
     const notice = await latestNotice();
-    await answerDelayNotice(database.db, {
+    await answerDelayNotice(rig.db, {
       noticeId: notice.id,
       answer: "keep_waiting",
       now: new Date(notice.consentDeadline!.getTime() - 3_600_000),
@@ -154,17 +134,17 @@ describe("delay consent", () => {
       consentDeadline: null,
     });
     expect(await latestNotice()).toMatchObject({ response: "keep_waiting" });
-    expect(await expireOverdueConsent(database.db, { now: day(60) })).toBe(0);
+    expect(await expireOverdueConsent(rig.db, { now: day(60) })).toBe(0);
     expect((await line()).status).toBe("backordered");
     // Answering twice is harmless.
-    await answerDelayNotice(database.db, { noticeId: notice.id, answer: "keep_waiting", now: day(5) });
+    await answerDelayNotice(rig.db, { noticeId: notice.id, answer: "keep_waiting", now: day(5) });
   });
 
   it("“Cancel” cancels the line at once and confirms it by email", async () => {
     const { email, line, slip, latestNotice } = await promisedOrder("#5301");
     await slip("2026-11-30", day(2));
-    standIn.reset();
-    const result = await answerDelayNotice(database.db, {
+    rig.standIn.reset();
+    const result = await answerDelayNotice(rig.db, {
       noticeId: (await latestNotice()).id,
       answer: "cancel",
       now: day(3),
@@ -174,7 +154,7 @@ describe("delay consent", () => {
     await drain(day(3));
     expect(subjectsTo(email)).toEqual(["Order #5301: Product tent cancelled"]);
     await expect(
-      answerDelayNotice(database.db, { noticeId: (await latestNotice()).id, answer: "keep_waiting", now: day(4) }),
+      answerDelayNotice(rig.db, { noticeId: (await latestNotice()).id, answer: "keep_waiting", now: day(4) }),
     ).rejects.toBeInstanceOf(DomainError);
   });
 
@@ -183,15 +163,15 @@ describe("delay consent", () => {
     await slip("2026-11-30", day(2));
     await slip("2026-12-10", day(3));
     const notice = await latestNotice();
-    await answerDelayNotice(database.db, { noticeId: notice.id, answer: "keep_waiting", now: day(4) });
-    expect(await delayNoticeView(database.db, notice.id, day(4))).toMatchObject({
+    await answerDelayNotice(rig.db, { noticeId: notice.id, answer: "keep_waiting", now: day(4) });
+    expect(await delayNoticeView(rig.db, notice.id, day(4))).toMatchObject({
       response: "keep_waiting",
       canKeepWaiting: false,
       canCancel: false,
     });
-    await expect(
-      answerDelayNotice(database.db, { noticeId: notice.id, answer: "cancel", now: day(5) }),
-    ).rejects.toThrow(/already chose to keep waiting .* use your order page/);
+    await expect(answerDelayNotice(rig.db, { noticeId: notice.id, answer: "cancel", now: day(5) })).rejects.toThrow(
+      /already chose to keep waiting .* use your order page/,
+    );
     expect(await line()).toMatchObject({ status: "backordered", consentState: "accepted" });
   });
 
@@ -202,10 +182,10 @@ describe("delay consent", () => {
     await slip("2026-12-10", day(3));
     expect((await latestNotice()).id).not.toBe(first.id);
     for (const answer of ["cancel", "keep_waiting"] as const)
-      await expect(answerDelayNotice(database.db, { noticeId: first.id, answer, now: day(4) })).rejects.toThrow(
+      await expect(answerDelayNotice(rig.db, { noticeId: first.id, answer, now: day(4) })).rejects.toThrow(
         /newer delay notice/,
       );
-    expect(await delayNoticeView(database.db, first.id, day(4))).toMatchObject({ latest: false, canCancel: false });
+    expect(await delayNoticeView(rig.db, first.id, day(4))).toMatchObject({ latest: false, canCancel: false });
     expect((await line()).status).toBe("backordered");
   });
 
@@ -213,12 +193,12 @@ describe("delay consent", () => {
     const { order, line, slip, latestNotice } = await promisedOrder("#5701");
     await slip("2026-11-30", day(2));
     const notice = await latestNotice();
-    expect((await delayNoticeView(database.db, notice.id, day(3)))!.expired).toBe(false);
-    await revokeViewLinks(database.db, order.orderId, day(3));
-    expect(await delayNoticeView(database.db, notice.id, day(3))).toMatchObject({ expired: true, canCancel: false });
-    await expect(
-      answerDelayNotice(database.db, { noticeId: notice.id, answer: "cancel", now: day(3) }),
-    ).rejects.toThrow(/link has expired/);
+    expect((await delayNoticeView(rig.db, notice.id, day(3)))!.expired).toBe(false);
+    await revokeViewLinks(rig.db, order.orderId, day(3));
+    expect(await delayNoticeView(rig.db, notice.id, day(3))).toMatchObject({ expired: true, canCancel: false });
+    await expect(answerDelayNotice(rig.db, { noticeId: notice.id, answer: "cancel", now: day(3) })).rejects.toThrow(
+      /link has expired/,
+    );
     expect((await line()).status).toBe("backordered");
     // The closed-order rule on its own.
     const closedAt = day(10);
@@ -232,18 +212,18 @@ describe("delay consent", () => {
     const at = new Date("2026-11-25T15:00:00Z");
     // Not while ETA changes wait to be gathered: one may be about this line, and its email must
     // tell the window before it. The worker gathers them first; the next scan finds the line.
-    const [queued] = await database.db.insert(etaGatherings).values({ eventIds: [], at }).returning();
-    expect(await noticeMissedPromises(database.db, { now: at })).toBe(0);
-    await database.db.delete(etaGatherings).where(eq(etaGatherings.id, queued!.id));
-    expect(await noticeMissedPromises(database.db, { now: at })).toBeGreaterThanOrEqual(1);
+    const [queued] = await rig.db.insert(etaGatherings).values({ eventIds: [], at }).returning();
+    expect(await noticeMissedPromises(rig.db, { now: at })).toBe(0);
+    await rig.db.delete(etaGatherings).where(eq(etaGatherings.id, queued!.id));
+    expect(await noticeMissedPromises(rig.db, { now: at })).toBeGreaterThanOrEqual(1);
     await drain(at);
     expect(subjectsTo(email)).toEqual(["Action needed: keep waiting for Product tent? (order #5401)"]);
     expect(await latestNotice()).toMatchObject({ kind: "first", newShipEnd: null });
     // Never less than three days to answer.
     expect((await line()).consentDeadline!.toISOString()).toBe("2026-11-28T15:00:00.000Z");
     // Asked once: the scan does not ask again.
-    standIn.reset();
-    await noticeMissedPromises(database.db, { now: minutes(at, 60) });
+    rig.standIn.reset();
+    await noticeMissedPromises(rig.db, { now: minutes(at, 60) });
     await drain(minutes(at, 60));
     expect(subjectsTo(email)).toEqual([]);
   });

@@ -1,44 +1,25 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { and, eq, sql } from "drizzle-orm";
 import { rows } from "../db/client";
 import { etaGatherings, notifications } from "../db/schema/notifications";
-import { resendTransport } from "../email/transports";
 import { cancelLines } from "../orders/cancel";
 import { recordShipment } from "../orders/ship";
 import { changeExpectedDate, receivePurchaseOrder } from "../supply/purchase-orders";
-import { useFreshDatabase, type TestDatabase } from "../../testing/db";
 import { apiActor, createMerchant, createPo, createSku, day, placeOrder } from "../../testing/fixtures";
-import { startResendStandIn, type ResendStandIn } from "../../testing/resend-standin";
-import { claimBatch, drainOutbox } from "./dispatch";
+import { mailRig, minutes } from "../../testing/mail-harness";
+import { claimBatch } from "./dispatch";
 import { gatherQueued } from "./outbox";
 import { savePreferences, unsubscribeFromEtaUpdates } from "./preferences";
 
 // The notification policies end to end: real domain changes, the outbox, the gathering window,
 // the decision when it closes, and what reaches the stand-in for Resend.
 
-let database: TestDatabase;
-let standIn: ResendStandIn;
-let transport: ReturnType<typeof resendTransport>;
-const minutes = (at: Date, n: number) => new Date(at.getTime() + n * 60_000);
-
-beforeAll(async () => {
-  database = await useFreshDatabase();
-  standIn = await startResendStandIn();
-  transport = resendTransport({ apiKey: standIn.apiKey, baseUrl: standIn.url });
-});
-afterAll(async () => {
-  await standIn.close();
-  await database.close();
-});
-beforeEach(() => standIn.reset());
-
-const drain = (now: Date) => drainOutbox(database.db, { transport, now, random: () => 0 });
-const subjectsTo = (email: string) =>
-  standIn.deliveries.filter((d) => d.email.to.includes(email)).map((d) => d.email.subject);
+const rig = mailRig();
+const { drain, subjectsTo } = rig;
 
 /** A shop, a SKU waiting on a PO due Dec 1, and one order for it, whose intake email is already sent. */
 async function waitingOrder(number: string, options: { threshold?: number; expected?: string } = {}) {
-  const { db } = database;
+  const { db } = rig;
   const m = await createMerchant(db, {
     timezone: "Europe/London",
     etaChangeThresholdDays: options.threshold ?? 2,
@@ -51,7 +32,7 @@ async function waitingOrder(number: string, options: { threshold?: number; expec
   const email = `${number.replace("#", "n")}@shopper.example`;
   await drain(day(1));
   expect(subjectsTo(email)).toHaveLength(1);
-  standIn.reset();
+  rig.standIn.reset();
   /** `inlineEtaEmails` 0: the change's ETA emails are left to the worker, however few. */
   const slip = (expectedDate: string, at: Date, inlineEtaEmails?: number) =>
     changeExpectedDate(db, {
@@ -76,9 +57,9 @@ describe("ETA changes inside the gathering window", () => {
     expect(subjectsTo(email), "nothing while the window is open").toEqual([]);
     await drain(minutes(start, 30));
     expect(subjectsTo(email)).toEqual(["Order #4001: Product boot will ship sooner"]);
-    const text = standIn.deliveries[0]!.email.text!;
+    const text = rig.standIn.deliveries[0]!.email.text!;
     expect(text).toContain("Earlier by 7 days; we said Wed, Dec 2 – Sat, Dec 5 before.");
-    const rowsOfOrder = await database.db
+    const rowsOfOrder = await rig.db
       .select()
       .from(notifications)
       .where(and(eq(notifications.orderId, order.orderId), eq(notifications.kind, "eta_moved")));
@@ -88,7 +69,7 @@ describe("ETA changes inside the gathering window", () => {
   });
 
   it("a second line of the order joins the pending email with its own first window; a line already there keeps its first", async () => {
-    const { db } = database;
+    const { db } = rig;
     const m = await createMerchant(db, { timezone: "Europe/London", etaChangeThresholdDays: 2, gatherMinutes: 30 });
     await createSku(db, m.id, { code: "BOOT" });
     await createSku(db, m.id, { code: "STOVE" });
@@ -133,7 +114,7 @@ describe("ETA changes inside the gathering window", () => {
     await slip("2026-11-24", day(2));
     await drain(minutes(day(2), 30));
     expect(subjectsTo(email)).toEqual(["Order #4101: Product boot will ship sooner"]);
-    standIn.reset();
+    rig.standIn.reset();
     // Later by two days (the shop's threshold is three), still inside the first promise.
     await slip("2026-11-26", day(3));
     await drain(minutes(day(3), 30));
@@ -141,7 +122,7 @@ describe("ETA changes inside the gathering window", () => {
     await slip("2026-11-25", day(4));
     await drain(minutes(day(4), 30));
     expect(subjectsTo(email)).toEqual([]);
-    const decided = await database.db
+    const decided = await rig.db
       .select()
       .from(notifications)
       .where(and(eq(notifications.orderId, order.orderId), eq(notifications.status, "skipped")));
@@ -151,14 +132,14 @@ describe("ETA changes inside the gathering window", () => {
   it("a line that ships inside the window gets only the shipped email", async () => {
     const { m, email, slip } = await waitingOrder("#4201");
     await slip("2026-11-22", day(2));
-    await receivePurchaseOrder(database.db, {
+    await receivePurchaseOrder(rig.db, {
       merchantId: m.id,
       reference: "PO-1",
       input: { lines: [{ sku: "BOOT", quantity: 5 }] },
       actor: apiActor,
       now: minutes(day(2), 5),
     });
-    await recordShipment(database.db, {
+    await recordShipment(rig.db, {
       merchantId: m.id,
       input: {
         orderNumber: "#4201",
@@ -178,7 +159,7 @@ describe("ETA changes inside the gathering window", () => {
 describe("large changes, gathered by the worker", () => {
   /** A shop whose 26 orders each wait for one unit of 20 SKUs on one PO: slipping it moves 520 lines. */
   async function bigShop(prefix: string) {
-    const { db } = database;
+    const { db } = rig;
     const m = await createMerchant(db, { timezone: "Europe/London", etaChangeThresholdDays: 2, gatherMinutes: 30 });
     const codes = Array.from({ length: 20 }, (_, i) => `PART-${i}`);
     for (const code of codes) await createSku(db, m.id, { code });
@@ -199,14 +180,14 @@ describe("large changes, gathered by the worker", () => {
         day(1),
       );
     await drain(day(1));
-    standIn.reset();
+    rig.standIn.reset();
     return m;
   }
 
   /** The shop's pending ETA emails, by order number: each line's first window by SKU, and when it is due. */
   async function pendingByOrder(merchantId: string) {
     const found = await rows<{ number: string; due_at: string; created_at: string; sku_code: string; first: unknown }>(
-      database.db,
+      rig.db,
       sql`
       select o.number, n.due_at::text, n.created_at::text, l.sku_code, n.payload -> 'lines' -> l.id::text as first
       from notifications n join orders o on o.id = n.order_id join order_lines l on l.order_id = o.id
@@ -222,7 +203,7 @@ describe("large changes, gathered by the worker", () => {
   }
 
   it("a PO slip that moves 520 lines commits one queued gathering; the worker writes the same emails as gathering inline", async () => {
-    const { db } = database;
+    const { db } = rig;
     const slipAt = day(2);
     const slip = (merchantId: string, inlineEtaEmails?: number) =>
       changeExpectedDate(db, {
@@ -255,11 +236,11 @@ describe("large changes, gathered by the worker", () => {
     await drain(minutes(slipAt, 1));
     expect(await db.select().from(etaGatherings), "the worker's next pass gathers it").toEqual([]);
     expect(await pendingByOrder(queued.id)).toEqual(expected);
-    expect(standIn.deliveries, "not due before the gathering window closes").toEqual([]);
+    expect(rig.standIn.deliveries, "not due before the gathering window closes").toEqual([]);
 
     await drain(minutes(slipAt, 30));
     const to = (prefix: string) =>
-      standIn.deliveries.filter((d) => d.email.to.some((t) => t.startsWith(`n${prefix}`))).length;
+      rig.standIn.deliveries.filter((d) => d.email.to.some((t) => t.startsWith(`n${prefix}`))).length;
     expect([to("48"), to("49")]).toEqual([26, 26]);
   });
 
@@ -269,11 +250,13 @@ describe("large changes, gathered by the worker", () => {
     await slip("2026-11-25", start, 0);
     // One line: small enough to gather inline, but an earlier change of it is still queued.
     await slip("2026-11-22", minutes(start, 5));
-    expect(await database.db.select().from(etaGatherings)).toHaveLength(2);
+    expect(await rig.db.select().from(etaGatherings)).toHaveLength(2);
     await drain(minutes(start, 6));
     await drain(minutes(start, 30));
     expect(subjectsTo(email)).toEqual(["Order #4801: Product boot will ship sooner"]);
-    expect(standIn.deliveries[0]!.email.text).toContain("Earlier by 9 days; we said Wed, Dec 2 – Sat, Dec 5 before.");
+    expect(rig.standIn.deliveries[0]!.email.text).toContain(
+      "Earlier by 9 days; we said Wed, Dec 2 – Sat, Dec 5 before.",
+    );
   });
   it("a due ETA email is not sent while a change that may be about its lines waits to be gathered", async () => {
     const { email, slip } = await waitingOrder("#4803");
@@ -282,10 +265,10 @@ describe("large changes, gathered by the worker", () => {
     const due = minutes(start, 31);
     await slip("2026-11-22", due, 0); // queued, and the email is due now
     // A worker that did not gather first (another held the queue) claims nothing of it.
-    expect(await claimBatch(database.db, { now: minutes(due, 1), limit: 100, leaseSeconds: 60 })).toBeNull();
+    expect(await claimBatch(rig.db, { now: minutes(due, 1), limit: 100, leaseSeconds: 60 })).toBeNull();
     await drain(minutes(due, 1));
     expect(subjectsTo(email)).toEqual(["Order #4803: Product boot will ship sooner"]);
-    expect(standIn.deliveries[0]!.email.text).toContain("we said Wed, Dec 2 – Sat, Dec 5 before.");
+    expect(rig.standIn.deliveries[0]!.email.text).toContain("we said Wed, Dec 2 – Sat, Dec 5 before.");
     await drain(minutes(due, 120));
     expect(subjectsTo(email), "one email for both changes").toHaveLength(1);
   });
@@ -295,14 +278,10 @@ describe("large changes, gathered by the worker", () => {
     const start = day(2);
     await slip("2026-11-25", start, 0);
     await slip("2026-11-22", minutes(start, 5), 0);
-    const expanded = await Promise.all([
-      gatherQueued(database.db),
-      gatherQueued(database.db),
-      gatherQueued(database.db),
-    ]);
+    const expanded = await Promise.all([gatherQueued(rig.db), gatherQueued(rig.db), gatherQueued(rig.db)]);
     expect(expanded.reduce((a, b) => a + b, 0)).toBe(2);
-    expect(await database.db.select().from(etaGatherings)).toEqual([]);
-    const found = await database.db
+    expect(await rig.db.select().from(etaGatherings)).toEqual([]);
+    const found = await rig.db
       .select()
       .from(notifications)
       .where(and(eq(notifications.orderId, order.orderId), eq(notifications.kind, "eta_moved")));
@@ -314,7 +293,7 @@ describe("large changes, gathered by the worker", () => {
 
 describe("preferences", () => {
   it("an unsubscribed shopper still gets shipped and confirmation emails, but no ETA updates", async () => {
-    const { db } = database;
+    const { db } = rig;
     const { m, order, email, slip } = await waitingOrder("#4301");
     await unsubscribeFromEtaUpdates(db, { email, now: day(2) });
 
@@ -335,12 +314,12 @@ describe("preferences", () => {
       email,
     );
     await drain(day(3));
-    standIn.reset();
+    rig.standIn.reset();
     await createPo(db, m.id, "PO-2", "2026-12-10", [{ sku: "STOVE", quantity: 2 }], day(4));
     await drain(minutes(day(4), 30));
     expect(subjectsTo(email)).toEqual(["Order #4301: Product stove now has a ship date"]);
 
-    standIn.reset();
+    rig.standIn.reset();
     await cancelLines(db, {
       merchantId: m.id,
       orderId: order.orderId,
@@ -366,7 +345,7 @@ describe("preferences", () => {
   });
 
   it("an order's own choice wins over the choice for all orders", async () => {
-    const { db } = database;
+    const { db } = rig;
     const { order, email, slip } = await waitingOrder("#4401");
     await savePreferences(db, { email, allOrders: false, order: { id: order.orderId, choice: true }, now: day(2) });
     await slip("2026-11-22", day(2));

@@ -1,47 +1,30 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { rows } from "../db/client";
 import { notifications } from "../db/schema/notifications";
 import { orderLines } from "../db/schema/orders";
-import { resendTransport } from "../email/transports";
 import { checkViewToken } from "../links/view-link";
 import { cancelLines } from "../orders/cancel";
 import { recordShipment } from "../orders/ship";
 import { swapLine } from "../orders/swap";
 import { changeExpectedDate } from "../supply/purchase-orders";
-import { useFreshDatabase, type TestDatabase } from "../../testing/db";
 import { apiActor, createMerchant, createPo, createSku, day, placeOrder } from "../../testing/fixtures";
-import { startResendStandIn, type Delivery, type ResendStandIn } from "../../testing/resend-standin";
-import { drainOutbox } from "./dispatch";
+import { mailRig, minutes } from "../../testing/mail-harness";
+import { type Delivery } from "../../testing/resend-standin";
 import { readDelayToken, readPreferencesToken, readUnsubscribeToken } from "./links";
 
 // Every kind of notice, sent over real HTTP to a stand-in for Resend's API: recipient, subject,
 // branding, links; and how the worker treats 429, 500 and 422.
 
-let database: TestDatabase;
-let standIn: ResendStandIn;
-let transport: ReturnType<typeof resendTransport>;
-const minutes = (at: Date, n: number) => new Date(at.getTime() + n * 60_000);
+const rig = mailRig();
+const { drain } = rig;
+const mailTo = rig.deliveriesTo;
 const seconds = (at: Date, n: number) => new Date(at.getTime() + n * 1000);
-
-beforeAll(async () => {
-  database = await useFreshDatabase();
-  standIn = await startResendStandIn();
-  transport = resendTransport({ apiKey: standIn.apiKey, baseUrl: standIn.url });
-});
-afterAll(async () => {
-  await standIn.close();
-  await database.close();
-});
-beforeEach(() => standIn.reset());
-
-const drain = (now: Date) => drainOutbox(database.db, { transport, now, random: () => 0 });
-const mailTo = (email: string) => standIn.deliveries.filter((d) => d.email.to.includes(email));
 
 let shopCount = 0;
 async function shop() {
   shopCount++;
-  return createMerchant(database.db, {
+  return createMerchant(rig.db, {
     name: `Northwind Outfitters ${shopCount}`,
     brandColor: "#1d4ed8",
     timezone: "America/New_York",
@@ -70,7 +53,7 @@ async function expectOrderEmail(
   expect(view, "signed view link").toBeDefined();
   // Opened on the test calendar a day or so after it was sent, not on the wall clock: a closed
   // order's links expire 30 days after it closed, so the wall clock would fail this a month on.
-  expect(await checkViewToken(database.db, view!.split("/o/")[1]!, day(4))).toEqual({
+  expect(await checkViewToken(rig.db, view!.split("/o/")[1]!, day(4))).toEqual({
     ok: true,
     orderId: expected.orderId,
   });
@@ -92,7 +75,7 @@ async function expectOrderEmail(
 
 describe("every kind of notice reaches the stand-in", () => {
   it("backordered on intake: one email per order listing the waiting lines, their honest ETA and the options", async () => {
-    const { db } = database;
+    const { db } = rig;
     const m = await shop();
     await createSku(db, m.id, { code: "JACKET" });
     await createSku(db, m.id, { code: "STOVE" });
@@ -128,12 +111,12 @@ describe("every kind of notice reaches the stand-in", () => {
   });
 
   it("ETA confirmed (unknown → a date), after the gathering window", async () => {
-    const { db } = database;
+    const { db } = rig;
     const m = await shop();
     await createSku(db, m.id, { code: "STOVE" });
     const order = await placeOrder(db, m.id, "#2101", [{ sku: "STOVE", quantity: 1 }], day(1));
     await drain(day(1));
-    standIn.reset();
+    rig.standIn.reset();
 
     await createPo(db, m.id, "PO-S", "2026-11-25", [{ sku: "STOVE", quantity: 5 }], day(2));
     await drain(minutes(day(2), 29));
@@ -152,13 +135,13 @@ describe("every kind of notice reaches the stand-in", () => {
   });
 
   it("ETA moved earlier by two days or more, and later by the merchant's threshold (inside the first promise)", async () => {
-    const { db } = database;
+    const { db } = rig;
     const m = await shop();
     await createSku(db, m.id, { code: "LAMP" });
     await createPo(db, m.id, "PO-L", "2026-11-30", [{ sku: "LAMP", quantity: 5 }], day(0));
     const order = await placeOrder(db, m.id, "#2201", [{ sku: "LAMP", quantity: 1 }], day(1));
     await drain(day(1));
-    standIn.reset();
+    rig.standIn.reset();
 
     await changeExpectedDate(db, {
       merchantId: m.id,
@@ -179,7 +162,7 @@ describe("every kind of notice reaches the stand-in", () => {
     expect(mail[0]!.email.subject).toBe("Order #2201: Product lamp will ship sooner");
     expect(mail[0]!.email.text).toContain("Earlier by 7 days");
 
-    standIn.reset();
+    rig.standIn.reset();
     await changeExpectedDate(db, {
       merchantId: m.id,
       reference: "PO-L",
@@ -195,7 +178,7 @@ describe("every kind of notice reaches the stand-in", () => {
   });
 
   it("shipped, with carrier, tracking and the time in the merchant's zone", async () => {
-    const { db } = database;
+    const { db } = rig;
     const m = await shop();
     await createSku(db, m.id, { code: "SOCKS", onHand: 5 });
     await createSku(db, m.id, { code: "JACKET" });
@@ -210,7 +193,7 @@ describe("every kind of notice reaches the stand-in", () => {
       day(1),
     );
     await drain(day(1));
-    standIn.reset();
+    rig.standIn.reset();
 
     await recordShipment(db, {
       merchantId: m.id,
@@ -242,12 +225,12 @@ describe("every kind of notice reaches the stand-in", () => {
   });
 
   it("cancelled, with the refund", async () => {
-    const { db } = database;
+    const { db } = rig;
     const m = await shop();
     await createSku(db, m.id, { code: "STOVE", priceMinor: 8900 });
     const order = await placeOrder(db, m.id, "#2401", [{ sku: "STOVE", quantity: 1 }], day(1));
     await drain(day(1));
-    standIn.reset();
+    rig.standIn.reset();
 
     await cancelLines(db, {
       merchantId: m.id,
@@ -270,7 +253,7 @@ describe("every kind of notice reaches the stand-in", () => {
   });
 
   it("swapped, with the difference refunded", async () => {
-    const { db } = database;
+    const { db } = rig;
     const m = await shop();
     await createSku(db, m.id, { code: "HL400", priceMinor: 6000, productHandle: "headlamp" });
     const alternative = await createSku(db, m.id, {
@@ -281,7 +264,7 @@ describe("every kind of notice reaches the stand-in", () => {
     });
     const order = await placeOrder(db, m.id, "#2501", [{ sku: "HL400", quantity: 1 }], day(1));
     await drain(day(1));
-    standIn.reset();
+    rig.standIn.reset();
 
     await swapLine(db, {
       merchantId: m.id,
@@ -305,13 +288,13 @@ describe("every kind of notice reaches the stand-in", () => {
   });
 
   it("delay notices: a first delay with the new date and a one-click cancel, then a renewed one asking to keep waiting", async () => {
-    const { db } = database;
+    const { db } = rig;
     const m = await shop();
     await createSku(db, m.id, { code: "TENT" });
     await createPo(db, m.id, "PO-T", "2026-11-20", [{ sku: "TENT", quantity: 5 }], day(0));
     const order = await placeOrder(db, m.id, "#2601", [{ sku: "TENT", quantity: 1 }], day(1));
     await drain(day(1));
-    standIn.reset();
+    rig.standIn.reset();
 
     await changeExpectedDate(db, {
       merchantId: m.id,
@@ -337,7 +320,7 @@ describe("every kind of notice reaches the stand-in", () => {
     const notice = readDelayToken(cancelLink.split("/delay/")[1]!.split("?")[0]!);
     expect(notice).not.toBeNull();
 
-    standIn.reset();
+    rig.standIn.reset();
     await changeExpectedDate(db, {
       merchantId: m.id,
       reference: "PO-T",
@@ -364,7 +347,7 @@ describe("every kind of notice reaches the stand-in", () => {
 
 describe("sending through Resend", () => {
   async function pendingOrder(number: string) {
-    const { db } = database;
+    const { db } = rig;
     const m = await shop();
     await createSku(db, m.id, { code: "CUP" });
     const order = await placeOrder(db, m.id, number, [{ sku: "CUP", quantity: 1 }], day(1));
@@ -372,23 +355,23 @@ describe("sending through Resend", () => {
     return n!;
   }
   const statusOf = async (id: string) =>
-    (await database.db.select().from(notifications).where(eq(notifications.id, id)))[0]!;
+    (await rig.db.select().from(notifications).where(eq(notifications.id, id)))[0]!;
 
   it("several due notifications go in one call to the batch endpoint, the batch id as Idempotency-Key", async () => {
     const ids = [await pendingOrder("#3001"), await pendingOrder("#3002"), await pendingOrder("#3003")].map(
       (n) => n.id,
     );
     await drain(day(1));
-    expect(standIn.requests).toHaveLength(1);
-    expect(standIn.requests[0]).toMatchObject({ path: "/emails/batch", emails: 3, status: 200 });
+    expect(rig.standIn.requests).toHaveLength(1);
+    expect(rig.standIn.requests[0]).toMatchObject({ path: "/emails/batch", emails: 3, status: 200 });
     const sent = await Promise.all(ids.map(statusOf));
-    expect(new Set(sent.map((n) => n.batchId))).toEqual(new Set([standIn.requests[0]!.idempotencyKey]));
+    expect(new Set(sent.map((n) => n.batchId))).toEqual(new Set([rig.standIn.requests[0]!.idempotencyKey]));
     expect(sent.every((n) => n.status === "sent" && n.providerMessageId)).toBe(true);
   });
 
   it("a 429 is retried after its retry-after, not before", async () => {
     const n = await pendingOrder("#3101");
-    standIn.failNext(1, { status: 429, name: "rate_limit_exceeded", message: "Too many requests", retryAfter: 7 });
+    rig.standIn.failNext(1, { status: 429, name: "rate_limit_exceeded", message: "Too many requests", retryAfter: 7 });
     const first = await drain(day(1));
     expect(first.pauseSeconds).toBe(7);
     expect(await statusOf(n.id)).toMatchObject({
@@ -396,54 +379,54 @@ describe("sending through Resend", () => {
       lastError: "429 rate_limit_exceeded: Too many requests",
     });
     await drain(seconds(day(1), 6));
-    expect(standIn.requests).toHaveLength(1);
+    expect(rig.standIn.requests).toHaveLength(1);
     await drain(seconds(day(1), 7));
-    expect(standIn.requests.map((r) => r.status)).toEqual([429, 200]);
-    expect(standIn.requests[1]!.idempotencyKey).toBe(standIn.requests[0]!.idempotencyKey);
+    expect(rig.standIn.requests.map((r) => r.status)).toEqual([429, 200]);
+    expect(rig.standIn.requests[1]!.idempotencyKey).toBe(rig.standIn.requests[0]!.idempotencyKey);
     expect(await statusOf(n.id)).toMatchObject({ status: "sent", attempts: 2, lastError: null });
   });
 
   it("a 500 is retried with back-off under the same key", async () => {
     const n = await pendingOrder("#3201");
-    standIn.failNext(2, { status: 500, name: "internal_server_error", message: "Oops" });
+    rig.standIn.failNext(2, { status: 500, name: "internal_server_error", message: "Oops" });
     await drain(day(1));
     await drain(seconds(day(1), 29));
-    expect(standIn.requests).toHaveLength(1);
+    expect(rig.standIn.requests).toHaveLength(1);
     await drain(seconds(day(1), 30));
     // The second failure doubles the wait.
     await drain(seconds(day(1), 30 + 59));
-    expect(standIn.requests).toHaveLength(2);
+    expect(rig.standIn.requests).toHaveLength(2);
     await drain(seconds(day(1), 30 + 60));
-    expect(standIn.requests.map((r) => r.status)).toEqual([500, 500, 200]);
-    expect(new Set(standIn.requests.map((r) => r.idempotencyKey)).size).toBe(1);
+    expect(rig.standIn.requests.map((r) => r.status)).toEqual([500, 500, 200]);
+    expect(new Set(rig.standIn.requests.map((r) => r.idempotencyKey)).size).toBe(1);
     expect(await statusOf(n.id)).toMatchObject({ status: "sent", attempts: 3 });
     expect(mailTo("n3201@shopper.example")).toHaveLength(1);
   });
 
   it("a notification that keeps failing is marked failed with the provider's answer", async () => {
     const n = await pendingOrder("#3301");
-    standIn.failNext(8, { status: 503, name: "application_error", message: "Service unavailable" });
+    rig.standIn.failNext(8, { status: 503, name: "application_error", message: "Service unavailable" });
     let at = day(1);
     for (let i = 0; i < 8; i++) {
       await drain(at);
       at = seconds(at, 3600);
     }
-    expect(standIn.requests).toHaveLength(8);
+    expect(rig.standIn.requests).toHaveLength(8);
     expect(await statusOf(n.id)).toMatchObject({
       status: "failed",
       attempts: 8,
       lastError: "503 application_error: Service unavailable",
     });
     await drain(seconds(at, 86_400));
-    expect(standIn.requests).toHaveLength(8);
+    expect(rig.standIn.requests).toHaveLength(8);
   });
 
   it("a 422 is not retried", async () => {
     const n = await pendingOrder("#3401");
-    standIn.failNext(1, { status: 422, name: "validation_error", message: "Invalid `to` field." });
+    rig.standIn.failNext(1, { status: 422, name: "validation_error", message: "Invalid `to` field." });
     await drain(day(1));
     await drain(seconds(day(1), 7200));
-    expect(standIn.requests).toHaveLength(1);
+    expect(rig.standIn.requests).toHaveLength(1);
     expect(await statusOf(n.id)).toMatchObject({
       status: "failed",
       attempts: 1,
@@ -453,36 +436,36 @@ describe("sending through Resend", () => {
 
   it("a 409 for a key already used with other content counts as sent, never as a reason to send again", async () => {
     const n = await pendingOrder("#3451");
-    standIn.failNext(1, {
+    rig.standIn.failNext(1, {
       status: 409,
       name: "invalid_idempotent_request",
       message: "Same idempotency key used with a different request payload.",
     });
     await drain(day(1));
     await drain(seconds(day(1), 7200));
-    expect(standIn.requests).toHaveLength(1);
+    expect(rig.standIn.requests).toHaveLength(1);
     expect(await statusOf(n.id)).toMatchObject({ status: "sent", providerMessageId: null });
   });
 
   it("a daily quota 429 is not retried either", async () => {
     const n = await pendingOrder("#3501");
-    standIn.failNext(1, {
+    rig.standIn.failNext(1, {
       status: 429,
       name: "daily_quota_exceeded",
       message: "You have reached your daily email sending quota.",
     });
     await drain(day(1));
     await drain(seconds(day(1), 7200));
-    expect(standIn.requests).toHaveLength(1);
+    expect(rig.standIn.requests).toHaveLength(1);
     expect(await statusOf(n.id)).toMatchObject({ status: "failed" });
   });
 
   it("one bad address in a batch fails alone: the batch is split and the others are delivered", async () => {
     const good = [await pendingOrder("#3601"), await pendingOrder("#3602")];
     const bad = await pendingOrder("#3603");
-    await database.db.update(notifications).set({ email: "not-an-address" }).where(eq(notifications.id, bad.id));
+    await rig.db.update(notifications).set({ email: "not-an-address" }).where(eq(notifications.id, bad.id));
     await drain(day(1));
-    const [batch, ...singles] = standIn.requests;
+    const [batch, ...singles] = rig.standIn.requests;
     expect(batch).toMatchObject({ path: "/emails/batch", status: 422, emails: 3 });
     expect(singles.map((r) => [r.path, r.status]).sort()).toEqual([
       ["/emails", 200],
@@ -499,7 +482,7 @@ describe("sending through Resend", () => {
 
 describe("the outbox is written in the change's transaction", () => {
   it("a change that rolls back leaves no notification", async () => {
-    const { db } = database;
+    const { db } = rig;
     const m = await shop();
     await createSku(db, m.id, { code: "MUG" });
     const before = await rows<{ count: number }>(db, sql`select count(*)::int as count from notifications`);

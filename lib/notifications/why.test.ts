@@ -1,39 +1,20 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { rows } from "../db/client";
-import { resendTransport } from "../email/transports";
 import { overrideEta } from "../eta/override";
 import { changeExpectedDate, receivePurchaseOrder } from "../supply/purchase-orders";
-import { useFreshDatabase, type TestDatabase } from "../../testing/db";
 import { apiActor, createMerchant, createPo, createSku, day, placeOrder } from "../../testing/fixtures";
-import { startResendStandIn, type ResendStandIn } from "../../testing/resend-standin";
-import { drainOutbox } from "./dispatch";
+import { mailRig, minutes } from "../../testing/mail-harness";
 
 // Emails say why a date moved (issue 21): the reason of the change in the shopper's words, support's
 // note when support set the date, and the supplier's note on a PO date change when the shop shows those.
 
-let database: TestDatabase;
-let standIn: ResendStandIn;
-let transport: ReturnType<typeof resendTransport>;
-const minutes = (at: Date, n: number) => new Date(at.getTime() + n * 60_000);
-
-beforeAll(async () => {
-  database = await useFreshDatabase();
-  standIn = await startResendStandIn();
-  transport = resendTransport({ apiKey: standIn.apiKey, baseUrl: standIn.url });
-});
-afterAll(async () => {
-  await standIn.close();
-  await database.close();
-});
-beforeEach(() => standIn.reset());
-
-const drain = (now: Date) => drainOutbox(database.db, { transport, now, random: () => 0 });
-const mailTo = (email: string) => standIn.deliveries.filter((d) => d.email.to.includes(email)).map((d) => d.email);
+const rig = mailRig();
+const { drain, mailTo } = rig;
 
 /** A shop, a SKU waiting on PO-1, and one order for it whose intake email is sent. */
 async function waitingOrder(number: string, options: { showPoNotes?: boolean; expected?: string } = {}) {
-  const { db } = database;
+  const { db } = rig;
   const m = await createMerchant(db, {
     timezone: "Europe/London",
     etaChangeThresholdDays: 2,
@@ -46,14 +27,14 @@ async function waitingOrder(number: string, options: { showPoNotes?: boolean; ex
   const email = `${number.replace("#", "n")}@shopper.example`;
   await drain(day(1));
   expect(mailTo(email)).toHaveLength(1);
-  standIn.reset();
+  rig.standIn.reset();
   return { m, order, email };
 }
 
 describe("ETA and delay emails say why", () => {
   it("a PO slip says the supplier's delivery moved, without the supplier's note while the shop keeps those to itself", async () => {
     const { m, email } = await waitingOrder("#5001");
-    await changeExpectedDate(database.db, {
+    await changeExpectedDate(rig.db, {
       merchantId: m.id,
       reference: "PO-1",
       expectedDate: "2026-12-05",
@@ -70,7 +51,7 @@ describe("ETA and delay emails say why", () => {
 
   it("with the shop's setting on, the email quotes the supplier's note on the PO change", async () => {
     const { m, email } = await waitingOrder("#5002", { showPoNotes: true });
-    await changeExpectedDate(database.db, {
+    await changeExpectedDate(rig.db, {
       merchantId: m.id,
       reference: "PO-1",
       expectedDate: "2026-12-05",
@@ -86,7 +67,7 @@ describe("ETA and delay emails say why", () => {
 
   it("the sooner email says the stock arrived", async () => {
     const { m, email } = await waitingOrder("#5003", { expected: "2026-12-20" });
-    await receivePurchaseOrder(database.db, {
+    await receivePurchaseOrder(rig.db, {
       merchantId: m.id,
       reference: "PO-1",
       input: { lines: [{ sku: "BOOT", quantity: 5 }] },
@@ -102,10 +83,10 @@ describe("ETA and delay emails say why", () => {
   it("a date support set says so, with support's note", async () => {
     const { m, order, email } = await waitingOrder("#5004");
     const [line] = await rows<{ id: number }>(
-      database.db,
+      rig.db,
       sql`select id from order_lines where order_id = ${order.orderId}`,
     );
-    await overrideEta(database.db, {
+    await overrideEta(rig.db, {
       merchantId: m.id,
       lineId: Number(line!.id),
       shipStart: "2026-12-10",
@@ -121,7 +102,7 @@ describe("ETA and delay emails say why", () => {
 
   it("a delay notice says why the promised date will be missed", async () => {
     const { m, email } = await waitingOrder("#5005", { showPoNotes: true });
-    await changeExpectedDate(database.db, {
+    await changeExpectedDate(rig.db, {
       merchantId: m.id,
       reference: "PO-1",
       expectedDate: "2027-02-15",

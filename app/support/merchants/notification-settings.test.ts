@@ -1,48 +1,33 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { rows } from "@/lib/db/client";
-import { resendTransport } from "@/lib/email/transports";
 import { adminSaveNotificationSettings } from "@/lib/integrations/console";
-import { drainOutbox } from "@/lib/notifications/dispatch";
 import { getNotificationSettings } from "@/lib/notifications/settings";
 import { changeExpectedDate } from "@/lib/supply/purchase-orders";
 import { addAgent, agentScope, type AgentScope } from "@/lib/support/access";
-import { useFreshDatabase, type TestDatabase } from "@/testing/db";
 import { apiActor, createMerchant, createPo, createSku, day, placeOrder } from "@/testing/fixtures";
-import { startResendStandIn, type ResendStandIn } from "@/testing/resend-standin";
+import { mailRig, minutes } from "@/testing/mail-harness";
 import { parseNotificationSettings } from "./inputs";
 
 // Notification settings changed in the support console: the form as the browser posts it, parsed
 // (inputs.ts), saved by an admin (lib/integrations/console.ts), audited, and in effect from the
 // next gathering. Agents who are not admins cannot change them.
 
-let database: TestDatabase;
-let standIn: ResendStandIn;
-let transport: ReturnType<typeof resendTransport>;
+const rig = mailRig();
+const { drain } = rig;
 let shop: { id: string; slug: string };
 let admin: AgentScope;
 let agent: AgentScope;
-const minutes = (at: Date, n: number) => new Date(at.getTime() + n * 60_000);
 
 beforeAll(async () => {
-  database = await useFreshDatabase();
-  standIn = await startResendStandIn();
-  transport = resendTransport({ apiKey: standIn.apiKey, baseUrl: standIn.url });
-  shop = await createMerchant(database.db, { slug: "console-settings", timezone: "Europe/London", gatherMinutes: 30 });
-  await createSku(database.db, shop.id, { code: "BOOT" });
-  await createPo(database.db, shop.id, "PO-1", "2026-12-01", [{ sku: "BOOT", quantity: 50 }], day(0));
-  await addAgent(database.db, { email: "boss@3pl.example", all: true });
-  await addAgent(database.db, { email: "jo@shop.example", merchantSlug: "console-settings" });
-  admin = (await agentScope(database.db, "boss@3pl.example"))!;
-  agent = (await agentScope(database.db, "jo@shop.example"))!;
+  shop = await createMerchant(rig.db, { slug: "console-settings", timezone: "Europe/London", gatherMinutes: 30 });
+  await createSku(rig.db, shop.id, { code: "BOOT" });
+  await createPo(rig.db, shop.id, "PO-1", "2026-12-01", [{ sku: "BOOT", quantity: 50 }], day(0));
+  await addAgent(rig.db, { email: "boss@3pl.example", all: true });
+  await addAgent(rig.db, { email: "jo@shop.example", merchantSlug: "console-settings" });
+  admin = (await agentScope(rig.db, "boss@3pl.example"))!;
+  agent = (await agentScope(rig.db, "jo@shop.example"))!;
 });
-afterAll(async () => {
-  await standIn?.close();
-  await database?.close();
-});
-beforeEach(() => standIn.reset());
-
-const drain = (now: Date) => drainOutbox(database.db, { transport, now, random: () => 0 });
 
 function form(fields: Record<string, string | string[]>) {
   const data = new FormData();
@@ -64,7 +49,7 @@ const filled = {
 async function save(scope: AgentScope, fields: Record<string, string | string[]>) {
   const parsed = parseNotificationSettings(form(fields));
   if (!parsed.ok) throw new Error(parsed.error);
-  return adminSaveNotificationSettings(database.db, scope, { ...parsed.data, now: day(1) });
+  return adminSaveNotificationSettings(rig.db, scope, { ...parsed.data, now: day(1) });
 }
 
 describe("notification settings in the support console", () => {
@@ -75,7 +60,7 @@ describe("notification settings in the support console", () => {
       field: "gatherMinutes",
     });
     await expect(save(admin, { ...filled, replyTo: "nobody" })).rejects.toMatchObject({ field: "replyTo" });
-    expect(await getNotificationSettings(database.db, shop.id)).toMatchObject({ gatherMinutes: 30, replyTo: null });
+    expect(await getNotificationSettings(rig.db, shop.id)).toMatchObject({ gatherMinutes: 30, replyTo: null });
   });
 
   it("an admin's change is audited as the agent and takes effect on the next gathering", async () => {
@@ -96,16 +81,16 @@ describe("notification settings in the support console", () => {
       replyTo: "care@console.example",
     });
     const audit = await rows<{ actor_type: string; actor_id: string }>(
-      database.db,
+      rig.db,
       sql`select actor_type, actor_id from audit_log where action = 'settings.notifications_changed'`,
     );
     expect(audit).toEqual([{ actor_type: "agent", actor_id: "boss@3pl.example" }]);
 
-    await placeOrder(database.db, shop.id, "#1", [{ sku: "BOOT", quantity: 1 }], day(1));
+    await placeOrder(rig.db, shop.id, "#1", [{ sku: "BOOT", quantity: 1 }], day(1));
     await drain(day(1));
-    expect(standIn.deliveries, "the backorder confirmation is off").toHaveLength(0);
+    expect(rig.standIn.deliveries, "the backorder confirmation is off").toHaveLength(0);
 
-    await changeExpectedDate(database.db, {
+    await changeExpectedDate(rig.db, {
       merchantId: shop.id,
       reference: "PO-1",
       expectedDate: "2026-11-20",
@@ -114,10 +99,10 @@ describe("notification settings in the support console", () => {
       now: day(2),
     });
     await drain(minutes(day(2), 9));
-    expect(standIn.deliveries, "inside the ten-minute window").toHaveLength(0);
+    expect(rig.standIn.deliveries, "inside the ten-minute window").toHaveLength(0);
     await drain(minutes(day(2), 11));
-    expect(standIn.deliveries).toHaveLength(1);
-    const mail = standIn.deliveries[0]!.email;
+    expect(rig.standIn.deliveries).toHaveLength(1);
+    const mail = rig.standIn.deliveries[0]!.email;
     expect(mail.subject).toBe("Order #1: Product boot will ship sooner");
     expect(mail.from).toBe('"Console Care" <updates@backorder.example>');
     expect(mail.reply_to).toBe("care@console.example");
