@@ -67,146 +67,37 @@ export async function integrationSettings(db: DbOrTx, scope: AgentScope, slug: s
   return { merchant, status: await integrationStatus(db, merchant.id, now) };
 }
 
-export async function agentResendDelivery(
-  db: DbOrTx,
-  scope: AgentScope,
-  params: { slug: string; deliveryId: string; now: Date },
+/**
+ * A change to one shop (by slug), made by an agent who serves it ("admin": admins only) and
+ * audited as that agent: the domain function gets the merchant's id and the agent as its actor.
+ */
+function forShop<I extends { merchantId: string; actor: Actor }, R>(
+  who: "agent" | "admin",
+  work: (db: DbOrTx, input: I) => Promise<R>,
 ) {
-  const merchant = await merchantForAgent(db, scope, params.slug);
-  await resendDelivery(db, {
-    merchantId: merchant.id,
-    deliveryId: params.deliveryId,
-    actor: agentActor(scope),
-    now: params.now,
-  });
+  const merchantFor = who === "admin" ? merchantForAdmin : merchantForAgent;
+  return async (
+    db: DbOrTx,
+    scope: AgentScope,
+    { slug, ...input }: Omit<I, "merchantId" | "actor"> & { slug: string },
+  ) => {
+    const merchant = await merchantFor(db, scope, slug);
+    // The rest of the input and the two fields put back are I; TypeScript cannot follow an Omit of a generic.
+    return work(db, { ...input, merchantId: merchant.id, actor: agentActor(scope) } as unknown as I);
+  };
 }
 
-export async function agentRetryShopifyWebhook(
-  db: DbOrTx,
-  scope: AgentScope,
-  params: { slug: string; webhookId: string; now: Date },
-) {
-  const merchant = await merchantForAgent(db, scope, params.slug);
-  await retryShopifyWebhook(db, {
-    merchantId: merchant.id,
-    webhookId: params.webhookId,
-    actor: agentActor(scope),
-    now: params.now,
-  });
-}
+export const agentResendDelivery = forShop("agent", resendDelivery);
+export const agentRetryShopifyWebhook = forShop("agent", retryShopifyWebhook);
 
 /** A CSV of purchase orders and stock, previewed or applied by an admin (lib/supply/csv.ts). */
-export async function adminUploadCsv(
-  db: DbOrTx,
-  scope: AgentScope,
-  params: { slug: string; text: string; apply: boolean; now: Date },
-) {
-  const merchant = await merchantForAdmin(db, scope, params.slug);
-  return uploadCsv(db, {
-    merchantId: merchant.id,
-    text: params.text,
-    apply: params.apply,
-    actor: agentActor(scope),
-    now: params.now,
-  });
-}
-
-/** A shop's notification settings, changed by an admin (audited as the agent). */
-export async function adminSaveNotificationSettings(
-  db: DbOrTx,
-  scope: AgentScope,
-  params: { slug: string; patch: unknown; now: Date },
-) {
-  const merchant = await merchantForAdmin(db, scope, params.slug);
-  return updateNotificationSettings(db, {
-    merchantId: merchant.id,
-    patch: params.patch,
-    actor: agentActor(scope),
-    now: params.now,
-  });
-}
-
-export async function adminSaveEndpoint(
-  db: DbOrTx,
-  scope: AgentScope,
-  params: { slug: string; url: string; endpointId?: string; add?: boolean; now: Date },
-) {
-  const merchant = await merchantForAdmin(db, scope, params.slug);
-  return saveWebhookEndpoint(db, {
-    merchantId: merchant.id,
-    url: params.url,
-    endpointId: params.endpointId,
-    add: params.add,
-    actor: agentActor(scope),
-    now: params.now,
-  });
-}
-
-export async function adminSetEndpointSubscriptions(
-  db: DbOrTx,
-  scope: AgentScope,
-  params: { slug: string; endpointId: string; eventTypes: readonly string[] | null; now: Date },
-) {
-  const merchant = await merchantForAdmin(db, scope, params.slug);
-  return setWebhookSubscriptions(db, {
-    merchantId: merchant.id,
-    endpointId: params.endpointId,
-    eventTypes: params.eventTypes,
-    actor: agentActor(scope),
-    now: params.now,
-  });
-}
-
-export async function adminRotateEndpointSecret(
-  db: DbOrTx,
-  scope: AgentScope,
-  params: { slug: string; endpointId?: string; now: Date },
-) {
-  const merchant = await merchantForAdmin(db, scope, params.slug);
-  return rotateWebhookSecret(db, {
-    merchantId: merchant.id,
-    endpointId: params.endpointId,
-    actor: agentActor(scope),
-    now: params.now,
-  });
-}
-
-export async function adminSetEndpointEnabled(
-  db: DbOrTx,
-  scope: AgentScope,
-  params: { slug: string; endpointId?: string; enabled: boolean; now: Date },
-) {
-  const merchant = await merchantForAdmin(db, scope, params.slug);
-  await setWebhookEndpointEnabled(db, {
-    merchantId: merchant.id,
-    endpointId: params.endpointId,
-    enabled: params.enabled,
-    actor: agentActor(scope),
-    now: params.now,
-  });
-}
-
-export async function adminConnectShopify(
-  db: DbOrTx,
-  scope: AgentScope,
-  params: { slug: string; shopDomain: string; secret: string; now: Date },
-) {
-  const merchant = await merchantForAdmin(db, scope, params.slug);
-  return connectShopify(db, {
-    merchantId: merchant.id,
-    shopDomain: params.shopDomain,
-    secret: params.secret,
-    actor: agentActor(scope),
-    now: params.now,
-  });
-}
-
-export async function adminEndShopifyRotation(db: DbOrTx, scope: AgentScope, params: { slug: string; now: Date }) {
-  const merchant = await merchantForAdmin(db, scope, params.slug);
-  await endShopifyRotation(db, { merchantId: merchant.id, actor: agentActor(scope), now: params.now });
-}
-
-export async function adminDisconnectShopify(db: DbOrTx, scope: AgentScope, params: { slug: string; now: Date }) {
-  const merchant = await merchantForAdmin(db, scope, params.slug);
-  await disconnectShopify(db, { merchantId: merchant.id, actor: agentActor(scope), now: params.now });
-}
+export const adminUploadCsv = forShop("admin", uploadCsv);
+/** A shop's notification settings, changed by an admin. */
+export const adminSaveNotificationSettings = forShop("admin", updateNotificationSettings);
+export const adminSaveEndpoint = forShop("admin", saveWebhookEndpoint);
+export const adminSetEndpointSubscriptions = forShop("admin", setWebhookSubscriptions);
+export const adminRotateEndpointSecret = forShop("admin", rotateWebhookSecret);
+export const adminSetEndpointEnabled = forShop("admin", setWebhookEndpointEnabled);
+export const adminConnectShopify = forShop("admin", connectShopify);
+export const adminEndShopifyRotation = forShop("admin", endShopifyRotation);
+export const adminDisconnectShopify = forShop("admin", disconnectShopify);
