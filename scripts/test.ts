@@ -38,7 +38,7 @@ const database = process.env.DATABASE_URL
   : "embedded PGlite";
 console.log(`Testing against ${database}.`);
 run("Type check", "npx", ["tsc", "--noEmit"]);
-run("Lint (ESLint, Prettier)", "npm", ["run", "--silent", "lint"]);
+run("Lint (ESLint, Prettier, import rules)", "npm", ["run", "--silent", "lint"]);
 run("Unit and database tests", "npx", ["vitest", "run"]);
 run("Production build", "npx", ["next", "build"]);
 run("Browser tests", "npx", ["playwright", "test"]);
