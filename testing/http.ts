@@ -1,6 +1,9 @@
+import { readdirSync } from "node:fs";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
 import { Readable } from "node:stream";
+import { fileURLToPath } from "node:url";
 import { socketAddressHeader, socketHeaderFlag } from "../lib/http/client-address";
 
 // A real HTTP server for tests that dispatches to App Router route handlers (plain
@@ -69,4 +72,30 @@ export async function serveRoutes(routes: Route[]): Promise<{ url: string; close
     url: `http://127.0.0.1:${port}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+const methods = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+
+/**
+ * Every route handler in these folders of app/ (say "api/v1", "lookup"), at the address Next gives
+ * it (`[param]` folders are `:param`), static paths first. Tests serve the app's own routing table
+ * instead of copying it.
+ */
+export async function appRoutes(...folders: string[]): Promise<Route[]> {
+  const app = fileURLToPath(new URL("../app/", import.meta.url));
+  const routes: Route[] = [];
+  for (const folder of folders) {
+    const files = readdirSync(path.join(app, folder), { recursive: true, encoding: "utf8" });
+    for (const file of files.filter((name) => path.basename(name) === "route.ts").sort()) {
+      const routeModule = (await import(path.join(app, folder, file))) as Partial<Record<string, Handler>>;
+      const segments = path.dirname(path.join(folder, file)).split(path.sep);
+      const address = "/" + segments.map((segment) => segment.replace(/^\[(\w+)\]$/, ":$1")).join("/");
+      for (const method of methods) {
+        const handler = routeModule[method];
+        if (typeof handler === "function") routes.push({ method, path: address, handler });
+      }
+    }
+  }
+  const params = (route: Route) => route.path.split("/:").length;
+  return routes.sort((a, b) => params(a) - params(b));
 }

@@ -9,7 +9,7 @@ import { unsubscribeUrl } from "@/lib/notifications/links";
 import { useFreshDatabase, type TestDatabase } from "@/testing/db";
 import { createMerchant, createSku, day, placeOrder } from "@/testing/fixtures";
 import { footprint, hostile, hostileHeader, hostileJson, hostileString, mutate, nastyStrings } from "@/testing/hostile";
-import { serveRoutes } from "@/testing/http";
+import { appRoutes, serveRoutes } from "@/testing/http";
 import {
   fulfillmentPayload,
   inventoryLevelPayload,
@@ -17,13 +17,6 @@ import {
   productPayload,
   shopifySignature,
 } from "@/testing/shopify-examples";
-import * as orderRead from "./v1/orders/[number]/route";
-import * as orderWrite from "./v1/orders/route";
-import * as openapi from "./v1/openapi.json/route";
-import * as health from "./health/route";
-import * as unsubscribe from "./unsubscribe/[token]/route";
-import * as shopify from "./webhooks/shopify/[merchant]/route";
-import { POST as lookup } from "../lookup/route";
 
 // Hostile input at volume against the routes app/api/v1/fuzz.test.ts does not cover: the reads of
 // the ingest API (path and headers), the one-click unsubscribe (tokens), Shopify's webhooks
@@ -50,16 +43,7 @@ beforeAll(async () => {
   await createSku(database.db, m.id, { code: "SHIP", onHand: 1_000 });
   await placeOrder(database.db, m.id, "#F0", [{ sku: "CAP", quantity: 2 }], day(0), "fuzz@example.com");
   key = (await createApiKey(database.db, { merchantSlug: "fuzz-shop", name: "fuzz" })).key;
-  server = await serveRoutes([
-    { method: "GET", path: "/api/v1/orders/:number", handler: orderRead.GET },
-    { method: "POST", path: "/api/v1/orders", handler: orderWrite.POST },
-    { method: "GET", path: "/api/v1/openapi.json", handler: openapi.GET },
-    { method: "GET", path: "/api/health", handler: health.GET },
-    { method: "GET", path: "/api/unsubscribe/:token", handler: unsubscribe.GET },
-    { method: "POST", path: "/api/unsubscribe/:token", handler: unsubscribe.POST },
-    { method: "POST", path: "/api/webhooks/shopify/:merchant", handler: shopify.POST },
-    { method: "POST", path: "/lookup", handler: lookup },
-  ]);
+  server = await serveRoutes(await appRoutes("api/v1", "api/health", "api/unsubscribe", "api/webhooks", "lookup"));
 });
 afterAll(async () => {
   await server?.close();

@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useFreshDatabase, type TestDatabase } from "@/testing/db";
 import { createMerchant, createSku, day, placeOrder } from "@/testing/fixtures";
-import { serveRoutes } from "@/testing/http";
+import { appRoutes, serveRoutes } from "@/testing/http";
 import { lookupLimits } from "@/lib/security/rate-limit";
 import { listMailbox } from "@/lib/email/mailbox";
-import { GET as choose } from "./choose/route";
-import { POST } from "./route";
 
 // The tests play the proxy in front of the app: X-Forwarded-For from the loopback socket is believed.
 process.env.TRUSTED_PROXIES = "loopback";
@@ -17,10 +15,7 @@ beforeAll(async () => {
   const m = await createMerchant(database.db);
   await createSku(database.db, m.id, { code: "MUG" });
   await placeOrder(database.db, m.id, "#1001", [{ sku: "MUG", quantity: 1 }], day(0), "maya@example.com");
-  server = await serveRoutes([
-    { method: "POST", path: "/lookup", handler: POST },
-    { method: "GET", path: "/lookup/choose", handler: choose },
-  ]);
+  server = await serveRoutes(await appRoutes("lookup"));
 });
 afterAll(async () => {
   await server.close();

@@ -9,9 +9,8 @@ import { readPreferencesToken, unsubscribeUrl } from "@/lib/notifications/links"
 import { changeExpectedDate } from "@/lib/supply/purchase-orders";
 import { useFreshDatabase, type TestDatabase } from "@/testing/db";
 import { apiActor, createMerchant, createPo, createSku, day, placeOrder } from "@/testing/fixtures";
-import { serveRoutes } from "@/testing/http";
+import { appRoutes, serveRoutes } from "@/testing/http";
 import { startResendStandIn, type ResendStandIn } from "@/testing/resend-standin";
-import * as unsubscribe from "./[token]/route";
 
 // One-click unsubscribe (RFC 8058) over real HTTP: the address from an email's List-Unsubscribe
 // header, POSTed as a mail client does.
@@ -23,10 +22,7 @@ let standIn: ResendStandIn;
 beforeAll(async () => {
   database = await useFreshDatabase();
   standIn = await startResendStandIn();
-  server = await serveRoutes([
-    { method: "POST", path: "/api/unsubscribe/:token", handler: unsubscribe.POST },
-    { method: "GET", path: "/api/unsubscribe/:token", handler: unsubscribe.GET },
-  ]);
+  server = await serveRoutes(await appRoutes("api/unsubscribe"));
 });
 afterAll(async () => {
   await server.close();

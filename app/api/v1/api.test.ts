@@ -5,17 +5,7 @@ import { rows } from "@/lib/db/client";
 import { orderLines, orders } from "@/lib/db/schema/orders";
 import { onPostgres, useFreshDatabase, type TestDatabase } from "@/testing/db";
 import { createMerchant, createSku } from "@/testing/fixtures";
-import { serveRoutes } from "@/testing/http";
-import * as orderRoute from "./orders/route";
-import * as orderByNumber from "./orders/[number]/route";
-import * as orderCancel from "./orders/[number]/cancel/route";
-import * as stock from "./stock/route";
-import * as purchaseOrders from "./purchase-orders/route";
-import * as expectedDate from "./purchase-orders/[reference]/expected-date/route";
-import * as poCancel from "./purchase-orders/[reference]/cancel/route";
-import * as receipts from "./purchase-orders/[reference]/receipts/route";
-import * as shipments from "./shipments/route";
-import * as openapi from "./openapi.json/route";
+import { appRoutes, serveRoutes } from "@/testing/http";
 
 let database: TestDatabase;
 let server: { url: string; close: () => Promise<void> };
@@ -32,18 +22,7 @@ beforeAll(async () => {
   }
   keyA = (await createApiKey(database.db, { merchantSlug: "shop-a", name: "test" })).key;
   keyB = (await createApiKey(database.db, { merchantSlug: "shop-b", name: "test" })).key;
-  server = await serveRoutes([
-    { method: "POST", path: "/api/v1/orders", handler: orderRoute.POST },
-    { method: "GET", path: "/api/v1/orders/:number", handler: orderByNumber.GET },
-    { method: "POST", path: "/api/v1/orders/:number/cancel", handler: orderCancel.POST },
-    { method: "POST", path: "/api/v1/stock", handler: stock.POST },
-    { method: "POST", path: "/api/v1/purchase-orders", handler: purchaseOrders.POST },
-    { method: "POST", path: "/api/v1/purchase-orders/:reference/expected-date", handler: expectedDate.POST },
-    { method: "POST", path: "/api/v1/purchase-orders/:reference/cancel", handler: poCancel.POST },
-    { method: "POST", path: "/api/v1/purchase-orders/:reference/receipts", handler: receipts.POST },
-    { method: "POST", path: "/api/v1/shipments", handler: shipments.POST },
-    { method: "GET", path: "/api/v1/openapi.json", handler: openapi.GET },
-  ]);
+  server = await serveRoutes(await appRoutes("api/v1"));
 });
 afterAll(async () => {
   await server?.close();

@@ -4,17 +4,7 @@ import { createApiKey } from "@/lib/api/keys";
 import { useFreshDatabase, type TestDatabase } from "@/testing/db";
 import { createMerchant, createPo, createSku, day, placeOrder } from "@/testing/fixtures";
 import { footprint as everyTable, hostile, hostileJson, mutate } from "@/testing/hostile";
-import { serveRoutes } from "@/testing/http";
-import * as orderRoute from "./orders/route";
-import * as orderBatches from "./order-batches/route";
-import * as orderCancel from "./orders/[number]/cancel/route";
-import * as stock from "./stock/route";
-import * as purchaseOrders from "./purchase-orders/route";
-import * as expectedDate from "./purchase-orders/[reference]/expected-date/route";
-import * as poCancel from "./purchase-orders/[reference]/cancel/route";
-import * as receipts from "./purchase-orders/[reference]/receipts/route";
-import * as shipments from "./shipments/route";
-import { POST as lookup } from "../../lookup/route";
+import { appRoutes, serveRoutes } from "@/testing/http";
 
 // Hostile input at volume against every POST of the ingest API (and the order lookup): never a
 // 500, and a rejected request changes nothing.
@@ -60,18 +50,7 @@ beforeAll(async () => {
   await placeOrder(database.db, m.id, "#F0", [{ sku: "CAP", quantity: 2 }], day(0), "fuzz@example.com");
   await createPo(database.db, m.id, "PO-0", "2030-01-10", [{ sku: "CAP", quantity: 5 }], day(0));
   key = (await createApiKey(database.db, { merchantSlug: "fuzz-shop", name: "fuzz" })).key;
-  server = await serveRoutes([
-    { method: "POST", path: "/api/v1/orders", handler: orderRoute.POST },
-    { method: "POST", path: "/api/v1/order-batches", handler: orderBatches.POST },
-    { method: "POST", path: "/api/v1/orders/:number/cancel", handler: orderCancel.POST },
-    { method: "POST", path: "/api/v1/stock", handler: stock.POST },
-    { method: "POST", path: "/api/v1/purchase-orders", handler: purchaseOrders.POST },
-    { method: "POST", path: "/api/v1/purchase-orders/:reference/expected-date", handler: expectedDate.POST },
-    { method: "POST", path: "/api/v1/purchase-orders/:reference/cancel", handler: poCancel.POST },
-    { method: "POST", path: "/api/v1/purchase-orders/:reference/receipts", handler: receipts.POST },
-    { method: "POST", path: "/api/v1/shipments", handler: shipments.POST },
-    { method: "POST", path: "/lookup", handler: lookup },
-  ]);
+  server = await serveRoutes(await appRoutes("api/v1", "lookup"));
 });
 afterAll(async () => {
   await server?.close();

@@ -4,10 +4,7 @@ import { createApiKey } from "@/lib/api/keys";
 import { rows } from "@/lib/db/client";
 import { onPostgres, useFreshDatabase, type TestDatabase } from "@/testing/db";
 import { createMerchant, createSku } from "@/testing/fixtures";
-import { serveRoutes } from "@/testing/http";
-import * as batchRoute from "./order-batches/route";
-import * as orderRoute from "./orders/route";
-import * as purchaseOrders from "./purchase-orders/route";
+import { appRoutes, serveRoutes } from "@/testing/http";
 
 // POST /api/v1/order-batches against POST /api/v1/orders: a batch must leave each merchant's data
 // exactly as the same orders sent one by one would, and a refused batch must leave nothing.
@@ -29,11 +26,7 @@ beforeAll(async () => {
     await createSku(database.db, merchant.id, { code: "BOOK", policy: "preorder", releaseDate: "2099-01-01" });
     keys[slug] = (await createApiKey(database.db, { merchantSlug: slug, name: "test" })).key;
   }
-  server = await serveRoutes([
-    { method: "POST", path: "/api/v1/order-batches", handler: batchRoute.POST },
-    { method: "POST", path: "/api/v1/orders", handler: orderRoute.POST },
-    { method: "POST", path: "/api/v1/purchase-orders", handler: purchaseOrders.POST },
-  ]);
+  server = await serveRoutes(await appRoutes("api/v1"));
 });
 afterAll(async () => {
   await server?.close();

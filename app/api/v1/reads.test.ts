@@ -2,15 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "@/lib/api/keys";
 import { useFreshDatabase, type TestDatabase } from "@/testing/db";
 import { createMerchant, createSku } from "@/testing/fixtures";
-import { serveRoutes } from "@/testing/http";
-import * as events from "./events/route";
-import * as orderRoute from "./orders/route";
-import * as purchaseOrders from "./purchase-orders/route";
-import * as purchaseOrder from "./purchase-orders/[reference]/route";
-import * as expectedDate from "./purchase-orders/[reference]/expected-date/route";
-import * as shipments from "./shipments/route";
-import * as shipment from "./shipments/[externalId]/route";
-import * as delivery from "./shipments/[externalId]/delivery/route";
+import { appRoutes, serveRoutes } from "@/testing/http";
 
 // What the API writes, read back over HTTP: purchase orders (paged), a shipment by the shop's id,
 // its delivery, and the event feed, each scoped to the key's merchant.
@@ -29,17 +21,7 @@ beforeAll(async () => {
   }
   keyA = (await createApiKey(database.db, { merchantSlug: "reads-a", name: "test" })).key;
   keyB = (await createApiKey(database.db, { merchantSlug: "reads-b", name: "test" })).key;
-  server = await serveRoutes([
-    { method: "GET", path: "/api/v1/events", handler: events.GET },
-    { method: "POST", path: "/api/v1/orders", handler: orderRoute.POST },
-    { method: "GET", path: "/api/v1/purchase-orders", handler: purchaseOrders.GET },
-    { method: "POST", path: "/api/v1/purchase-orders", handler: purchaseOrders.POST },
-    { method: "GET", path: "/api/v1/purchase-orders/:reference", handler: purchaseOrder.GET },
-    { method: "POST", path: "/api/v1/purchase-orders/:reference/expected-date", handler: expectedDate.POST },
-    { method: "POST", path: "/api/v1/shipments", handler: shipments.POST },
-    { method: "GET", path: "/api/v1/shipments/:externalId", handler: shipment.GET },
-    { method: "POST", path: "/api/v1/shipments/:externalId/delivery", handler: delivery.POST },
-  ]);
+  server = await serveRoutes(await appRoutes("api/v1"));
 });
 afterAll(async () => {
   await server?.close();

@@ -7,9 +7,8 @@ import { drainOutbox } from "@/lib/notifications/dispatch";
 import { changeExpectedDate } from "@/lib/supply/purchase-orders";
 import { useFreshDatabase, type TestDatabase } from "@/testing/db";
 import { apiActor, createMerchant, createPo, createSku, day, placeOrder } from "@/testing/fixtures";
-import { serveRoutes } from "@/testing/http";
+import { appRoutes, serveRoutes } from "@/testing/http";
 import { startResendStandIn, type ResendStandIn } from "@/testing/resend-standin";
-import * as settings from "./settings/notifications/route";
 
 // Notification settings through the API (GET/PATCH /api/v1/settings/notifications): validated,
 // audited, scoped to the key's shop, and in effect from the next gathering.
@@ -34,10 +33,7 @@ beforeAll(async () => {
     await createPo(database.db, m.id, "PO-1", "2026-12-01", [{ sku: "BOOT", quantity: 50 }], day(0));
   }
   key = (await createApiKey(database.db, { merchantSlug: "settings-a", name: "test" })).key;
-  server = await serveRoutes([
-    { method: "GET", path: "/api/v1/settings/notifications", handler: settings.GET },
-    { method: "PATCH", path: "/api/v1/settings/notifications", handler: settings.PATCH },
-  ]);
+  server = await serveRoutes(await appRoutes("api/v1"));
 });
 afterAll(async () => {
   await server?.close();
