@@ -222,8 +222,10 @@ export async function startShopifyStandIn(
           extensions: cost(2 + first * 3),
         };
       }
+      case "OrderEtaMetafield":
       case "OrderEtaWrite": {
-        const id = String(variables.id);
+        const metafieldList = (variables.metafields as { ownerId: string }[]) ?? [];
+        const id = String(variables.id ?? metafieldList[0]?.ownerId);
         for (const m of (variables.metafields as { namespace: string; key: string; type: string; value: string }[]) ??
           []) {
           state.metafields.set(`${id}|${m.namespace}.${m.key}`, m);

@@ -1,5 +1,17 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, check, index, integer, jsonb, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { id, merchantId, moment, now } from "./columns";
 import { skus } from "./catalog";
 import { merchants } from "./merchants";
@@ -215,6 +227,61 @@ export const shopifyInstallStates = pgTable("shopify_install_states", {
   expiresAt: moment().notNull(),
   usedAt: moment(),
 });
+
+/**
+ * What each compliance webhook did, for the admin and for Shopify's review: a data request keeps
+ * the export to hand to the merchant; a redaction keeps only a hash of the email it erased.
+ */
+export const shopifyComplianceRequests = pgTable(
+  "shopify_compliance_requests",
+  {
+    id: id(),
+    merchantId: merchantId(),
+    webhookId: text().notNull(),
+    topic: text().notNull(),
+    subject: text().notNull(),
+    completedAt: moment().notNull(),
+    summary: text().notNull(),
+    export: jsonb(),
+  },
+  (t) => [index("shopify_compliance_requests_merchant_idx").on(t.merchantId, t.completedAt)],
+);
+
+export const shopifyWritebackStatuses = ["pending", "done", "failed", "cancelled"] as const;
+
+/**
+ * ETAs going back to a Shopify order (the `backorder.eta` metafield and the rolling-backorder tag),
+ * an outbox: written with the ETA change, sent by the worker with back-off. One pending row per
+ * order holds the newest content, so a burst of changes is one write; `contentHash` makes a
+ * change that says what Shopify already has no write at all.
+ */
+export const shopifyWritebacks = pgTable(
+  "shopify_writebacks",
+  {
+    id: id(),
+    merchantId: merchantId(),
+    orderId: uuid().notNull(),
+    shopifyOrderId: text().notNull(),
+    content: jsonb().$type<{ metafield: unknown; tags: string[] }>().notNull(),
+    contentHash: text().notNull(),
+    status: text({ enum: shopifyWritebackStatuses }).notNull().default("pending"),
+    attempts: integer().notNull().default(0),
+    nextAttemptAt: now(),
+    lastError: text(),
+    doneAt: moment(),
+    createdAt: now(),
+  },
+  (t) => [
+    uniqueIndex("shopify_writebacks_one_pending")
+      .on(t.orderId)
+      .where(sql`${t.status} = 'pending'`),
+    index("shopify_writebacks_due_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} = 'pending'`),
+    index("shopify_writebacks_order_idx").on(t.orderId, t.createdAt),
+    check("shopify_writebacks_status", sql`${t.status} in ('pending','done','failed','cancelled')`),
+  ],
+);
 
 export type ShopifyConnection = typeof shopifyConnections.$inferSelect;
 export type ApiKey = typeof apiKeys.$inferSelect;

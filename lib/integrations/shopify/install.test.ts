@@ -4,13 +4,21 @@ import { rows } from "@/lib/db/client";
 import { skus } from "@/lib/db/schema/catalog";
 import { shopifyConnections, shopifyInstallStates } from "@/lib/db/schema/integrations";
 import { merchants } from "@/lib/db/schema/merchants";
-import { resetEnvCache } from "@/lib/env";
 import { openToken } from "@/lib/security/token-box";
 import { fileDatabase } from "@/testing/db";
+import {
+  beginInstall,
+  browserAgent,
+  finishInstall,
+  forgetStandInApp,
+  installShop,
+  testTokenKey,
+  useStandInApp,
+} from "@/testing/shopify-app";
 import { createMerchant } from "@/testing/fixtures";
 import { makeProducts, startShopifyStandIn, type ShopifyStandIn } from "@/testing/shopify-standin";
 import { adminGraphql, ShopifyUnavailable, throttleWaitMs } from "./admin";
-import { completeShopifyInstall, startShopifyInstall, type InstallTarget } from "./install";
+import { startShopifyInstall, type InstallTarget } from "./install";
 import { backfillNextPage, registerShopifyWebhooks, runShopifySync, subscribedTopics } from "./sync";
 
 // The install by OAuth against the Shopify stand-in over real HTTP, with @shopify/shopify-api doing
@@ -18,74 +26,24 @@ import { backfillNextPage, registerShopifyWebhooks, runShopifySync, subscribedTo
 // subscriptions and the catalogue backfill through Admin GraphQL, throttling and an expired token.
 
 const database = fileDatabase();
-const tokenKey = Buffer.alloc(32, 7).toString("base64");
-const browser = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36";
 let standIn: ShopifyStandIn;
 const noWait = { sleep: async () => {} };
 
 beforeAll(async () => {
   standIn = await startShopifyStandIn();
-  Object.assign(process.env, {
-    SHOPIFY_API_KEY: standIn.apiKey,
-    SHOPIFY_API_SECRET: standIn.apiSecret,
-    SHOPIFY_TOKEN_KEY: tokenKey,
-    SHOPIFY_ADMIN_BASE_URL: standIn.url,
-    APP_URL: "http://localhost:3899",
-  });
-  resetEnvCache();
+  useStandInApp(standIn);
 });
 afterAll(async () => {
   await standIn?.close();
-  for (const name of [
-    "SHOPIFY_API_KEY",
-    "SHOPIFY_API_SECRET",
-    "SHOPIFY_TOKEN_KEY",
-    "SHOPIFY_ADMIN_BASE_URL",
-    "APP_URL",
-  ])
-    delete process.env[name];
-  resetEnvCache();
+  forgetStandInApp();
 });
 beforeEach(() => {
   standIn.pageSize = 50;
 });
 
-const cookiesOf = (response: Response) =>
-  response.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0])
-    .join("; ");
-
-/** An admin's browser: starts the install, follows the authorize page; returns the callback URL. */
-async function begin(shop: string, target: InstallTarget) {
-  const started = await startShopifyInstall(database.db, {
-    request: new Request(`http://localhost:3899/api/shopify/install?shop=${shop}`, {
-      headers: { "user-agent": browser },
-    }),
-    shop,
-    target,
-    startedBy: "admin@portal.example",
-    now: new Date(),
-  });
-  if (!started.ok) throw new Error(started.error);
-  const authorize = started.response.headers.get("location")!;
-  const approved = await fetch(authorize, { redirect: "manual" });
-  expect(approved.status).toBe(302);
-  return { authorize, callback: new URL(approved.headers.get("location")!), cookie: cookiesOf(started.response) };
-}
-
-const callback = (url: URL | string, cookie: string) =>
-  completeShopifyInstall(database.db, {
-    request: new Request(url, { headers: { cookie, "user-agent": browser } }),
-    now: new Date(),
-  });
-
-async function install(shop: string, target: InstallTarget) {
-  const { callback: url, cookie } = await begin(shop, target);
-  const answer = await callback(url, cookie);
-  if (!answer.ok) throw new Error(answer.error);
-  return answer;
-}
+const begin = (shop: string, target: InstallTarget) => beginInstall(database.db, shop, target);
+const callback = (url: URL | string, cookie: string) => finishInstall(database.db, url, cookie);
+const install = (shop: string, target: InstallTarget) => installShop(database.db, shop, target);
 
 describe("install by OAuth", () => {
   it("links a new merchant, with our scopes, and stores the token sealed", async () => {
@@ -109,9 +67,9 @@ describe("install by OAuth", () => {
     const token = standIn.tokens.get(shop)!;
     expect(connection!.accessTokenSealed).not.toContain(token);
     expect(connection!.accessTokenSealed).toMatch(/^v1:/);
-    expect(openToken(tokenKey, connection!.accessTokenSealed!, shop)).toBe(token);
+    expect(openToken(testTokenKey, connection!.accessTokenSealed!, shop)).toBe(token);
     // Bound to its shop: the same ciphertext under another shop's name does not open.
-    expect(() => openToken(tokenKey, connection!.accessTokenSealed!, "other.myshopify.com")).toThrow(
+    expect(() => openToken(testTokenKey, connection!.accessTokenSealed!, "other.myshopify.com")).toThrow(
       /does not decrypt/,
     );
     const audit = await rows<{ action: string }>(
@@ -182,7 +140,7 @@ describe("install by OAuth", () => {
 
   it("refuses a shop that is not a myshopify.com domain, naming the field", async () => {
     const answer = await startShopifyInstall(database.db, {
-      request: new Request("http://localhost:3899/api/shopify/install", { headers: { "user-agent": browser } }),
+      request: new Request("http://localhost:3899/api/shopify/install", { headers: { "user-agent": browserAgent } }),
       shop: "evil.example.com",
       target: { newMerchant: { name: "Evil", slug: "evil" } },
       startedBy: "admin@portal.example",
