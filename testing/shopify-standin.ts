@@ -110,7 +110,7 @@ const cost = (requested: number) => ({
 });
 
 export async function startShopifyStandIn(
-  options: { apiKey?: string; apiSecret?: string } = {},
+  options: { apiKey?: string; apiSecret?: string; port?: number } = {},
 ): Promise<ShopifyStandIn> {
   const apiKey = options.apiKey ?? "standin-client-id-0001";
   const apiSecret = options.apiSecret ?? "standin-client-secret-0123456789abcdef";
@@ -339,7 +339,7 @@ export async function startShopifyStandIn(
       return json(res, 404, { errors: "Not Found" });
     })().catch((error: unknown) => json(res, 500, { errors: String(error) }));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
 
   const standIn: ShopifyStandIn = {
