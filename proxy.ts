@@ -2,7 +2,13 @@ import { NextResponse, type NextRequest } from "next/server";
 import { mailboxAccess, mailboxRealm } from "./lib/email/mailbox-access";
 import { env } from "./lib/env";
 import { checkRequestTarget } from "./lib/http/request-target";
-import { contentSecurityPolicy, isApiPath, newNonce, strictTransportSecurity } from "./lib/security/headers";
+import {
+  contentSecurityPolicy,
+  isApiPath,
+  newNonce,
+  shopifyFormTargets,
+  strictTransportSecurity,
+} from "./lib/security/headers";
 
 // Runs before every route: refuses request targets no route can read (400 with a sentence),
 // challenges for the dev mailbox's token, and sets the Content-Security-Policy (with a fresh
@@ -25,9 +31,11 @@ export function proxy(request: NextRequest) {
         headers: { "www-authenticate": `Basic realm="${mailboxRealm}", charset="UTF-8"`, "cache-control": "no-store" },
       });
   }
-  const https = env().APP_URL.startsWith("https:");
+  const { APP_URL, SHOPIFY_API_KEY, SHOPIFY_ADMIN_BASE_URL } = env();
+  const https = APP_URL.startsWith("https:");
   const nonce = api ? null : newNonce();
-  const policy = contentSecurityPolicy({ nonce, https });
+  const formTargets = shopifyFormTargets(Boolean(SHOPIFY_API_KEY), SHOPIFY_ADMIN_BASE_URL);
+  const policy = contentSecurityPolicy({ nonce, https, formTargets });
   const headers = new Headers(request.headers);
   // Next reads the nonce from the policy on the request and adds it to the scripts it renders;
   // x-nonce is for a Pages Router document (_document) that adds scripts of its own.

@@ -30,7 +30,7 @@ test("an admin connects Shopify and an endpoint; a Shopify cancel reaches the sh
     await expect(page.getByRole("heading", { name: `${shop.name}: integration settings` })).toBeVisible();
     await expectNoAxeViolations(page);
 
-    const shopify = page.getByRole("region", { name: "Shopify", exact: true });
+    const shopify = page.getByRole("region", { name: "Shopify (custom app)", exact: true });
     await shopify.getByLabel("Shop domain").fill(`${shop.slug}.myshopify.com`);
     await shopify.getByLabel("Shopify webhook secret").fill(shopifySecret);
     await shopify.getByRole("button", { name: "Connect Shopify" }).click();

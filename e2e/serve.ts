@@ -11,6 +11,8 @@ import { createApiKey } from "../lib/api/keys";
 import { addAgent } from "../lib/support/access";
 import { seedDemo } from "../lib/seed/demo";
 import { e2eMailboxToken } from "./mailbox-token";
+import { makeProducts, startShopifyStandIn } from "../testing/shopify-standin";
+import { e2eShopify } from "./shopify-standin-config";
 
 const port = process.env.E2E_PORT ?? "3100";
 const appUrl = `http://localhost:${port}`;
@@ -30,6 +32,22 @@ Object.assign(process.env, {
   WEBHOOKS_ALLOW_INTERNAL_ADDRESSES: "true",
 });
 delete process.env.RESEND_API_KEY;
+
+// The Shopify app, pointed at the local stand-in for Shopify's OAuth and Admin API
+// (testing/shopify-standin.ts), on this run's port + 50. e2e/shopify.spec.ts installs onto it.
+const shopifyStandIn = await startShopifyStandIn({
+  port: Number(process.env.E2E_SHOPIFY_PORT ?? Number(port) + 50),
+  apiKey: e2eShopify.apiKey,
+  apiSecret: e2eShopify.apiSecret,
+});
+shopifyStandIn.pageSize = 2;
+for (const shop of e2eShopify.shops) shopifyStandIn.setProducts(shop, makeProducts(5, "E2E"));
+Object.assign(process.env, {
+  SHOPIFY_API_KEY: e2eShopify.apiKey,
+  SHOPIFY_API_SECRET: e2eShopify.apiSecret,
+  SHOPIFY_TOKEN_KEY: Buffer.alloc(32, 9).toString("base64"),
+  SHOPIFY_ADMIN_BASE_URL: shopifyStandIn.url,
+});
 
 if (process.env.DATABASE_URL) {
   const url = new URL(process.env.DATABASE_URL);
@@ -64,6 +82,8 @@ await addAgent(database.db, {
   merchantSlug: "northwind",
   all: false,
 });
+// The admin who installs the Shopify app in e2e/shopify.spec.ts (its own sign-in link budget).
+await addAgent(database.db, { email: e2eShopify.admin, name: "Ada Apps", all: true });
 await database.close();
 mkdirSync(".data", { recursive: true });
 writeFileSync(`.data/e2e-demo-${port}.json`, JSON.stringify({ ...summary, apiKey: apiKey.key }, null, 2));

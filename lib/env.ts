@@ -49,6 +49,15 @@ const envSchema = z.object({
     }),
   // Webhook endpoints on loopback, private or link-local addresses: only for development and tests.
   WEBHOOKS_ALLOW_INTERNAL_ADDRESSES: optional(booleanFlag).default(false),
+  // The Shopify app (install by OAuth): the names Shopify's own tooling uses.
+  SHOPIFY_API_KEY: optional(z.string().min(8, "must be the app's client id")),
+  SHOPIFY_API_SECRET: optional(z.string().min(16, "must be the app's client secret")),
+  /** AES-256-GCM key for shops' access tokens at rest: 32 bytes, base64 (openssl rand -base64 32). */
+  SHOPIFY_TOKEN_KEY: optional(
+    z.string().refine((value) => Buffer.from(value, "base64").length === 32, "must be 32 bytes in base64"),
+  ),
+  /** Where `https://<shop>` requests go instead (a local stand-in); never set in production. */
+  SHOPIFY_ADMIN_BASE_URL: optional(z.url()),
 });
 
 export type Env = z.infer<typeof envSchema> & { mailTransport: "resend" | "mailbox" };
@@ -70,6 +79,14 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (env.DATABASE_READ_URL && !env.DATABASE_URL) {
     throw new EnvError(
       "DATABASE_READ_URL needs DATABASE_URL: read replicas copy a PostgreSQL primary, and the embedded PGlite database has none; unset DATABASE_READ_URL or set DATABASE_URL.",
+    );
+  }
+  if (Boolean(env.SHOPIFY_API_KEY) !== Boolean(env.SHOPIFY_API_SECRET)) {
+    throw new EnvError("SHOPIFY_API_KEY and SHOPIFY_API_SECRET go together; set both or neither.");
+  }
+  if (env.SHOPIFY_API_KEY && !env.SHOPIFY_TOKEN_KEY) {
+    throw new EnvError(
+      "SHOPIFY_TOKEN_KEY is missing: the Shopify app needs it to encrypt shops' access tokens (openssl rand -base64 32).",
     );
   }
   return { ...env, mailTransport: chooseMailTransport(env) };

@@ -1,6 +1,10 @@
 import type { Db } from "../db/client";
 import { describeError, loopGroup } from "../jobs/loops";
+import { shopifyAppConfigured } from "./shopify/app";
+import { redactDueShops } from "./shopify/compliance";
 import { processShopifyInbox } from "./shopify/inbox";
+import { runShopifySync } from "./shopify/sync";
+import { sendWritebacks } from "./shopify/writeback";
 import {
   claimDueDeliveries,
   defaultTimeoutMs,
@@ -48,6 +52,26 @@ export function startIntegrationLoops(options: IntegrationOptions): IntegrationL
       }
     }
   });
+
+  // The Shopify app: webhook subscriptions and catalogue backfills after installs, ETAs written back
+  // to orders, and shops erased 48 hours after their uninstall. Quiet unless the app is configured.
+  if (shopifyAppConfigured()) {
+    loops.spawn(async (group) => {
+      while (!group.stopped) {
+        try {
+          const now = new Date();
+          const work =
+            (await runShopifySync(db, { now, log })) +
+            (await sendWritebacks(db, { now })) +
+            (await redactDueShops(db, now));
+          if (work === 0) await group.sleep(pollMs);
+        } catch (error) {
+          log(`Shopify app work failed: ${describeError(error)}`);
+          await group.sleep(Math.max(pollMs, 5000));
+        }
+      }
+    });
+  }
 
   const inFlight = new Set<Promise<void>>();
   const busyEndpoints = new Set<string>();

@@ -5,7 +5,12 @@
 
 export type PageKind = "scripted" | "scriptless";
 
-export function contentSecurityPolicy(options: { nonce: string | null; https: boolean }): string {
+export function contentSecurityPolicy(options: {
+  nonce: string | null;
+  https: boolean;
+  /** Origins a form may also lead to (Chromium checks form-action on every redirect after a submit). */
+  formTargets?: readonly string[];
+}): string {
   const directives = [
     "default-src 'self'",
     options.nonce ? `script-src 'self' 'nonce-${options.nonce}' 'strict-dynamic'` : "script-src 'none'",
@@ -17,7 +22,7 @@ export function contentSecurityPolicy(options: { nonce: string | null; https: bo
     // Only the dev mailbox frames anything: an email's HTML, from srcdoc.
     "frame-src 'self'",
     "frame-ancestors 'none'",
-    "form-action 'self'",
+    ["form-action 'self'", ...(options.formTargets ?? [])].join(" "),
     "base-uri 'none'",
     "object-src 'none'",
     ...(options.https ? ["upgrade-insecure-requests"] : []),
@@ -36,4 +41,15 @@ export function newNonce(): string {
 /** API answers and files are never pages: they need no script and no framing. */
 export function isApiPath(pathname: string): boolean {
   return pathname.startsWith("/api/") || pathname === "/api" || pathname.endsWith(".csv") || pathname.endsWith(".json");
+}
+
+/**
+ * Where the Shopify app's install form ends up: /api/shopify/install answers with a redirect to the
+ * shop's authorize page, which Shopify may send on to its admin or its sign-in; with a local
+ * stand-in (SHOPIFY_ADMIN_BASE_URL, tests only) its origin instead. Empty when the app is not set up.
+ */
+export function shopifyFormTargets(appConfigured: boolean, adminBaseUrl: string | undefined): string[] {
+  if (!appConfigured) return [];
+  if (adminBaseUrl) return [new URL(adminBaseUrl).origin];
+  return ["https://*.myshopify.com", "https://admin.shopify.com", "https://accounts.shopify.com"];
 }

@@ -2,7 +2,9 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { db } from "@/lib/db/client";
 import { integrationsOverview } from "@/lib/integrations/console";
+import { shopifyAppConfigured } from "@/lib/integrations/shopify/app";
 import { requireAgentPage } from "../guard";
+import { ShopifyInstallForm } from "./shopify-app";
 
 export const metadata: Metadata = { title: "Shops" };
 
@@ -48,6 +50,18 @@ export default async function ShopsPage() {
         ))}
       </ul>
       {shops.length === 0 ? <p className="text-sm text-stone-700">You do not serve any shop yet.</p> : null}
+      {scope.role === "admin" && shopifyAppConfigured() ? (
+        <section aria-labelledby="new-shop" className="space-y-3 rounded-xl border border-stone-200 bg-white p-4">
+          <h2 id="new-shop" className="text-lg font-semibold">
+            Install the app on a new shop
+          </h2>
+          <p className="text-sm text-stone-700">
+            Shopify asks the shop&apos;s owner to approve; the shop comes back here as a new merchant. To link a shop to
+            a merchant listed above, install from that merchant&apos;s settings.
+          </p>
+          <ShopifyInstallForm />
+        </section>
+      ) : null}
     </div>
   );
 }

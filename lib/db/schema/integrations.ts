@@ -1,7 +1,20 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, check, index, integer, jsonb, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { id, merchantId, moment, now } from "./columns";
 import { skus } from "./catalog";
+import { merchants } from "./merchants";
 
 /** Keys for the ingest API. Only a SHA-256 of the key is stored; the key is shown once. */
 export const apiKeys = pgTable(
@@ -160,6 +173,117 @@ export const shopifyInventoryLevels = pgTable(
   (t) => [primaryKey({ columns: [t.merchantId, t.inventoryItemId, t.locationId] })],
 );
 
+export const shopifyBackfillStatuses = ["pending", "running", "done", "failed"] as const;
+
+/**
+ * A shop that installed the app by OAuth. The offline access token is sealed (lib/security/token-box.ts)
+ * with SHOPIFY_TOKEN_KEY; `uninstalledAt` stops every call to Shopify at once, and the shop's data is
+ * erased at `redactAt` (48 hours after uninstall) unless it installs again.
+ */
+export const shopifyConnections = pgTable(
+  "shopify_connections",
+  {
+    merchantId: uuid()
+      .primaryKey()
+      .references(() => merchants.id),
+    shopDomain: text().notNull().unique(),
+    accessTokenSealed: text(),
+    scopes: text().notNull(),
+    installedAt: moment().notNull(),
+    installedBy: text(),
+    uninstalledAt: moment(),
+    redactAt: moment(),
+    /** Shopify refused the token (revoked or expired): calls stop until the shop installs again. */
+    tokenRejectedAt: moment(),
+    /** The topics subscribed through the Admin API, with Shopify's subscription ids. */
+    webhookSubscriptions: jsonb().$type<{ topic: string; id: string }[]>().notNull().default([]),
+    webhooksRegisteredAt: moment(),
+    backfillStatus: text({ enum: shopifyBackfillStatuses }).notNull().default("pending"),
+    /** The `endCursor` of the last page applied: a backfill that stopped resumes after it. */
+    backfillCursor: text(),
+    backfillProducts: integer().notNull().default(0),
+    backfillVariants: integer().notNull().default(0),
+    backfillError: text(),
+    backfillNextAttemptAt: moment(),
+    backfillUpdatedAt: moment(),
+  },
+  (t) => [
+    check("shopify_connections_backfill_status", sql`${t.backfillStatus} in ('pending','running','done','failed')`),
+  ],
+);
+
+/**
+ * An install an admin started: the OAuth `state` (only its SHA-256), the shop it is for and the
+ * merchant it will link to (an existing one, or a new one by name). Used once, within minutes.
+ */
+export const shopifyInstallStates = pgTable("shopify_install_states", {
+  stateHash: text().primaryKey(),
+  shopDomain: text().notNull(),
+  merchantId: uuid().references(() => merchants.id),
+  newMerchantName: text(),
+  newMerchantSlug: text(),
+  startedBy: text().notNull(),
+  createdAt: now(),
+  expiresAt: moment().notNull(),
+  usedAt: moment(),
+});
+
+/**
+ * What each compliance webhook did, for the admin and for Shopify's review: a data request keeps
+ * the export to hand to the merchant; a redaction keeps only a hash of the email it erased.
+ */
+export const shopifyComplianceRequests = pgTable(
+  "shopify_compliance_requests",
+  {
+    id: id(),
+    merchantId: merchantId(),
+    webhookId: text().notNull(),
+    topic: text().notNull(),
+    subject: text().notNull(),
+    completedAt: moment().notNull(),
+    summary: text().notNull(),
+    export: jsonb(),
+  },
+  (t) => [index("shopify_compliance_requests_merchant_idx").on(t.merchantId, t.completedAt)],
+);
+
+export const shopifyWritebackStatuses = ["pending", "done", "failed", "cancelled"] as const;
+
+/**
+ * ETAs going back to a Shopify order (the `backorder.eta` metafield and the rolling-backorder tag),
+ * an outbox: written with the ETA change, sent by the worker with back-off. One pending row per
+ * order holds the newest content, so a burst of changes is one write; `contentHash` makes a
+ * change that says what Shopify already has no write at all.
+ */
+export const shopifyWritebacks = pgTable(
+  "shopify_writebacks",
+  {
+    id: id(),
+    merchantId: merchantId(),
+    orderId: uuid().notNull(),
+    shopifyOrderId: text().notNull(),
+    content: jsonb().$type<{ metafield: unknown; tags: string[] }>().notNull(),
+    contentHash: text().notNull(),
+    status: text({ enum: shopifyWritebackStatuses }).notNull().default("pending"),
+    attempts: integer().notNull().default(0),
+    nextAttemptAt: now(),
+    lastError: text(),
+    doneAt: moment(),
+    createdAt: now(),
+  },
+  (t) => [
+    uniqueIndex("shopify_writebacks_one_pending")
+      .on(t.orderId)
+      .where(sql`${t.status} = 'pending'`),
+    index("shopify_writebacks_due_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} = 'pending'`),
+    index("shopify_writebacks_order_idx").on(t.orderId, t.createdAt),
+    check("shopify_writebacks_status", sql`${t.status} in ('pending','done','failed','cancelled')`),
+  ],
+);
+
+export type ShopifyConnection = typeof shopifyConnections.$inferSelect;
 export type ApiKey = typeof apiKeys.$inferSelect;
 export type WebhookEndpoint = typeof webhookEndpoints.$inferSelect;
 export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;

@@ -4,6 +4,7 @@ import { rows, type DbOrTx, type Tx } from "../../db/client";
 import { savepoint, transaction } from "../../db/transaction";
 import { isDomainError } from "../../errors";
 import { syncShopifyProduct } from "./catalog";
+import { exportShopperData, markUninstalled, redactShop, redactShopper } from "./compliance";
 import { WaitingFor } from "./errors";
 import { applyShopifyFulfillment } from "./fulfillments";
 import { applyShopifyInventoryLevel } from "./inventory";
@@ -13,6 +14,8 @@ import {
   describeIssues,
   isShopifyTopic,
   shopifyTopics,
+  type ShopifyCustomerRedact,
+  type ShopifyDataRequest,
   type ShopifyFulfillment,
   type ShopifyInventoryLevel,
   type ShopifyOrder,
@@ -62,6 +65,26 @@ export async function applyShopifyWebhook(
     case "products/create":
     case "products/update":
       return syncShopifyProduct(tx, { merchantId, product: parsed.data as ShopifyProduct, actor, now });
+    case "app/uninstalled":
+      // Applied when it arrived (receive.ts); here it only says so.
+      await markUninstalled(tx, { merchantId, webhookId: params.webhookId, now });
+      return "The shop uninstalled the app: no more calls to Shopify; its data is erased in 48 hours.";
+    case "customers/data_request":
+      return exportShopperData(tx, {
+        merchantId,
+        webhookId: params.webhookId,
+        request: parsed.data as ShopifyDataRequest,
+        now,
+      });
+    case "customers/redact":
+      return redactShopper(tx, {
+        merchantId,
+        webhookId: params.webhookId,
+        request: parsed.data as ShopifyCustomerRedact,
+        now,
+      });
+    case "shop/redact":
+      return redactShop(tx, { merchantId, webhookId: params.webhookId, now });
   }
 }
 

@@ -130,6 +130,32 @@ export const shopifyProductSchema = z.object({
 
 export type ShopifyProduct = z.output<typeof shopifyProductSchema>;
 
+// The mandatory compliance topics (GDPR and the like) and app/uninstalled, as Shopify documents them.
+const complianceCustomer = z.object({
+  id: shopifyId.nullish(),
+  email: z.email("must be an email address").toLowerCase().nullish(),
+  phone: text.nullish(),
+});
+
+export const shopifyDataRequestSchema = z.object({
+  shop_domain: text.min(1),
+  customer: complianceCustomer,
+  orders_requested: z.array(shopifyId).max(10_000).default([]),
+  data_request: z.object({ id: shopifyId }).nullish(),
+});
+export type ShopifyDataRequest = z.output<typeof shopifyDataRequestSchema>;
+
+export const shopifyCustomerRedactSchema = z.object({
+  shop_domain: text.min(1),
+  customer: complianceCustomer,
+  orders_to_redact: z.array(shopifyId).max(10_000).default([]),
+});
+export type ShopifyCustomerRedact = z.output<typeof shopifyCustomerRedactSchema>;
+
+export const shopifyShopRedactSchema = z.object({ shop_domain: text.min(1) });
+
+export const shopifyAppUninstalledSchema = z.object({ myshopify_domain: text.nullish(), domain: text.nullish() });
+
 export const shopifyTopics = {
   "orders/create": shopifyOrderSchema,
   "orders/updated": shopifyOrderSchema,
@@ -139,6 +165,10 @@ export const shopifyTopics = {
   "inventory_levels/update": shopifyInventoryLevelSchema,
   "products/create": shopifyProductSchema,
   "products/update": shopifyProductSchema,
+  "app/uninstalled": shopifyAppUninstalledSchema,
+  "customers/data_request": shopifyDataRequestSchema,
+  "customers/redact": shopifyCustomerRedactSchema,
+  "shop/redact": shopifyShopRedactSchema,
 } as const;
 
 export type ShopifyTopic = keyof typeof shopifyTopics;

@@ -1,7 +1,10 @@
 import { eq, sql } from "drizzle-orm";
 import { readBodyBytes } from "../../api/http";
 import { rows, type DbOrTx } from "../../db/client";
+import { shopifyConnections } from "../../db/schema/integrations";
 import { merchants } from "../../db/schema/merchants";
+import { env } from "../../env";
+import { markUninstalled } from "./compliance";
 import { verifyShopifyHmac } from "./hmac";
 import { parseJsonKeepingLargeIntegers } from "./json";
 import { isStorableJson } from "../../security/text";
@@ -54,11 +57,17 @@ export async function receiveShopifyWebhook(
       shopifySecret: merchants.shopifySecret,
       shopifySecretPrevious: merchants.shopifySecretPrevious,
       shopifySecretPreviousExpiresAt: merchants.shopifySecretPreviousExpiresAt,
+      installed: sql<boolean>`${shopifyConnections.merchantId} is not null`,
     })
     .from(merchants)
+    .leftJoin(shopifyConnections, eq(shopifyConnections.merchantId, merchants.id))
     .where(eq(merchants.slug, params.merchantSlug));
-  if (!merchant || !verifyShopifyHmac(rawBody, headers.get("x-shopify-hmac-sha256"), shopifySecretsAt(merchant, now)))
-    return unauthorized;
+  if (!merchant) return unauthorized;
+  // A shop that installed the app gets webhooks signed with the app's secret (also after an
+  // uninstall: shop/redact comes 48 hours later).
+  const appSecret = merchant.installed ? env().SHOPIFY_API_SECRET : undefined;
+  const secrets = [...shopifySecretsAt(merchant, now), ...(appSecret ? [appSecret] : [])];
+  if (!verifyShopifyHmac(rawBody, headers.get("x-shopify-hmac-sha256"), secrets)) return unauthorized;
 
   // A public app's secret is the same for every shop that installed it: the signature alone does
   // not say which shop sent this, so a connected shop's domain must match too.
@@ -107,6 +116,10 @@ export async function receiveShopifyWebhook(
         returning webhook_id`,
   );
   const duplicate = inserted.length === 0;
+  // Not left to the worker: from this moment nothing more goes to the shop.
+  if (topic === "app/uninstalled" && !rejection && !duplicate) {
+    await markUninstalled(db, { merchantId: merchant.id, webhookId, now });
+  }
   if (rejection && !duplicate) params.log?.(`Shopify webhook ${webhookId} for ${params.merchantSlug}: ${rejection}`);
   return { status: 200, body: { received: true, duplicate, ...(rejection ? { rejected: rejection } : {}) } };
 }

@@ -6,8 +6,11 @@ import { env } from "@/lib/env";
 import { isDomainError } from "@/lib/errors";
 import { integrationSettings } from "@/lib/integrations/console";
 import { getNotificationSettings } from "@/lib/notifications/settings";
+import { shopifyAppConfigured } from "@/lib/integrations/shopify/app";
+import { shopifyAppStatus } from "@/lib/integrations/shopify/status";
 import { requireAgentPage } from "../../../guard";
 import { eventDataSchemas, publicEventTypes } from "@/lib/events/catalogue";
+import { ShopifyAppInstall, ShopifyInstallForm } from "../../shopify-app";
 import {
   CsvUploadForm,
   EndpointControls,
@@ -37,6 +40,7 @@ export default async function IntegrationSettingsPage({ params }: { params: Prom
   }
   const { merchant, status } = settings;
   const notificationSettings = await getNotificationSettings(db(), merchant.id);
+  const app = await shopifyAppStatus(db(), merchant.id);
   const shopifyAddress = `${env().APP_URL.replace(/\/$/, "")}/api/webhooks/shopify/${merchant.slug}`;
   return (
     <div className="space-y-8">
@@ -57,9 +61,26 @@ export default async function IntegrationSettingsPage({ params }: { params: Prom
         </p>
       </header>
 
+      {shopifyAppConfigured() ? (
+        <section
+          aria-labelledby="shopify-app-settings"
+          className="space-y-3 rounded-xl border border-stone-200 bg-white p-4"
+        >
+          <h2 id="shopify-app-settings" className="text-lg font-semibold">
+            Shopify app
+          </h2>
+          {app ? (
+            <ShopifyAppInstall status={app} />
+          ) : (
+            <p className="text-sm">The app is not installed on a shop yet.</p>
+          )}
+          {!app || app.uninstalledAt || app.tokenRejectedAt ? <ShopifyInstallForm slug={merchant.slug} /> : null}
+        </section>
+      ) : null}
+
       <section aria-labelledby="shopify-settings" className="space-y-3 rounded-xl border border-stone-200 bg-white p-4">
         <h2 id="shopify-settings" className="text-lg font-semibold">
-          Shopify
+          Shopify (custom app)
         </h2>
         <p className="text-sm">
           In Shopify, send webhooks (JSON) for orders/create, orders/updated, orders/cancelled, fulfillments/create,
