@@ -10,9 +10,9 @@ import { serveRoutes } from "@/testing/http";
 import { forgetStandInApp, installShop, useStandInApp } from "@/testing/shopify-app";
 import { orderPayload, shopifyBody, shopifyHeaders } from "@/testing/shopify-examples";
 import { startShopifyStandIn, type ShopifyStandIn } from "@/testing/shopify-standin";
-import { redactDueShops } from "./compliance";
-import { processShopifyInbox } from "./inbox";
-import { queueWritebacks, sendNextWriteback, sendWritebacks } from "./writeback";
+import { redactDueShops } from "@/lib/integrations/shopify/compliance";
+import { processShopifyInbox } from "@/lib/integrations/shopify/inbox";
+import { queueWritebacks, sendNextWriteback, sendWritebacks } from "@/lib/integrations/shopify/writeback";
 
 // An installed shop's webhooks over real HTTP, signed with the app's secret: the compliance topics
 // doing their job on the data, app/uninstalled stopping everything at once, and ETAs written back
