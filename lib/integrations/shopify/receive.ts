@@ -43,6 +43,27 @@ export function shopifySecretsAt(
   return secrets;
 }
 
+/**
+ * What a route answers Shopify: the webhook verified and stored (receiveShopifyWebhook), or a 503
+ * when it could not be stored, which makes Shopify retry later with the same webhook id.
+ */
+export async function answerShopifyWebhook(
+  db: DbOrTx,
+  params: { merchantSlug: string; headers: Headers; rawBody: Uint8Array },
+): Promise<Response> {
+  try {
+    const answer = await receiveShopifyWebhook(db, {
+      ...params,
+      now: new Date(),
+      log: (message) => console.warn(message),
+    });
+    return Response.json(answer.body, { status: answer.status });
+  } catch (error) {
+    console.error("Shopify webhook could not be stored", error);
+    return Response.json({ error: "Could not store the webhook; please retry." }, { status: 503 });
+  }
+}
+
 export async function receiveShopifyWebhook(
   db: DbOrTx,
   params: { merchantSlug: string; headers: Headers; rawBody: Uint8Array; now: Date; log?: (message: string) => void },

@@ -7,7 +7,7 @@ import { shopifyConnections } from "@/lib/db/schema/integrations";
 import { merchants } from "@/lib/db/schema/merchants";
 import { env } from "@/lib/env";
 import { verifyShopifyHmac } from "@/lib/integrations/shopify/hmac";
-import { readRawBody, receiveShopifyWebhook } from "@/lib/integrations/shopify/receive";
+import { answerShopifyWebhook, readRawBody } from "@/lib/integrations/shopify/receive";
 
 export async function POST(request: Request): Promise<Response> {
   const rawBody = await readRawBody(request);
@@ -24,17 +24,5 @@ export async function POST(request: Request): Promise<Response> {
     .where(eq(shopifyConnections.shopDomain, shop));
   // A shop that never installed here: we hold nothing of it, which is the answer.
   if (!merchant) return Response.json({ received: true, held: false });
-  try {
-    const answer = await receiveShopifyWebhook(db(), {
-      merchantSlug: merchant.slug,
-      headers: request.headers,
-      rawBody,
-      now: new Date(),
-      log: (message) => console.warn(message),
-    });
-    return Response.json(answer.body, { status: answer.status });
-  } catch (error) {
-    console.error("Shopify compliance webhook could not be stored", error);
-    return Response.json({ error: "Could not store the webhook; please retry." }, { status: 503 });
-  }
+  return answerShopifyWebhook(db(), { merchantSlug: merchant.slug, headers: request.headers, rawBody });
 }
