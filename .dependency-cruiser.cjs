@@ -29,12 +29,7 @@ module.exports = {
       name: "components-below-pages",
       severity: "error",
       comment: "components/ are shared by pages; they never import a page, a route handler or an action.",
-      // Until the shopper pages move to the Pages Router (issue 19), these four shopper components
-      // still call the App Router's server actions; the move replaces them with plain form posts.
-      from: {
-        path: "^components/",
-        pathNot: "^components/(sign-in-form|shopper-shell|order/order-actions|order/line-actions)\\.tsx$",
-      },
+      from: { path: "^components/" },
       to: { path: "^(app|pages)/" },
     },
     {

@@ -1,10 +1,9 @@
-import { DrizzleAdapter } from "@auth/drizzle-adapter";
 import NextAuth from "next-auth";
 import type { EmailConfig } from "next-auth/providers/email";
 import { authConfig } from "./auth.config";
 import { magicLinkMinutes, sendSignInLink } from "./lib/auth/magic-link";
 import { db } from "./lib/db/client";
-import { accounts, sessions, users, verificationTokens } from "./lib/db/schema/auth";
+import { authAdapter, sessionMaxAgeSeconds, sessionUpdateAgeSeconds } from "./lib/auth/adapter";
 import { authSecret, env } from "./lib/env";
 import { clientAddress } from "./lib/http/client-address";
 
@@ -25,14 +24,9 @@ const magicLink: EmailConfig = {
 
 export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   ...authConfig,
-  adapter: DrizzleAdapter(db(), {
-    usersTable: users,
-    accountsTable: accounts,
-    sessionsTable: sessions,
-    verificationTokensTable: verificationTokens,
-  }),
+  adapter: authAdapter(db()),
   providers: [{ ...magicLink, from: env().MAIL_FROM }],
-  session: { strategy: "database", maxAge: 30 * 24 * 60 * 60 },
+  session: { strategy: "database", maxAge: sessionMaxAgeSeconds, updateAge: sessionUpdateAgeSeconds },
   secret: authSecret(),
   // Served over https: cookies are Secure (and __Secure- prefixed), whatever a proxy says about the scheme.
   useSecureCookies: env().APP_URL.startsWith("https:"),

@@ -29,6 +29,12 @@ export default defineConfig({
       use: { ...devices["Desktop Chrome"], viewport: { width: 375, height: 812 }, isMobile: false, hasTouch: true },
     },
     { name: "desktop", use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 900 } } },
+    // The shopper journeys again without JavaScript: every page and form works as plain HTML.
+    {
+      name: "no-js",
+      testMatch: /(home|shopper|notifications)\.spec\.ts/,
+      use: { ...devices["Desktop Chrome"], viewport: { width: 1280, height: 900 }, javaScriptEnabled: false },
+    },
   ],
   webServer: {
     command: "npx tsx e2e/serve.ts",

@@ -1,16 +1,18 @@
 import { revalidatePath } from "next/cache";
-import { currentEmail } from "@/auth";
+import { cookies } from "next/headers";
 import { settle, type ActionResult, type Parsed } from "@/lib/actions/result";
+import { readSession } from "@/lib/auth/session";
 import { db } from "@/lib/db/client";
 import { orderForShopper } from "@/lib/orders/read";
 import type { AgentScope } from "@/lib/support/access";
 import { rememberOwnWrite } from "./read-after";
 import { agentOrNull } from "./support/guard";
 
-// One way to write a server action, per kind of caller. Each returned function is the action
-// itself (exported from a "use server" module): it parses the form (`parse`, a sentence when it
-// refuses), checks who is asking, runs the domain and answers an ActionResult with a sentence
-// (lib/actions/result.ts: expected failures by their own words, anything else logged and generic).
+// One way to write an action, per kind of caller. Each returned function is the action itself (a
+// server action of the support console, or what a shopper form post's route handler runs through
+// app/form-posts.ts): it parses the form (`parse`, a sentence when it refuses), checks who is
+// asking, runs the domain and answers an ActionResult with a sentence (lib/actions/result.ts:
+// expected failures by their own words, anything else logged and generic).
 
 type Action<T extends object> = (previous: ActionResult<T> | null, form: FormData) => Promise<ActionResult<T>>;
 type Work<I, C, T extends object> = (input: I, caller: C) => Promise<{ message: string } & T>;
@@ -19,6 +21,20 @@ export const signInAgain = "Your sign-in has expired. Please sign in again.";
 export const notYours = "We could not find that order for the email you signed in with.";
 export const agentsOnly = "Only support agents can do this. Please sign in again.";
 export const adminsOnly = "Only admins can change a shop's integration settings.";
+
+/**
+ * The signed-in shopper of this request, read through Auth.js's adapter (lib/auth/session.ts); when
+ * the session's expiry moves forward, the response carries the refreshed cookie.
+ */
+export async function shopperEmail(): Promise<string | null> {
+  const jar = await cookies();
+  const session = await readSession(db(), Object.fromEntries(jar.getAll().map((c) => [c.name, c.value])));
+  if (session?.refresh) {
+    const { name, value, expires, secure } = session.refresh;
+    jar.set(name, value, { path: "/", expires, httpOnly: true, sameSite: "lax", secure });
+  }
+  return session?.email ?? null;
+}
 
 /** A signed-in shopper acting on their own order (`orderId` in the input): anyone else's order is "not found". */
 export function shopperAction<I extends { orderId: string }, T extends object = object>(
@@ -29,15 +45,12 @@ export function shopperAction<I extends { orderId: string }, T extends object = 
   return async (_previous, form) => {
     const parsed = parse(form);
     if (!parsed.ok) return parsed;
-    const email = await currentEmail();
+    const email = await shopperEmail();
     if (!email) return { ok: false, error: signInAgain };
     const order = await orderForShopper(db(), { orderId: parsed.data.orderId, email });
     if (!order) return { ok: false, error: notYours };
     const result = await settle(label, () => work(parsed.data, { email, order }));
-    if (result.ok) {
-      await rememberOwnWrite();
-      revalidatePath(`/orders/${order.id}`);
-    }
+    if (result.ok) await rememberOwnWrite();
     return result;
   };
 }
@@ -78,7 +91,6 @@ export function linkAction<I extends { token: string }, L, T extends object = ob
   read: (token: string) => L | null,
   invalid: string,
   work: Work<I, L, T>,
-  options: { revalidate?: (input: I) => string[] } = {},
 ): Action<T> {
   return async (_previous, form) => {
     const parsed = parse(form);
@@ -86,10 +98,7 @@ export function linkAction<I extends { token: string }, L, T extends object = ob
     const link = read(parsed.data.token);
     if (!link) return { ok: false, error: invalid };
     const result = await settle(label, () => work(parsed.data, link));
-    if (result.ok) {
-      await rememberOwnWrite();
-      for (const path of options.revalidate?.(parsed.data) ?? []) revalidatePath(path);
-    }
+    if (result.ok) await rememberOwnWrite();
     return result;
   };
 }

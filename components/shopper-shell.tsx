@@ -1,5 +1,5 @@
+import Head from "next/head";
 import Link from "next/link";
-import { signOutAction } from "@/app/signin/actions";
 import { inkOn, readableAccent } from "@/lib/brand";
 
 export type Brand = {
@@ -11,15 +11,24 @@ export type Brand = {
 
 /**
  * The frame of every shopper page: the merchant's name, logo and colour when we know the merchant
- * (the branding slot), the portal's own quiet header otherwise.
+ * (the branding slot), the portal's own quiet header otherwise. Pages render without React in the
+ * browser; `script` adds public/js/forms.js (pending states, confirmations) to pages with forms,
+ * carrying this response's CSP nonce (the policy allows no script without it).
  */
 export function ShopperShell({
+  title,
+  noindex = false,
   brand,
   signedInAs,
+  script,
   children,
 }: {
+  title?: string;
+  /** Pages reached by a signed link or about one person's order stay out of search engines. */
+  noindex?: boolean;
   brand?: Brand | null;
   signedInAs?: string | null;
+  script?: { nonce: string | null };
   children: React.ReactNode;
 }) {
   const color = brand?.brandColor ?? "#292524";
@@ -30,6 +39,10 @@ export function ShopperShell({
   } as React.CSSProperties;
   return (
     <div style={style} className="flex min-h-dvh flex-col">
+      <Head>
+        <title>{title ? `${title} · Order status` : "Order status"}</title>
+        {noindex ? <meta name="robots" content="noindex" /> : null}
+      </Head>
       <a
         href="#main"
         className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-10 focus:rounded focus:bg-white focus:px-3 focus:py-2"
@@ -49,7 +62,7 @@ export function ShopperShell({
               <Link href="/orders" className="underline underline-offset-2">
                 Your orders
               </Link>
-              <form action={signOutAction}>
+              <form action="/signout" method="post">
                 <button type="submit" className="underline underline-offset-2">
                   Sign out
                 </button>
@@ -78,6 +91,25 @@ export function ShopperShell({
           </Link>
         </div>
       </footer>
+      {script ? <script src="/js/forms.js" defer nonce={script.nonce ?? undefined} /> : null}
     </div>
+  );
+}
+
+/**
+ * What the last form post answered (POST-redirect-GET brings it in a flash cookie): one focusable
+ * region, which public/js/forms.js focuses so the sentence is read out after the page loads.
+ */
+export function FormResult({ flash }: { flash: { ok: boolean; message: string } | null }) {
+  if (!flash) return null;
+  return (
+    <p
+      id="result"
+      tabIndex={-1}
+      role="status"
+      className={`rounded-lg px-3 py-2 text-sm ${flash.ok ? "bg-emerald-50 text-emerald-900" : "bg-red-50 text-red-900"}`}
+    >
+      {flash.message}
+    </p>
   );
 }

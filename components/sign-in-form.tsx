@@ -1,20 +1,23 @@
-"use client";
+import type { Flash } from "@/lib/links/flash";
 
-import { useActionState } from "react";
-import { requestSignIn } from "@/app/signin/actions";
-
+/** Asks for a magic link: a plain form post to /signin/request, which answers "check your email" or a sentence here. */
 export function SignInForm({
   callbackUrl,
   email,
   submitLabel = "Email me a sign-in link",
+  flash,
 }: {
-  callbackUrl?: string;
-  email?: string;
+  callbackUrl?: string | null;
+  email?: string | null;
   submitLabel?: string;
+  flash: Flash | null;
 }) {
-  const [state, action, pending] = useActionState(requestSignIn, { error: null });
   return (
-    <form action={action} className="space-y-4 rounded-xl border border-stone-200 bg-white p-5 shadow-sm">
+    <form
+      action="/signin/request"
+      method="post"
+      className="space-y-4 rounded-xl border border-stone-200 bg-white p-5 shadow-sm"
+    >
       <div className="space-y-1">
         <label htmlFor="signin-email" className="block text-sm font-medium">
           Your email
@@ -25,23 +28,22 @@ export function SignInForm({
           type="email"
           required
           autoComplete="email"
-          defaultValue={email}
-          aria-describedby={state.error ? "signin-error" : undefined}
+          defaultValue={email ?? undefined}
+          aria-describedby={flash ? "result" : undefined}
           className="block w-full rounded-lg border border-stone-400 px-3 py-2.5 text-base"
         />
       </div>
       {callbackUrl ? <input type="hidden" name="callbackUrl" value={callbackUrl} /> : null}
-      {state.error ? (
-        <p id="signin-error" role="alert" className="rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900">
-          {state.error}
+      {flash ? (
+        <p id="result" role="alert" className="rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          {flash.message}
         </p>
       ) : null}
       <button
         type="submit"
-        disabled={pending}
-        className="w-full rounded-lg bg-stone-900 px-4 py-2.5 font-semibold text-white hover:bg-stone-800 disabled:opacity-70 sm:w-auto"
+        className="w-full rounded-lg bg-stone-900 px-4 py-2.5 font-semibold text-white hover:bg-stone-800 sm:w-auto"
       >
-        {pending ? "Sending…" : submitLabel}
+        {submitLabel}
       </button>
     </form>
   );

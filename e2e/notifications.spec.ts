@@ -1,5 +1,5 @@
 import { expect, type Page } from "@playwright/test";
-import { expectNoAxeViolations, test } from "./support";
+import { expectNoAxeViolations, projectIndex, test } from "./support";
 
 // Notifications in the built app: the in-app worker (PGlite, pg-boss through the app's client)
 // mails the demo's last day and the delay notices its start-up scan finds into the dev mailbox;
@@ -44,12 +44,10 @@ test("every email has a preview with sample data", async ({ page }) => {
   await expect(page.locator("pre")).toContainText("Keep waiting");
 });
 
-const mailIndex = (project: string) => (project === "desktop" ? 1 : 0);
-
 test("a delay notice is answered on its page, by keyboard, and only by pressing the button", async ({
   page,
 }, testInfo) => {
-  const mail = await openMail(page, /is delayed|keep waiting/, mailIndex(testInfo.project.name));
+  const mail = await openMail(page, /is delayed|keep waiting/, projectIndex(testInfo));
   const answerPath = link(mail.text, "/delay/");
   await page.goto(answerPath);
   await expect(page.getByRole("heading", { level: 1 })).toContainText("is delayed");
@@ -62,8 +60,10 @@ test("a delay notice is answered on its page, by keyboard, and only by pressing 
 
   await keep.focus();
   await page.keyboard.press("Enter");
-  // The answer replaces the buttons at once, as a status that is announced.
-  await expect(page.getByRole("status")).toContainText("You chose to keep waiting");
+  // The answer is announced, and what it decided replaces the buttons.
+  await expect(page.getByRole("status")).toContainText("Thank you: we keep");
+  await expect(page.getByText("You chose to keep waiting")).toBeVisible();
+  await expect(page.getByRole("button", { name: /^Keep waiting for / })).toHaveCount(0);
   await page.goto(answerPath);
   // An answered notice shows its answer and no more buttons; cancelling later is the order page's.
   await expect(
@@ -78,7 +78,7 @@ test("the preferences page from an email saves by keyboard, and one-click unsubs
   page,
   request,
 }, testInfo) => {
-  const mail = await openMail(page, /waiting for stock|cancelled|shipped/, mailIndex(testInfo.project.name));
+  const mail = await openMail(page, /waiting for stock|cancelled|shipped/, projectIndex(testInfo));
   await page.goto(link(mail.text, "/preferences/"));
   await expect(page.getByRole("heading", { level: 1, name: "Your email choices" })).toBeVisible();
   await expectNoAxeViolations(page);

@@ -31,6 +31,11 @@ export async function expectNoAxeViolations(page: Page) {
   expect(summary, "axe violations").toEqual([]);
 }
 
+/** Each browser project (phone, desktop, no-js) acts on its own demo orders and emails, by this index. */
+export function projectIndex(testInfo: { project: { name: string } }): number {
+  return ["phone", "desktop", "no-js"].indexOf(testInfo.project.name);
+}
+
 let visitor = 0;
 
 /**
@@ -42,7 +47,7 @@ export const test = base.extend({
   page: async ({ page }, use, testInfo) => {
     visitor++;
     await page.setExtraHTTPHeaders({
-      "x-forwarded-for": `10.${testInfo.project.name === "phone" ? 1 : 2}.${Math.floor(visitor / 250)}.${visitor % 250}`,
+      "x-forwarded-for": `10.${projectIndex(testInfo) + 1}.${Math.floor(visitor / 250)}.${visitor % 250}`,
     });
     await use(page);
   },

@@ -1,35 +1,52 @@
-"use client";
-
-import { useActionState, useId, useState } from "react";
-import { cancelAction, swapAction } from "@/app/orders/[orderId]/actions";
-import type { ActionResult } from "@/lib/actions/result";
-
 export type SwapChoice = { skuId: string; label: string; price: string; difference: string };
 
-const buttonBase = "inline-flex min-h-11 items-center justify-center rounded-lg px-4 py-2 text-sm font-semibold";
-const primary = `${buttonBase} bg-stone-900 text-white hover:bg-stone-800 disabled:opacity-70`;
-const secondary = `${buttonBase} border border-stone-400 bg-white text-stone-900 hover:bg-stone-50`;
-const danger = `${buttonBase} bg-red-700 text-white hover:bg-red-800 disabled:opacity-70`;
+/** Which confirmation the page opened (`?cancel=<line>|all`, `?swap=<line>`): how it works without JavaScript. */
+export type OpenConfirmation = { cancel: number | "all" | null; swap: number | null };
 
-export function ResultMessage({ result }: { result: ActionResult | null }) {
+const buttonBase = "inline-flex min-h-11 items-center justify-center rounded-lg px-4 py-2 text-sm font-semibold";
+export const primary = `${buttonBase} bg-stone-900 text-white hover:bg-stone-800 disabled:opacity-70`;
+export const secondary = `${buttonBase} border border-stone-400 bg-white text-stone-900 hover:bg-stone-50`;
+export const danger = `${buttonBase} bg-red-700 text-white hover:bg-red-800 disabled:opacity-70`;
+
+/**
+ * A button that opens a confirmation. Without JavaScript it is a GET form: the page comes back with
+ * the confirmation open (and scrolled to). public/js/forms.js opens the hidden one in place instead.
+ */
+export function ConfirmOpener({
+  orderId,
+  name,
+  value,
+  panel,
+  label,
+}: {
+  orderId: string;
+  name: "cancel" | "swap";
+  value: string;
+  panel: string;
+  label: string;
+}) {
   return (
-    <p
-      role="status"
-      aria-live="polite"
-      className={
-        result
-          ? `rounded-lg px-3 py-2 text-sm ${result.ok ? "bg-emerald-50 text-emerald-900" : "bg-red-50 text-red-900"}`
-          : "sr-only"
-      }
-    >
-      {result ? (result.ok ? result.message : result.error) : ""}
-    </p>
+    <form method="get" action={`/orders/${orderId}#${panel}`} data-reveal={panel}>
+      <input type="hidden" name={name} value={value} />
+      <button type="submit" className={secondary}>
+        {label}
+      </button>
+    </form>
+  );
+}
+
+/** Closes a confirmation: back to the plain order page, or (with JavaScript) hidden in place. */
+export function ConfirmCloser({ orderId, label }: { orderId: string; label: string }) {
+  return (
+    <a href={`/orders/${orderId}`} data-dismiss="" className={secondary}>
+      {label}
+    </a>
   );
 }
 
 /**
- * Swap or cancel a waiting item; each asks for confirmation first. It stays mounted after the item
- * stops waiting (`actionable` false) so the confirmation is still announced and shown.
+ * Swap or cancel a waiting item; each asks for confirmation first. The confirmations are in the
+ * page from the start (hidden) so that JavaScript can open them without a round trip.
  */
 export function LineActions(props: {
   orderId: string;
@@ -38,51 +55,64 @@ export function LineActions(props: {
   units: number;
   refund: string;
   options: SwapChoice[];
-  actionable: boolean;
+  open: OpenConfirmation;
 }) {
-  const [mode, setMode] = useState<"idle" | "cancel" | "swap">("idle");
-  const [cancelResult, cancel, cancelling] = useActionState(cancelAction, null);
-  const [swapResult, swap, swapping] = useActionState(swapAction, null);
-  const id = useId();
-  const result = mode === "swap" ? swapResult : cancelResult;
-  if (!props.actionable) return result ? <ResultMessage result={result} /> : null;
-
+  const cancelOpen = props.open.cancel === props.lineId;
+  const swapOpen = props.open.swap === props.lineId && props.options.length > 0;
+  const cancelPanel = `cancel-${props.lineId}`;
+  const swapPanel = `swap-${props.lineId}`;
   return (
-    <div className="space-y-3 border-t border-stone-200 pt-3">
-      {mode === "idle" ? (
+    <div className="space-y-3 border-t border-stone-200 pt-3" data-confirmations="">
+      <div className="flex flex-wrap gap-2" data-openers="" hidden={cancelOpen || swapOpen}>
+        {props.options.length > 0 ? (
+          <ConfirmOpener
+            orderId={props.orderId}
+            name="swap"
+            value={String(props.lineId)}
+            panel={swapPanel}
+            label="Swap for an in-stock item"
+          />
+        ) : null}
+        <ConfirmOpener
+          orderId={props.orderId}
+          name="cancel"
+          value={String(props.lineId)}
+          panel={cancelPanel}
+          label="Cancel item"
+        />
+      </div>
+
+      <form
+        id={cancelPanel}
+        method="post"
+        action={`/orders/${props.orderId}/cancel`}
+        data-pending="Cancelling…"
+        hidden={!cancelOpen}
+        className="space-y-3 rounded-lg bg-red-50 p-3"
+        aria-labelledby={`${cancelPanel}-question`}
+      >
+        <p id={`${cancelPanel}-question`} className="text-sm text-red-950">
+          Cancel {props.units} × {props.title}? {props.refund} goes back to your original payment. This cannot be
+          undone.
+        </p>
+        <input type="hidden" name="lineId" value={props.lineId} />
         <div className="flex flex-wrap gap-2">
-          {props.options.length > 0 ? (
-            <button type="button" className={secondary} onClick={() => setMode("swap")}>
-              Swap for an in-stock item
-            </button>
-          ) : null}
-          <button type="button" className={secondary} onClick={() => setMode("cancel")}>
-            Cancel item
+          <button type="submit" className={danger}>
+            Yes, cancel it
           </button>
+          <ConfirmCloser orderId={props.orderId} label="Keep waiting" />
         </div>
-      ) : null}
+      </form>
 
-      {mode === "cancel" ? (
-        <form action={cancel} className="space-y-3 rounded-lg bg-red-50 p-3" aria-labelledby={`${id}-cancel`}>
-          <p id={`${id}-cancel`} className="text-sm text-red-950">
-            Cancel {props.units} × {props.title}? {props.refund} goes back to your original payment. This cannot be
-            undone.
-          </p>
-          <input type="hidden" name="orderId" value={props.orderId} />
-          <input type="hidden" name="lineId" value={props.lineId} />
-          <div className="flex flex-wrap gap-2">
-            <button type="submit" className={danger} disabled={cancelling}>
-              {cancelling ? "Cancelling…" : "Yes, cancel it"}
-            </button>
-            <button type="button" className={secondary} onClick={() => setMode("idle")}>
-              Keep waiting
-            </button>
-          </div>
-        </form>
-      ) : null}
-
-      {mode === "swap" ? (
-        <form action={swap} className="space-y-3 rounded-lg bg-stone-50 p-3">
+      {props.options.length > 0 ? (
+        <form
+          id={swapPanel}
+          method="post"
+          action={`/orders/${props.orderId}/swap`}
+          data-pending="Swapping…"
+          hidden={!swapOpen}
+          className="space-y-3 rounded-lg bg-stone-50 p-3"
+        >
           <fieldset className="space-y-2">
             <legend className="text-sm font-medium">Swap {props.title} for one of these, in stock now:</legend>
             {props.options.map((option, i) => (
@@ -106,19 +136,15 @@ export function LineActions(props: {
               </label>
             ))}
           </fieldset>
-          <input type="hidden" name="orderId" value={props.orderId} />
           <input type="hidden" name="lineId" value={props.lineId} />
           <div className="flex flex-wrap gap-2">
-            <button type="submit" className={primary} disabled={swapping}>
-              {swapping ? "Swapping…" : "Swap to this item"}
+            <button type="submit" className={primary}>
+              Swap to this item
             </button>
-            <button type="button" className={secondary} onClick={() => setMode("idle")}>
-              Never mind
-            </button>
+            <ConfirmCloser orderId={props.orderId} label="Never mind" />
           </div>
         </form>
       ) : null}
-      <ResultMessage result={result} />
     </div>
   );
 }

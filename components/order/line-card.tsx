@@ -13,7 +13,7 @@ import {
 } from "@/lib/orders/words";
 import { isOpen, isWaiting, openUnits } from "@/lib/orders/line-status";
 import { EtaHistory } from "./eta-history";
-import { LineActions } from "./line-actions";
+import { LineActions, type OpenConfirmation } from "./line-actions";
 import { webLink } from "@/lib/security/links";
 
 const toneClasses: Record<Tone, string> = {
@@ -44,6 +44,7 @@ export function LineCard({
   owner,
   orderId,
   swapOptions,
+  open: confirmation,
 }: {
   line: LineView;
   merchant: Merchant;
@@ -52,6 +53,7 @@ export function LineCard({
   owner: boolean;
   orderId: string;
   swapOptions: SwapOption[];
+  open: OpenConfirmation;
 }) {
   const status = statusOf(line);
   const open = isOpen(line.status);
@@ -160,9 +162,9 @@ export function LineCard({
         open={rolling}
       />
 
-      {owner ? (
+      {owner && isWaiting(line.status) ? (
         <LineActions
-          actionable={isWaiting(line.status)}
+          open={confirmation}
           orderId={orderId}
           lineId={line.id}
           title={line.title}

@@ -1,8 +1,4 @@
-"use client";
-
-import { useActionState, useState } from "react";
-import { cancelAction, preferenceAction } from "@/app/orders/[orderId]/actions";
-import { ResultMessage } from "./line-actions";
+import { ConfirmCloser, ConfirmOpener, danger, type OpenConfirmation } from "./line-actions";
 
 /** Order-wide choices: how the order ships, and cancelling everything still waiting. */
 export function OrderActions(props: {
@@ -11,10 +7,9 @@ export function OrderActions(props: {
   showPreference: boolean;
   waitingCount: number;
   waitingRefund: string;
+  open: OpenConfirmation;
 }) {
-  const [preferenceResult, savePreference, saving] = useActionState(preferenceAction, null);
-  const [cancelResult, cancelRest, cancelling] = useActionState(cancelAction, null);
-  const [confirming, setConfirming] = useState(false);
+  const confirming = props.open.cancel === "all";
   return (
     <section
       aria-labelledby="order-choices"
@@ -24,7 +19,7 @@ export function OrderActions(props: {
         Your choices for this order
       </h2>
       {props.showPreference ? (
-        <form action={savePreference} className="space-y-3">
+        <form method="post" action={`/orders/${props.orderId}/shipping`} data-pending="Saving…" className="space-y-3">
           <fieldset className="space-y-2">
             <legend className="text-sm font-medium">How should it ship?</legend>
             <label className="flex items-start gap-3">
@@ -48,53 +43,44 @@ export function OrderActions(props: {
               <span>Ship everything together, once it is all here</span>
             </label>
           </fieldset>
-          <input type="hidden" name="orderId" value={props.orderId} />
           <button
             type="submit"
-            disabled={saving}
             className="inline-flex min-h-11 items-center rounded-lg border border-stone-400 bg-white px-4 py-2 text-sm font-semibold hover:bg-stone-50 disabled:opacity-70"
           >
-            {saving ? "Saving…" : "Save shipping choice"}
+            Save shipping choice
           </button>
-          <ResultMessage result={preferenceResult} />
         </form>
       ) : null}
       {props.waitingCount > 1 ? (
-        <div className="space-y-2 border-t border-stone-200 pt-3">
-          {!confirming ? (
-            <button
-              type="button"
-              onClick={() => setConfirming(true)}
-              className="inline-flex min-h-11 items-center rounded-lg border border-stone-400 bg-white px-4 py-2 text-sm font-semibold hover:bg-stone-50"
-            >
-              Cancel everything not shipped yet
-            </button>
-          ) : (
-            <form action={cancelRest} className="space-y-3 rounded-lg bg-red-50 p-3">
-              <p className="text-sm text-red-950">
-                Cancel all {props.waitingCount} waiting items? {props.waitingRefund} goes back to your original payment.
-                Items already shipped or being packed are not affected.
-              </p>
-              <input type="hidden" name="orderId" value={props.orderId} />
-              <div className="flex flex-wrap gap-2">
-                <button
-                  type="submit"
-                  disabled={cancelling}
-                  className="inline-flex min-h-11 items-center rounded-lg bg-red-700 px-4 py-2 text-sm font-semibold text-white hover:bg-red-800 disabled:opacity-70"
-                >
-                  {cancelling ? "Cancelling…" : "Yes, cancel all waiting items"}
-                </button>
-                <button
-                  type="button"
-                  onClick={() => setConfirming(false)}
-                  className="inline-flex min-h-11 items-center rounded-lg border border-stone-400 bg-white px-4 py-2 text-sm font-semibold"
-                >
-                  Keep them
-                </button>
-              </div>
-            </form>
-          )}
-          <ResultMessage result={cancelResult} />
+        <div className="space-y-2 border-t border-stone-200 pt-3" data-confirmations="">
+          <div data-openers="" hidden={confirming}>
+            <ConfirmOpener
+              orderId={props.orderId}
+              name="cancel"
+              value="all"
+              panel="cancel-all"
+              label="Cancel everything not shipped yet"
+            />
+          </div>
+          <form
+            id="cancel-all"
+            method="post"
+            action={`/orders/${props.orderId}/cancel`}
+            data-pending="Cancelling…"
+            hidden={!confirming}
+            className="space-y-3 rounded-lg bg-red-50 p-3"
+          >
+            <p className="text-sm text-red-950">
+              Cancel all {props.waitingCount} waiting items? {props.waitingRefund} goes back to your original payment.
+              Items already shipped or being packed are not affected.
+            </p>
+            <div className="flex flex-wrap gap-2">
+              <button type="submit" className={danger}>
+                Yes, cancel all waiting items
+              </button>
+              <ConfirmCloser orderId={props.orderId} label="Keep them" />
+            </div>
+          </form>
         </div>
       ) : null}
     </section>

@@ -5,6 +5,9 @@ import { readableAccent } from "@/lib/brand";
 import { dateIn, formatDay } from "@/lib/dates";
 import { isOpen, isWaiting, openUnits } from "@/lib/orders/line-status";
 import { formatMoney, maskEmail } from "@/lib/orders/words";
+import { FormResult } from "../shopper-shell";
+import type { Flash } from "@/lib/links/flash";
+import type { OpenConfirmation } from "./line-actions";
 import { LineCard } from "./line-card";
 import { OrderActions } from "./order-actions";
 
@@ -25,10 +28,14 @@ export function OrderDetails({
   view,
   mode,
   swapOptions,
+  open: confirmation = { cancel: null, swap: null },
+  flash = null,
 }: {
   view: OrderView;
   mode: "owner" | "link";
   swapOptions: Map<number, SwapOption[]>;
+  open?: OpenConfirmation;
+  flash?: Flash | null;
 }) {
   const { order, merchant, lines } = view;
   const accent = readableAccent(merchant.brandColor, "#ffffff");
@@ -50,6 +57,8 @@ export function OrderDetails({
             : ""}
         </p>
       </header>
+
+      <FormResult flash={flash} />
 
       {mode === "link" && open.length > 0 ? (
         <aside className="rounded-xl border border-sky-200 bg-sky-50 p-4 text-sky-950">
@@ -80,6 +89,7 @@ export function OrderDetails({
             owner={mode === "owner"}
             orderId={order.id}
             swapOptions={swapOptions.get(line.id) ?? []}
+            open={confirmation}
           />
         ))}
       </section>
@@ -93,6 +103,7 @@ export function OrderDetails({
           }
           waitingCount={waiting.length}
           waitingRefund={formatMoney(waitingRefund, order.currency)}
+          open={confirmation}
         />
       ) : null}
     </div>

@@ -4,7 +4,7 @@ import { authSecret } from "../env";
 // Signed, purpose-bound tokens for links in emails: view an order, manage email preferences,
 // answer a delay notice. A token signed for one purpose never verifies for another.
 
-export type TokenPurpose = "view" | "preferences" | "delay" | "unsubscribe" | "choose" | "read-after";
+export type TokenPurpose = "view" | "preferences" | "delay" | "unsubscribe" | "choose" | "read-after" | "flash";
 
 function mac(purpose: TokenPurpose, body: string, secret: string): string {
   return createHmac("sha256", secret).update(`${purpose}.${body}`).digest("base64url");

@@ -466,7 +466,7 @@ async function summarize(db: Db): Promise<DemoSummary> {
       await rows<{ slug: string; number: string; email: string }>(
         db,
         sql`select m.slug, o.number, o.email from orders o join merchants m on m.id = o.merchant_id
-            where ${condition} order by o.placed_at desc limit 6`,
+            where ${condition} order by o.placed_at desc limit 13`,
       )
     ).map((r) => ({ merchant: r.slug, number: r.number, email: r.email, what }));
   const forAgents = await rows<{ number: string; email: string; customer_name: string; sku: string }>(

@@ -1,5 +1,3 @@
-"use server";
-
 import { linkAction } from "@/app/callers";
 import { db } from "@/lib/db/client";
 import { answerDelayNotice } from "@/lib/notifications/consent";
@@ -24,5 +22,4 @@ export const answerDelayAction = linkAction(
           : `Cancelled ${result.title}. We have emailed you a confirmation; the shop refunds you to the way you paid.`,
     };
   },
-  { revalidate: ({ token }) => [`/delay/${token}`] },
 );

@@ -1,5 +1,3 @@
-"use server";
-
 import { shopperAction } from "@/app/callers";
 import { db } from "@/lib/db/client";
 import { cancelLines } from "@/lib/orders/cancel";
@@ -7,7 +5,8 @@ import { setFulfillmentPreference } from "@/lib/orders/preference";
 import { swapLine } from "@/lib/orders/swap";
 import { parseCancel, parsePreference, parseSwap } from "./inputs";
 
-// The order page's actions, for its signed-in owner (app/callers.ts checks who is asking).
+// The order page's actions, for its signed-in owner (app/callers.ts checks who is asking); its forms post
+// to the route handlers beside this file (cancel/, swap/, shipping/).
 
 /** Cancel one waiting item, or (without lineId) everything on the order still waiting. */
 export const cancelAction = shopperAction("cancel", parseCancel, async ({ lineId }, { email, order }) => {

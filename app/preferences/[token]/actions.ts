@@ -1,5 +1,3 @@
-"use server";
-
 import { linkAction } from "@/app/callers";
 import { db } from "@/lib/db/client";
 import { readPreferencesToken } from "@/lib/notifications/links";

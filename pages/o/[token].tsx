@@ -1,13 +1,13 @@
+import type { GetServerSideProps, PageConfig } from "next";
 import Link from "next/link";
-import type { Metadata } from "next";
 import { ShopperShell } from "@/components/shopper-shell";
 import { OrderDetails } from "@/components/order/order-details";
-import { callerReads } from "@/app/read-after";
+import { pack, unpack } from "@/components/page-data";
+import { pageReads, privatePage } from "@/components/shopper-page";
 import { checkViewToken } from "@/lib/links/view-link";
-import { loadOrderView } from "@/lib/orders/view";
+import { loadOrderView, type OrderView } from "@/lib/orders/view";
 
-export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "Your order", robots: { index: false } };
+export const config: PageConfig = { runtime: "nodejs", unstable_runtimeJS: false };
 
 const problems = {
   invalid:
@@ -18,18 +18,25 @@ const problems = {
     "This link was turned off by the shop. Look your order up again, or sign in with the email you ordered with.",
 };
 
-// GET /o/{token} — the signed, read-only view of one order that emails and the lookup lead to.
-export default async function ViewLinkPage({ params }: { params: Promise<{ token: string }> }) {
-  const { token } = await params;
-  const read = await callerReads();
-  const check = await read((db) => checkViewToken(db, token));
+type Props = { view: string } | { problem: keyof typeof problems };
+
+export const getServerSideProps: GetServerSideProps<Props, { token: string }> = async (context) => {
+  privatePage(context);
+  const read = pageReads(context);
+  const check = await read((db) => checkViewToken(db, context.params!.token));
   const view = check.ok ? await read((db) => loadOrderView(db, check.orderId)) : null;
-  if (!check.ok || !view) {
+  if (!check.ok || !view) return { props: { problem: check.ok ? "invalid" : check.reason } };
+  return { props: { view: pack(view) } };
+};
+
+// GET /o/{token} — the signed, read-only view of one order that emails and the lookup lead to.
+export default function ViewLinkPage(props: Props) {
+  if ("problem" in props) {
     return (
-      <ShopperShell>
+      <ShopperShell title="Your order" noindex>
         <div className="space-y-4">
           <h1 className="text-2xl font-bold">We cannot show this order</h1>
-          <p className="max-w-prose text-stone-700">{problems[check.ok ? "invalid" : check.reason]}</p>
+          <p className="max-w-prose text-stone-700">{problems[props.problem]}</p>
           <p className="flex flex-wrap gap-4">
             <Link href="/" className="font-semibold underline">
               Look up an order
@@ -42,8 +49,9 @@ export default async function ViewLinkPage({ params }: { params: Promise<{ token
       </ShopperShell>
     );
   }
+  const view = unpack<OrderView>(props.view);
   return (
-    <ShopperShell brand={view.merchant}>
+    <ShopperShell title="Your order" noindex brand={view.merchant}>
       <OrderDetails view={view} mode="link" swapOptions={new Map()} />
     </ShopperShell>
   );

@@ -1,26 +1,31 @@
-import type { Metadata } from "next";
+import type { GetServerSideProps, PageConfig } from "next";
 import Link from "next/link";
-import { redirect } from "next/navigation";
-import { currentEmail } from "@/auth";
 import { ShopperShell } from "@/components/shopper-shell";
 import { StatusBadge } from "@/components/order/line-card";
+import { pack, unpack } from "@/components/page-data";
+import { pageReads, pageShopper, privatePage } from "@/components/shopper-page";
 import { dateIn, formatDay, formatWindow } from "@/lib/dates";
 import { ordersForEmail } from "@/lib/orders/view";
 import { statusOf } from "@/lib/orders/words";
 import { isWaiting } from "@/lib/orders/line-status";
-import { callerReads } from "@/app/read-after";
 
-export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "Your orders" };
+export const config: PageConfig = { runtime: "nodejs", unstable_runtimeJS: false };
+
+type Found = Awaited<ReturnType<typeof ordersForEmail>>;
+type Props = { email: string; orders: string };
+
+export const getServerSideProps: GetServerSideProps<Props> = async (context) => {
+  privatePage(context);
+  const email = await pageShopper(context);
+  if (!email) return { redirect: { destination: "/signin?callbackUrl=/orders", permanent: false } };
+  return { props: { email, orders: pack(await pageReads(context)((db) => ordersForEmail(db, email))) } };
+};
 
 // GET /orders — every order placed with the signed-in email, across shops.
-export default async function OrdersPage() {
-  const email = await currentEmail();
-  if (!email) redirect("/signin?callbackUrl=/orders");
-  const read = await callerReads();
-  const found = await read((db) => ordersForEmail(db, email));
+export default function OrdersPage({ email, orders }: Props) {
+  const found = unpack<Found>(orders);
   return (
-    <ShopperShell signedInAs={email}>
+    <ShopperShell title="Your orders" signedInAs={email}>
       <div className="space-y-6">
         <div className="space-y-1">
           <h1 className="text-3xl font-bold tracking-tight">Your orders</h1>

@@ -1,16 +1,51 @@
-import type { Metadata } from "next";
+import type { GetServerSideProps, PageConfig } from "next";
 import Link from "next/link";
-import { ShopperShell } from "@/components/shopper-shell";
+import { FormResult, ShopperShell } from "@/components/shopper-shell";
+import { pack, unpack } from "@/components/page-data";
+import { pageFlash, pageNonce, pageReads, privatePage } from "@/components/shopper-page";
 import { shipsPhrase } from "@/lib/dates";
-import { db } from "@/lib/db/client";
+import type { Flash } from "@/lib/links/flash";
 import { delayNoticeView, expiredLinkSentence, type DelayNoticeView } from "@/lib/notifications/consent";
 import { isWaiting } from "@/lib/orders/line-status";
 import { readDelayToken } from "@/lib/notifications/links";
 import { viewLinkUrl } from "@/lib/links/view-link";
-import { DelayAnswerForm } from "./answer-form";
 
-export const dynamic = "force-dynamic";
-export const metadata: Metadata = { title: "Your delayed item", robots: { index: false } };
+export const config: PageConfig = { runtime: "nodejs", unstable_runtimeJS: false };
+
+type Props =
+  | { found: false }
+  | {
+      found: true;
+      token: string;
+      notice: string;
+      viewUrl: string;
+      preferred: "keep" | "cancel" | null;
+      /** Why the notice offers no answer any more, or null while it can be answered. */
+      closed: string | null;
+      flash: Flash | null;
+      nonce: string | null;
+    };
+
+export const getServerSideProps: GetServerSideProps<Props, { token: string }> = async (context) => {
+  privatePage(context);
+  const token = decodeURIComponent(context.params!.token);
+  const link = readDelayToken(token);
+  const notice = link ? await pageReads(context)((db) => delayNoticeView(db, link.noticeId)) : null;
+  if (!notice) return { props: { found: false } };
+  const choice = context.query.choice;
+  return {
+    props: {
+      found: true,
+      token,
+      notice: pack(notice),
+      viewUrl: viewLinkUrl(notice.orderId),
+      preferred: choice === "cancel" ? "cancel" : choice === "keep" ? "keep" : null,
+      closed: !notice.canKeepWaiting && !notice.canCancel ? closedSentence(notice) : null,
+      flash: pageFlash(context),
+      nonce: pageNonce(context),
+    },
+  };
+};
 
 function When({ start, end }: { start: string | null; end: string | null }) {
   if (!start || !end) return <>The supplier has not given a date yet.</>;
@@ -35,22 +70,55 @@ function closedSentence(notice: DelayNoticeView): string {
   return "It is no longer waiting, so there is nothing left to decide.";
 }
 
-// GET /delay/{token} — the answer page of a delay notice. Opening it changes nothing (mail
-// scanners open links); the shopper answers with a button, which posts the server action.
-export default async function DelayPage({
-  params,
-  searchParams,
+/** The two answers, each its own button; the one the email link chose comes first. */
+function AnswerForm({
+  token,
+  canKeepWaiting,
+  canCancel,
+  preferred,
+  title,
 }: {
-  params: Promise<{ token: string }>;
-  searchParams: Promise<{ choice?: string }>;
+  token: string;
+  canKeepWaiting: boolean;
+  canCancel: boolean;
+  preferred: "keep" | "cancel" | null;
+  title: string;
 }) {
-  const token = decodeURIComponent((await params).token);
-  const { choice } = await searchParams;
-  const link = readDelayToken(token);
-  const notice = link ? await delayNoticeView(db(), link.noticeId) : null;
-  if (!notice) {
+  const keep = canKeepWaiting ? (
+    <button
+      key="keep"
+      type="submit"
+      name="answer"
+      value="keep_waiting"
+      className={`w-full rounded-lg px-4 py-3 font-semibold sm:w-auto ${preferred !== "cancel" ? "bg-brand text-brand-ink hover:opacity-90" : "border border-stone-400 bg-white text-stone-900 hover:bg-stone-50"} disabled:opacity-70`}
+    >
+      Keep waiting for {title}
+    </button>
+  ) : null;
+  const cancel = canCancel ? (
+    <button
+      key="cancel"
+      type="submit"
+      name="answer"
+      value="cancel"
+      className={`w-full rounded-lg px-4 py-3 font-semibold sm:w-auto ${preferred === "cancel" ? "bg-brand text-brand-ink hover:opacity-90" : "border border-stone-400 bg-white text-stone-900 hover:bg-stone-50"} disabled:opacity-70`}
+    >
+      Cancel {title}
+    </button>
+  ) : null;
+  return (
+    <form method="post" action={`/delay/${token}/answer`} data-pending="Saving your answer…" className="space-y-4">
+      <div className="flex flex-col gap-3 sm:flex-row">{preferred === "cancel" ? [cancel, keep] : [keep, cancel]}</div>
+    </form>
+  );
+}
+
+// GET /delay/{token} — the answer page of a delay notice. Opening it changes nothing (mail
+// scanners open links); the shopper answers with a button, which posts to /delay/{token}/answer.
+export default function DelayPage(props: Props) {
+  if (!props.found) {
     return (
-      <ShopperShell>
+      <ShopperShell title="Your delayed item" noindex>
         <div className="space-y-4">
           <h1 className="text-2xl font-bold">This link does not open a delay notice</h1>
           <p className="max-w-prose text-stone-700">
@@ -63,15 +131,16 @@ export default async function DelayPage({
       </ShopperShell>
     );
   }
-  const preferred = choice === "cancel" ? "cancel" : choice === "keep" ? "keep" : null;
-  const closed = !notice.canKeepWaiting && !notice.canCancel;
+  const { token, preferred, closed, flash, viewUrl, nonce } = props;
+  const notice = unpack<DelayNoticeView>(props.notice);
   return (
-    <ShopperShell brand={notice.merchant}>
+    <ShopperShell title="Your delayed item" noindex brand={notice.merchant} script={{ nonce }}>
       <div className="space-y-6">
         <header className="space-y-2">
           <p className="text-sm font-medium text-stone-600">Order {notice.orderNumber}</p>
           <h1 className="text-2xl font-bold">{notice.title} is delayed</h1>
         </header>
+        <FormResult flash={flash} />
         <section aria-labelledby="dates-heading" className="space-y-2 rounded-xl border border-stone-200 bg-white p-4">
           <h2 id="dates-heading" className="font-semibold">
             Where it stands
@@ -90,12 +159,12 @@ export default async function DelayPage({
           ) : null}
         </section>
         {closed ? (
-          // A status: right after an answer, this is what replaces the buttons, and it is announced.
-          <p role="status" className="rounded-lg bg-stone-100 px-4 py-3">
-            {closedSentence(notice)}
+          // Announced when it is news; right after an answer, the answer's own sentence (above) is.
+          <p role={flash ? undefined : "status"} className="rounded-lg bg-stone-100 px-4 py-3">
+            {closed}
           </p>
         ) : (
-          <DelayAnswerForm
+          <AnswerForm
             token={token}
             canKeepWaiting={notice.canKeepWaiting}
             canCancel={notice.canCancel}
@@ -109,7 +178,7 @@ export default async function DelayPage({
               Look up an order
             </Link>
           ) : (
-            <a href={viewLinkUrl(notice.orderId)} className="font-semibold text-[var(--brand-accent)] underline">
+            <a href={viewUrl} className="font-semibold text-[var(--brand-accent)] underline">
               See the whole order
             </a>
           )}
