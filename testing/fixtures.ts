@@ -67,17 +67,28 @@ export async function createSku(
   return sku!;
 }
 
+/**
+ * Units by SKU code, `{ JACKET: 1, SOCKS: 2 }`, or the API's own list of lines when a test needs
+ * what a record cannot say (the same SKU twice, codes that look like numbers, whose keys JavaScript
+ * puts first).
+ */
+export type Units = Record<string, number> | { sku: string; quantity: number }[];
+
+function lineList(units: Units): { sku: string; quantity: number }[] {
+  return Array.isArray(units) ? units : Object.entries(units).map(([sku, quantity]) => ({ sku, quantity }));
+}
+
 export async function placeOrder(
   db: DbOrTx,
   merchantId: string,
   number: string,
-  lines: { sku: string; quantity: number }[],
+  units: Units,
   at: Date,
   email = `${number.replace("#", "n")}@shopper.example`,
 ) {
   return upsertOrder(db, {
     merchantId,
-    input: { number, email, lines, placedAt: at.toISOString(), customerName: `Shopper ${number}` },
+    input: { number, email, lines: lineList(units), placedAt: at.toISOString(), customerName: `Shopper ${number}` },
     actor: apiActor,
     now: at,
   });
@@ -88,13 +99,13 @@ export async function createPo(
   merchantId: string,
   reference: string,
   expectedDate: string,
-  lines: { sku: string; quantity: number }[],
+  units: Units,
   now: Date,
   supplier = "Acme Supply",
 ) {
   return upsertPurchaseOrder(db, {
     merchantId,
-    input: { reference, supplier, expectedDate, lines },
+    input: { reference, supplier, expectedDate, lines: lineList(units) },
     actor: apiActor,
     now,
   });

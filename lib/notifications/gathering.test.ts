@@ -75,16 +75,7 @@ describe("ETA changes inside the gathering window", () => {
     await createSku(db, m.id, { code: "STOVE" });
     await createPo(db, m.id, "PO-B", "2026-12-01", [{ sku: "BOOT", quantity: 5 }], day(0));
     await createPo(db, m.id, "PO-S", "2026-12-03", [{ sku: "STOVE", quantity: 5 }], day(0));
-    const order = await placeOrder(
-      db,
-      m.id,
-      "#4901",
-      [
-        { sku: "BOOT", quantity: 1 },
-        { sku: "STOVE", quantity: 1 },
-      ],
-      day(1),
-    );
+    const order = await placeOrder(db, m.id, "#4901", { BOOT: 1, STOVE: 1 }, day(1));
     await drain(day(1));
     const slip = (reference: string, expectedDate: string, at: Date) =>
       changeExpectedDate(db, { merchantId: m.id, reference, expectedDate, actor: apiActor, now: at });
@@ -302,17 +293,7 @@ describe("preferences", () => {
     expect(subjectsTo(email), "no ETA update").toEqual([]);
 
     // A second line with no date gets one: that is a confirmation, always sent.
-    await placeOrder(
-      db,
-      m.id,
-      "#4301",
-      [
-        { sku: "BOOT", quantity: 1 },
-        { sku: "STOVE", quantity: 1 },
-      ],
-      day(3),
-      email,
-    );
+    await placeOrder(db, m.id, "#4301", { BOOT: 1, STOVE: 1 }, day(3), email);
     await drain(day(3));
     rig.standIn.reset();
     await createPo(db, m.id, "PO-2", "2026-12-10", [{ sku: "STOVE", quantity: 2 }], day(4));
