@@ -5,7 +5,8 @@ import { products, skus, type BackorderPolicy } from "../lib/db/schema/catalog";
 import { merchants, type NewMerchant } from "../lib/db/schema/merchants";
 import { etaEvents, orderLines } from "../lib/db/schema/orders";
 import { upsertOrder } from "../lib/orders/intake";
-import { upsertPurchaseOrder } from "../lib/supply/purchase-orders";
+import { recordShipment } from "../lib/orders/ship";
+import { receivePurchaseOrder, upsertPurchaseOrder } from "../lib/supply/purchase-orders";
 
 // Small builders for tests: rows made through the same domain functions the app uses.
 
@@ -109,6 +110,16 @@ export async function createPo(
     actor: apiActor,
     now,
   });
+}
+
+/** Stock arriving on a purchase order, on the day it is recorded. */
+export async function receivePo(db: DbOrTx, merchantId: string, reference: string, units: Units, now: Date) {
+  return receivePurchaseOrder(db, { merchantId, reference, input: { lines: lineList(units) }, actor: apiActor, now });
+}
+
+/** A parcel with these units, without carrier or tracking. */
+export async function shipUnits(db: DbOrTx, merchantId: string, orderNumber: string, units: Units, now: Date) {
+  return recordShipment(db, { merchantId, input: { orderNumber, lines: lineList(units) }, actor: apiActor, now });
 }
 
 export async function lineOf(db: DbOrTx, orderNumberResult: { lines: { id: number }[] }, index = 0) {

@@ -4,8 +4,17 @@ import { rows } from "../db/client";
 import { etaGatherings, notifications } from "../db/schema/notifications";
 import { cancelLines } from "../orders/cancel";
 import { recordShipment } from "../orders/ship";
-import { changeExpectedDate, receivePurchaseOrder } from "../supply/purchase-orders";
-import { apiActor, createMerchant, createPo, createSku, day, placeOrder } from "../../testing/fixtures";
+import { changeExpectedDate } from "../supply/purchase-orders";
+import {
+  apiActor,
+  createMerchant,
+  createPo,
+  createSku,
+  day,
+  placeOrder,
+  receivePo,
+  shipUnits,
+} from "../../testing/fixtures";
 import { mailRig, minutes } from "../../testing/mail-harness";
 import { claimBatch } from "./dispatch";
 import { gatherQueued } from "./outbox";
@@ -123,13 +132,7 @@ describe("ETA changes inside the gathering window", () => {
   it("a line that ships inside the window gets only the shipped email", async () => {
     const { m, email, slip } = await waitingOrder("#4201");
     await slip("2026-11-22", day(2));
-    await receivePurchaseOrder(rig.db, {
-      merchantId: m.id,
-      reference: "PO-1",
-      input: { lines: [{ sku: "BOOT", quantity: 5 }] },
-      actor: apiActor,
-      now: minutes(day(2), 5),
-    });
+    await receivePo(rig.db, m.id, "PO-1", { BOOT: 5 }, minutes(day(2), 5));
     await recordShipment(rig.db, {
       merchantId: m.id,
       input: {
@@ -308,19 +311,8 @@ describe("preferences", () => {
       actor: { type: "shopper", id: email },
       now: day(5),
     });
-    await receivePurchaseOrder(db, {
-      merchantId: m.id,
-      reference: "PO-2",
-      input: { lines: [{ sku: "STOVE", quantity: 2 }] },
-      actor: apiActor,
-      now: day(6),
-    });
-    await recordShipment(db, {
-      merchantId: m.id,
-      input: { orderNumber: "#4301", lines: [{ sku: "STOVE", quantity: 1 }] },
-      actor: apiActor,
-      now: day(7),
-    });
+    await receivePo(db, m.id, "PO-2", { STOVE: 2 }, day(6));
+    await shipUnits(db, m.id, "#4301", { STOVE: 1 }, day(7));
     await drain(day(8));
     expect(subjectsTo(email).sort()).toEqual(["Order #4301 has shipped", "Order #4301: Product boot cancelled"]);
   });
