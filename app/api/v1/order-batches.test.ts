@@ -217,47 +217,18 @@ describe("POST /api/v1/order-batches", () => {
 
   it("refuses a batch with one bad order, naming it, and writes nothing", async () => {
     const before = await footprint();
-    const good = { number: "#g", email: "g@example.com", lines: [{ sku: "TEE", quantity: 1 }] };
+    const tee = { sku: "TEE", quantity: 1 };
+    const good = { number: "#g", email: "g@example.com", lines: [tee] };
+    /** The good order, then a second one, #h unless the case says otherwise, with the case's changes. */
+    const second = (changes: object) => ({ orders: [good, { ...good, number: "#h", ...changes }] });
     const cases: [unknown, number, string][] = [
       [
         { orders: [good, good, { ...good, number: "#h", lines: [{ sku: "NOPE", quantity: 1 }] }] },
         422,
         "orders[1].number",
       ],
-      [
-        {
-          orders: [
-            good,
-            {
-              ...good,
-              number: "#h",
-              lines: [
-                { sku: "TEE", quantity: 1 },
-                { sku: "NOPE", quantity: 1 },
-              ],
-            },
-          ],
-        },
-        422,
-        "orders[1].lines[1].sku",
-      ],
-      [
-        {
-          orders: [
-            good,
-            {
-              ...good,
-              number: "#h",
-              lines: [
-                { sku: "TEE", quantity: 1 },
-                { sku: "TEE", quantity: 2 },
-              ],
-            },
-          ],
-        },
-        422,
-        "orders[1].lines[1].sku",
-      ],
+      [second({ lines: [tee, { sku: "NOPE", quantity: 1 }] }), 422, "orders[1].lines[1].sku"],
+      [second({ lines: [tee, { sku: "TEE", quantity: 2 }] }), 422, "orders[1].lines[1].sku"],
       [
         {
           orders: [
@@ -269,31 +240,14 @@ describe("POST /api/v1/order-batches", () => {
         "orders[1].externalId",
       ],
       // Order #4 has this external id already (the first test): a conflict, not a failed insert.
-      [{ orders: [good, { ...good, number: "#h", externalId: "shop-4" }] }, 409, "orders[1].externalId"],
-      [{ orders: [good, { ...good, number: "#h", currency: "EUR" }] }, 422, "orders[1].lines[0].unitPriceMinor"],
+      [second({ externalId: "shop-4" }), 409, "orders[1].externalId"],
+      [second({ currency: "EUR" }), 422, "orders[1].lines[0].unitPriceMinor"],
       [
-        {
-          orders: [
-            good,
-            {
-              ...good,
-              number: "#1",
-              lines: [
-                { sku: "TEE", quantity: 1 },
-                { sku: "CAP", quantity: 1 },
-              ],
-              currency: "EUR",
-            },
-          ],
-        },
+        second({ number: "#1", lines: [tee, { sku: "CAP", quantity: 1 }], currency: "EUR" }),
         422,
         "orders[1].lines[0].unitPriceMinor",
       ],
-      [
-        { orders: [good, { ...good, number: "#h", lines: [{ sku: "TEE", quantity: 0 }] }] },
-        422,
-        "orders[1].lines[0].quantity",
-      ],
+      [second({ lines: [{ sku: "TEE", quantity: 0 }] }), 422, "orders[1].lines[0].quantity"],
       [{ orders: [] }, 422, "orders"],
       [{ orders: Array.from({ length: 101 }, (_, i) => ({ ...good, number: `#${i}` })) }, 422, "orders"],
       [{ orders: [good], extra: 1 }, 422, "extra"],
