@@ -131,27 +131,20 @@ describe("support authorization at the data level", () => {
     await expect(
       agentCancel(db, agentA, { orderId: orderB.orderId, lineId: orderB.lines[1]!.id, now: day(2) }),
     ).rejects.toMatchObject({ code: "not_found" });
-    await expect(
-      agentOverrideEta(db, agentA, {
-        orderId: orderB.orderId,
-        lineId: orderB.lines[1]!.id,
-        shipStart: "2026-12-20",
-        shipEnd: "2026-12-22",
-        note: "Because",
-        now: day(2),
-      }),
-    ).rejects.toMatchObject({ code: "not_found" });
-    // A line id from another order, smuggled in with one's own order id.
-    await expect(
-      agentOverrideEta(db, agentA, {
-        orderId: orderA.orderId,
-        lineId: orderB.lines[1]!.id,
-        shipStart: "2026-12-20",
-        shipEnd: "2026-12-22",
-        note: "Because",
-        now: day(2),
-      }),
-    ).rejects.toMatchObject({ code: "not_found" });
+    // The other shop's order, then its line smuggled in with one's own order id.
+    for (const orderId of [orderB.orderId, orderA.orderId]) {
+      await expect(
+        agentOverrideEta(db, agentA, {
+          orderId,
+          lineId: orderB.lines[1]!.id,
+          shipStart: "2026-12-20",
+          shipEnd: "2026-12-22",
+          note: "Because",
+          now: day(2),
+        }),
+        orderId,
+      ).rejects.toMatchObject({ code: "not_found" });
+    }
     await expect(
       addInternalNote(db, agentA, { orderId: orderB.orderId, body: "peek", now: day(2) }),
     ).rejects.toMatchObject({ code: "not_found" });
