@@ -5,7 +5,8 @@ import { products, skus, type BackorderPolicy } from "../lib/db/schema/catalog";
 import { merchants, type NewMerchant } from "../lib/db/schema/merchants";
 import { etaEvents, orderLines } from "../lib/db/schema/orders";
 import { upsertOrder } from "../lib/orders/intake";
-import { upsertPurchaseOrder } from "../lib/supply/purchase-orders";
+import { recordShipment } from "../lib/orders/ship";
+import { receivePurchaseOrder, upsertPurchaseOrder } from "../lib/supply/purchase-orders";
 
 // Small builders for tests: rows made through the same domain functions the app uses.
 
@@ -67,17 +68,28 @@ export async function createSku(
   return sku!;
 }
 
+/**
+ * Units by SKU code, `{ JACKET: 1, SOCKS: 2 }`, or the API's own list of lines when a test needs
+ * what a record cannot say (the same SKU twice, codes that look like numbers, whose keys JavaScript
+ * puts first).
+ */
+export type Units = Record<string, number> | { sku: string; quantity: number }[];
+
+function lineList(units: Units): { sku: string; quantity: number }[] {
+  return Array.isArray(units) ? units : Object.entries(units).map(([sku, quantity]) => ({ sku, quantity }));
+}
+
 export async function placeOrder(
   db: DbOrTx,
   merchantId: string,
   number: string,
-  lines: { sku: string; quantity: number }[],
+  units: Units,
   at: Date,
   email = `${number.replace("#", "n")}@shopper.example`,
 ) {
   return upsertOrder(db, {
     merchantId,
-    input: { number, email, lines, placedAt: at.toISOString(), customerName: `Shopper ${number}` },
+    input: { number, email, lines: lineList(units), placedAt: at.toISOString(), customerName: `Shopper ${number}` },
     actor: apiActor,
     now: at,
   });
@@ -88,16 +100,26 @@ export async function createPo(
   merchantId: string,
   reference: string,
   expectedDate: string,
-  lines: { sku: string; quantity: number }[],
+  units: Units,
   now: Date,
   supplier = "Acme Supply",
 ) {
   return upsertPurchaseOrder(db, {
     merchantId,
-    input: { reference, supplier, expectedDate, lines },
+    input: { reference, supplier, expectedDate, lines: lineList(units) },
     actor: apiActor,
     now,
   });
+}
+
+/** Stock arriving on a purchase order, on the day it is recorded. */
+export async function receivePo(db: DbOrTx, merchantId: string, reference: string, units: Units, now: Date) {
+  return receivePurchaseOrder(db, { merchantId, reference, input: { lines: lineList(units) }, actor: apiActor, now });
+}
+
+/** A parcel with these units, without carrier or tracking. */
+export async function shipUnits(db: DbOrTx, merchantId: string, orderNumber: string, units: Units, now: Date) {
+  return recordShipment(db, { merchantId, input: { orderNumber, lines: lineList(units) }, actor: apiActor, now });
 }
 
 export async function lineOf(db: DbOrTx, orderNumberResult: { lines: { id: number }[] }, index = 0) {

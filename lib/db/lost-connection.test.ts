@@ -33,6 +33,15 @@ describe.runIf(process.env.DATABASE_URL)("a transaction whose connection is clos
       new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`did not settle within ${ms} ms`)), ms)),
     ]);
 
+  /** What the transaction failed with, or null when it committed; within the time limit either way. */
+  const failureOf = (attempt: Promise<unknown>) =>
+    within(
+      attempt.then(
+        () => null,
+        (error: unknown) => error,
+      ),
+    );
+
   // Unpatched, postgres.js 3.4.9 handed the killed backend's own error to the first query of the
   // connection that replaced it (porsager/postgres#1223). patches/postgres+3.4.9.patch forgets it,
   // so every query after the loss must succeed.
@@ -62,12 +71,7 @@ describe.runIf(process.env.DATABASE_URL)("a transaction whose connection is clos
       await rows(tx, sql`select 1`);
       return "committed";
     });
-    const outcome = await within(
-      attempt.then(
-        () => null,
-        (error: unknown) => error,
-      ),
-    );
+    const outcome = await failureOf(attempt);
     expect(outcome).not.toBeNull();
     expect(errorCode(outcome)).toBe("CONNECTION_CLOSED");
     await poolStillWorks();
@@ -83,12 +87,7 @@ describe.runIf(process.env.DATABASE_URL)("a transaction whose connection is clos
       await sleeping;
       return "committed";
     });
-    const outcome = await within(
-      attempt.then(
-        () => null,
-        (error: unknown) => error,
-      ),
-    );
+    const outcome = await failureOf(attempt);
     expect(outcome).not.toBeNull();
     await new Promise((resolve) => setTimeout(resolve, 300));
     await poolStillWorks();

@@ -15,3 +15,13 @@ export function bigintArray(ids: readonly number[]): SQL {
 export function instant(at: Date): SQL {
   return sql`${at.toISOString()}::timestamptz`;
 }
+
+/** An order line's ship and delivery windows from a raw `order_lines` row (dates come back as strings). */
+export function lineWindows(row: Record<string, unknown>) {
+  return {
+    shipStart: (row.ship_start as string | null) ?? null,
+    shipEnd: (row.ship_end as string | null) ?? null,
+    deliveryStart: (row.delivery_start as string | null) ?? null,
+    deliveryEnd: (row.delivery_end as string | null) ?? null,
+  };
+}

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { rows, type DbOrTx } from "../db/client";
 import { instant, uuidArray } from "../db/sql-helpers";
+import type { EventOf } from "../events/types";
 import { openStatuses, sqlStatuses, waitingStatuses } from "../orders/line-status";
 
 export type Allocation = {
@@ -35,6 +36,19 @@ export async function allocateFreeStock(tx: DbOrTx, skuIds: readonly string[], n
     units: Number(r.units),
     status: r.status,
   }));
+}
+
+/** A `line_ready` event for each line the allocation made ready (all its open units promised). */
+export function lineReadyEvents(merchantId: string, allocations: readonly Allocation[]): EventOf<"line_ready">[] {
+  return allocations
+    .filter((a) => a.status === "ready")
+    .map((a) => ({
+      merchantId,
+      orderId: a.orderId,
+      orderLineId: a.lineId,
+      type: "line_ready",
+      payload: { units: a.units },
+    }));
 }
 
 /** `allocateFreeStock` as one statement, for callers that send it together with others (`pipeline`). */

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { suppliers } from "../db/schema/supply";
-import { recordShipment } from "../orders/ship";
 import { receivePurchaseOrder } from "../supply/purchase-orders";
 import { shippedLines } from "./honesty";
 import { refreshOverdueEtas } from "./sweep";
@@ -15,6 +14,8 @@ import {
   eventsOf,
   lineOf,
   placeOrder,
+  receivePo,
+  shipUnits,
 } from "../../testing/fixtures";
 
 // The windows the tuned rule gives (docs/eta.md): where a supplier's window starts, and what an
@@ -63,13 +64,7 @@ describe("honest windows", () => {
     await createPo(db, m.id, "L-1", "2026-11-20", [{ sku: "LASTDAY", quantity: 1 }], day(1));
     // Nov 23: the sweep moves the start up to the last day, Nov 24; the stock comes that morning.
     await refreshOverdueEtas(db, { now: day(22) });
-    await receivePurchaseOrder(db, {
-      merchantId: m.id,
-      reference: "L-1",
-      input: { lines: [{ sku: "LASTDAY", quantity: 1 }] },
-      actor: apiActor,
-      now: day(22.1),
-    });
+    await receivePo(db, m.id, "L-1", { LASTDAY: 1 }, day(22.1));
     const ready = await lineOf(db, order);
     expect([ready.status, ready.etaBasis, ready.basisDate, ready.shipStart, ready.shipEnd]).toEqual([
       "ready",
@@ -79,12 +74,7 @@ describe("honest windows", () => {
       "2026-11-24",
     ]);
     expect((await eventsOf(db, ready.id)).map((e) => e.reason)).toEqual(["initial", "po_created"]);
-    await recordShipment(db, {
-      merchantId: m.id,
-      input: { orderNumber: "#L1", lines: [{ sku: "LASTDAY", quantity: 1 }] },
-      actor: apiActor,
-      now: day(23),
-    });
+    await shipUnits(db, m.id, "#L1", { LASTDAY: 1 }, day(23));
 
     const [line] = (await shippedLines(db, m.id)).filter((l) => l.lineId === ready.id);
     // Ours: shown Nov 21 – Nov 24, shipped Nov 24, never changed. A single date: Nov 21, then Nov 24.

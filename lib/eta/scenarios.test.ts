@@ -14,6 +14,7 @@ import {
   eventsOf,
   lineOf,
   placeOrder,
+  receivePo,
 } from "../../testing/fixtures";
 
 const database = fileDatabase();
@@ -91,13 +92,7 @@ describe("honest ETA scenarios", () => {
       "po_created",
     ]);
 
-    await receivePurchaseOrder(db, {
-      merchantId: m.id,
-      reference: "PO-A",
-      input: { lines: [{ sku: "LAMP", quantity: 1 }] },
-      actor: apiActor,
-      now: day(18),
-    });
+    await receivePo(db, m.id, "PO-A", { LAMP: 1 }, day(18));
     const [first, second] = [await lineOf(db, orders[0]!), await lineOf(db, orders[1]!)];
     expect(first.status).toBe("ready");
     expect(first.allocatedQuantity).toBe(1);

@@ -68,16 +68,7 @@ describe("the event catalogue, delivered", () => {
 
     // order.backordered ×5 (one per order), with lines behind each other in the queue.
     const first = await placeOrder(db, merchant.id, "#1", [{ sku: "TENT-2P", quantity: 1 }], now());
-    const second = await placeOrder(
-      db,
-      merchant.id,
-      "#2",
-      [
-        { sku: "TENT-2P", quantity: 1 },
-        { sku: "MUG", quantity: 1 },
-      ],
-      now(),
-    );
+    const second = await placeOrder(db, merchant.id, "#2", { "TENT-2P": 1, MUG: 1 }, now());
     const third = await placeOrder(db, merchant.id, "#3", [{ sku: "TENT-2P", quantity: 1 }], now());
     const fourth = await placeOrder(db, merchant.id, "#4", [{ sku: "TENT-2P", quantity: 1 }], now());
     const fifth = await placeOrder(db, merchant.id, "#5", [{ sku: "TENT-2P", quantity: 1 }], now());

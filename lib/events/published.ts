@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { sql, type SQL } from "drizzle-orm";
 import type { Actor } from "../audit/actor";
 import { rows, type DbOrTx } from "../db/client";
-import { bigintArray, instant, uuidArray } from "../db/sql-helpers";
+import { bigintArray, instant, lineWindows, uuidArray } from "../db/sql-helpers";
 import type { PublicEvent, PublicEventData } from "./catalogue";
 import { domainEventTypes, isEventOf, type ChangeSubscriber, type DomainEvent, type RecordedChange } from "./types";
 
@@ -354,10 +354,7 @@ export async function publishDomainEvents(tx: DbOrTx, change: RecordedChange): P
           title: l.title as string,
           unitPriceMinor: Number(l.unit_price_minor),
           quantity: Number(l.quantity),
-          shipStart: (l.ship_start as string | null) ?? null,
-          shipEnd: (l.ship_end as string | null) ?? null,
-          deliveryStart: (l.delivery_start as string | null) ?? null,
-          deliveryEnd: (l.delivery_end as string | null) ?? null,
+          ...lineWindows(l),
           basis: l.eta_basis as string,
           queuePosition: Number(l.queue_position),
         },

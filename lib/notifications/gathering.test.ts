@@ -4,8 +4,17 @@ import { rows } from "../db/client";
 import { etaGatherings, notifications } from "../db/schema/notifications";
 import { cancelLines } from "../orders/cancel";
 import { recordShipment } from "../orders/ship";
-import { changeExpectedDate, receivePurchaseOrder } from "../supply/purchase-orders";
-import { apiActor, createMerchant, createPo, createSku, day, placeOrder } from "../../testing/fixtures";
+import { changeExpectedDate } from "../supply/purchase-orders";
+import {
+  apiActor,
+  createMerchant,
+  createPo,
+  createSku,
+  day,
+  placeOrder,
+  receivePo,
+  shipUnits,
+} from "../../testing/fixtures";
 import { mailRig, minutes } from "../../testing/mail-harness";
 import { claimBatch } from "./dispatch";
 import { gatherQueued } from "./outbox";
@@ -75,16 +84,7 @@ describe("ETA changes inside the gathering window", () => {
     await createSku(db, m.id, { code: "STOVE" });
     await createPo(db, m.id, "PO-B", "2026-12-01", [{ sku: "BOOT", quantity: 5 }], day(0));
     await createPo(db, m.id, "PO-S", "2026-12-03", [{ sku: "STOVE", quantity: 5 }], day(0));
-    const order = await placeOrder(
-      db,
-      m.id,
-      "#4901",
-      [
-        { sku: "BOOT", quantity: 1 },
-        { sku: "STOVE", quantity: 1 },
-      ],
-      day(1),
-    );
+    const order = await placeOrder(db, m.id, "#4901", { BOOT: 1, STOVE: 1 }, day(1));
     await drain(day(1));
     const slip = (reference: string, expectedDate: string, at: Date) =>
       changeExpectedDate(db, { merchantId: m.id, reference, expectedDate, actor: apiActor, now: at });
@@ -132,13 +132,7 @@ describe("ETA changes inside the gathering window", () => {
   it("a line that ships inside the window gets only the shipped email", async () => {
     const { m, email, slip } = await waitingOrder("#4201");
     await slip("2026-11-22", day(2));
-    await receivePurchaseOrder(rig.db, {
-      merchantId: m.id,
-      reference: "PO-1",
-      input: { lines: [{ sku: "BOOT", quantity: 5 }] },
-      actor: apiActor,
-      now: minutes(day(2), 5),
-    });
+    await receivePo(rig.db, m.id, "PO-1", { BOOT: 5 }, minutes(day(2), 5));
     await recordShipment(rig.db, {
       merchantId: m.id,
       input: {
@@ -302,17 +296,7 @@ describe("preferences", () => {
     expect(subjectsTo(email), "no ETA update").toEqual([]);
 
     // A second line with no date gets one: that is a confirmation, always sent.
-    await placeOrder(
-      db,
-      m.id,
-      "#4301",
-      [
-        { sku: "BOOT", quantity: 1 },
-        { sku: "STOVE", quantity: 1 },
-      ],
-      day(3),
-      email,
-    );
+    await placeOrder(db, m.id, "#4301", { BOOT: 1, STOVE: 1 }, day(3), email);
     await drain(day(3));
     rig.standIn.reset();
     await createPo(db, m.id, "PO-2", "2026-12-10", [{ sku: "STOVE", quantity: 2 }], day(4));
@@ -327,19 +311,8 @@ describe("preferences", () => {
       actor: { type: "shopper", id: email },
       now: day(5),
     });
-    await receivePurchaseOrder(db, {
-      merchantId: m.id,
-      reference: "PO-2",
-      input: { lines: [{ sku: "STOVE", quantity: 2 }] },
-      actor: apiActor,
-      now: day(6),
-    });
-    await recordShipment(db, {
-      merchantId: m.id,
-      input: { orderNumber: "#4301", lines: [{ sku: "STOVE", quantity: 1 }] },
-      actor: apiActor,
-      now: day(7),
-    });
+    await receivePo(db, m.id, "PO-2", { STOVE: 2 }, day(6));
+    await shipUnits(db, m.id, "#4301", { STOVE: 1 }, day(7));
     await drain(day(8));
     expect(subjectsTo(email).sort()).toEqual(["Order #4301 has shipped", "Order #4301: Product boot cancelled"]);
   });

@@ -81,17 +81,7 @@ describe("every kind of notice reaches the stand-in", () => {
     await createSku(db, m.id, { code: "STOVE" });
     await createSku(db, m.id, { code: "SOCKS", onHand: 5 });
     await createPo(db, m.id, "PO-J", "2026-11-20", [{ sku: "JACKET", quantity: 10 }], day(0));
-    const order = await placeOrder(
-      db,
-      m.id,
-      "#2001",
-      [
-        { sku: "JACKET", quantity: 1 },
-        { sku: "STOVE", quantity: 1 },
-        { sku: "SOCKS", quantity: 2 },
-      ],
-      day(1),
-    );
+    const order = await placeOrder(db, m.id, "#2001", { JACKET: 1, STOVE: 1, SOCKS: 2 }, day(1));
     await drain(day(1));
 
     const mail = mailTo("n2001@shopper.example");
@@ -182,16 +172,7 @@ describe("every kind of notice reaches the stand-in", () => {
     const m = await shop();
     await createSku(db, m.id, { code: "SOCKS", onHand: 5 });
     await createSku(db, m.id, { code: "JACKET" });
-    const order = await placeOrder(
-      db,
-      m.id,
-      "#2301",
-      [
-        { sku: "SOCKS", quantity: 2 },
-        { sku: "JACKET", quantity: 1 },
-      ],
-      day(1),
-    );
+    const order = await placeOrder(db, m.id, "#2301", { SOCKS: 2, JACKET: 1 }, day(1));
     await drain(day(1));
     rig.standIn.reset();
 

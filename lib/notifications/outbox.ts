@@ -4,7 +4,7 @@ import { rows, type DbOrTx } from "../db/client";
 import { transaction } from "../db/transaction";
 import { notifications, type NewNotification } from "../db/schema/notifications";
 import type { LineStatus } from "../db/schema/orders";
-import { bigintArray, instant, uuidArray } from "../db/sql-helpers";
+import { bigintArray, instant, lineWindows, uuidArray } from "../db/sql-helpers";
 import type { EtaChange } from "../eta/recompute";
 import {
   isEventOf,
@@ -215,10 +215,7 @@ async function writeEventNotifications(tx: DbOrTx, change: RecordedChange) {
             status: l.status as LineStatus,
             unitPriceMinor: Number(l.unit_price_minor),
             linesAhead: Number(l.lines_ahead),
-            shipStart: (l.ship_start as string | null) ?? null,
-            shipEnd: (l.ship_end as string | null) ?? null,
-            deliveryStart: (l.delivery_start as string | null) ?? null,
-            deliveryEnd: (l.delivery_end as string | null) ?? null,
+            ...lineWindows(l),
           },
         ]),
     ),

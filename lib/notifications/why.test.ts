@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { rows } from "../db/client";
 import { overrideEta } from "../eta/override";
-import { changeExpectedDate, receivePurchaseOrder } from "../supply/purchase-orders";
-import { apiActor, createMerchant, createPo, createSku, day, placeOrder } from "../../testing/fixtures";
+import { changeExpectedDate } from "../supply/purchase-orders";
+import { apiActor, createMerchant, createPo, createSku, day, placeOrder, receivePo } from "../../testing/fixtures";
 import { mailRig, minutes } from "../../testing/mail-harness";
 
 // Emails say why a date moved (issue 21): the reason of the change in the shopper's words, support's
@@ -12,7 +12,10 @@ import { mailRig, minutes } from "../../testing/mail-harness";
 const rig = mailRig();
 const { drain, mailTo } = rig;
 
-/** A shop, a SKU waiting on PO-1, and one order for it whose intake email is sent. */
+/**
+ * A shop, a SKU waiting on PO-1, and one order for it whose intake email is sent; `slip` moves
+ * PO-1 with a note on day 2 and sends what that causes once the gathering window has passed.
+ */
 async function waitingOrder(number: string, options: { showPoNotes?: boolean; expected?: string } = {}) {
   const { db } = rig;
   const m = await createMerchant(db, {
@@ -28,21 +31,24 @@ async function waitingOrder(number: string, options: { showPoNotes?: boolean; ex
   await drain(day(1));
   expect(mailTo(email)).toHaveLength(1);
   rig.standIn.reset();
-  return { m, order, email };
-}
-
-describe("ETA and delay emails say why", () => {
-  it("a PO slip says the supplier's delivery moved, without the supplier's note while the shop keeps those to itself", async () => {
-    const { m, email } = await waitingOrder("#5001");
-    await changeExpectedDate(rig.db, {
+  const slip = async (expectedDate: string, note: string) => {
+    await changeExpectedDate(db, {
       merchantId: m.id,
       reference: "PO-1",
-      expectedDate: "2026-12-05",
-      note: "Container held at the port",
+      expectedDate,
+      note,
       actor: apiActor,
       now: day(2),
     });
     await drain(minutes(day(2), 31));
+  };
+  return { m, order, email, slip };
+}
+
+describe("ETA and delay emails say why", () => {
+  it("a PO slip says the supplier's delivery moved, without the supplier's note while the shop keeps those to itself", async () => {
+    const { email, slip } = await waitingOrder("#5001");
+    await slip("2026-12-05", "Container held at the port");
     const [mail] = mailTo(email);
     expect(mail?.text).toContain("Why: The supplier's delivery moved later.");
     expect(mail?.text).not.toContain("Container held");
@@ -50,16 +56,8 @@ describe("ETA and delay emails say why", () => {
   });
 
   it("with the shop's setting on, the email quotes the supplier's note on the PO change", async () => {
-    const { m, email } = await waitingOrder("#5002", { showPoNotes: true });
-    await changeExpectedDate(rig.db, {
-      merchantId: m.id,
-      reference: "PO-1",
-      expectedDate: "2026-12-05",
-      note: "Container held at the port",
-      actor: apiActor,
-      now: day(2),
-    });
-    await drain(minutes(day(2), 31));
+    const { email, slip } = await waitingOrder("#5002", { showPoNotes: true });
+    await slip("2026-12-05", "Container held at the port");
     const [mail] = mailTo(email);
     expect(mail?.text).toContain("Why: The supplier's delivery moved later: “Container held at the port”");
     expect(mail?.html).toContain("Container held at the port");
@@ -67,13 +65,7 @@ describe("ETA and delay emails say why", () => {
 
   it("the sooner email says the stock arrived", async () => {
     const { m, email } = await waitingOrder("#5003", { expected: "2026-12-20" });
-    await receivePurchaseOrder(rig.db, {
-      merchantId: m.id,
-      reference: "PO-1",
-      input: { lines: [{ sku: "BOOT", quantity: 5 }] },
-      actor: apiActor,
-      now: day(2),
-    });
+    await receivePo(rig.db, m.id, "PO-1", { BOOT: 5 }, day(2));
     await drain(minutes(day(2), 31));
     const mails = mailTo(email);
     const sooner = mails.find((x) => x.subject === "Order #5003: Product boot will ship sooner");
@@ -101,16 +93,8 @@ describe("ETA and delay emails say why", () => {
   });
 
   it("a delay notice says why the promised date will be missed", async () => {
-    const { m, email } = await waitingOrder("#5005", { showPoNotes: true });
-    await changeExpectedDate(rig.db, {
-      merchantId: m.id,
-      reference: "PO-1",
-      expectedDate: "2027-02-15",
-      note: "The factory is closed for the holidays",
-      actor: apiActor,
-      now: day(2),
-    });
-    await drain(minutes(day(2), 31));
+    const { email, slip } = await waitingOrder("#5005", { showPoNotes: true });
+    await slip("2027-02-15", "The factory is closed for the holidays");
     const mails = mailTo(email);
     const delay = mails.find((x) => x.subject === "Action needed: keep waiting for Product boot? (order #5005)");
     expect(delay?.text).toContain("Why: The supplier's delivery moved later: “The factory is closed for the holidays”");

@@ -16,17 +16,7 @@ describe("loadOrderView", () => {
     await createSku(db, m.id, { code: "LAMP-SAND", productHandle: "lamp" });
     await createSku(db, m.id, { code: "LAMP-INK", onHand: 3, productHandle: "lamp" });
     await createSku(db, m.id, { code: "TENT" });
-    const order = await placeOrder(
-      db,
-      m.id,
-      "#V1",
-      [
-        { sku: "PACK", quantity: 2 },
-        { sku: "LAMP-SAND", quantity: 1 },
-        { sku: "TENT", quantity: 1 },
-      ],
-      day(0),
-    );
+    const order = await placeOrder(db, m.id, "#V1", { PACK: 2, "LAMP-SAND": 1, TENT: 1 }, day(0));
     await createPo(db, m.id, "PO-T", "2026-11-20", [{ sku: "TENT", quantity: 40 }], day(1));
     await changeExpectedDate(db, {
       merchantId: m.id,

@@ -13,7 +13,7 @@ import {
 } from "../db/schema/supply";
 import { transaction } from "../db/transaction";
 import { DomainError } from "../errors";
-import { allocateFreeStock, lockSkus } from "../eta/allocate";
+import { allocateFreeStock, lineReadyEvents, lockSkus } from "../eta/allocate";
 import { recomputeEta, type EtaChange } from "../eta/recompute";
 import { recordChange } from "../events/record";
 import type { PurchaseOrderUpsert, Receipt } from "../ingest/schemas";
@@ -403,15 +403,7 @@ export async function receivePurchaseOrder(
       actor: params.actor,
       now,
       etaChanges,
-      events: allocations
-        .filter((a) => a.status === "ready")
-        .map((a) => ({
-          merchantId,
-          orderId: a.orderId,
-          orderLineId: a.lineId,
-          type: "line_ready" as const,
-          payload: { units: a.units },
-        })),
+      events: lineReadyEvents(merchantId, allocations),
     });
     await writeAudit(tx, params.actor, now, [
       { merchantId, action: "purchase_order.received", entityType: "purchase_order", entityId: po.id, after: input },

@@ -5,7 +5,7 @@ import type { DbOrTx } from "../db/client";
 import { skus } from "../db/schema/catalog";
 import { transaction } from "../db/transaction";
 import { DomainError } from "../errors";
-import { allocateFreeStock, lockSkus, releaseExcessAllocation } from "../eta/allocate";
+import { allocateFreeStock, lineReadyEvents, lockSkus, releaseExcessAllocation } from "../eta/allocate";
 import { recomputeEta } from "../eta/recompute";
 import { recordChange } from "../events/record";
 import type { StockLevels } from "../ingest/schemas";
@@ -57,15 +57,7 @@ export async function setStockLevels(
       actor,
       now,
       etaChanges,
-      events: allocations
-        .filter((a) => a.status === "ready")
-        .map((a) => ({
-          merchantId,
-          orderId: a.orderId,
-          orderLineId: a.lineId,
-          type: "line_ready" as const,
-          payload: { units: a.units },
-        })),
+      events: lineReadyEvents(merchantId, allocations),
     });
     await writeAudit(
       tx,

@@ -2,10 +2,20 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq, sql } from "drizzle-orm";
 import { rows } from "../db/client";
 import { orderLines, orders } from "../db/schema/orders";
-import { changeExpectedDate, receivePurchaseOrder } from "../supply/purchase-orders";
+import { changeExpectedDate } from "../supply/purchase-orders";
 import { recordShipment } from "../orders/ship";
 import { useFreshDatabase, type TestDatabase } from "../../testing/db";
-import { apiActor, createMerchant, createPo, createSku, day, lineOf, type placeOrder } from "../../testing/fixtures";
+import {
+  apiActor,
+  createMerchant,
+  createPo,
+  createSku,
+  day,
+  lineOf,
+  receivePo,
+  shipUnits,
+  type placeOrder,
+} from "../../testing/fixtures";
 import { addAgent, agentScope, orderInScope, type AgentScope } from "./access";
 import { auditEntries, auditFilters, backorderBoard, honestyFigures } from "./board";
 import { addInternalNote, agentCancel, agentOrderView, agentOverrideEta, orderTimeline } from "./orders";
@@ -121,27 +131,20 @@ describe("support authorization at the data level", () => {
     await expect(
       agentCancel(db, agentA, { orderId: orderB.orderId, lineId: orderB.lines[1]!.id, now: day(2) }),
     ).rejects.toMatchObject({ code: "not_found" });
-    await expect(
-      agentOverrideEta(db, agentA, {
-        orderId: orderB.orderId,
-        lineId: orderB.lines[1]!.id,
-        shipStart: "2026-12-20",
-        shipEnd: "2026-12-22",
-        note: "Because",
-        now: day(2),
-      }),
-    ).rejects.toMatchObject({ code: "not_found" });
-    // A line id from another order, smuggled in with one's own order id.
-    await expect(
-      agentOverrideEta(db, agentA, {
-        orderId: orderA.orderId,
-        lineId: orderB.lines[1]!.id,
-        shipStart: "2026-12-20",
-        shipEnd: "2026-12-22",
-        note: "Because",
-        now: day(2),
-      }),
-    ).rejects.toMatchObject({ code: "not_found" });
+    // The other shop's order, then its line smuggled in with one's own order id.
+    for (const orderId of [orderB.orderId, orderA.orderId]) {
+      await expect(
+        agentOverrideEta(db, agentA, {
+          orderId,
+          lineId: orderB.lines[1]!.id,
+          shipStart: "2026-12-20",
+          shipEnd: "2026-12-22",
+          note: "Because",
+          now: day(2),
+        }),
+        orderId,
+      ).rejects.toMatchObject({ code: "not_found" });
+    }
     await expect(
       addInternalNote(db, agentA, { orderId: orderB.orderId, body: "peek", now: day(2) }),
     ).rejects.toMatchObject({ code: "not_found" });
@@ -248,19 +251,8 @@ describe("backorder board", () => {
     expect(mugB).toMatchObject({ unitsShort: 1, queueDepth: 1, nextPo: null });
     expect((await backorderBoard(db, agentA, { now: day(7) })).every((r) => r.merchant === "Alpha")).toBe(true);
 
-    await receivePurchaseOrder(db, {
-      merchantId: shopA.id,
-      reference: "PO-A1",
-      input: { lines: [{ sku: "NW-MUG", quantity: 5 }] },
-      actor: apiActor,
-      now: day(8),
-    });
-    await recordShipment(db, {
-      merchantId: shopA.id,
-      input: { orderNumber: "#1043", lines: [{ sku: "NW-MUG", quantity: 1 }] },
-      actor: apiActor,
-      now: day(8),
-    });
+    await receivePo(db, shopA.id, "PO-A1", { "NW-MUG": 5 }, day(8));
+    await shipUnits(db, shopA.id, "#1043", { "NW-MUG": 1 }, day(8));
     const honesty = await honestyFigures(db, agentA);
     expect(honesty.byMerchant.map((f) => f.group)).toEqual(["Alpha"]);
     expect(honesty.bySupplier).toEqual([expect.objectContaining({ group: "Acme Supply", shipped: 1 })]);

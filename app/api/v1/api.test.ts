@@ -1,36 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
-import { createApiKey } from "@/lib/api/keys";
 import { rows } from "@/lib/db/client";
 import { orderLines, orders } from "@/lib/db/schema/orders";
-import { onPostgres, useFreshDatabase, type TestDatabase } from "@/testing/db";
-import { createMerchant, createSku } from "@/testing/fixtures";
-import { appRoutes, serveRoutes } from "@/testing/http";
+import { apiTestbed } from "@/testing/api";
+import { onPostgres } from "@/testing/db";
 
-let database: TestDatabase;
-let server: { url: string; close: () => Promise<void> };
-let keyA: string;
-let keyB: string;
-
-beforeAll(async () => {
-  database = await useFreshDatabase();
-  const a = await createMerchant(database.db, { slug: "shop-a" });
-  const b = await createMerchant(database.db, { slug: "shop-b" });
-  for (const m of [a, b]) {
-    await createSku(database.db, m.id, { code: "TEE", onHand: 1 });
-    await createSku(database.db, m.id, { code: "CAP", onHand: 0 });
-  }
-  keyA = (await createApiKey(database.db, { merchantSlug: "shop-a", name: "test" })).key;
-  keyB = (await createApiKey(database.db, { merchantSlug: "shop-b", name: "test" })).key;
-  server = await serveRoutes(await appRoutes("api/v1"));
-});
-afterAll(async () => {
-  await server?.close();
-  await database?.close();
-});
+const api = apiTestbed({ a: "shop-a", b: "shop-b" }, [
+  { code: "TEE", onHand: 1 },
+  { code: "CAP", onHand: 0 },
+]);
 
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${server.url}/api/v1${path}`, {
+  const response = await fetch(`${api.url}/api/v1${path}`, {
     method,
     headers: { "content-type": "application/json", ...headers },
     body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
@@ -53,7 +34,7 @@ async function footprint() {
     c: number;
     h: number;
   }>(
-    database.db,
+    api.db,
     sql`select (select count(*)::int from orders) o, (select count(*)::int from order_lines) l, (select count(*)::int from eta_events) e,
                (select count(*)::int from audit_log) a, (select count(*)::int from purchase_orders) p, (select count(*)::int from shipments) s,
                (select count(*)::int from idempotency_keys) i, (select count(*)::int from customers) c, (select coalesce(sum(on_hand), 0)::int from skus) h`,
@@ -75,7 +56,7 @@ describe("ingest API v1 over HTTP", () => {
       {},
       { authorization: "Basic abc" },
       as("bo_live_not-a-real-key"),
-      { authorization: `Bearer ${keyA}x` },
+      { authorization: `Bearer ${api.keys.a}x` },
     ]) {
       const response = await call("POST", "/orders", order("#401"), headers);
       expect(response.status).toBe(401);
@@ -94,7 +75,7 @@ describe("ingest API v1 over HTTP", () => {
         { sku: "TEE", quantity: 1 },
         { sku: "CAP", quantity: 2 },
       ]),
-      as(keyA),
+      as(api.keys.a),
     );
     expect(created.status).toBe(201);
     expect(
@@ -103,14 +84,14 @@ describe("ingest API v1 over HTTP", () => {
       ["TEE", "ready", "stock"],
       ["CAP", "backordered", "unknown"],
     ]);
-    const [stored] = await database.db.select().from(orders).where(eq(orders.number, "#1001"));
+    const [stored] = await api.db.select().from(orders).where(eq(orders.number, "#1001"));
     expect(stored!.email).toBe("pat@example.com");
 
     const po = await call(
       "POST",
       "/purchase-orders",
       { reference: "PO-9", supplier: "Maker", expectedDate: "2030-01-10", lines: [{ sku: "CAP", quantity: 5 }] },
-      as(keyA),
+      as(api.keys.a),
     );
     expect(po.status).toBe(201);
     expect(po.body.linesRedated).toBe(1);
@@ -118,14 +99,15 @@ describe("ingest API v1 over HTTP", () => {
       "POST",
       "/purchase-orders/PO-9/expected-date",
       { expectedDate: "2030-01-20", note: "Late fabric" },
-      as(keyA),
+      as(api.keys.a),
     );
     expect(slip.body).toMatchObject({ linesRedated: 1 });
-    let view = await call("GET", "/orders/1001", undefined, as(keyA));
+    let view = await call("GET", "/orders/1001", undefined, as(api.keys.a));
     expect(view.body.lines[1]).toMatchObject({ sku: "CAP", basis: "po", shipWindow: { start: "2030-01-21" } });
 
     expect(
-      (await call("POST", "/purchase-orders/PO-9/receipts", { lines: [{ sku: "CAP", quantity: 2 }] }, as(keyA))).status,
+      (await call("POST", "/purchase-orders/PO-9/receipts", { lines: [{ sku: "CAP", quantity: 2 }] }, as(api.keys.a)))
+        .status,
     ).toBe(200);
     const shipped = await call(
       "POST",
@@ -141,49 +123,52 @@ describe("ingest API v1 over HTTP", () => {
           { sku: "CAP", quantity: 2 },
         ],
       },
-      as(keyA),
+      as(api.keys.a),
     );
     expect(shipped.status).toBe(201);
     const again = await call(
       "POST",
       "/shipments",
       { orderNumber: "1001", externalId: "ship-1", lines: [{ sku: "TEE", quantity: 1 }] },
-      as(keyA),
+      as(api.keys.a),
     );
     expect(again.body).toEqual({ shipmentId: shipped.body.shipmentId, created: false });
-    view = await call("GET", "/orders/%231001", undefined, as(keyA));
+    view = await call("GET", "/orders/%231001", undefined, as(api.keys.a));
     expect(view.body.lines.map((l: { status: string }) => l.status)).toEqual(["shipped", "shipped"]);
   });
 
   it("keeps merchants apart: merchant A's key cannot read or change merchant B's data", async () => {
-    expect((await call("POST", "/orders", order("#B-1"), as(keyB))).status).toBe(201);
+    expect((await call("POST", "/orders", order("#B-1"), as(api.keys.b))).status).toBe(201);
     expect(
       (
         await call(
           "POST",
           "/purchase-orders",
           { reference: "PO-B", supplier: "Maker", expectedDate: "2030-02-01", lines: [{ sku: "CAP", quantity: 3 }] },
-          as(keyB),
+          as(api.keys.b),
         )
       ).status,
     ).toBe(201);
     const before = await footprint();
-    expect((await call("GET", "/orders/B-1", undefined, as(keyA))).status).toBe(404);
-    expect((await call("POST", "/orders/B-1/cancel", {}, as(keyA))).status).toBe(404);
+    expect((await call("GET", "/orders/B-1", undefined, as(api.keys.a))).status).toBe(404);
+    expect((await call("POST", "/orders/B-1/cancel", {}, as(api.keys.a))).status).toBe(404);
     expect(
-      (await call("POST", "/shipments", { orderNumber: "B-1", lines: [{ sku: "CAP", quantity: 1 }] }, as(keyA))).status,
+      (await call("POST", "/shipments", { orderNumber: "B-1", lines: [{ sku: "CAP", quantity: 1 }] }, as(api.keys.a)))
+        .status,
     ).toBe(404);
     expect(
-      (await call("POST", "/purchase-orders/PO-B/expected-date", { expectedDate: "2031-01-01" }, as(keyA))).status,
+      (await call("POST", "/purchase-orders/PO-B/expected-date", { expectedDate: "2031-01-01" }, as(api.keys.a)))
+        .status,
     ).toBe(404);
-    expect((await call("POST", "/purchase-orders/PO-B/cancel", {}, as(keyA))).status).toBe(404);
+    expect((await call("POST", "/purchase-orders/PO-B/cancel", {}, as(api.keys.a))).status).toBe(404);
     expect(
-      (await call("POST", "/purchase-orders/PO-B/receipts", { lines: [{ sku: "CAP", quantity: 1 }] }, as(keyA))).status,
+      (await call("POST", "/purchase-orders/PO-B/receipts", { lines: [{ sku: "CAP", quantity: 1 }] }, as(api.keys.a)))
+        .status,
     ).toBe(404);
     expect(await footprint()).toEqual(before);
     // Same order number at A is a different order.
-    expect((await call("POST", "/orders", order("#B-1"), as(keyA))).status).toBe(201);
-    const lines = await database.db
+    expect((await call("POST", "/orders", order("#B-1"), as(api.keys.a))).status).toBe(201);
+    const lines = await api.db
       .select()
       .from(orderLines)
       .innerJoin(orders, eq(orders.id, orderLines.orderId))
@@ -252,14 +237,19 @@ describe("ingest API v1 over HTTP", () => {
       ["POST", "/purchase-orders/PO-9/receipts", { lines: [{ sku: "CAP", quantity: 99 }] }, 409, "lines[0].quantity"],
     ];
     for (const [method, path, body, status, field] of cases) {
-      const response = await call(method, path, body, as(keyA));
+      const response = await call(method, path, body, as(api.keys.a));
       expect([path, response.status, response.body.error.field], JSON.stringify(body)).toEqual([path, status, field]);
       expect(response.body.error.message.length).toBeGreaterThan(5);
     }
-    const garbage = await call("POST", "/orders", "{not json", as(keyA));
+    const garbage = await call("POST", "/orders", "{not json", as(api.keys.a));
     expect(garbage.status).toBe(400);
     expect(garbage.body.error.code).toBe("bad_json");
-    const huge = await call("POST", "/orders", { ...order("#507"), customerName: "x".repeat(2_000_000) }, as(keyA));
+    const huge = await call(
+      "POST",
+      "/orders",
+      { ...order("#507"), customerName: "x".repeat(2_000_000) },
+      as(api.keys.a),
+    );
     expect(huge.status).toBe(413);
     expect(huge.body.error.message).toContain("larger than 1 MB");
     expect(await footprint()).toEqual(before);
@@ -267,7 +257,7 @@ describe("ingest API v1 over HTTP", () => {
 
   it("honours Idempotency-Key: the same POST twice has one effect and the same answer", async () => {
     const before = await footprint();
-    const headers = { ...as(keyA), "idempotency-key": "order-700-attempt" };
+    const headers = { ...as(api.keys.a), "idempotency-key": "order-700-attempt" };
     const first = await call("POST", "/orders", order("#700"), headers);
     const second = await call("POST", "/orders", order("#700"), headers);
     expect(first.status).toBe(201);
@@ -286,12 +276,12 @@ describe("ingest API v1 over HTTP", () => {
 
   it.runIf(onPostgres)("gives ten concurrent retries with one Idempotency-Key exactly one effect", async () => {
     const before = await footprint();
-    const headers = { ...as(keyA), "idempotency-key": "receipt-concurrent" };
+    const headers = { ...as(api.keys.a), "idempotency-key": "receipt-concurrent" };
     await call(
       "POST",
       "/purchase-orders",
       { reference: "PO-C", supplier: "Maker", expectedDate: "2030-03-01", lines: [{ sku: "TEE", quantity: 50 }] },
-      as(keyA),
+      as(api.keys.a),
     );
     const answers = await Promise.all(
       Array.from({ length: 10 }, () =>
@@ -305,7 +295,7 @@ describe("ingest API v1 over HTTP", () => {
   });
 
   it("publishes an OpenAPI document generated from the same schemas", async () => {
-    const response = await fetch(`${server.url}/api/v1/openapi.json`);
+    const response = await fetch(`${api.url}/api/v1/openapi.json`);
     const document = await response.json();
     expect(document.openapi).toBe("3.1.0");
     const orderBody = document.paths["/orders"].post.requestBody.content["application/json"].schema;

@@ -1,40 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
-import { createApiKey } from "@/lib/api/keys";
 import { rows } from "@/lib/db/client";
-import { onPostgres, useFreshDatabase, type TestDatabase } from "@/testing/db";
-import { createMerchant, createSku } from "@/testing/fixtures";
-import { appRoutes, serveRoutes } from "@/testing/http";
+import { apiTestbed } from "@/testing/api";
+import { onPostgres } from "@/testing/db";
 
 // POST /api/v1/order-batches against POST /api/v1/orders: a batch must leave each merchant's data
 // exactly as the same orders sent one by one would, and a refused batch must leave nothing.
 
-let database: TestDatabase;
-let server: { url: string; close: () => Promise<void> };
-const keys: Record<string, string> = {};
-const merchantIds: Record<string, string> = {};
-
-beforeAll(async () => {
-  database = await useFreshDatabase();
-  // "batch" and "single" are twins; "other" is someone else's shop with the same SKU codes.
-  for (const slug of ["batch", "single", "other", "race"]) {
-    const merchant = await createMerchant(database.db, { slug });
-    merchantIds[slug] = merchant.id;
-    await createSku(database.db, merchant.id, { code: "TEE", onHand: 3 });
-    await createSku(database.db, merchant.id, { code: "CAP", onHand: 0 });
-    await createSku(database.db, merchant.id, { code: "MUG", onHand: 1, policy: "deny" });
-    await createSku(database.db, merchant.id, { code: "BOOK", policy: "preorder", releaseDate: "2099-01-01" });
-    keys[slug] = (await createApiKey(database.db, { merchantSlug: slug, name: "test" })).key;
-  }
-  server = await serveRoutes(await appRoutes("api/v1"));
-});
-afterAll(async () => {
-  await server?.close();
-  await database?.close();
-});
+// "batch" and "single" are twins; "other" is someone else's shop with the same SKU codes.
+const api = apiTestbed({ batch: "batch", single: "single", other: "other", race: "race" }, [
+  { code: "TEE", onHand: 3 },
+  { code: "CAP", onHand: 0 },
+  { code: "MUG", onHand: 1, policy: "deny" },
+  { code: "BOOK", policy: "preorder", releaseDate: "2099-01-01" },
+]);
+const { keys, merchantIds }: { keys: Record<string, string>; merchantIds: Record<string, string> } = api;
 
 async function call(path: string, body: unknown, key: string, headers: Record<string, string> = {}) {
-  const response = await fetch(`${server.url}/api/v1${path}`, {
+  const response = await fetch(`${api.url}/api/v1${path}`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${key}`, ...headers },
     body: JSON.stringify(body),
@@ -48,34 +31,31 @@ async function state(slug: string) {
   const m = merchantIds[slug]!;
   return {
     lines: await rows(
-      database.db,
+      api.db,
       sql`select o.number, o.email, o.customer_name, o.channel, o.closed_at is null as open, l.sku_code, l.quantity, l.allocated_quantity,
                  l.status, l.accepted_on_deny, l.ship_start::text, l.ship_end::text, l.eta_basis, l.queue_position, l.lines_ahead
           from order_lines l join orders o on o.id = l.order_id where o.merchant_id = ${m} order by o.number, l.sku_code`,
     ),
-    customers: await rows(database.db, sql`select email, name from customers where merchant_id = ${m} order by email`),
-    stock: await rows(
-      database.db,
-      sql`select code, on_hand, allocated from skus where merchant_id = ${m} order by code`,
-    ),
+    customers: await rows(api.db, sql`select email, name from customers where merchant_id = ${m} order by email`),
+    stock: await rows(api.db, sql`select code, on_hand, allocated from skus where merchant_id = ${m} order by code`),
     etaEvents: await rows(
-      database.db,
+      api.db,
       sql`select o.number, l.sku_code, e.reason, e.new_ship_start::text, e.new_ship_end::text from eta_events e
           join order_lines l on l.id = e.order_line_id join orders o on o.id = l.order_id
           where e.merchant_id = ${m} order by o.number, l.sku_code, e.id`,
     ),
     events: await rows(
-      database.db,
+      api.db,
       sql`select o.number, d.type, d.payload from domain_events d join orders o on o.id = d.order_id
           where d.merchant_id = ${m} order by o.number, d.id`,
     ),
     emails: await rows(
-      database.db,
+      api.db,
       sql`select o.number, n.kind, n.email, n.payload -> 'lines' as lines, n.payload -> 'inStock' as in_stock from notifications n
           join orders o on o.id = n.order_id where n.merchant_id = ${m} order by o.number, n.id`,
     ),
     audit: await rows(
-      database.db,
+      api.db,
       sql`select action, after ->> 'number' as number, after -> 'lines' as lines from audit_log where merchant_id = ${m} and entity_type = 'order' order by after ->> 'number', id`,
     ),
   };
@@ -89,7 +69,7 @@ function withoutIds<T>(value: T): T {
 const footprint = async () =>
   (
     await rows<{ o: number; l: number; c: number; n: number; a: number; d: number; e: number; k: number }>(
-      database.db,
+      api.db,
       sql`select (select count(*)::int from orders) o, (select count(*)::int from order_lines) l, (select count(*)::int from customers) c,
                  (select count(*)::int from notifications) n, (select count(*)::int from audit_log) a, (select count(*)::int from domain_events) d,
                  (select count(*)::int from eta_events) e, (select coalesce(sum(allocated), 0)::int from skus) k`,
@@ -217,47 +197,18 @@ describe("POST /api/v1/order-batches", () => {
 
   it("refuses a batch with one bad order, naming it, and writes nothing", async () => {
     const before = await footprint();
-    const good = { number: "#g", email: "g@example.com", lines: [{ sku: "TEE", quantity: 1 }] };
+    const tee = { sku: "TEE", quantity: 1 };
+    const good = { number: "#g", email: "g@example.com", lines: [tee] };
+    /** The good order, then a second one, #h unless the case says otherwise, with the case's changes. */
+    const second = (changes: object) => ({ orders: [good, { ...good, number: "#h", ...changes }] });
     const cases: [unknown, number, string][] = [
       [
         { orders: [good, good, { ...good, number: "#h", lines: [{ sku: "NOPE", quantity: 1 }] }] },
         422,
         "orders[1].number",
       ],
-      [
-        {
-          orders: [
-            good,
-            {
-              ...good,
-              number: "#h",
-              lines: [
-                { sku: "TEE", quantity: 1 },
-                { sku: "NOPE", quantity: 1 },
-              ],
-            },
-          ],
-        },
-        422,
-        "orders[1].lines[1].sku",
-      ],
-      [
-        {
-          orders: [
-            good,
-            {
-              ...good,
-              number: "#h",
-              lines: [
-                { sku: "TEE", quantity: 1 },
-                { sku: "TEE", quantity: 2 },
-              ],
-            },
-          ],
-        },
-        422,
-        "orders[1].lines[1].sku",
-      ],
+      [second({ lines: [tee, { sku: "NOPE", quantity: 1 }] }), 422, "orders[1].lines[1].sku"],
+      [second({ lines: [tee, { sku: "TEE", quantity: 2 }] }), 422, "orders[1].lines[1].sku"],
       [
         {
           orders: [
@@ -269,31 +220,14 @@ describe("POST /api/v1/order-batches", () => {
         "orders[1].externalId",
       ],
       // Order #4 has this external id already (the first test): a conflict, not a failed insert.
-      [{ orders: [good, { ...good, number: "#h", externalId: "shop-4" }] }, 409, "orders[1].externalId"],
-      [{ orders: [good, { ...good, number: "#h", currency: "EUR" }] }, 422, "orders[1].lines[0].unitPriceMinor"],
+      [second({ externalId: "shop-4" }), 409, "orders[1].externalId"],
+      [second({ currency: "EUR" }), 422, "orders[1].lines[0].unitPriceMinor"],
       [
-        {
-          orders: [
-            good,
-            {
-              ...good,
-              number: "#1",
-              lines: [
-                { sku: "TEE", quantity: 1 },
-                { sku: "CAP", quantity: 1 },
-              ],
-              currency: "EUR",
-            },
-          ],
-        },
+        second({ number: "#1", lines: [tee, { sku: "CAP", quantity: 1 }], currency: "EUR" }),
         422,
         "orders[1].lines[0].unitPriceMinor",
       ],
-      [
-        { orders: [good, { ...good, number: "#h", lines: [{ sku: "TEE", quantity: 0 }] }] },
-        422,
-        "orders[1].lines[0].quantity",
-      ],
+      [second({ lines: [{ sku: "TEE", quantity: 0 }] }), 422, "orders[1].lines[0].quantity"],
       [{ orders: [] }, 422, "orders"],
       [{ orders: Array.from({ length: 101 }, (_, i) => ({ ...good, number: `#${i}` })) }, 422, "orders"],
       [{ orders: [good], extra: 1 }, 422, "extra"],
@@ -305,7 +239,7 @@ describe("POST /api/v1/order-batches", () => {
     }
     // An existing order's quantity below what already shipped is refused for the whole batch, after
     // an earlier order of the batch was already changed: all or none.
-    await database.db
+    await api.db
       .execute(sql`update order_lines set shipped_quantity = quantity, allocated_quantity = 0, status = 'shipped'
       where sku_code = 'TEE' and order_id = (select id from orders where merchant_id = ${merchantIds.batch!} and number = '#1')`);
     const shippedBefore = await footprint();
@@ -390,7 +324,7 @@ describe("POST /api/v1/order-batches", () => {
         Array(6).fill(1),
       );
       const orders = await rows<{ number: string; lines: number }>(
-        database.db,
+        api.db,
         sql`select o.number, count(l.id)::int as lines from orders o join order_lines l on l.order_id = o.id
           where o.merchant_id = ${merchantIds.other!} and o.number like '#dup%' group by o.number order by o.number`,
       );
@@ -417,7 +351,7 @@ describe("POST /api/v1/order-batches", () => {
       const answers = await Promise.all(batches.map((body) => call("/order-batches", body, keys.race!)));
       expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
       const [tee] = await rows<{ on_hand: number; allocated: number; promised: number }>(
-        database.db,
+        api.db,
         sql`select s.on_hand, s.allocated, (select coalesce(sum(allocated_quantity), 0)::int from order_lines where sku_id = s.id) as promised
           from skus s where s.merchant_id = ${merchantIds.race!} and s.code = 'TEE'`,
       );
@@ -425,7 +359,7 @@ describe("POST /api/v1/order-batches", () => {
       // Stock promised when a batch committed stays promised; every other line waits in one queue,
       // positions 0, 1, 2… by order time.
       const lines = await rows<{ queue_position: number; status: string; allocated_quantity: number }>(
-        database.db,
+        api.db,
         sql`select l.queue_position, l.status, l.allocated_quantity from order_lines l join orders o on o.id = l.order_id
           where l.merchant_id = ${merchantIds.race!} and l.sku_code = 'TEE' order by l.status = 'ready' desc, o.placed_at, l.id`,
       );

@@ -4,6 +4,7 @@ import { db } from "@/lib/db/client";
 import { merchantsInScope } from "@/lib/support/access";
 import { auditActorTypes as actorTypes, auditEntries, auditFilters } from "@/lib/support/board";
 import { requireAgentPage } from "../guard";
+import { ShopFilter } from "../shop-filter";
 import { ScrollRegion } from "@/components/support/scroll-region";
 import { TableHead } from "@/components/support/table-head";
 
@@ -41,19 +42,7 @@ export default async function AuditPage({
             ))}
           </select>
         </div>
-        <div className="space-y-1">
-          <label htmlFor="merchant" className="block text-sm font-medium">
-            Shop
-          </label>
-          <select id="merchant" name="merchant" defaultValue={filters.merchantId ?? ""} className={field}>
-            <option value="">All my shops</option>
-            {shops.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <ShopFilter shops={shops} merchantId={filters.merchantId} />
         <div className="space-y-1">
           <label htmlFor="action" className="block text-sm font-medium">
             Action starts with

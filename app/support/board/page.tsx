@@ -7,6 +7,7 @@ import { backorderBoard, boardQuery, boardSorts, honestyFigures, type BoardSort 
 import type { HonestyFigure } from "@/lib/support/honesty";
 import { ScrollRegion } from "@/components/support/scroll-region";
 import { requireAgentPage } from "../guard";
+import { ShopFilter } from "../shop-filter";
 import { TableHead } from "@/components/support/table-head";
 
 export const metadata: Metadata = { title: "Backorder board" };
@@ -132,24 +133,7 @@ export default async function BoardPage({
       <div className="flex flex-wrap items-end justify-between gap-4">
         <h1 className="text-2xl font-bold">Backorder board</h1>
         <form className="flex flex-wrap items-end gap-3">
-          <div className="space-y-1">
-            <label htmlFor="merchant" className="block text-sm font-medium">
-              Shop
-            </label>
-            <select
-              id="merchant"
-              name="merchant"
-              defaultValue={merchantId ?? ""}
-              className="rounded-lg border border-stone-400 bg-white px-2.5 py-1.5 text-sm"
-            >
-              <option value="">All my shops</option>
-              {shops.map((m) => (
-                <option key={m.id} value={m.id}>
-                  {m.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <ShopFilter shops={shops} merchantId={merchantId} />
           <div className="space-y-1">
             <label htmlFor="sort" className="block text-sm font-medium">
               Sort by

@@ -1,14 +1,9 @@
 import type { IsoDate } from "../../dates";
 import {
-  Buttons,
-  Greeting,
   Item,
   ItemDetail,
   OrderEmail,
   Paragraph,
-  PrimaryButton,
-  SecondaryLink,
-  Title,
   itemsLabel,
   plural,
   sampleBase,
@@ -44,15 +39,18 @@ export function BackorderedEmail(props: BackorderedEmailProps) {
     <OrderEmail
       {...props}
       preview={`${itemsLabel(lines.map((l) => l.title))}: ${shipsText(lines[0]!.shipStart, lines[0]!.shipEnd)}`}
-    >
-      <Title>
-        {preorder
+      heading={
+        preorder
           ? "Your pre-order is in"
           : lines.length === 1
             ? "One item is waiting for stock"
-            : `${plural(lines.length, "item")} are waiting for stock`}
-      </Title>
-      <Greeting name={props.customerName} />
+            : `${plural(lines.length, "item")} are waiting for stock`
+      }
+      actions={[
+        { label: "See your options", href: props.links.manage },
+        { label: "Check the status", href: props.links.view },
+      ]}
+    >
       <Paragraph>
         Thank you for order {props.orderNumber}.{" "}
         {preorder
@@ -79,14 +77,6 @@ export function BackorderedEmail(props: BackorderedEmailProps) {
         You can wait (we will email you if a date moves), swap to an in-stock alternative where there is one, or cancel
         for a refund.
       </Paragraph>
-      <Buttons>
-        <PrimaryButton brand={props.brand} href={props.links.manage}>
-          See your options
-        </PrimaryButton>
-        <SecondaryLink brand={props.brand} href={props.links.view}>
-          Check the status
-        </SecondaryLink>
-      </Buttons>
     </OrderEmail>
   );
 }

@@ -1,17 +1,4 @@
-import {
-  Buttons,
-  Greeting,
-  Item,
-  ItemDetail,
-  OrderEmail,
-  Paragraph,
-  PrimaryButton,
-  Title,
-  itemsLabel,
-  money,
-  sampleBase,
-  type OrderEmailBase,
-} from "./parts";
+import { Item, ItemDetail, OrderEmail, Paragraph, itemsLabel, money, sampleBase, type OrderEmailBase } from "./parts";
 
 export type CancelledEmailProps = OrderEmailBase & {
   lines: { title: string; units: number; refundMinor: number }[];
@@ -41,9 +28,9 @@ export function CancelledEmail(props: CancelledEmailProps) {
     <OrderEmail
       {...props}
       preview={`Cancelled: ${itemsLabel(props.lines.map((l) => l.title))}. Refund ${money(refund, props.currency)}.`}
+      heading={props.lines.length === 1 ? "Item cancelled" : "Items cancelled"}
+      actions={[{ label: "Order status", href: props.links.view }]}
     >
-      <Title>{props.lines.length === 1 ? "Item cancelled" : "Items cancelled"}</Title>
-      <Greeting name={props.customerName} />
       <Paragraph>{why[props.by](props)}</Paragraph>
       {props.lines.map((line, i) => (
         <Item key={i} title={line.title} quantity={line.units}>
@@ -56,11 +43,6 @@ export function CancelledEmail(props: CancelledEmailProps) {
           : "There was nothing to refund."}{" "}
         Anything else on your order is not affected.
       </Paragraph>
-      <Buttons>
-        <PrimaryButton brand={props.brand} href={props.links.view}>
-          Order status
-        </PrimaryButton>
-      </Buttons>
     </OrderEmail>
   );
 }

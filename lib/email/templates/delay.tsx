@@ -1,14 +1,10 @@
 import { formatDay, type IsoDate } from "../../dates";
 import {
-  Buttons,
-  Greeting,
+  Actions,
   Item,
   ItemDetail,
   OrderEmail,
   Paragraph,
-  PrimaryButton,
-  SecondaryLink,
-  Title,
   itemsLabel,
   sampleBase,
   windowText,
@@ -52,15 +48,14 @@ export function DelayEmail(props: DelayEmailProps) {
       preview={
         consent ? "Please tell us whether to keep waiting or cancel." : "We are sorry: a new date, and your choice."
       }
-    >
-      <Title>
-        {consent
+      heading={
+        consent
           ? "Do you want to keep waiting?"
           : props.lines.length === 1
             ? "Your item is delayed"
-            : "Your items are delayed"}
-      </Title>
-      <Greeting name={props.customerName} />
+            : "Your items are delayed"
+      }
+    >
       <Paragraph>
         We are sorry: {props.renewed ? "the revised date we gave you" : "the date we gave you"} for{" "}
         {props.lines.length === 1 ? "this item" : "these items"} on order {props.orderNumber} will be missed.
@@ -80,14 +75,13 @@ export function DelayEmail(props: DelayEmailProps) {
                 Please choose by {line.deadline}. If we do not hear from you by then, we will cancel it and the shop
                 will refund you in full.
               </ItemDetail>
-              <Buttons>
-                <PrimaryButton brand={props.brand} href={`${line.answerUrl}?choice=keep`}>
-                  Keep waiting
-                </PrimaryButton>
-                <SecondaryLink brand={props.brand} href={`${line.answerUrl}?choice=cancel`}>
-                  Cancel this item
-                </SecondaryLink>
-              </Buttons>
+              <Actions
+                brand={props.brand}
+                actions={[
+                  { label: "Keep waiting", href: `${line.answerUrl}?choice=keep` },
+                  { label: "Cancel this item", href: `${line.answerUrl}?choice=cancel` },
+                ]}
+              />
             </>
           ) : (
             <>
@@ -95,11 +89,10 @@ export function DelayEmail(props: DelayEmailProps) {
                 If the new date works for you, you do not need to do anything: we keep your order. If not, you can
                 cancel it for a full refund.
               </ItemDetail>
-              <Buttons>
-                <PrimaryButton brand={props.brand} href={`${line.answerUrl}?choice=cancel`}>
-                  Cancel this item
-                </PrimaryButton>
-              </Buttons>
+              <Actions
+                brand={props.brand}
+                actions={[{ label: "Cancel this item", href: `${line.answerUrl}?choice=cancel` }]}
+              />
             </>
           )}
         </Item>

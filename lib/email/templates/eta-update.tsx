@@ -1,14 +1,9 @@
 import { daysBetween, type IsoDate } from "../../dates";
 import {
-  Buttons,
-  Greeting,
   Item,
   ItemDetail,
   OrderEmail,
   Paragraph,
-  PrimaryButton,
-  SecondaryLink,
-  Title,
   itemsLabel,
   plural,
   sampleBase,
@@ -63,9 +58,15 @@ export function etaUpdateSubject(props: Pick<EtaUpdateEmailProps, "orderNumber" 
 
 function Body(props: EtaUpdateEmailProps & { title: string; intro: string }) {
   return (
-    <OrderEmail {...props} preview={props.intro}>
-      <Title>{props.title}</Title>
-      <Greeting name={props.customerName} />
+    <OrderEmail
+      {...props}
+      preview={props.intro}
+      heading={props.title}
+      actions={[
+        { label: "See the dates and why", href: props.links.view },
+        { label: "Swap or cancel", href: props.links.manage },
+      ]}
+    >
       <Paragraph>{props.intro}</Paragraph>
       {props.lines.map((line, i) => {
         const { headline, detail } = sentence(line);
@@ -84,14 +85,6 @@ function Body(props: EtaUpdateEmailProps & { title: string; intro: string }) {
           ? "Nothing else about your order has changed."
           : "Nothing else about your order has changed. The order page shows why each date moved."}
       </Paragraph>
-      <Buttons>
-        <PrimaryButton brand={props.brand} href={props.links.view}>
-          See the dates and why
-        </PrimaryButton>
-        <SecondaryLink brand={props.brand} href={props.links.manage}>
-          Swap or cancel
-        </SecondaryLink>
-      </Buttons>
     </OrderEmail>
   );
 }

@@ -28,7 +28,16 @@ export type OrderEmailBase = {
 export const muted = "#57534e";
 export const ink = "#1c1917";
 
-export function OrderEmail(props: OrderEmailBase & { preview: string; children: ReactNode }) {
+/** A link the email asks the shopper to follow. */
+export type EmailAction = { label: string; href: string };
+
+/**
+ * Every order email reads the same way: a heading, a greeting, the body, and at the end the
+ * actions, when it has any.
+ */
+export function OrderEmail(
+  props: OrderEmailBase & { preview: string; heading: ReactNode; actions?: EmailAction[]; children: ReactNode },
+) {
   return (
     <EmailLayout
       brand={props.brand}
@@ -41,12 +50,15 @@ export function OrderEmail(props: OrderEmailBase & { preview: string; children: 
         { label: "Email preferences and unsubscribe", href: props.links.preferences },
       ]}
     >
+      <Title>{props.heading}</Title>
+      <Greeting name={props.customerName} />
       {props.children}
+      {props.actions ? <Actions brand={props.brand} actions={props.actions} /> : null}
     </EmailLayout>
   );
 }
 
-export function Title({ children }: { children: ReactNode }) {
+function Title({ children }: { children: ReactNode }) {
   return (
     <Heading
       as="h1"
@@ -57,7 +69,7 @@ export function Title({ children }: { children: ReactNode }) {
   );
 }
 
-export function Greeting({ name }: { name: string | null }) {
+function Greeting({ name }: { name: string | null }) {
   return <Text style={{ margin: "8px 0" }}>{name ? `Hi ${name.split(" ")[0]},` : "Hello,"}</Text>;
 }
 
@@ -104,11 +116,11 @@ export function ItemDetail({ children, strong }: { children: ReactNode; strong?:
   );
 }
 
-export function Buttons({ children }: { children: ReactNode }) {
+function Buttons({ children }: { children: ReactNode }) {
   return <Section style={{ margin: "16px 0 8px" }}>{children}</Section>;
 }
 
-export function PrimaryButton({ brand, href, children }: { brand: EmailBrand; href: string; children: ReactNode }) {
+function PrimaryButton({ brand, href, children }: { brand: EmailBrand; href: string; children: ReactNode }) {
   return (
     <EmailButton href={href} color={brand.brandColor}>
       {children}
@@ -117,7 +129,7 @@ export function PrimaryButton({ brand, href, children }: { brand: EmailBrand; hr
 }
 
 /** A second action, as a plain link under the button (two buttons side by side break on phones). */
-export function SecondaryLink({ brand, href, children }: { brand: EmailBrand; href: string; children: ReactNode }) {
+function SecondaryLink({ brand, href, children }: { brand: EmailBrand; href: string; children: ReactNode }) {
   return (
     <Text style={{ margin: "12px 0 0" }}>
       <Link
@@ -127,6 +139,25 @@ export function SecondaryLink({ brand, href, children }: { brand: EmailBrand; hr
         {children}
       </Link>
     </Text>
+  );
+}
+
+/** The first action is the button; any others are links under it. */
+export function Actions({ brand, actions }: { brand: EmailBrand; actions: EmailAction[] }) {
+  const [primary, ...secondary] = actions;
+  return (
+    <Buttons>
+      {primary ? (
+        <PrimaryButton brand={brand} href={primary.href}>
+          {primary.label}
+        </PrimaryButton>
+      ) : null}
+      {secondary.map((action) => (
+        <SecondaryLink key={action.href} brand={brand} href={action.href}>
+          {action.label}
+        </SecondaryLink>
+      ))}
+    </Buttons>
   );
 }
 

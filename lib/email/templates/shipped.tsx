@@ -1,19 +1,6 @@
 import type { IsoDate } from "../../dates";
 import { webLink } from "../../security/links";
-import {
-  Buttons,
-  Greeting,
-  Item,
-  ItemDetail,
-  OrderEmail,
-  Paragraph,
-  PrimaryButton,
-  SecondaryLink,
-  Title,
-  sampleBase,
-  shipsText,
-  type OrderEmailBase,
-} from "./parts";
+import { Item, ItemDetail, OrderEmail, Paragraph, sampleBase, shipsText, type OrderEmailBase } from "./parts";
 
 export type ShippedEmailProps = OrderEmailBase & {
   carrier: string | null;
@@ -37,10 +24,14 @@ export function ShippedEmail(props: ShippedEmailProps) {
   const tracking = props.trackingNumber
     ? `${props.carrier ? `${props.carrier} ` : ""}tracking number ${props.trackingNumber}`
     : null;
+  const status = { label: "Order status", href: props.links.view };
   return (
-    <OrderEmail {...props} preview={tracking ? `On its way: ${tracking}` : `Order ${props.orderNumber} is on its way`}>
-      <Title>{props.stillWaiting.length > 0 ? "Part of your order is on its way" : "Your order is on its way"}</Title>
-      <Greeting name={props.customerName} />
+    <OrderEmail
+      {...props}
+      preview={tracking ? `On its way: ${tracking}` : `Order ${props.orderNumber} is on its way`}
+      heading={props.stillWaiting.length > 0 ? "Part of your order is on its way" : "Your order is on its way"}
+      actions={trackingLink ? [{ label: "Track your parcel", href: trackingLink }, status] : [status]}
+    >
       <Paragraph>
         It left our warehouse {props.shippedAt}
         {props.carrier ? ` with ${props.carrier}` : ""}.
@@ -61,22 +52,6 @@ export function ShippedEmail(props: ShippedEmailProps) {
           ))}
         </>
       ) : null}
-      <Buttons>
-        {trackingLink ? (
-          <>
-            <PrimaryButton brand={props.brand} href={trackingLink}>
-              Track your parcel
-            </PrimaryButton>
-            <SecondaryLink brand={props.brand} href={props.links.view}>
-              Order status
-            </SecondaryLink>
-          </>
-        ) : (
-          <PrimaryButton brand={props.brand} href={props.links.view}>
-            Order status
-          </PrimaryButton>
-        )}
-      </Buttons>
     </OrderEmail>
   );
 }

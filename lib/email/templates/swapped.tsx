@@ -1,16 +1,4 @@
-import {
-  Buttons,
-  Greeting,
-  Item,
-  ItemDetail,
-  OrderEmail,
-  Paragraph,
-  PrimaryButton,
-  Title,
-  money,
-  sampleBase,
-  type OrderEmailBase,
-} from "./parts";
+import { Item, ItemDetail, OrderEmail, Paragraph, money, sampleBase, type OrderEmailBase } from "./parts";
 
 export type SwappedEmailProps = OrderEmailBase & {
   fromTitle: string;
@@ -28,9 +16,12 @@ export function swappedSubject(props: Pick<SwappedEmailProps, "orderNumber" | "t
 /** Confirms a swap to an in-stock alternative. */
 export function SwappedEmail(props: SwappedEmailProps) {
   return (
-    <OrderEmail {...props} preview={`${props.fromTitle} swapped for ${props.toTitle}, which is in stock.`}>
-      <Title>Swap confirmed</Title>
-      <Greeting name={props.customerName} />
+    <OrderEmail
+      {...props}
+      preview={`${props.fromTitle} swapped for ${props.toTitle}, which is in stock.`}
+      heading="Swap confirmed"
+      actions={[{ label: "Order status", href: props.links.view }]}
+    >
       <Paragraph>
         {props.by === "shopper"
           ? "As you asked, we swapped"
@@ -48,11 +39,6 @@ export function SwappedEmail(props: SwappedEmailProps) {
           ? `It costs less, so the shop refunds the difference, ${money(props.refundMinor, props.currency)}, to the way you paid.`
           : "The price is the same, so there is nothing to pay or refund."}
       </Paragraph>
-      <Buttons>
-        <PrimaryButton brand={props.brand} href={props.links.view}>
-          Order status
-        </PrimaryButton>
-      </Buttons>
     </OrderEmail>
   );
 }

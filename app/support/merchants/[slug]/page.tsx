@@ -1,11 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { ScrollRegion } from "@/components/support/scroll-region";
 import { db } from "@/lib/db/client";
-import { isDomainError } from "@/lib/errors";
 import { integrationLogs } from "@/lib/integrations/console";
-import { requireAgentPage } from "../../guard";
+import { foundOr404, requireAgentPage } from "../../guard";
 import { ResendDeliveryButton, RetryShopifyButton } from "../forms";
 import { TableHead } from "@/components/support/table-head";
 
@@ -31,14 +29,7 @@ const statusWords: Record<string, string> = {
 export default async function ShopIntegrationsPage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
   const scope = await requireAgentPage(`/support/merchants/${slug}`);
-  let logs;
-  try {
-    logs = await integrationLogs(db(), scope, slug);
-  } catch (error) {
-    if (isDomainError(error)) notFound();
-    throw error;
-  }
-  const { merchant, status, deliveries, shopify } = logs;
+  const { merchant, status, deliveries, shopify } = await foundOr404(integrationLogs(db(), scope, slug));
   return (
     <div className="space-y-8">
       <header className="space-y-1">

@@ -1,16 +1,14 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { LineTools, NoteForm, ResendButton } from "../../forms";
 import { StatusBadge } from "@/components/order/line-card";
 import { db } from "@/lib/db/client";
 import { dateIn, formatDay, formatInstant, formatWindow } from "@/lib/dates";
-import { isDomainError } from "@/lib/errors";
 import { viewToken } from "@/lib/links/view-link";
 import { swapOptions } from "@/lib/orders/swap";
 import { basisWords, formatMoney, statusOf } from "@/lib/orders/words";
 import { agentOrderView } from "@/lib/support/orders";
-import { requireAgentPage } from "../../guard";
+import { foundOr404, requireAgentPage } from "../../guard";
 import { ScrollRegion } from "@/components/support/scroll-region";
 import { isOpen, isWaiting } from "@/lib/orders/line-status";
 import { TableHead } from "@/components/support/table-head";
@@ -22,14 +20,7 @@ const timelineIcons = { eta: "Date", email: "Email", action: "Action", note: "No
 export default async function SupportOrderPage({ params }: { params: Promise<{ orderId: string }> }) {
   const { orderId } = await params;
   const scope = await requireAgentPage(`/support/orders/${orderId}`);
-  let view;
-  try {
-    view = await agentOrderView(db(), scope, orderId);
-  } catch (error) {
-    if (isDomainError(error)) notFound();
-    throw error;
-  }
-  const { order, merchant, lines, timeline, emails } = view;
+  const { order, merchant, lines, timeline, emails } = await foundOr404(agentOrderView(db(), scope, orderId));
   const today = dateIn(merchant.timezone, new Date());
   const options = new Map<number, { skuId: string; label: string }[]>();
   for (const line of lines) {

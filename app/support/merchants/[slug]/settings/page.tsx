@@ -1,14 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
-import { isDomainError } from "@/lib/errors";
 import { integrationSettings } from "@/lib/integrations/console";
 import { getNotificationSettings } from "@/lib/notifications/settings";
 import { shopifyAppConfigured } from "@/lib/integrations/shopify/app";
 import { shopifyAppStatus } from "@/lib/integrations/shopify/status";
-import { requireAgentPage } from "../../../guard";
+import { foundOr404, requireAgentPage } from "../../../guard";
 import { eventDataSchemas, publicEventTypes } from "@/lib/events/catalogue";
 import { ShopifyAppInstall, ShopifyInstallForm } from "../../shopify-app";
 import {
@@ -30,15 +28,8 @@ const utc = (at: Date) => `${at.toISOString().slice(0, 16).replace("T", " ")} UT
 export default async function IntegrationSettingsPage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
   const scope = await requireAgentPage(`/support/merchants/${slug}/settings`);
-  let settings;
-  try {
-    // Admins only: for anyone else, the page does not exist.
-    settings = await integrationSettings(db(), scope, slug);
-  } catch (error) {
-    if (isDomainError(error)) notFound();
-    throw error;
-  }
-  const { merchant, status } = settings;
+  // Admins only: for anyone else, the page does not exist.
+  const { merchant, status } = await foundOr404(integrationSettings(db(), scope, slug));
   const notificationSettings = await getNotificationSettings(db(), merchant.id);
   const app = await shopifyAppStatus(db(), merchant.id);
   const shopifyAddress = `${env().APP_URL.replace(/\/$/, "")}/api/webhooks/shopify/${merchant.slug}`;
