@@ -53,11 +53,12 @@ const benches: Bench[] = [
   },
   {
     name: "pages",
-    title: "Order page (demo data)",
+    title: "Shopper pages (Pages Router, demo data)",
     measured:
-      "The built app on PostgreSQL with the demo data: the order page's first-load JavaScript as Chromium loads it, and the page's server time for a signed-in shopper under closed-loop load (autocannon), one and two app processes.",
-    baseline: "A bare `node:http` server running the page's same SQL and answering JSON: the floor for any page.",
-    command: ["bench:pages"],
+      "The built app (`next start`, one process) on PostgreSQL with the demo data: for every shopper route, the server CPU one request costs (utime + stime of the app's process tree, and of PostgreSQL's), latency and throughput at 10 connections, the JavaScript Chromium loads and Lighthouse's mobile scores; then the order page and the signed view at 200/s (open loop).",
+    baseline:
+      "In the same run, bench/floor-server.ts: a bare `node:http` server doing the order page's own reads and rendering its own component with React (`renderToString`), or answering them as JSON; the floor for any page.",
+    command: ["bench:pages", "--", "--seconds", values.seconds!],
     needsBuild: true,
   },
   {
