@@ -10,11 +10,19 @@ export const sessionMaxAgeSeconds = 30 * 24 * 60 * 60;
 /** As Auth.js: a session's expiry moves forward at most once a day, not on every request. */
 export const sessionUpdateAgeSeconds = 24 * 60 * 60;
 
+const adapters = new WeakMap<Db, Adapter>();
+
+/** One adapter per database client: building it costs more than the session read it serves. */
 export function authAdapter(db: Db): Adapter {
-  return DrizzleAdapter(db, {
-    usersTable: users,
-    accountsTable: accounts,
-    sessionsTable: sessions,
-    verificationTokensTable: verificationTokens,
-  });
+  let adapter = adapters.get(db);
+  if (!adapter) {
+    adapter = DrizzleAdapter(db, {
+      usersTable: users,
+      accountsTable: accounts,
+      sessionsTable: sessions,
+      verificationTokensTable: verificationTokens,
+    });
+    adapters.set(db, adapter);
+  }
+  return adapter;
 }
