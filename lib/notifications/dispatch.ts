@@ -201,14 +201,34 @@ async function scheduleRetry(db: DbOrTx, batchId: string, at: Date, error: strin
 }
 
 type Settled = Pick<DispatchResult, "sent" | "failed" | "retrying" | "pauseSeconds">;
+/** A rendered email waiting in a batch, by its notification row. */
+type PendingEmail = { id: string; email: OutgoingEmail };
+type SendOptions = { transport: Transport; now: Date; random: () => number };
+
+/** Records every email of a batch as sent, each with the provider's id for it if there is one. */
+async function settleSent(
+  db: DbOrTx,
+  batchId: string,
+  items: { id: string }[],
+  providerIdAt: (index: number) => string | null,
+  now: Date,
+): Promise<Settled> {
+  await markSent(
+    db,
+    batchId,
+    items.map((item, i) => ({ id: item.id, providerId: providerIdAt(i) })),
+    now,
+  );
+  return { sent: items.length, failed: 0, retrying: 0 };
+}
 
 /** Sends one persisted batch under its id and records the outcome on its rows. */
 async function sendAndSettle(
   db: DbOrTx,
   batchId: string,
-  items: { id: string; email: OutgoingEmail }[],
+  items: PendingEmail[],
   attempts: number,
-  options: { transport: Transport; now: Date; random: () => number },
+  options: SendOptions,
 ): Promise<Settled> {
   const { transport, now } = options;
   const result = await transport.sendBatch(
@@ -216,13 +236,7 @@ async function sendAndSettle(
     batchId,
   );
   if (result.ok) {
-    await markSent(
-      db,
-      batchId,
-      items.map((item, i) => ({ id: item.id, providerId: result.ids[i] ?? null })),
-      now,
-    );
-    return { sent: items.length, failed: 0, retrying: 0 };
+    return settleSent(db, batchId, items, (i) => result.ids[i] ?? null, now);
   }
   const failure = result.error;
   const error = describeFailure(failure);
@@ -230,13 +244,7 @@ async function sendAndSettle(
     // Only an earlier attempt of this very batch can have used its key, and the provider took it:
     // the emails went, though what we render now differs (a merchant renamed since, say). Sending
     // them again under new keys would deliver them twice.
-    await markSent(
-      db,
-      batchId,
-      items.map((item) => ({ id: item.id, providerId: null })),
-      now,
-    );
-    return { sent: items.length, failed: 0, retrying: 0 };
+    return settleSent(db, batchId, items, () => null, now);
   }
   if (failure.kind === "permanent" && items.length > 1) return splitBatch(db, batchId, items, attempts, options);
   const next = nextAttempt(failure, attempts, options.random());
@@ -261,9 +269,9 @@ async function sendAndSettle(
 async function splitBatch(
   db: DbOrTx,
   batchId: string,
-  items: { id: string; email: OutgoingEmail }[],
+  items: PendingEmail[],
   attempts: number,
-  options: { transport: Transport; now: Date; random: () => number },
+  options: SendOptions,
 ): Promise<Settled> {
   const singles = await rows<{ id: string; batch_id: string }>(
     db,
