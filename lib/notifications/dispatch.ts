@@ -203,6 +203,8 @@ async function scheduleRetry(db: DbOrTx, batchId: string, at: Date, error: strin
 type Settled = Pick<DispatchResult, "sent" | "failed" | "retrying" | "pauseSeconds">;
 /** A rendered email waiting in a batch, by its notification row. */
 type PendingEmail = { id: string; email: OutgoingEmail };
+/** A persisted batch: its id (the provider's idempotency key), its emails, and how often it was tried. */
+type Batch = { batchId: string; items: PendingEmail[]; attempts: number };
 type SendOptions = { transport: Transport; now: Date; random: () => number };
 
 /** Records every email of a batch as sent, each with the provider's id for it if there is one. */
@@ -223,13 +225,8 @@ async function settleSent(
 }
 
 /** Sends one persisted batch under its id and records the outcome on its rows. */
-async function sendAndSettle(
-  db: DbOrTx,
-  batchId: string,
-  items: PendingEmail[],
-  attempts: number,
-  options: SendOptions,
-): Promise<Settled> {
+async function sendAndSettle(db: DbOrTx, batch: Batch, options: SendOptions): Promise<Settled> {
+  const { batchId, items, attempts } = batch;
   const { transport, now } = options;
   const result = await transport.sendBatch(
     items.map((i) => i.email),
@@ -246,7 +243,7 @@ async function sendAndSettle(
     // them again under new keys would deliver them twice.
     return settleSent(db, batchId, items, () => null, now);
   }
-  if (failure.kind === "permanent" && items.length > 1) return splitBatch(db, batchId, items, attempts, options);
+  if (failure.kind === "permanent" && items.length > 1) return splitBatch(db, batch, options);
   const next = nextAttempt(failure, attempts, options.random());
   if ("giveUp" in next) {
     await markFailed(db, { batchId }, error, now);
@@ -266,13 +263,8 @@ async function sendAndSettle(
  * a batch of its own, recorded before sending so a crash cannot mix them up, and is sent alone:
  * the good ones go, the bad one fails with the provider's answer.
  */
-async function splitBatch(
-  db: DbOrTx,
-  batchId: string,
-  items: PendingEmail[],
-  attempts: number,
-  options: SendOptions,
-): Promise<Settled> {
+async function splitBatch(db: DbOrTx, batch: Batch, options: SendOptions): Promise<Settled> {
+  const { batchId, items, attempts } = batch;
   const singles = await rows<{ id: string; batch_id: string }>(
     db,
     sql`update notifications set batch_id = gen_random_uuid(), updated_at = ${instant(options.now)}
@@ -283,7 +275,7 @@ async function splitBatch(
   for (const item of items) {
     const single = batchOf.get(item.id);
     if (!single) continue;
-    const outcome = await sendAndSettle(db, single, [item], attempts, options);
+    const outcome = await sendAndSettle(db, { batchId: single, items: [item], attempts }, options);
     total.sent += outcome.sent;
     total.failed += outcome.failed;
     total.retrying += outcome.retrying;
@@ -331,11 +323,15 @@ export async function dispatchBatch(db: DbOrTx, options: DispatchOptions): Promi
   }
   if (items.length === 0) return { ...empty(batchId), failed, skipped };
   const attempts = Math.max(...batch.map((b) => b.attempts));
-  const settled = await sendAndSettle(db, batchId, items, attempts, {
-    transport: options.transport,
-    now,
-    random: options.random ?? Math.random,
-  });
+  const settled = await sendAndSettle(
+    db,
+    { batchId, items, attempts },
+    {
+      transport: options.transport,
+      now,
+      random: options.random ?? Math.random,
+    },
+  );
   return { batchId, claimed: items.length, skipped, ...settled, failed: settled.failed + failed };
 }
 
