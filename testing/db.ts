@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll } from "vitest";
 import postgres from "postgres";
 import { database as appDatabase, openPglite, openPostgres, type Database } from "../lib/db/client";
 import { migrate } from "../lib/db/migrate";
 import { resetEnvCache } from "../lib/env";
+import { openedForFile } from "./file-scoped";
 
 // Each test file gets a clean database with the real migrations applied: a fresh in-memory PGlite,
 // or, when DATABASE_URL is set, a fresh PostgreSQL database cloned from a migrated template
@@ -90,17 +90,7 @@ export async function useFreshDatabase(): Promise<TestDatabase> {
  * beforeAll/afterAll pair in every database test. Its fields are there once the file's tests run.
  */
 export function fileDatabase(): TestDatabase {
-  let current: TestDatabase | undefined;
-  beforeAll(async () => {
-    current = await useFreshDatabase();
-  });
-  afterAll(async () => {
-    await current?.close();
-  });
-  const opened = () => {
-    if (!current) throw new Error("The file's database opens in beforeAll: use it inside a test or a hook.");
-    return current;
-  };
+  const opened = openedForFile(useFreshDatabase, "database");
   return {
     get db() {
       return opened().db;

@@ -82,6 +82,17 @@ describe.skipIf(unavailable !== null)("reads on a streaming replica", () => {
     return { merchantId: m.id, orderId: placed.orderId, lineId: placed.lines[0]!.id, number, email };
   }
 
+  /** The shopper cancels their order's line on day 1, on the primary. */
+  async function shopperCancels(order: Awaited<ReturnType<typeof anOrder>>) {
+    await cancelLines(database.db, {
+      merchantId: order.merchantId,
+      orderId: order.orderId,
+      lineIds: [order.lineId],
+      actor: { type: "shopper", id: order.email },
+      now: day(1),
+    });
+  }
+
   /** Which database answered `work` (by the router's counts), and what it answered. */
   async function served<T>(read: ReturnType<typeof reads>, work: Parameters<typeof read<T>>[0]) {
     const before = readRouting(database).served;
@@ -102,13 +113,7 @@ describe.skipIf(unavailable !== null)("reads on a streaming replica", () => {
 
     await replica.pauseReplay();
     try {
-      await cancelLines(database.db, {
-        merchantId: order.merchantId,
-        orderId: order.orderId,
-        lineIds: [order.lineId],
-        actor: { type: "shopper", id: order.email },
-        now: day(1),
-      });
+      await shopperCancels(order);
       // What the shopper's action leaves in its cookie, and the reload reads back.
       const cookie = readAfterToken((await commitPosition(database))!);
       await checkReplicas(database);
@@ -144,13 +149,7 @@ describe.skipIf(unavailable !== null)("reads on a streaming replica", () => {
     try {
       await checkReplicas(database);
       expect(readRouting(database).replicas[0]).toMatchObject({ usable: true });
-      await cancelLines(database.db, {
-        merchantId: order.merchantId,
-        orderId: order.orderId,
-        lineIds: [order.lineId],
-        actor: { type: "shopper", id: order.email },
-        now: day(1),
-      });
+      await shopperCancels(order);
       await checkReplicas(database);
       await new Promise((resolve) => setTimeout(resolve, maxLagMs + 300));
       await checkReplicas(database);

@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { systemActor, type Actor } from "../audit/actor";
 import { rows } from "../db/client";
 import { orderLines } from "../db/schema/orders";
@@ -13,9 +13,9 @@ import { setFulfillmentPreference } from "../orders/preference";
 import { recordDelivery, recordShipment } from "../orders/ship";
 import { swapLine } from "../orders/swap";
 import { changeExpectedDate, receivePurchaseOrder } from "../supply/purchase-orders";
-import { useFreshDatabase, type TestDatabase } from "../../testing/db";
+import { fileDatabase } from "../../testing/db";
 import { createMerchant, createPo, createSku, placeOrder } from "../../testing/fixtures";
-import { startWebhookReceiver, type WebhookReceiver } from "../../testing/webhook-receiver";
+import { fileWebhookReceiver } from "../../testing/file-receiver";
 import { envelopeSchema, publicEventTypes, type PublicEventType } from "./catalogue";
 
 // Every event of the catalogue, caused by the real change that causes it, arrives at the shop's
@@ -23,16 +23,8 @@ import { envelopeSchema, publicEventTypes, type PublicEventType } from "./catalo
 // code) and its body checked against the event's published schema. A second endpoint subscribed to
 // two types gets exactly those.
 
-let database: TestDatabase;
-let receiver: WebhookReceiver;
-beforeAll(async () => {
-  database = await useFreshDatabase();
-  receiver = await startWebhookReceiver();
-});
-afterAll(async () => {
-  await receiver?.close();
-  await database?.close();
-});
+const database = fileDatabase();
+const receiver = fileWebhookReceiver();
 
 const api: Actor = { type: "api", id: "key-1" };
 const shopper: Actor = { type: "shopper", id: "maya@example.com" };
@@ -44,6 +36,15 @@ describe("the event catalogue, delivered", () => {
     const { db } = database;
     const now = () => new Date();
     const merchant = await createMerchant(db);
+    /** Issues one delay notice for a line of `order`, as the ETA sweep would. */
+    const issueDelay = (
+      order: { orderId: string },
+      email: string,
+      delay: Parameters<typeof issueDelayNotices>[1]["delays"][number],
+    ) =>
+      transaction(db, (tx) =>
+        issueDelayNotices(tx, { merchantId: merchant.id, orderId: order.orderId, email, now: now(), delays: [delay] }),
+      );
     const all = await saveWebhookEndpoint(db, {
       merchantId: merchant.id,
       url: `${receiver.url}/all`,
@@ -113,27 +114,17 @@ describe("the event catalogue, delivered", () => {
 
     // delay_notice.sent, then delay_notice.answered (keep waiting).
     const fourthLine = fourth.lines[0]!.id;
-    await transaction(db, (tx) =>
-      issueDelayNotices(tx, {
-        merchantId: merchant.id,
-        orderId: fourth.orderId,
-        email: "n4@shopper.example",
-        now: now(),
-        delays: [
-          {
-            lineId: fourthLine,
-            title: "Product tent",
-            kind: "first",
-            consentNeeded: false,
-            promisedShipEnd: inDays(15),
-            newShipStart: inDays(21),
-            newShipEnd: inDays(25),
-            deadline: null,
-            next: { consentState: "notified", promisedShipEnd: inDays(25), consentDeadline: null },
-          },
-        ],
-      }),
-    );
+    await issueDelay(fourth, "n4@shopper.example", {
+      lineId: fourthLine,
+      title: "Product tent",
+      kind: "first",
+      consentNeeded: false,
+      promisedShipEnd: inDays(15),
+      newShipStart: inDays(21),
+      newShipEnd: inDays(25),
+      deadline: null,
+      next: { consentState: "notified", promisedShipEnd: inDays(25), consentDeadline: null },
+    });
     const [notice] = await rows<{ id: number }>(
       db,
       sql`select id from delay_notices where order_line_id = ${fourthLine}`,
@@ -142,31 +133,21 @@ describe("the event catalogue, delivered", () => {
 
     // order_line.delay_consent_expired (and delay_notice.answered: expired).
     const fifthLine = fifth.lines[0]!.id;
-    await transaction(db, (tx) =>
-      issueDelayNotices(tx, {
-        merchantId: merchant.id,
-        orderId: fifth.orderId,
-        email: "n5@shopper.example",
-        now: now(),
-        delays: [
-          {
-            lineId: fifthLine,
-            title: "Product tent",
-            kind: "renewed",
-            consentNeeded: true,
-            promisedShipEnd: inDays(15),
-            newShipStart: null,
-            newShipEnd: null,
-            deadline: new Date(Date.now() - 60_000),
-            next: {
-              consentState: "awaiting",
-              promisedShipEnd: inDays(15),
-              consentDeadline: new Date(Date.now() - 60_000),
-            },
-          },
-        ],
-      }),
-    );
+    await issueDelay(fifth, "n5@shopper.example", {
+      lineId: fifthLine,
+      title: "Product tent",
+      kind: "renewed",
+      consentNeeded: true,
+      promisedShipEnd: inDays(15),
+      newShipStart: null,
+      newShipEnd: null,
+      deadline: new Date(Date.now() - 60_000),
+      next: {
+        consentState: "awaiting",
+        promisedShipEnd: inDays(15),
+        consentDeadline: new Date(Date.now() - 60_000),
+      },
+    });
     expect(await expireOverdueConsent(db, { now: now() })).toBe(1);
 
     // line.ready, shipment.created, shipment.delivered

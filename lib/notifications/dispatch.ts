@@ -201,28 +201,39 @@ async function scheduleRetry(db: DbOrTx, batchId: string, at: Date, error: strin
 }
 
 type Settled = Pick<DispatchResult, "sent" | "failed" | "retrying" | "pauseSeconds">;
+/** A rendered email waiting in a batch, by its notification row. */
+type PendingEmail = { id: string; email: OutgoingEmail };
+/** A persisted batch: its id (the provider's idempotency key), its emails, and how often it was tried. */
+type Batch = { batchId: string; items: PendingEmail[]; attempts: number };
+type SendOptions = { transport: Transport; now: Date; random: () => number };
 
-/** Sends one persisted batch under its id and records the outcome on its rows. */
-async function sendAndSettle(
+/** Records every email of a batch as sent, each with the provider's id for it if there is one. */
+async function settleSent(
   db: DbOrTx,
   batchId: string,
-  items: { id: string; email: OutgoingEmail }[],
-  attempts: number,
-  options: { transport: Transport; now: Date; random: () => number },
+  items: { id: string }[],
+  providerIdAt: (index: number) => string | null,
+  now: Date,
 ): Promise<Settled> {
+  await markSent(
+    db,
+    batchId,
+    items.map((item, i) => ({ id: item.id, providerId: providerIdAt(i) })),
+    now,
+  );
+  return { sent: items.length, failed: 0, retrying: 0 };
+}
+
+/** Sends one persisted batch under its id and records the outcome on its rows. */
+async function sendAndSettle(db: DbOrTx, batch: Batch, options: SendOptions): Promise<Settled> {
+  const { batchId, items, attempts } = batch;
   const { transport, now } = options;
   const result = await transport.sendBatch(
     items.map((i) => i.email),
     batchId,
   );
   if (result.ok) {
-    await markSent(
-      db,
-      batchId,
-      items.map((item, i) => ({ id: item.id, providerId: result.ids[i] ?? null })),
-      now,
-    );
-    return { sent: items.length, failed: 0, retrying: 0 };
+    return settleSent(db, batchId, items, (i) => result.ids[i] ?? null, now);
   }
   const failure = result.error;
   const error = describeFailure(failure);
@@ -230,15 +241,9 @@ async function sendAndSettle(
     // Only an earlier attempt of this very batch can have used its key, and the provider took it:
     // the emails went, though what we render now differs (a merchant renamed since, say). Sending
     // them again under new keys would deliver them twice.
-    await markSent(
-      db,
-      batchId,
-      items.map((item) => ({ id: item.id, providerId: null })),
-      now,
-    );
-    return { sent: items.length, failed: 0, retrying: 0 };
+    return settleSent(db, batchId, items, () => null, now);
   }
-  if (failure.kind === "permanent" && items.length > 1) return splitBatch(db, batchId, items, attempts, options);
+  if (failure.kind === "permanent" && items.length > 1) return splitBatch(db, batch, options);
   const next = nextAttempt(failure, attempts, options.random());
   if ("giveUp" in next) {
     await markFailed(db, { batchId }, error, now);
@@ -258,13 +263,8 @@ async function sendAndSettle(
  * a batch of its own, recorded before sending so a crash cannot mix them up, and is sent alone:
  * the good ones go, the bad one fails with the provider's answer.
  */
-async function splitBatch(
-  db: DbOrTx,
-  batchId: string,
-  items: { id: string; email: OutgoingEmail }[],
-  attempts: number,
-  options: { transport: Transport; now: Date; random: () => number },
-): Promise<Settled> {
+async function splitBatch(db: DbOrTx, batch: Batch, options: SendOptions): Promise<Settled> {
+  const { batchId, items, attempts } = batch;
   const singles = await rows<{ id: string; batch_id: string }>(
     db,
     sql`update notifications set batch_id = gen_random_uuid(), updated_at = ${instant(options.now)}
@@ -275,7 +275,7 @@ async function splitBatch(
   for (const item of items) {
     const single = batchOf.get(item.id);
     if (!single) continue;
-    const outcome = await sendAndSettle(db, single, [item], attempts, options);
+    const outcome = await sendAndSettle(db, { batchId: single, items: [item], attempts }, options);
     total.sent += outcome.sent;
     total.failed += outcome.failed;
     total.retrying += outcome.retrying;
@@ -323,11 +323,15 @@ export async function dispatchBatch(db: DbOrTx, options: DispatchOptions): Promi
   }
   if (items.length === 0) return { ...empty(batchId), failed, skipped };
   const attempts = Math.max(...batch.map((b) => b.attempts));
-  const settled = await sendAndSettle(db, batchId, items, attempts, {
-    transport: options.transport,
-    now,
-    random: options.random ?? Math.random,
-  });
+  const settled = await sendAndSettle(
+    db,
+    { batchId, items, attempts },
+    {
+      transport: options.transport,
+      now,
+      random: options.random ?? Math.random,
+    },
+  );
   return { batchId, claimed: items.length, skipped, ...settled, failed: settled.failed + failed };
 }
 

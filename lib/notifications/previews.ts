@@ -2,6 +2,7 @@ import { createElement } from "react";
 import { renderEmail } from "../email/send";
 import { OrderLinkEmail } from "../email/templates/order-link";
 import { SignInEmail } from "../email/templates/sign-in";
+import { sampleSwap } from "../email/templates/swapped";
 import type { OutgoingEmail } from "../email/types";
 import { env } from "../env";
 import type {
@@ -153,16 +154,7 @@ export const notificationPreviews: { name: string; label: string; notification: 
   {
     name: "swapped",
     label: "Swapped",
-    notification: sample("swapped", {
-      lineId: 4,
-      newLineId: 5,
-      fromTitle: "Headlamp 400",
-      toTitle: "Headlamp 250",
-      units: 1,
-      refundMinor: 1500,
-      currency: "USD",
-      by: "shopper",
-    } satisfies SwappedPayload),
+    notification: sample("swapped", { lineId: 4, newLineId: 5, ...sampleSwap } satisfies SwappedPayload),
   },
   {
     name: "delay-first",

@@ -1,10 +1,10 @@
 import { lookup } from "node:dns/promises";
 import { hostname } from "node:os";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { useFreshDatabase, type TestDatabase } from "../../testing/db";
+import { afterAll, describe, expect, it } from "vitest";
+import { fileDatabase } from "../../testing/db";
 import { createMerchant } from "../../testing/fixtures";
-import { startWebhookReceiver, type WebhookReceiver } from "../../testing/webhook-receiver";
+import { fileWebhookReceiver } from "../../testing/file-receiver";
 import { systemActor } from "../audit/actor";
 import { webhookDeliveries, webhookEndpoints } from "../db/schema/integrations";
 import { resetEnvCache } from "../env";
@@ -12,17 +12,11 @@ import { deliverDueWebhooks } from "../integrations/webhooks/deliver";
 import { saveWebhookEndpoint } from "../integrations/settings";
 import { isPublicAddress } from "./outbound";
 
-let database: TestDatabase;
-let receiver: WebhookReceiver;
-beforeAll(async () => {
-  database = await useFreshDatabase();
-  receiver = await startWebhookReceiver();
-});
-afterAll(async () => {
+const database = fileDatabase();
+const receiver = fileWebhookReceiver();
+afterAll(() => {
   process.env.WEBHOOKS_ALLOW_INTERNAL_ADDRESSES = "true";
   resetEnvCache();
-  await receiver.close();
-  await database.close();
 });
 
 describe("webhook endpoints on internal addresses", () => {

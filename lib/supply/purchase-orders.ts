@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Actor } from "../audit/actor";
-import { writeAudit } from "../audit/log";
+import { writeAudit, type AuditInput } from "../audit/log";
 import type { DbOrTx, Tx } from "../db/client";
 import { skus } from "../db/schema/catalog";
 import {
@@ -64,9 +64,22 @@ async function poSkuIds(tx: Tx, purchaseOrderId: string): Promise<string[]> {
   return lines.map((l) => l.skuId);
 }
 
-async function finish(tx: Tx, ctx: Ctx, etaChanges: EtaChange[], audit: Parameters<typeof writeAudit>[3]) {
+/**
+ * Ends a change to one purchase order: its ETA changes recorded, its audit entry written, and what
+ * the caller answers.
+ */
+async function finish(
+  tx: Tx,
+  ctx: Ctx,
+  po: { id: string; created: boolean },
+  etaChanges: EtaChange[],
+  audit: Pick<AuditInput, "action" | "before" | "after">,
+): Promise<PurchaseOrderResult> {
   await recordChange(tx, { actor: ctx.actor, now: ctx.now, etaChanges, inlineEtaEmails: ctx.inlineEtaEmails });
-  await writeAudit(tx, ctx.actor, ctx.now, audit);
+  await writeAudit(tx, ctx.actor, ctx.now, [
+    { merchantId: ctx.merchantId, entityType: "purchase_order", entityId: po.id, ...audit },
+  ]);
+  return { purchaseOrderId: po.id, created: po.created, etaChanges: etaChanges.length };
 }
 
 /**
@@ -131,10 +144,10 @@ export async function upsertPurchaseOrder(
       });
       await refreshSlipAllowance(tx, supplier!.id, now, { onlyPurchaseOrderId: po!.id });
       const etaChanges = await recomputeEta(tx, { skuIds, cause: "po_created", now, purchaseOrderId: po!.id });
-      await finish(tx, params, etaChanges, [
-        { merchantId, action: "purchase_order.created", entityType: "purchase_order", entityId: po!.id, after: input },
-      ]);
-      return { purchaseOrderId: po!.id, created: true, etaChanges: etaChanges.length };
+      return finish(tx, params, { id: po!.id, created: true }, etaChanges, {
+        action: "purchase_order.created",
+        after: input,
+      });
     }
 
     if (existing.status === "cancelled" || existing.status === "received") {
@@ -197,20 +210,14 @@ export async function upsertPurchaseOrder(
         await changeDate(tx, existing, input.expectedDate, input.note ?? null, skuIds, now),
       );
     }
-    await finish(tx, params, etaChanges, [
-      {
-        merchantId,
-        action: "purchase_order.updated",
-        entityType: "purchase_order",
-        entityId: existing.id,
-        before: {
-          expectedDate: existing.expectedDate,
-          lines: current.map((l) => ({ skuId: l.skuId, quantity: l.quantity })),
-        },
-        after: input,
+    return finish(tx, params, { id: existing.id, created: false }, etaChanges, {
+      action: "purchase_order.updated",
+      before: {
+        expectedDate: existing.expectedDate,
+        lines: current.map((l) => ({ skuId: l.skuId, quantity: l.quantity })),
       },
-    ]);
-    return { purchaseOrderId: existing.id, created: false, etaChanges: etaChanges.length };
+      after: input,
+    });
   });
 }
 
@@ -252,17 +259,11 @@ export async function changeExpectedDate(
     const skuIds = await poSkuIds(tx, po.id);
     await lockSkus(tx, skuIds);
     const etaChanges = await changeDate(tx, po, params.expectedDate, params.note ?? null, skuIds, params.now);
-    await finish(tx, params, etaChanges, [
-      {
-        merchantId: params.merchantId,
-        action: "purchase_order.date_changed",
-        entityType: "purchase_order",
-        entityId: po.id,
-        before: { expectedDate: po.expectedDate },
-        after: { expectedDate: params.expectedDate, note: params.note ?? null },
-      },
-    ]);
-    return { purchaseOrderId: po.id, created: false, etaChanges: etaChanges.length };
+    return finish(tx, params, { id: po.id, created: false }, etaChanges, {
+      action: "purchase_order.date_changed",
+      before: { expectedDate: po.expectedDate },
+      after: { expectedDate: params.expectedDate, note: params.note ?? null },
+    });
   });
 }
 
@@ -292,16 +293,10 @@ export async function cancelPurchaseOrder(
       now: params.now,
       purchaseOrderId: po.id,
     });
-    await finish(tx, params, etaChanges, [
-      {
-        merchantId: params.merchantId,
-        action: "purchase_order.cancelled",
-        entityType: "purchase_order",
-        entityId: po.id,
-        before: { status: po.status },
-      },
-    ]);
-    return { purchaseOrderId: po.id, created: false, etaChanges: etaChanges.length };
+    return finish(tx, params, { id: po.id, created: false }, etaChanges, {
+      action: "purchase_order.cancelled",
+      before: { status: po.status },
+    });
   });
 }
 

@@ -43,12 +43,14 @@ export function SwappedEmail(props: SwappedEmailProps) {
   );
 }
 
-SwappedEmail.PreviewProps = {
-  ...sampleBase,
+/** The swap the previews show (this one and the console's): a smaller headlamp, the difference refunded. */
+export const sampleSwap = {
   fromTitle: "Headlamp 400",
   toTitle: "Headlamp 250",
   units: 1,
   refundMinor: 1500,
   currency: "USD",
   by: "shopper",
-} satisfies SwappedEmailProps;
+} satisfies Omit<SwappedEmailProps, keyof OrderEmailBase>;
+
+SwappedEmail.PreviewProps = { ...sampleBase, ...sampleSwap } satisfies SwappedEmailProps;

@@ -171,6 +171,12 @@ async function redactOrders(tx: Tx, merchantId: string, orderIds: string[], emai
   if (orderIds.length === 0 && emails.length === 0) return 0;
   const ids = pgUuids(orderIds);
   const list = emails.map((e) => e.toLowerCase()).join("\n");
+  // A stored payload (a webhook we received or sent, a domain event) that names one of the emails.
+  const redactPayloads = (table: "shopify_webhooks" | "webhook_deliveries" | "domain_events") => sql`
+        update ${sql.identifier(table)} set payload = '{"redacted": true}'::jsonb
+        where merchant_id = ${merchantId}::uuid
+          and exists (select 1 from mails m where m.email <> '' and strpos(lower(${sql.identifier(table)}.payload::text), m.email) > 0)
+        returning 1`;
   const counts = await rows<{ n: number }>(
     tx,
     sql`with
@@ -202,21 +208,9 @@ async function redactOrders(tx: Tx, merchantId: string, orderIds: string[], emai
           and exists (select 1 from mails m where m.email <> ''
                       and strpos(lower(subject || coalesce(export::text, '')), m.email) > 0)
         returning 1),
-      w as (
-        update shopify_webhooks set payload = '{"redacted": true}'::jsonb
-        where merchant_id = ${merchantId}::uuid
-          and exists (select 1 from mails m where m.email <> '' and strpos(lower(shopify_webhooks.payload::text), m.email) > 0)
-        returning 1),
-      d as (
-        update webhook_deliveries set payload = '{"redacted": true}'::jsonb
-        where merchant_id = ${merchantId}::uuid
-          and exists (select 1 from mails m where m.email <> '' and strpos(lower(webhook_deliveries.payload::text), m.email) > 0)
-        returning 1),
-      e as (
-        update domain_events set payload = '{"redacted": true}'::jsonb
-        where merchant_id = ${merchantId}::uuid
-          and exists (select 1 from mails m where m.email <> '' and strpos(lower(domain_events.payload::text), m.email) > 0)
-        returning 1),
+      w as (${redactPayloads("shopify_webhooks")}),
+      d as (${redactPayloads("webhook_deliveries")}),
+      e as (${redactPayloads("domain_events")}),
       m as (delete from dev_mailbox where lower("to") in (select email from mails) returning 1)
     select (select count(*) from o) + (select count(*) from c) + (select count(*) from n) + (select count(*) from a)
          + (select count(*) from w) + (select count(*) from d) + (select count(*) from e) + (select count(*) from m) + (select count(*) from r) as n`,

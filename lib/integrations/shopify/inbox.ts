@@ -51,6 +51,8 @@ export async function applyShopifyWebhook(
   const parsed = shopifyTopics[topic].safeParse(params.payload);
   if (!parsed.success) throw new PayloadError(describeIssues(parsed.error));
   const actor: Actor = { type: "shopify", id: params.webhookId };
+  // The uninstall and the compliance topics are recorded against the webhook that asked for them.
+  const compliance = { merchantId, webhookId: params.webhookId, now };
   switch (topic) {
     case "orders/create":
     case "orders/updated":
@@ -67,24 +69,14 @@ export async function applyShopifyWebhook(
       return syncShopifyProduct(tx, { merchantId, product: parsed.data as ShopifyProduct, actor, now });
     case "app/uninstalled":
       // Applied when it arrived (receive.ts); here it only says so.
-      await markUninstalled(tx, { merchantId, webhookId: params.webhookId, now });
+      await markUninstalled(tx, compliance);
       return "The shop uninstalled the app: no more calls to Shopify; its data is erased in 48 hours.";
     case "customers/data_request":
-      return exportShopperData(tx, {
-        merchantId,
-        webhookId: params.webhookId,
-        request: parsed.data as ShopifyDataRequest,
-        now,
-      });
+      return exportShopperData(tx, { ...compliance, request: parsed.data as ShopifyDataRequest });
     case "customers/redact":
-      return redactShopper(tx, {
-        merchantId,
-        webhookId: params.webhookId,
-        request: parsed.data as ShopifyCustomerRedact,
-        now,
-      });
+      return redactShopper(tx, { ...compliance, request: parsed.data as ShopifyCustomerRedact });
     case "shop/redact":
-      return redactShop(tx, { merchantId, webhookId: params.webhookId, now });
+      return redactShop(tx, compliance);
   }
 }
 
