@@ -55,11 +55,15 @@ export async function loadOrderView(
           'parcels', (select coalesce(json_agg(json_build_object('lineId', sl.order_line_id, 'quantity', sl.quantity, 'carrier', s.carrier,
                         'trackingNumber', s.tracking_number, 'trackingUrl', s.tracking_url, 'shippedAt', s.shipped_at) order by s.shipped_at), '[]')
                       from shipment_lines sl join shipments s on s.id = sl.shipment_id where s.order_id = o.id),
+          -- Only the PO lines the order's own lines wait for (by PO and SKU, one index lookup each),
+          -- not every line of those POs: a supplier's PO has dozens of SKUs.
           'deliveries', (select coalesce(json_agg(json_build_object('poId', p.id, 'skuId', pol.sku_id, 'expectedDate', p.expected_date,
                         'units', pol.quantity - pol.received_quantity, 'reference', p.reference, 'shipmentMode', p.shipment_mode,
                         'floorDays', p.slip_floor_days, 'allowanceDays', p.slip_allowance_days)), '[]')
-                         from purchase_order_lines pol join purchase_orders p on p.id = pol.purchase_order_id
-                         where p.id in (select l.basis_purchase_order_id from order_lines l where l.order_id = o.id))
+                         from order_lines l
+                         join purchase_orders p on p.id = l.basis_purchase_order_id
+                         join purchase_order_lines pol on pol.purchase_order_id = p.id and pol.sku_id = l.sku_id
+                         where l.order_id = o.id)
         ) as view
         from orders o join merchants m on m.id = o.merchant_id
         where o.id = ${orderId} ${scope.shopperEmail === undefined ? sql`` : sql`and o.email = ${scope.shopperEmail}`}`,
