@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-// The sign-in form, parsed outside the "use server" module so it can be fuzzed.
+// The sign-in form (POST /signin/request), parsed apart from its route so it can be fuzzed.
 
 const input = z.object({
   email: z

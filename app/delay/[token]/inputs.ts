@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-// The delay notice's answer, parsed outside the "use server" module so it can be fuzzed.
+// The delay notice's answer (POST /delay/{token}/answer), parsed apart from its route so it can be fuzzed.
 
 const input = z.object({ token: z.string().min(1).max(2048), answer: z.enum(["keep_waiting", "cancel"]) });
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
-// The order page's action inputs, parsed from the form outside the "use server" module so they
-// can be tested (and fuzzed) without a request. A refusal is a sentence for the shopper.
+// The order page's action inputs (its forms post to cancel/, swap/ and shipping/), parsed apart
+// from the routes so they can be tested (and fuzzed) without a request. A refusal is a sentence for the shopper.
 
 export type Parsed<T> = { ok: true; data: T } | { ok: false; error: string };
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-// The email preferences form, parsed outside the "use server" module so it can be fuzzed.
+// The email preferences form (POST /preferences/{token}/save), parsed apart from its route so it can be fuzzed.
 
 const input = z.object({
   token: z.string().min(1).max(2048),
