@@ -18,7 +18,15 @@ export function SearchBox() {
   const [hits, setHits] = useState<SearchHit[] | null>(null);
   const [state, setState] = useState<"idle" | "searching" | "error">("idle");
   const latest = useRef(0);
+  const input = useRef<HTMLInputElement>(null);
   const id = useId();
+
+  // What was typed before the page's script ran (a quick agent, a slow phone) is searched for too:
+  // the box keeps it, but React's state starts empty.
+  useEffect(() => {
+    const typed = input.current?.value ?? "";
+    if (typed) setQuery(typed);
+  }, []);
 
   const tooShort = query.trim().length < 2;
   useEffect(() => {
@@ -49,6 +57,7 @@ export function SearchBox() {
           Order number, email, name, SKU or tracking number
         </label>
         <input
+          ref={input}
           id={`${id}-q`}
           type="search"
           value={query}
