@@ -10,6 +10,7 @@
 import autocannon from "autocannon";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
@@ -62,7 +63,6 @@ function start(command: string, args: string[], env: Record<string, string>): Ch
 /** PostgreSQL's postmaster, whose process tree is every backend serving the app. */
 async function postmasterPid(database: Database): Promise<number> {
   const [row] = await rows<{ pid: number }>(database.db, sql`select pg_backend_pid() as pid`);
-  const { readFileSync } = await import("node:fs");
   const stat = readFileSync(`/proc/${row!.pid}/stat`, "utf8");
   return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
 }

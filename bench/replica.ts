@@ -13,8 +13,11 @@ import { openPostgres, rows, type Database } from "../lib/db/client";
 import { checkReplicas, readRouting, reads, type Reads } from "../lib/db/reads";
 import { lookupOrder } from "../lib/orders/lookup";
 import { loadOrderView } from "../lib/orders/view";
-import { caughtUp, replicasUnavailable, serverCpuSeconds, startPrimary, startReplica } from "../testing/replica";
-import { fmt, percentile, prewarm, report, table } from "./lib";
+import { caughtUp, replicasUnavailable, startPrimary, startReplica } from "../testing/replica";
+import { fmt, percentile, prewarm, processTreeCpuMs, report, table } from "./lib";
+
+/** CPU seconds (user + system) a PostgreSQL server has used so far: its postmaster and every process under it. */
+const serverCpuSeconds = (postmasterPid: number) => processTreeCpuMs(postmasterPid) / 1000;
 
 const { values } = parseArgs({
   options: {

@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { createServer } from "node:net";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -31,27 +31,6 @@ async function serverFolder(): Promise<string> {
   const folder = mkdtempSync(path.join(tmpdir(), process.env.REPLICA_TEST_TMP_PREFIX ?? "backorder-replica-"));
   if (process.getuid?.() === 0) await run("chown", ["postgres:postgres", folder]);
   return folder;
-}
-
-/** CPU seconds (user + system) used so far by a server: its postmaster and every process it started. */
-export function serverCpuSeconds(postmasterPid: number): number {
-  const ticks = 100; // USER_HZ on Linux
-  let total = 0;
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-    } catch {
-      continue; // ended meanwhile
-    }
-    // pid (comm) state ppid ... utime(14) stime(15): fields after the ")" that ends comm.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const pid = Number(entry);
-    if (pid !== postmasterPid && Number(fields[1]) !== postmasterPid) continue;
-    total += (Number(fields[11]) + Number(fields[12])) / ticks;
-  }
-  return total;
 }
 
 /** Refuses a port something else listens on, with a sentence, before a server fails to start on it. */
