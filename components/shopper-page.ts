@@ -4,8 +4,9 @@ import { db } from "@/lib/db/client";
 import { readAfterCookie, readAfterPosition, reads, type Reads } from "@/lib/db/reads";
 import { clearFlashCookie, flashCookie, readFlash, type Flash } from "@/lib/links/flash";
 
-// What the shopper pages' getServerSideProps share: who is signed in, and the flash a form post
-// left for this page (read once, then cleared). Kept out of pages/ so it is not a route itself.
+// What the shopper pages' getServerSideProps share: who is signed in, their reads (past their own
+// last change), the flash a form post left for this page (read once, then cleared), the response's
+// CSP nonce and its cache policy. Kept out of pages/ so it is not a route itself.
 
 function addCookie(context: GetServerSidePropsContext, cookie: string) {
   const current = context.res.getHeader("set-cookie");
