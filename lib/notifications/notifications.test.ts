@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { rows } from "../db/client";
+import { type Merchant } from "../db/schema/merchants";
 import { notifications } from "../db/schema/notifications";
 import { orderLines } from "../db/schema/orders";
 import { checkViewToken } from "../links/view-link";
@@ -8,7 +9,7 @@ import { cancelLines } from "../orders/cancel";
 import { recordShipment } from "../orders/ship";
 import { swapLine } from "../orders/swap";
 import { changeExpectedDate } from "../supply/purchase-orders";
-import { apiActor, createMerchant, createPo, createSku, day, placeOrder } from "../../testing/fixtures";
+import { apiActor, createMerchant, createPo, createSku, day, placeOrder, type Units } from "../../testing/fixtures";
 import { mailRig, minutes } from "../../testing/mail-harness";
 import { type Delivery } from "../../testing/resend-standin";
 import { readDelayToken, readPreferencesToken, readUnsubscribeToken } from "./links";
@@ -73,6 +74,25 @@ async function expectOrderEmail(
   return { email, links };
 }
 
+/** The one email the order's shopper has, with what every order email carries. */
+async function theOrderEmail(m: Merchant, order: { orderId: string }, to: string) {
+  const mail = mailTo(to);
+  expect(mail).toHaveLength(1);
+  return expectOrderEmail(mail[0], { to, orderId: order.orderId, merchantName: m.name, supportEmail: m.supportEmail });
+}
+
+/** An order placed on day 1 whose first email has gone, so the next email is the one a test is about. */
+async function placedAndNotified(m: Merchant, number: string, units: Units) {
+  const order = await placeOrder(rig.db, m.id, number, units, day(1));
+  await drain(day(1));
+  rig.standIn.reset();
+  return order;
+}
+
+/** The supplier's new date for a PO, sent through the API. */
+const redate = (m: Merchant, reference: string, expectedDate: string, now: Date) =>
+  changeExpectedDate(rig.db, { merchantId: m.id, reference, expectedDate, actor: apiActor, now });
+
 describe("every kind of notice reaches the stand-in", () => {
   it("backordered on intake: one email per order listing the waiting lines, their honest ETA and the options", async () => {
     const { db } = rig;
@@ -84,14 +104,7 @@ describe("every kind of notice reaches the stand-in", () => {
     const order = await placeOrder(db, m.id, "#2001", { JACKET: 1, STOVE: 1, SOCKS: 2 }, day(1));
     await drain(day(1));
 
-    const mail = mailTo("n2001@shopper.example");
-    expect(mail).toHaveLength(1);
-    const { email, links } = await expectOrderEmail(mail[0], {
-      to: "n2001@shopper.example",
-      orderId: order.orderId,
-      merchantName: m.name,
-      supportEmail: m.supportEmail,
-    });
+    const { email, links } = await theOrderEmail(m, order, "n2001@shopper.example");
     expect(email.subject).toBe("Order #2001: Product jacket and Product stove waiting for stock, and when it ships");
     expect(email.text).toContain("Ships between Sat, Nov 21 and Tue, Nov 24");
     expect(email.text).toContain("The supplier has not confirmed a date yet; we will email you when they do.");
@@ -104,22 +117,13 @@ describe("every kind of notice reaches the stand-in", () => {
     const { db } = rig;
     const m = await shop();
     await createSku(db, m.id, { code: "STOVE" });
-    const order = await placeOrder(db, m.id, "#2101", [{ sku: "STOVE", quantity: 1 }], day(1));
-    await drain(day(1));
-    rig.standIn.reset();
+    const order = await placedAndNotified(m, "#2101", [{ sku: "STOVE", quantity: 1 }]);
 
     await createPo(db, m.id, "PO-S", "2026-11-25", [{ sku: "STOVE", quantity: 5 }], day(2));
     await drain(minutes(day(2), 29));
     expect(mailTo("n2101@shopper.example"), "still gathering").toHaveLength(0);
     await drain(minutes(day(2), 30));
-    const mail = mailTo("n2101@shopper.example");
-    expect(mail).toHaveLength(1);
-    const { email } = await expectOrderEmail(mail[0], {
-      to: "n2101@shopper.example",
-      orderId: order.orderId,
-      merchantName: m.name,
-      supportEmail: m.supportEmail,
-    });
+    const { email } = await theOrderEmail(m, order, "n2101@shopper.example");
     expect(email.subject).toBe("Order #2101: Product stove now has a ship date");
     expect(email.text).toContain("Now ships Thu, Nov 26 – Sun, Nov 29");
   });
@@ -129,42 +133,20 @@ describe("every kind of notice reaches the stand-in", () => {
     const m = await shop();
     await createSku(db, m.id, { code: "LAMP" });
     await createPo(db, m.id, "PO-L", "2026-11-30", [{ sku: "LAMP", quantity: 5 }], day(0));
-    const order = await placeOrder(db, m.id, "#2201", [{ sku: "LAMP", quantity: 1 }], day(1));
-    await drain(day(1));
-    rig.standIn.reset();
+    const order = await placedAndNotified(m, "#2201", [{ sku: "LAMP", quantity: 1 }]);
 
-    await changeExpectedDate(db, {
-      merchantId: m.id,
-      reference: "PO-L",
-      expectedDate: "2026-11-23",
-      actor: apiActor,
-      now: day(2),
-    });
+    await redate(m, "PO-L", "2026-11-23", day(2));
     await drain(minutes(day(2), 31));
-    let mail = mailTo("n2201@shopper.example");
-    expect(mail).toHaveLength(1);
-    await expectOrderEmail(mail[0], {
-      to: "n2201@shopper.example",
-      orderId: order.orderId,
-      merchantName: m.name,
-      supportEmail: m.supportEmail,
-    });
-    expect(mail[0]!.email.subject).toBe("Order #2201: Product lamp will ship sooner");
-    expect(mail[0]!.email.text).toContain("Earlier by 7 days");
+    let { email } = await theOrderEmail(m, order, "n2201@shopper.example");
+    expect(email.subject).toBe("Order #2201: Product lamp will ship sooner");
+    expect(email.text).toContain("Earlier by 7 days");
 
     rig.standIn.reset();
-    await changeExpectedDate(db, {
-      merchantId: m.id,
-      reference: "PO-L",
-      expectedDate: "2026-11-27",
-      actor: apiActor,
-      now: day(3),
-    });
+    await redate(m, "PO-L", "2026-11-27", day(3));
     await drain(minutes(day(3), 31));
-    mail = mailTo("n2201@shopper.example");
-    expect(mail).toHaveLength(1);
-    expect(mail[0]!.email.subject).toBe("Order #2201: new ship date for Product lamp");
-    expect(mail[0]!.email.text).toContain("Later by 4 days");
+    ({ email } = await theOrderEmail(m, order, "n2201@shopper.example"));
+    expect(email.subject).toBe("Order #2201: new ship date for Product lamp");
+    expect(email.text).toContain("Later by 4 days");
   });
 
   it("shipped, with carrier, tracking and the time in the merchant's zone", async () => {
@@ -172,9 +154,7 @@ describe("every kind of notice reaches the stand-in", () => {
     const m = await shop();
     await createSku(db, m.id, { code: "SOCKS", onHand: 5 });
     await createSku(db, m.id, { code: "JACKET" });
-    const order = await placeOrder(db, m.id, "#2301", { SOCKS: 2, JACKET: 1 }, day(1));
-    await drain(day(1));
-    rig.standIn.reset();
+    const order = await placedAndNotified(m, "#2301", { SOCKS: 2, JACKET: 1 });
 
     await recordShipment(db, {
       merchantId: m.id,
@@ -189,14 +169,7 @@ describe("every kind of notice reaches the stand-in", () => {
       now: day(2),
     });
     await drain(day(2));
-    const mail = mailTo("n2301@shopper.example");
-    expect(mail).toHaveLength(1);
-    const { email, links } = await expectOrderEmail(mail[0], {
-      to: "n2301@shopper.example",
-      orderId: order.orderId,
-      merchantName: m.name,
-      supportEmail: m.supportEmail,
-    });
+    const { email, links } = await theOrderEmail(m, order, "n2301@shopper.example");
     expect(email.subject).toBe("Part of order #2301 has shipped");
     expect(email.text).toContain("with UPS. The tracking number is 1Z999AA10123456784.");
     // 12:00 UTC is 7:00 in New York in November.
@@ -209,9 +182,7 @@ describe("every kind of notice reaches the stand-in", () => {
     const { db } = rig;
     const m = await shop();
     await createSku(db, m.id, { code: "STOVE", priceMinor: 8900 });
-    const order = await placeOrder(db, m.id, "#2401", [{ sku: "STOVE", quantity: 1 }], day(1));
-    await drain(day(1));
-    rig.standIn.reset();
+    const order = await placedAndNotified(m, "#2401", [{ sku: "STOVE", quantity: 1 }]);
 
     await cancelLines(db, {
       merchantId: m.id,
@@ -220,14 +191,7 @@ describe("every kind of notice reaches the stand-in", () => {
       now: day(2),
     });
     await drain(day(2));
-    const mail = mailTo("n2401@shopper.example");
-    expect(mail).toHaveLength(1);
-    const { email } = await expectOrderEmail(mail[0], {
-      to: "n2401@shopper.example",
-      orderId: order.orderId,
-      merchantName: m.name,
-      supportEmail: m.supportEmail,
-    });
+    const { email } = await theOrderEmail(m, order, "n2401@shopper.example");
     expect(email.subject).toBe("Order #2401: Product stove cancelled");
     expect(email.text).toContain("As you asked, we cancelled");
     expect(email.text).toContain("The shop refunds $89.00");
@@ -243,9 +207,7 @@ describe("every kind of notice reaches the stand-in", () => {
       onHand: 3,
       productHandle: "headlamp",
     });
-    const order = await placeOrder(db, m.id, "#2501", [{ sku: "HL400", quantity: 1 }], day(1));
-    await drain(day(1));
-    rig.standIn.reset();
+    const order = await placedAndNotified(m, "#2501", [{ sku: "HL400", quantity: 1 }]);
 
     await swapLine(db, {
       merchantId: m.id,
@@ -256,14 +218,7 @@ describe("every kind of notice reaches the stand-in", () => {
       now: day(2),
     });
     await drain(day(2));
-    const mail = mailTo("n2501@shopper.example");
-    expect(mail).toHaveLength(1);
-    const { email } = await expectOrderEmail(mail[0], {
-      to: "n2501@shopper.example",
-      orderId: order.orderId,
-      merchantName: m.name,
-      supportEmail: m.supportEmail,
-    });
+    const { email } = await theOrderEmail(m, order, "n2501@shopper.example");
     expect(email.subject).toBe("Order #2501: swapped to Product headlamp");
     expect(email.text).toContain("the difference, $15.00");
   });
@@ -273,26 +228,11 @@ describe("every kind of notice reaches the stand-in", () => {
     const m = await shop();
     await createSku(db, m.id, { code: "TENT" });
     await createPo(db, m.id, "PO-T", "2026-11-20", [{ sku: "TENT", quantity: 5 }], day(0));
-    const order = await placeOrder(db, m.id, "#2601", [{ sku: "TENT", quantity: 1 }], day(1));
-    await drain(day(1));
-    rig.standIn.reset();
+    const order = await placedAndNotified(m, "#2601", [{ sku: "TENT", quantity: 1 }]);
 
-    await changeExpectedDate(db, {
-      merchantId: m.id,
-      reference: "PO-T",
-      expectedDate: "2026-11-30",
-      actor: apiActor,
-      now: day(2),
-    });
+    await redate(m, "PO-T", "2026-11-30", day(2));
     await drain(minutes(day(2), 31));
-    let mail = mailTo("n2601@shopper.example");
-    expect(mail).toHaveLength(1);
-    let { email, links } = await expectOrderEmail(mail[0], {
-      to: "n2601@shopper.example",
-      orderId: order.orderId,
-      merchantName: m.name,
-      supportEmail: m.supportEmail,
-    });
+    let { email, links } = await theOrderEmail(m, order, "n2601@shopper.example");
     expect(email.subject).toBe("Order #2601: Product tent is delayed");
     expect(email.text).toContain("We said it would ship by Tue, Nov 24.");
     expect(email.text).toContain("New date: ships Tue, Dec 1 – Fri, Dec 4.");
@@ -302,22 +242,9 @@ describe("every kind of notice reaches the stand-in", () => {
     expect(notice).not.toBeNull();
 
     rig.standIn.reset();
-    await changeExpectedDate(db, {
-      merchantId: m.id,
-      reference: "PO-T",
-      expectedDate: "2026-12-10",
-      actor: apiActor,
-      now: day(3),
-    });
+    await redate(m, "PO-T", "2026-12-10", day(3));
     await drain(minutes(day(3), 31));
-    mail = mailTo("n2601@shopper.example");
-    expect(mail).toHaveLength(1);
-    ({ email, links } = await expectOrderEmail(mail[0], {
-      to: "n2601@shopper.example",
-      orderId: order.orderId,
-      merchantName: m.name,
-      supportEmail: m.supportEmail,
-    }));
+    ({ email, links } = await theOrderEmail(m, order, "n2601@shopper.example"));
     expect(email.subject).toBe("Action needed: keep waiting for Product tent? (order #2601)");
     expect(email.text).toContain("We said it would ship by Fri, Dec 4.");
     // The deadline is the end of the promised day, in New York.
