@@ -1,16 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createMerchant, createSku, day, placeOrder } from "@/testing/fixtures";
-import {
-  caughtUp,
-  replicasUnavailable,
-  routerCaughtUp,
-  startPrimary,
-  startReplica,
-  type TestPrimary,
-  type TestReplica,
-} from "@/testing/replica";
-import { database, openPostgres } from "@/lib/db/client";
-import { migrate } from "@/lib/db/migrate";
+import { replicasUnavailable, routerCaughtUp, startReplicatedSchema, type ReplicatedSchema } from "@/testing/replica";
+import { database } from "@/lib/db/client";
 import { checkReplicas, readAfterCookie, readRouting } from "@/lib/db/reads";
 import { resetEnvCache } from "@/lib/env";
 import { shopperOrderView } from "@/lib/orders/view";
@@ -44,8 +35,7 @@ const unavailable = replicasUnavailable();
 if (unavailable) console.warn(`app/read-after.test.ts skipped: ${unavailable}.`);
 
 describe.skipIf(unavailable !== null)("a shopper's cancel, then a reload, on a paused replica", () => {
-  let primary: TestPrimary;
-  let replica: TestReplica;
+  let replicated: ReplicatedSchema;
   let replicaUrl: string;
 
   const saved = {
@@ -55,27 +45,17 @@ describe.skipIf(unavailable !== null)("a shopper's cancel, then a reload, on a p
   };
 
   beforeAll(async () => {
-    primary = await startPrimary(primaryPort, "backorder_app", async (url) => {
-      const migrating = openPostgres(url, { max: 2 });
-      try {
-        await migrate(migrating);
-      } finally {
-        await migrating.close();
-      }
-    });
-    replica = await startReplica(primary.url, primaryPort + 1);
-    replicaUrl = replica.url("backorder_app");
-    process.env.DATABASE_URL = primary.url;
+    replicated = await startReplicatedSchema(primaryPort, "backorder_app");
+    replicaUrl = replicated.replicaUrl;
+    process.env.DATABASE_URL = replicated.primary.url;
     process.env.DATABASE_READ_URL = replicaUrl;
     process.env.DB_READ_MAX_LAG_MS = "5000";
     resetEnvCache();
-    await caughtUp(primary.url, replicaUrl);
   }, 180_000);
 
   afterAll(async () => {
     await database().close();
-    await replica?.remove();
-    await primary?.remove();
+    await replicated?.remove();
     for (const [name, value] of Object.entries(saved)) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;
@@ -91,7 +71,7 @@ describe.skipIf(unavailable !== null)("a shopper's cancel, then a reload, on a p
     await createSku(app.db, m.id, { code: "TENT" });
     const email = "own-cancel@shopper.example";
     const placed = await placeOrder(app.db, m.id, "#RA1", [{ sku: "TENT", quantity: 1 }], day(0), email);
-    await routerCaughtUp(app, primary.url, [replicaUrl]);
+    await routerCaughtUp(app, replicated.primary.url, [replicaUrl]);
 
     // The order page's reads (pages/orders/[orderId].tsx), and which database answered them.
     const reload = async () => {
@@ -112,7 +92,7 @@ describe.skipIf(unavailable !== null)("a shopper's cancel, then a reload, on a p
     jar.set("authjs.session-token", session.sessionToken);
     expect(await reload()).toEqual({ status: "backordered", on: "replica" });
 
-    await replica.pauseReplay();
+    await replicated.replica.pauseReplay();
     try {
       const form = new FormData();
       form.set("orderId", placed.orderId);
@@ -130,9 +110,9 @@ describe.skipIf(unavailable !== null)("a shopper's cancel, then a reload, on a p
       expect(await reload()).toEqual({ status: "backordered", on: "replica" });
       jar.set(readAfterCookie, own);
     } finally {
-      await replica.resumeReplay();
+      await replicated.replica.resumeReplay();
     }
-    await routerCaughtUp(app, primary.url, [replicaUrl]);
+    await routerCaughtUp(app, replicated.primary.url, [replicaUrl]);
     expect(await reload()).toEqual({ status: "cancelled", on: "replica" });
   });
 });

@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import postgres from "postgres";
-import type { Database } from "../lib/db/client";
+import { openPostgres, type Database } from "../lib/db/client";
+import { migrate } from "../lib/db/migrate";
 import { checkReplicas } from "../lib/db/reads";
 
 // Real streaming replication for the replica tests and bench, made and removed by them from the
@@ -266,6 +267,47 @@ export async function startReplica(primaryUrl: string, port: number): Promise<Te
       rmSync(folder, { recursive: true, force: true });
     },
   };
+}
+
+export type ReplicatedSchema = {
+  primary: TestPrimary;
+  replica: TestReplica;
+  /** The replica's address for the migrated database. */
+  replicaUrl: string;
+  /** Removes the replica, then the primary. */
+  remove(): Promise<void>;
+};
+
+/**
+ * Our schema, migrated, on a primary of the caller's own (`port`, one database named `database`)
+ * and a streaming replica of it (`port + 1`) that has caught up: what the replica tests start from.
+ */
+export async function startReplicatedSchema(port: number, database: string): Promise<ReplicatedSchema> {
+  const primary = await startPrimary(port, database, async (url) => {
+    const migrating = openPostgres(url, { max: 2 });
+    try {
+      await migrate(migrating);
+    } finally {
+      await migrating.close();
+    }
+  });
+  try {
+    const replica = await startReplica(primary.url, port + 1);
+    const replicaUrl = replica.url(database);
+    await caughtUp(primary.url, replicaUrl);
+    return {
+      primary,
+      replica,
+      replicaUrl,
+      async remove() {
+        await replica.remove();
+        await primary.remove();
+      },
+    };
+  } catch (error) {
+    await primary.remove();
+    throw error;
+  }
 }
 
 /** Until the replica has replayed everything the primary had written when this was called. */

@@ -1,20 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createMerchant, createSku, day, placeOrder } from "../../testing/fixtures";
 import {
-  caughtUp,
   replicasUnavailable,
   routerCaughtUp,
-  startPrimary,
-  startReplica,
-  type TestPrimary,
-  type TestReplica,
+  startReplicatedSchema,
+  type ReplicatedSchema,
 } from "../../testing/replica";
 import { resetEnvCache } from "../env";
 import { lookupOrder } from "../orders/lookup";
 import { cancelLines } from "../orders/cancel";
 import { shopperOrderView } from "../orders/view";
 import { openPostgres, type Database } from "./client";
-import { migrate } from "./migrate";
 import {
   checkReplicas,
   commitPosition,
@@ -32,41 +28,29 @@ import {
 // is not used. Without the PostgreSQL binaries the file says so and skips.
 
 const primaryPort = Number(process.env.REPLICA_TEST_PORT ?? 5460);
-const replicaPort = primaryPort + 1;
 const maxLagMs = 1500;
 const unavailable = replicasUnavailable();
 
 if (unavailable) console.warn(`lib/db/replica.test.ts skipped: ${unavailable}.`);
 
 describe.skipIf(unavailable !== null)("reads on a streaming replica", () => {
-  let primary: TestPrimary;
-  let replica: TestReplica;
+  let replicated: ReplicatedSchema;
   let database: Database;
   let primaryUrl: string;
   let replicaUrl: string;
 
   beforeAll(async () => {
-    primary = await startPrimary(primaryPort, "backorder_replica", async (url) => {
-      const migrating = openPostgres(url, { max: 2 });
-      try {
-        await migrate(migrating);
-      } finally {
-        await migrating.close();
-      }
-    });
-    primaryUrl = primary.url;
-    replica = await startReplica(primaryUrl, replicaPort);
-    replicaUrl = replica.url("backorder_replica");
+    replicated = await startReplicatedSchema(primaryPort, "backorder_replica");
+    replicaUrl = replicated.replicaUrl;
+    primaryUrl = replicated.primary.url;
     process.env.DB_READ_MAX_LAG_MS = String(maxLagMs);
     resetEnvCache();
     database = openPostgres(primaryUrl, { max: 5, readUrls: [replicaUrl] });
-    await caughtUp(primaryUrl, replicaUrl);
   }, 180_000);
 
   afterAll(async () => {
     await database?.close();
-    await replica?.remove();
-    await primary?.remove();
+    await replicated?.remove();
     delete process.env.DB_READ_MAX_LAG_MS;
     resetEnvCache();
   });
@@ -111,7 +95,7 @@ describe.skipIf(unavailable !== null)("reads on a streaming replica", () => {
     await checkReplicas(database);
     expect(await statusOf(reads(null, database), order)).toEqual({ status: "backordered", on: "replica" });
 
-    await replica.pauseReplay();
+    await replicated.replica.pauseReplay();
     try {
       await shopperCancels(order);
       // What the shopper's action leaves in its cookie, and the reload reads back.
@@ -132,7 +116,7 @@ describe.skipIf(unavailable !== null)("reads on a streaming replica", () => {
       // Someone who did not act reads the replica, a moment behind: the stale read the lag bound allows.
       expect(await statusOf(reads(null, database), order)).toEqual({ status: "backordered", on: "replica" });
     } finally {
-      await replica.resumeReplay();
+      await replicated.replica.resumeReplay();
     }
     await routerCaughtUp(database, primaryUrl, [replicaUrl]);
     const cookie = readAfterToken((await commitPosition(database))!);
@@ -145,7 +129,7 @@ describe.skipIf(unavailable !== null)("reads on a streaming replica", () => {
   it("a paused replica's growing lag sends reads to the primary, and it rejoins once it catches up", async () => {
     const order = await anOrder();
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
-    await replica.pauseReplay();
+    await replicated.replica.pauseReplay();
     try {
       await checkReplicas(database);
       expect(readRouting(database).replicas[0]).toMatchObject({ usable: true });
@@ -166,7 +150,7 @@ describe.skipIf(unavailable !== null)("reads on a streaming replica", () => {
       );
       expect(lookup).toMatchObject({ kind: "found", orders: [{ orderId: order.orderId }] });
     } finally {
-      await replica.resumeReplay();
+      await replicated.replica.resumeReplay();
     }
     await routerCaughtUp(database, primaryUrl, [replicaUrl]);
     expect(readRouting(database).replicas[0]).toMatchObject({ usable: true, reason: null });
@@ -185,7 +169,7 @@ describe.skipIf(unavailable !== null)("reads on a streaming replica", () => {
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     await checkReplicas(database);
     expect(await statusOf(reads(null, database), order)).toEqual({ status: "backordered", on: "replica" });
-    await replica.stop();
+    await replicated.replica.stop();
     try {
       // The router still thinks the replica is fine: the read fails there and runs again on the primary.
       expect(await statusOf(reads(null, database), order)).toEqual({ status: "backordered", on: "primary" });
@@ -202,7 +186,7 @@ describe.skipIf(unavailable !== null)("reads on a streaming replica", () => {
       const views = await Promise.all(Array.from({ length: 20 }, () => statusOf(reads(null, database), order)));
       expect(new Set(views.map((v) => `${v.status} on ${v.on}`))).toEqual(new Set(["backordered on primary"]));
     } finally {
-      await replica.start();
+      await replicated.replica.start();
     }
     await routerCaughtUp(database, primaryUrl, [replicaUrl]);
     expect(readRouting(database).replicas[0]).toMatchObject({ usable: true });
