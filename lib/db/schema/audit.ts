@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import { bigint, check, index, jsonb, pgTable, text, uuid } from "drizzle-orm/pg-core";
-import { now } from "./columns";
+import { check, index, jsonb, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { now, serialId } from "./columns";
 import { merchants } from "./merchants";
 
 export const actorTypes = ["shopper", "agent", "api", "system", "shopify"] as const;
@@ -10,7 +10,7 @@ export type ActorType = (typeof actorTypes)[number];
 export const auditLog = pgTable(
   "audit_log",
   {
-    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    id: serialId(),
     merchantId: uuid().references(() => merchants.id),
     actorType: text({ enum: actorTypes }).notNull(),
     /** Email of a shopper or agent, API key id, or the job's name. */

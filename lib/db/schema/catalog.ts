@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import { check, date, foreignKey, index, integer, pgTable, primaryKey, text, unique, uuid } from "drizzle-orm/pg-core";
-import { id, merchantId, now } from "./columns";
+import { check, date, index, integer, pgTable, primaryKey, text, unique, uuid } from "drizzle-orm/pg-core";
+import { id, merchantId, now, sameShopKey } from "./columns";
 
 export const backorderPolicies = ["deny", "allow", "preorder"] as const;
 export type BackorderPolicy = (typeof backorderPolicies)[number];
@@ -48,11 +48,7 @@ export const skus = pgTable(
   (t) => [
     unique("skus_merchant_code").on(t.merchantId, t.code),
     unique("skus_merchant_id").on(t.merchantId, t.id),
-    foreignKey({
-      name: "skus_product_fk",
-      columns: [t.merchantId, t.productId],
-      foreignColumns: [products.merchantId, products.id],
-    }),
+    sameShopKey("skus_product_fk", t.merchantId, t.productId, products),
     index("skus_product_idx").on(t.productId),
     check("skus_policy", sql`${t.backorderPolicy} in ('deny','allow','preorder')`),
     check("skus_preorder_release", sql`${t.backorderPolicy} <> 'preorder' or ${t.releaseDate} is not null`),
@@ -73,16 +69,8 @@ export const skuSubstitutes = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.skuId, t.substituteSkuId] }),
-    foreignKey({
-      name: "sku_substitutes_sku_fk",
-      columns: [t.merchantId, t.skuId],
-      foreignColumns: [skus.merchantId, skus.id],
-    }),
-    foreignKey({
-      name: "sku_substitutes_substitute_fk",
-      columns: [t.merchantId, t.substituteSkuId],
-      foreignColumns: [skus.merchantId, skus.id],
-    }),
+    sameShopKey("sku_substitutes_sku_fk", t.merchantId, t.skuId, skus),
+    sameShopKey("sku_substitutes_substitute_fk", t.merchantId, t.substituteSkuId, skus),
     check("sku_substitutes_not_self", sql`${t.skuId} <> ${t.substituteSkuId}`),
   ],
 );

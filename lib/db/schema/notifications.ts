@@ -5,7 +5,6 @@ import {
   check,
   customType,
   date,
-  foreignKey,
   index,
   integer,
   jsonb,
@@ -15,7 +14,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { id, merchantId, moment, now } from "./columns";
+import { id, merchantId, moment, now, sameShopKey, serialId } from "./columns";
 import { domainEventTypes, type DomainEvent } from "../../events/types";
 import type { NotificationPayload, notificationPayloadSchemas } from "../../notifications/payloads";
 import { orderLines, orders } from "./orders";
@@ -27,7 +26,7 @@ import { orderLines, orders } from "./orders";
 export const domainEvents = pgTable(
   "domain_events",
   {
-    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    id: serialId(),
     merchantId: merchantId(),
     orderId: uuid(),
     orderLineId: bigint({ mode: "number" }),
@@ -136,11 +135,7 @@ export const notifications = pgTable(
     updatedAt: now(),
   },
   (t) => [
-    foreignKey({
-      name: "notifications_order_fk",
-      columns: [t.merchantId, t.orderId],
-      foreignColumns: [orders.merchantId, orders.id],
-    }),
+    sameShopKey("notifications_order_fk", t.merchantId, t.orderId, orders),
     index("notifications_due_idx")
       .on(t.dueAt)
       .where(sql`${t.status} = 'pending'`),
@@ -164,7 +159,7 @@ export const notifications = pgTable(
 export const devMailbox = pgTable(
   "dev_mailbox",
   {
-    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    id: serialId(),
     to: text().notNull(),
     from: text().notNull(),
     subject: text().notNull(),
@@ -186,7 +181,7 @@ export const delayNoticeKinds = ["first", "renewed"] as const;
 export const delayNotices = pgTable(
   "delay_notices",
   {
-    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    id: serialId(),
     merchantId: uuid().notNull(),
     orderId: uuid().notNull(),
     orderLineId: bigint({ mode: "number" })
@@ -202,11 +197,7 @@ export const delayNotices = pgTable(
     createdAt: now(),
   },
   (t) => [
-    foreignKey({
-      name: "delay_notices_order_fk",
-      columns: [t.merchantId, t.orderId],
-      foreignColumns: [orders.merchantId, orders.id],
-    }),
+    sameShopKey("delay_notices_order_fk", t.merchantId, t.orderId, orders),
     index("delay_notices_line_idx").on(t.orderLineId, t.createdAt),
     check("delay_notices_kind", sql`${t.kind} in ('first','renewed')`),
   ],
@@ -235,7 +226,7 @@ export type DelayNotice = typeof delayNotices.$inferSelect;
  * worker turns it into the emails in order, so the slip's transaction stays short.
  */
 export const etaGatherings = pgTable("eta_gatherings", {
-  id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+  id: serialId(),
   /** The `eta_events` to gather. */
   eventIds: bigint({ mode: "number" }).array().notNull(),
   /** When the change happened: the emails' gathering window runs from here. */

@@ -15,7 +15,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
-import { id, merchantId, moment, now } from "./columns";
+import { id, merchantId, moment, now, sameShopKey, serialId } from "./columns";
 import { skus } from "./catalog";
 import { purchaseOrders } from "./supply";
 
@@ -84,11 +84,7 @@ export const orders = pgTable(
     uniqueIndex("orders_merchant_external_id")
       .on(t.merchantId, t.externalId)
       .where(sql`${t.externalId} is not null`),
-    foreignKey({
-      name: "orders_customer_fk",
-      columns: [t.merchantId, t.customerId],
-      foreignColumns: [customers.merchantId, customers.id],
-    }),
+    sameShopKey("orders_customer_fk", t.merchantId, t.customerId, customers),
     index("orders_email_idx").on(t.email, t.placedAt),
     index("orders_merchant_placed_idx").on(t.merchantId, t.placedAt),
     check("orders_email_lower", sql`${t.email} = lower(${t.email})`),
@@ -116,7 +112,7 @@ export type ConsentState = (typeof consentStates)[number];
 export const orderLines = pgTable(
   "order_lines",
   {
-    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    id: serialId(),
     merchantId: uuid().notNull(),
     orderId: uuid().notNull(),
     skuId: uuid().notNull(),
@@ -170,16 +166,8 @@ export const orderLines = pgTable(
     updatedAt: now(),
   },
   (t) => [
-    foreignKey({
-      name: "order_lines_order_fk",
-      columns: [t.merchantId, t.orderId],
-      foreignColumns: [orders.merchantId, orders.id],
-    }),
-    foreignKey({
-      name: "order_lines_sku_fk",
-      columns: [t.merchantId, t.skuId],
-      foreignColumns: [skus.merchantId, skus.id],
-    }),
+    sameShopKey("order_lines_order_fk", t.merchantId, t.orderId, orders),
+    sameShopKey("order_lines_sku_fk", t.merchantId, t.skuId, skus),
     foreignKey({
       name: "order_lines_basis_po_fk",
       columns: [t.basisPurchaseOrderId],
@@ -238,11 +226,7 @@ export const shipments = pgTable(
   },
   (t) => [
     unique("shipments_merchant_id").on(t.merchantId, t.id),
-    foreignKey({
-      name: "shipments_order_fk",
-      columns: [t.merchantId, t.orderId],
-      foreignColumns: [orders.merchantId, orders.id],
-    }),
+    sameShopKey("shipments_order_fk", t.merchantId, t.orderId, orders),
     uniqueIndex("shipments_merchant_external_id")
       .on(t.merchantId, t.externalId)
       .where(sql`${t.externalId} is not null`),
@@ -285,7 +269,7 @@ export type EtaReason = (typeof etaReasons)[number];
 export const etaEvents = pgTable(
   "eta_events",
   {
-    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    id: serialId(),
     merchantId: uuid().notNull(),
     orderId: uuid().notNull(),
     orderLineId: bigint({ mode: "number" }).notNull(),

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { bigint, check, date, foreignKey, index, integer, pgTable, text, unique, uuid } from "drizzle-orm/pg-core";
-import { id, merchantId, moment, now } from "./columns";
+import { id, merchantId, moment, now, sameShopKey, serialId } from "./columns";
 import { skus } from "./catalog";
 import { merchants } from "./merchants";
 
@@ -68,11 +68,7 @@ export const purchaseOrders = pgTable(
   (t) => [
     unique("purchase_orders_merchant_reference").on(t.merchantId, t.reference),
     unique("purchase_orders_merchant_id").on(t.merchantId, t.id),
-    foreignKey({
-      name: "purchase_orders_supplier_fk",
-      columns: [t.merchantId, t.supplierId],
-      foreignColumns: [suppliers.merchantId, suppliers.id],
-    }),
+    sameShopKey("purchase_orders_supplier_fk", t.merchantId, t.supplierId, suppliers),
     foreignKey({ name: "purchase_orders_merchant_fk", columns: [t.merchantId], foreignColumns: [merchants.id] }),
     index("purchase_orders_supplier_idx").on(t.supplierId, t.receivedAt),
     check("purchase_orders_slip", sql`${t.slipAllowanceDays} is null or ${t.slipAllowanceDays} >= 0`),
@@ -87,7 +83,7 @@ export const purchaseOrders = pgTable(
 export const purchaseOrderLines = pgTable(
   "purchase_order_lines",
   {
-    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    id: serialId(),
     merchantId: uuid().notNull(),
     purchaseOrderId: uuid().notNull(),
     skuId: uuid().notNull(),
@@ -96,16 +92,8 @@ export const purchaseOrderLines = pgTable(
   },
   (t) => [
     unique("purchase_order_lines_po_sku").on(t.purchaseOrderId, t.skuId),
-    foreignKey({
-      name: "purchase_order_lines_po_fk",
-      columns: [t.merchantId, t.purchaseOrderId],
-      foreignColumns: [purchaseOrders.merchantId, purchaseOrders.id],
-    }).onDelete("cascade"),
-    foreignKey({
-      name: "purchase_order_lines_sku_fk",
-      columns: [t.merchantId, t.skuId],
-      foreignColumns: [skus.merchantId, skus.id],
-    }),
+    sameShopKey("purchase_order_lines_po_fk", t.merchantId, t.purchaseOrderId, purchaseOrders).onDelete("cascade"),
+    sameShopKey("purchase_order_lines_sku_fk", t.merchantId, t.skuId, skus),
     index("purchase_order_lines_sku_idx").on(t.skuId),
     check("purchase_order_lines_quantity", sql`${t.quantity} > 0`),
     check("purchase_order_lines_received", sql`${t.receivedQuantity} >= 0 and ${t.receivedQuantity} <= ${t.quantity}`),
@@ -116,7 +104,7 @@ export const purchaseOrderLines = pgTable(
 export const purchaseOrderDateChanges = pgTable(
   "purchase_order_date_changes",
   {
-    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    id: serialId(),
     merchantId: uuid().notNull(),
     purchaseOrderId: uuid().notNull(),
     oldDate: date({ mode: "string" }),
@@ -125,11 +113,9 @@ export const purchaseOrderDateChanges = pgTable(
     changedAt: now(),
   },
   (t) => [
-    foreignKey({
-      name: "purchase_order_date_changes_po_fk",
-      columns: [t.merchantId, t.purchaseOrderId],
-      foreignColumns: [purchaseOrders.merchantId, purchaseOrders.id],
-    }).onDelete("cascade"),
+    sameShopKey("purchase_order_date_changes_po_fk", t.merchantId, t.purchaseOrderId, purchaseOrders).onDelete(
+      "cascade",
+    ),
     index("purchase_order_date_changes_po_idx").on(t.purchaseOrderId, t.changedAt),
   ],
 );
@@ -138,7 +124,7 @@ export const purchaseOrderDateChanges = pgTable(
 export const purchaseOrderReceipts = pgTable(
   "purchase_order_receipts",
   {
-    id: bigint({ mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    id: serialId(),
     merchantId: uuid().notNull(),
     purchaseOrderId: uuid().notNull(),
     purchaseOrderLineId: bigint({ mode: "number" })
@@ -148,11 +134,7 @@ export const purchaseOrderReceipts = pgTable(
     receivedAt: now(),
   },
   (t) => [
-    foreignKey({
-      name: "purchase_order_receipts_po_fk",
-      columns: [t.merchantId, t.purchaseOrderId],
-      foreignColumns: [purchaseOrders.merchantId, purchaseOrders.id],
-    }).onDelete("cascade"),
+    sameShopKey("purchase_order_receipts_po_fk", t.merchantId, t.purchaseOrderId, purchaseOrders).onDelete("cascade"),
     index("purchase_order_receipts_po_idx").on(t.purchaseOrderId),
     check("purchase_order_receipts_quantity", sql`${t.quantity} > 0`),
   ],
