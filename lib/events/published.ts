@@ -4,7 +4,7 @@ import type { Actor } from "../audit/actor";
 import { rows, type DbOrTx } from "../db/client";
 import { bigintArray, instant, lineWindows, uuidArray } from "../db/sql-helpers";
 import type { PublicEvent, PublicEventData } from "./catalogue";
-import { domainEventTypes, isEventOf, type ChangeSubscriber, type DomainEvent, type RecordedChange } from "./types";
+import { domainEventTypes, isEventOf, type ChangeFacts, type ChangeSubscriber, type RecordedChange } from "./types";
 
 // Publishing a change to the merchant's systems, in the change's transaction: each catalogue event
 // (lib/events/catalogue.ts) is one `published_events` row (what GET /api/v1/events pages through)
@@ -55,15 +55,12 @@ export type Publication = { merchantId: string; orderId: string; event: PublicEv
  * shipment is missing is skipped rather than sent half-filled. One `order.backordered` per order
  * and one `shipment.created` per parcel, however many lines they carry.
  */
-export function publicationsOf(input: {
-  events: readonly DomainEvent[];
-  actor: Actor;
-  now: Date;
-  orders: ReadonlyMap<string, OrderFacts>;
-  lines: ReadonlyMap<number, LineFacts>;
-  shipments: ReadonlyMap<string, ShipmentFacts>;
-  newId?: () => string;
-}): Publication[] {
+export function publicationsOf(
+  input: ChangeFacts<OrderFacts, LineFacts> & {
+    shipments: ReadonlyMap<string, ShipmentFacts>;
+    newId?: () => string;
+  },
+): Publication[] {
   const { actor, orders, lines, shipments } = input;
   const newId = input.newId ?? newEventId;
   const timestamp = input.now.toISOString();

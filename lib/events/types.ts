@@ -114,6 +114,15 @@ export type RecordedChange = {
 };
 
 /**
+ * What a subscriber's pure part reads: a change's events, who made it and when, and the orders and
+ * lines the events name, loaded by the subscriber in the shape it needs.
+ */
+export type ChangeFacts<Order, Line> = Pick<RecordedChange, "actor" | "now" | "events"> & {
+  orders: ReadonlyMap<string, Order>;
+  lines: ReadonlyMap<number, Line>;
+};
+
+/**
  * Something that follows from changes (the outbox's emails, the merchant's webhooks): it writes its
  * rows in the change's transaction, so a rolled-back change leaves none. `eventTypes` and
  * `etaChanges` say what it reacts to.

@@ -8,6 +8,7 @@ import { bigintArray, instant, lineWindows, uuidArray } from "../db/sql-helpers"
 import type { EtaChange } from "../eta/recompute";
 import {
   isEventOf,
+  type ChangeFacts,
   type ChangeSubscriber,
   type DomainEvent,
   type DomainEventType,
@@ -65,14 +66,9 @@ function occasionOf(event: NotifiableEvent): string {
  * for the lines an intake left waiting, one shipped email per parcel, one cancellation per
  * cancelling action, one per swap. Pure: the caller loads the orders and lines involved.
  */
-export function draftsFromEvents(input: {
-  events: readonly DomainEvent[];
-  actor: Actor;
-  now: Date;
-  orders: ReadonlyMap<string, OrderFacts>;
-  lines: ReadonlyMap<number, LineFacts>;
-  consentDeadlines?: ReadonlyMap<number, Date>;
-}): NewNotification[] {
+export function draftsFromEvents(
+  input: ChangeFacts<OrderFacts, LineFacts> & { consentDeadlines?: ReadonlyMap<number, Date> },
+): NewNotification[] {
   const { now, orders, lines } = input;
   const groups = new Map<string, { orderId: string; events: NotifiableEvent[] }>();
   for (const event of input.events) {
