@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Actor } from "../lib/audit/actor";
 import type { DbOrTx } from "../lib/db/client";
+import type { ShipmentInput } from "../lib/ingest/schemas";
 import { products, skus, type BackorderPolicy } from "../lib/db/schema/catalog";
 import { merchants, type NewMerchant } from "../lib/db/schema/merchants";
 import { etaEvents, orderLines } from "../lib/db/schema/orders";
@@ -113,13 +114,28 @@ export async function createPo(
 }
 
 /** Stock arriving on a purchase order, on the day it is recorded. */
-export async function receivePo(db: DbOrTx, merchantId: string, reference: string, units: Units, now: Date) {
-  return receivePurchaseOrder(db, { merchantId, reference, input: { lines: lineList(units) }, actor: apiActor, now });
+export async function receivePo(
+  db: DbOrTx,
+  merchantId: string,
+  reference: string,
+  units: Units,
+  now: Date,
+  actor = apiActor,
+) {
+  return receivePurchaseOrder(db, { merchantId, reference, input: { lines: lineList(units) }, actor, now });
 }
 
-/** A parcel with these units, without carrier or tracking. */
-export async function shipUnits(db: DbOrTx, merchantId: string, orderNumber: string, units: Units, now: Date) {
-  return recordShipment(db, { merchantId, input: { orderNumber, lines: lineList(units) }, actor: apiActor, now });
+/** A parcel with these units, without carrier or tracking unless `parcel` gives them. */
+export async function shipUnits(
+  db: DbOrTx,
+  merchantId: string,
+  orderNumber: string,
+  units: Units,
+  now: Date,
+  parcel: Omit<ShipmentInput, "orderNumber" | "lines"> = {},
+  actor = apiActor,
+) {
+  return recordShipment(db, { merchantId, input: { ...parcel, orderNumber, lines: lineList(units) }, actor, now });
 }
 
 export async function lineOf(db: DbOrTx, orderNumberResult: { lines: { id: number }[] }, index = 0) {

@@ -10,11 +10,11 @@ import { deliverDueWebhooks } from "../integrations/webhooks/deliver";
 import { answerDelayNotice, expireOverdueConsent, issueDelayNotices } from "../notifications/consent";
 import { cancelLines } from "../orders/cancel";
 import { setFulfillmentPreference } from "../orders/preference";
-import { recordDelivery, recordShipment } from "../orders/ship";
+import { recordDelivery } from "../orders/ship";
 import { swapLine } from "../orders/swap";
-import { changeExpectedDate, receivePurchaseOrder } from "../supply/purchase-orders";
+import { changeExpectedDate } from "../supply/purchase-orders";
 import { fileDatabase } from "../../testing/db";
-import { createMerchant, createPo, createSku, placeOrder } from "../../testing/fixtures";
+import { createMerchant, createPo, createSku, placeOrder, receivePo, shipUnits } from "../../testing/fixtures";
 import { fileWebhookReceiver } from "../../testing/file-receiver";
 import { envelopeSchema, publicEventTypes, type PublicEventType } from "./catalogue";
 
@@ -151,28 +151,9 @@ describe("the event catalogue, delivered", () => {
     expect(await expireOverdueConsent(db, { now: now() })).toBe(1);
 
     // line.ready, shipment.created, shipment.delivered
-    await receivePurchaseOrder(db, {
-      merchantId: merchant.id,
-      reference: "PO-1",
-      input: { lines: [{ sku: "TENT-2P", quantity: 10 }] },
-      actor: api,
-      now: now(),
-    });
-    await recordShipment(db, {
-      merchantId: merchant.id,
-      input: {
-        orderNumber: "#2",
-        externalId: "ship-2",
-        carrier: "UPS",
-        trackingNumber: "1Z999",
-        lines: [
-          { sku: "TENT-2P", quantity: 1 },
-          { sku: "MUG", quantity: 1 },
-        ],
-      },
-      actor: api,
-      now: now(),
-    });
+    await receivePo(db, merchant.id, "PO-1", { "TENT-2P": 10 }, now(), api);
+    const parcel = { externalId: "ship-2", carrier: "UPS", trackingNumber: "1Z999" };
+    await shipUnits(db, merchant.id, "#2", { "TENT-2P": 1, MUG: 1 }, now(), parcel, api);
     const delivered = await recordDelivery(db, {
       merchantId: merchant.id,
       externalId: "ship-2",
