@@ -37,13 +37,20 @@ describe("the event catalogue, delivered", () => {
     const now = () => new Date();
     const merchant = await createMerchant(db);
     /** Issues one delay notice for a line of `order`, as the ETA sweep would. */
+    // A delay notice for an order's first (tent) line.
     const issueDelay = (
-      order: { orderId: string },
+      order: { orderId: string; lines: { id: number }[] },
       email: string,
-      delay: Parameters<typeof issueDelayNotices>[1]["delays"][number],
+      delay: Omit<Parameters<typeof issueDelayNotices>[1]["delays"][number], "lineId" | "title">,
     ) =>
       transaction(db, (tx) =>
-        issueDelayNotices(tx, { merchantId: merchant.id, orderId: order.orderId, email, now: now(), delays: [delay] }),
+        issueDelayNotices(tx, {
+          merchantId: merchant.id,
+          orderId: order.orderId,
+          email,
+          now: now(),
+          delays: [{ lineId: order.lines[0]!.id, title: "Product tent", ...delay }],
+        }),
       );
     const all = await saveWebhookEndpoint(db, {
       merchantId: merchant.id,
@@ -115,8 +122,6 @@ describe("the event catalogue, delivered", () => {
     // delay_notice.sent, then delay_notice.answered (keep waiting).
     const fourthLine = fourth.lines[0]!.id;
     await issueDelay(fourth, "n4@shopper.example", {
-      lineId: fourthLine,
-      title: "Product tent",
       kind: "first",
       consentNeeded: false,
       promisedShipEnd: inDays(15),
@@ -134,8 +139,6 @@ describe("the event catalogue, delivered", () => {
     // order_line.delay_consent_expired (and delay_notice.answered: expired).
     const fifthLine = fifth.lines[0]!.id;
     await issueDelay(fifth, "n5@shopper.example", {
-      lineId: fifthLine,
-      title: "Product tent",
       kind: "renewed",
       consentNeeded: true,
       promisedShipEnd: inDays(15),
