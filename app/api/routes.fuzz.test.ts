@@ -99,6 +99,33 @@ describe("hostile input at volume, beyond the ingest writes", () => {
     );
   });
 
+  it("a write naming its order or purchase order in the path: hostile segments never answer 5xx or change anything", async () => {
+    const writes = [
+      { path: (s: string) => `/api/v1/orders/${s}/cancel`, body: { skus: [{ sku: "CAP", quantity: 1 }] } },
+      { path: (s: string) => `/api/v1/purchase-orders/${s}/cancel`, body: {} },
+      { path: (s: string) => `/api/v1/purchase-orders/${s}/receipts`, body: { lines: [{ sku: "CAP", quantity: 1 }] } },
+      { path: (s: string) => `/api/v1/purchase-orders/${s}/expected-date`, body: { expectedDate: "2026-12-24" } },
+    ];
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...writes), pathSegment, async (write, segment) => {
+        const before = await footprint(database.db, unchangeable);
+        const { status } = await send(write.path(segment), {
+          method: "POST",
+          headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+          body: JSON.stringify(write.body),
+        });
+        expect([400, 404, 422], `status ${status}`).toContain(status);
+        expect(await footprint(database.db, unchangeable)).toEqual(before);
+      }),
+      {
+        numRuns: runs,
+        examples: writes.flatMap((write) =>
+          ["%E0%A4%A", "%", "%00", "F0%ED%A0%80"].map((segment) => [write, segment] as [typeof write, string]),
+        ),
+      },
+    );
+  });
+
   it("hostile headers on an ingest write: refused ones change nothing", async () => {
     const valid = { number: "#H1", email: "fuzz@example.com", lines: [{ sku: "CAP", quantity: 1 }] };
     const headers = fc.record(

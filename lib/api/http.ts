@@ -5,8 +5,9 @@ import type { Actor } from "../audit/actor";
 import { db as appDb, rows, type Tx } from "../db/client";
 import { idempotencyKeys } from "../db/schema/integrations";
 import { transaction } from "../db/transaction";
-import { isDomainError } from "../errors";
+import { DomainError, isDomainError } from "../errors";
 import { maxBodyBytes } from "../http/limits";
+import { decodePathSegment } from "../security/text";
 import { authenticateApiKey, type ApiCaller } from "./keys";
 
 // The ingest API's request pipeline, shared by every route handler under app/api/v1:
@@ -77,6 +78,17 @@ async function readBody(request: Request): Promise<{ ok: true; text: string } | 
 
 type Handled = { status: number; body: unknown };
 type Context = { params: Promise<Record<string, string>> };
+
+/**
+ * The record a request names in its path (`/orders/{number}`), decoded. Malformed escapes
+ * (`%E0%A4%A`) or a NUL can name no record, so they are answered as an unknown one is: 404, naming
+ * the parameter, never a failed decode or query.
+ */
+export function pathRecord(params: Record<string, string>, name: string, noun: string): string {
+  const decoded = decodePathSegment(params[name]!);
+  if (decoded === null) throw new DomainError("not_found", `No ${noun} ${params[name]} for this merchant.`, name);
+  return decoded;
+}
 
 /**
  * A POST endpoint of the ingest API. `handle` runs inside one transaction together with the

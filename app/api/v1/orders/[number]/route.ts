@@ -1,20 +1,18 @@
 // GET /api/v1/orders/{number} — an order with every line's status, windows and queue position.
-import { apiGet } from "@/lib/api/http";
+import { apiGet, pathRecord } from "@/lib/api/http";
 import { db } from "@/lib/db/client";
 import { DomainError } from "@/lib/errors";
 import { orderViewSchema } from "@/lib/ingest/schemas";
 import { orderByNumber } from "@/lib/orders/read";
-import { decodePathSegment } from "@/lib/security/text";
 
 const window = (start: string | null, end: string | null) => (start && end ? { start, end } : null);
 
 export const GET = apiGet({
   output: orderViewSchema,
   async handle({ caller, params }) {
-    // Malformed escapes or a NUL cannot be any order's number: not found, not a failed query.
-    const number = decodePathSegment(params.number!);
-    const found = number === null ? null : await orderByNumber(db(), caller.merchantId, number);
-    if (!found) throw new DomainError("not_found", `No order ${number ?? params.number} for this merchant.`, "number");
+    const number = pathRecord(params, "number", "order");
+    const found = await orderByNumber(db(), caller.merchantId, number);
+    if (!found) throw new DomainError("not_found", `No order ${number} for this merchant.`, "number");
     const { order, lines } = found;
     return {
       status: 200,

@@ -1,5 +1,5 @@
 // POST /api/v1/orders/{number}/cancel — the merchant cancels open units (some SKUs, or all).
-import { apiPost } from "@/lib/api/http";
+import { apiPost, pathRecord } from "@/lib/api/http";
 import { DomainError } from "@/lib/errors";
 import { cancelResultSchema, orderCancelSchema } from "@/lib/ingest/schemas";
 import { cancelLines } from "@/lib/orders/cancel";
@@ -10,7 +10,7 @@ export const POST = apiPost({
   input: orderCancelSchema,
   output: cancelResultSchema,
   async handle(tx, { caller, actor, input, params, now }) {
-    const number = decodeURIComponent(params.number!);
+    const number = pathRecord(params, "number", "order");
     const found = await orderByNumber(tx, caller.merchantId, number);
     if (!found) throw new DomainError("not_found", `No order ${number} for this merchant.`, "number");
     const open = found.lines.filter((l) => isOpen(l.status));

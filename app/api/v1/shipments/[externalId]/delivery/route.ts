@@ -1,17 +1,13 @@
 // POST /api/v1/shipments/{externalId}/delivery — the carrier delivered the parcel (shipment.delivered, once).
-import { apiPost } from "@/lib/api/http";
-import { DomainError } from "@/lib/errors";
+import { apiPost, pathRecord } from "@/lib/api/http";
 import { deliveryResultSchema, deliverySchema } from "@/lib/ingest/schemas";
 import { recordDelivery } from "@/lib/orders/ship";
-import { decodePathSegment } from "@/lib/security/text";
 
 export const POST = apiPost({
   input: deliverySchema,
   output: deliveryResultSchema,
   async handle(tx, { caller, actor, input, params, now }) {
-    const externalId = decodePathSegment(params.externalId!);
-    if (externalId === null)
-      throw new DomainError("not_found", `No shipment ${params.externalId} for this merchant.`, "externalId");
+    const externalId = pathRecord(params, "externalId", "shipment");
     const result = await recordDelivery(tx, {
       merchantId: caller.merchantId,
       externalId,
