@@ -66,7 +66,30 @@ async function shopWithOrder(options: { url?: string } = {}) {
     actor: systemActor("test"),
     now,
   });
-  return { merchant, order, secret: endpoint.secret!, endpointId: endpoint.endpointId, lineId: order.lines[0]!.id };
+  const lineId = order.lines[0]!.id;
+  /** The shopper (or `actor`) cancels the waiting line, now. */
+  const cancel = (actor: Actor = shopper, reason?: string) =>
+    cancelLines(db, {
+      merchantId: merchant.id,
+      orderId: order.orderId,
+      lineIds: [lineId],
+      actor,
+      now: new Date(),
+      reason,
+    });
+  return { merchant, order, secret: endpoint.secret!, endpointId: endpoint.endpointId, lineId, cancel };
+}
+
+/** A later event for the merchant: a new order whose shopper chooses to have it shipped together. */
+async function laterEvent(merchantId: string, number: string) {
+  const other = await placeOrder(database.db, merchantId, number, [{ sku: "TENT-2P", quantity: 1 }], new Date());
+  await setFulfillmentPreference(database.db, {
+    merchantId,
+    orderId: other.orderId,
+    preference: "ship_together",
+    actor: shopper,
+    now: new Date(),
+  });
 }
 
 const deliveriesOf = (merchantId: string) =>
@@ -81,15 +104,8 @@ const quietly = { random: () => 0.5 };
 
 describe("outgoing webhooks (Standard Webhooks)", () => {
   it("a shopper's cancel is written in its transaction and arrives signed; the library verifies it and refuses a tampered body", async () => {
-    const { merchant, order, secret, lineId } = await shopWithOrder();
-    await cancelLines(database.db, {
-      merchantId: merchant.id,
-      orderId: order.orderId,
-      lineIds: [lineId],
-      actor: shopper,
-      now: new Date(),
-      reason: "Found it elsewhere",
-    });
+    const { merchant, order, secret, lineId, cancel } = await shopWithOrder();
+    await cancel(shopper, "Found it elsewhere");
     const [delivery] = await deliveriesOf(merchant.id);
     expect(delivery).toMatchObject({ eventType: "order_line.cancelled", status: "pending", attempts: 0 });
     expect(delivery!.id).toMatch(/^msg_[0-9a-f]{32}$/);
@@ -127,7 +143,7 @@ describe("outgoing webhooks (Standard Webhooks)", () => {
   });
 
   it("a change that rolls back leaves no delivery; a merchant without an enabled endpoint gets none", async () => {
-    const { merchant, order, lineId, endpointId } = await shopWithOrder();
+    const { merchant, order, lineId, endpointId, cancel } = await shopWithOrder();
     await expect(
       transaction(database.db, async (tx) => {
         await cancelLines(tx, {
@@ -142,13 +158,7 @@ describe("outgoing webhooks (Standard Webhooks)", () => {
     ).rejects.toThrow("rolled back");
     expect(await deliveriesOf(merchant.id)).toEqual([]);
     await database.db.update(webhookEndpoints).set({ enabled: false }).where(eq(webhookEndpoints.id, endpointId));
-    await cancelLines(database.db, {
-      merchantId: merchant.id,
-      orderId: order.orderId,
-      lineIds: [lineId],
-      actor: shopper,
-      now: new Date(),
-    });
+    await cancel();
     expect(await deliveriesOf(merchant.id)).toEqual([]);
   });
 
@@ -224,14 +234,8 @@ describe("outgoing webhooks (Standard Webhooks)", () => {
   });
 
   it("a receiver answering 500 twice then 200 gets the event three times with the same webhook-id, on the back-off schedule", async () => {
-    const { merchant, order, secret, lineId } = await shopWithOrder();
-    await cancelLines(database.db, {
-      merchantId: merchant.id,
-      orderId: order.orderId,
-      lineIds: [lineId],
-      actor: agent,
-      now: new Date(),
-    });
+    const { merchant, secret, cancel } = await shopWithOrder();
+    await cancel(agent);
     receiver.answerNext({ status: 500 }, { status: 500 }, { status: 200 });
     const t0 = Date.now();
     const at = (seconds: number) => ({ ...quietly, now: new Date(t0 + seconds * 1000) });
@@ -254,7 +258,7 @@ describe("outgoing webhooks (Standard Webhooks)", () => {
   });
 
   it("the worker retries by itself: 500, 500, 200 arrive as three attempts of one webhook-id", async () => {
-    const { merchant, order, secret, lineId } = await shopWithOrder();
+    const { merchant, secret, cancel } = await shopWithOrder();
     receiver.answerNext({ status: 500 }, { status: 500 });
     const loops = startIntegrationLoops({
       db: database.db,
@@ -265,13 +269,7 @@ describe("outgoing webhooks (Standard Webhooks)", () => {
       delivery: { retrySchedule: [0.05, 0.05], ...quietly },
     });
     try {
-      await cancelLines(database.db, {
-        merchantId: merchant.id,
-        orderId: order.orderId,
-        lineIds: [lineId],
-        actor: shopper,
-        now: new Date(),
-      });
+      await cancel();
       const requests = await receiver.waitFor(3);
       expect(requests.map((r) => r.answeredWith)).toEqual([500, 500, 200]);
       expect(new Set(requests.map((r) => r.headers["webhook-id"])).size).toBe(1);
@@ -284,14 +282,8 @@ describe("outgoing webhooks (Standard Webhooks)", () => {
   });
 
   it("honours Retry-After instead of its own schedule", async () => {
-    const { merchant, order, lineId } = await shopWithOrder();
-    await cancelLines(database.db, {
-      merchantId: merchant.id,
-      orderId: order.orderId,
-      lineIds: [lineId],
-      actor: shopper,
-      now: new Date(),
-    });
+    const { merchant, cancel } = await shopWithOrder();
+    await cancel();
     receiver.answerNext({ status: 429, retryAfter: 120 });
     const now = new Date();
     await deliverDueWebhooks(database.db, { ...quietly, now });
@@ -304,14 +296,8 @@ describe("outgoing webhooks (Standard Webhooks)", () => {
   });
 
   it("a 410 disables the endpoint, says why, and nothing more is sent to it", async () => {
-    const { merchant, order, lineId, endpointId } = await shopWithOrder();
-    await cancelLines(database.db, {
-      merchantId: merchant.id,
-      orderId: order.orderId,
-      lineIds: [lineId],
-      actor: shopper,
-      now: new Date(),
-    });
+    const { merchant, endpointId, cancel } = await shopWithOrder();
+    await cancel();
     receiver.answerNext({ status: 410 });
     expect(await deliverDueWebhooks(database.db, quietly)).toMatchObject({ claimed: 1, disabled: 1 });
     const [endpoint] = await database.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId));
@@ -328,20 +314,7 @@ describe("outgoing webhooks (Standard Webhooks)", () => {
     expect(audit).toEqual({ actor_type: "system", action: "webhook_endpoint.disabled" });
 
     // A later event for this merchant is not queued, and nothing is sent.
-    const other = await placeOrder(
-      database.db,
-      merchant.id,
-      `#${6000 + counter}`,
-      [{ sku: "TENT-2P", quantity: 1 }],
-      new Date(),
-    );
-    await setFulfillmentPreference(database.db, {
-      merchantId: merchant.id,
-      orderId: other.orderId,
-      preference: "ship_together",
-      actor: shopper,
-      now: new Date(),
-    });
+    await laterEvent(merchant.id, `#${6000 + counter}`);
     expect(await deliveriesOf(merchant.id)).toHaveLength(1);
     receiver.received.length = 0;
     await deliverDueWebhooks(database.db, quietly);
@@ -363,22 +336,10 @@ describe("outgoing webhooks (Standard Webhooks)", () => {
         delivery: { timeoutMs: 1500, ...quietly },
       });
       try {
-        await cancelLines(database.db, {
-          merchantId: slow.merchant.id,
-          orderId: slow.order.orderId,
-          lineIds: [slow.lineId],
-          actor: shopper,
-          now: new Date(),
-        });
+        await slow.cancel();
         await hanging.waitFor(1);
         const started = Date.now();
-        await cancelLines(database.db, {
-          merchantId: fast.merchant.id,
-          orderId: fast.order.orderId,
-          lineIds: [fast.lineId],
-          actor: shopper,
-          now: new Date(),
-        });
+        await fast.cancel();
         await receiver.waitFor(1);
         // Delivered while the other request still hangs.
         expect(Date.now() - started).toBeLessThan(1000);
@@ -402,14 +363,8 @@ describe("outgoing webhooks (Standard Webhooks)", () => {
   });
 
   it("gives up when the schedule runs out, and an agent's resend sends the same webhook-id again", async () => {
-    const { merchant, order, secret, lineId } = await shopWithOrder();
-    await cancelLines(database.db, {
-      merchantId: merchant.id,
-      orderId: order.orderId,
-      lineIds: [lineId],
-      actor: shopper,
-      now: new Date(),
-    });
+    const { merchant, secret, cancel } = await shopWithOrder();
+    await cancel();
     receiver.setFallback({ status: 503 });
     const t0 = Date.now();
     await deliverDueWebhooks(database.db, { ...quietly, retrySchedule: [1], now: new Date(t0) });
@@ -441,7 +396,7 @@ describe("outgoing webhooks (Standard Webhooks)", () => {
   });
 
   it("during a secret rotation both secrets sign, so a receiver holding either one verifies", async () => {
-    const { merchant, order, secret: oldSecret, lineId } = await shopWithOrder();
+    const { merchant, secret: oldSecret, cancel } = await shopWithOrder();
     const { secret: newSecret, previousValidUntil } = await rotateWebhookSecret(database.db, {
       merchantId: merchant.id,
       actor: systemActor("test"),
@@ -449,13 +404,7 @@ describe("outgoing webhooks (Standard Webhooks)", () => {
     });
     expect(newSecret).toMatch(/^whsec_/);
     expect(newSecret).not.toBe(oldSecret);
-    await cancelLines(database.db, {
-      merchantId: merchant.id,
-      orderId: order.orderId,
-      lineIds: [lineId],
-      actor: shopper,
-      now: new Date(),
-    });
+    await cancel();
     await deliverDueWebhooks(database.db, quietly);
     const [request] = await receiver.waitFor(1);
     expect(request!.headers["webhook-signature"]!.split(" ")).toHaveLength(2);
@@ -468,20 +417,7 @@ describe("outgoing webhooks (Standard Webhooks)", () => {
       .update(webhookEndpoints)
       .set({ previousSecretExpiresAt: new Date(previousValidUntil.getTime() - 2 * 86_400_000) })
       .where(eq(webhookEndpoints.merchantId, merchant.id));
-    const other = await placeOrder(
-      database.db,
-      merchant.id,
-      `#${6100 + counter}`,
-      [{ sku: "TENT-2P", quantity: 1 }],
-      new Date(),
-    );
-    await setFulfillmentPreference(database.db, {
-      merchantId: merchant.id,
-      orderId: other.orderId,
-      preference: "ship_together",
-      actor: shopper,
-      now: new Date(),
-    });
+    await laterEvent(merchant.id, `#${6100 + counter}`);
     await deliverDueWebhooks(database.db, quietly);
     const [later] = await receiver.waitFor(1);
     expect(later!.headers["webhook-signature"]!.split(" ")).toHaveLength(1);
