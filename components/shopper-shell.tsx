@@ -50,7 +50,8 @@ export function ShopperShell({
         Skip to content
       </a>
       <header className="bg-brand text-brand-ink">
-        <div className="mx-auto flex max-w-3xl items-center gap-3 px-4 py-3">
+        {/* At phone width the account links move below the shop's name rather than squeezing it word by word. */}
+        <div className="mx-auto flex max-w-3xl flex-wrap items-center gap-x-3 gap-y-1 px-4 py-3">
           {brand?.logoUrl ? (
             // Merchant logos come from their own hosts; next/image would need every host configured.
             // eslint-disable-next-line @next/next/no-img-element
@@ -58,7 +59,7 @@ export function ShopperShell({
           ) : null}
           <p className="text-lg font-semibold tracking-tight">{brand?.name ?? "Order status"}</p>
           {signedInAs ? (
-            <nav aria-label="Account" className="ml-auto flex items-center gap-3 text-sm">
+            <nav aria-label="Account" className="ml-auto flex shrink-0 items-center gap-3 text-sm whitespace-nowrap">
               <Link href="/orders" className="underline underline-offset-2">
                 Your orders
               </Link>

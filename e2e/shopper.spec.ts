@@ -1,5 +1,5 @@
-import { expect, type Page } from "@playwright/test";
-import { demo, demoOrder, expectNoAxeViolations, projectIndex, signIn, test } from "./support";
+import { expect } from "@playwright/test";
+import { demo, demoOrder, expectNoAxeViolations, lookUp, projectIndex, signIn, test } from "./support";
 
 /** Each browser project acts on its own demo orders (every third), so the runs do not step on each other. */
 function pick(list: { number: string; email: string }[], testInfo: { project: { name: string } }, offset = 0) {
@@ -7,13 +7,6 @@ function pick(list: { number: string; email: string }[], testInfo: { project: { 
   const found = list[index];
   if (!found) throw new Error("Not enough demo orders for the browser tests");
   return found;
-}
-
-async function lookUp(page: Page, number: string, email: string) {
-  await page.goto("/");
-  await page.getByLabel("Order number").fill(number);
-  await page.getByLabel("Email you ordered with").fill(email);
-  await page.getByRole("button", { name: "Find my order" }).click();
 }
 
 /** Requests a magic link, reads it from the dev mailbox and presses Sign in, as a person would. */
@@ -108,9 +101,17 @@ test("a shopper swaps a waiting item to an in-stock alternative", async ({ page 
     .filter({ has: page.getByRole("heading", { name: title, exact: true }) })
     .first();
   await waiting.getByRole("button", { name: "Swap for an in-stock item" }).click();
-  const choice = waiting.getByRole("radio").first();
-  await expect(choice).toBeChecked();
-  const label = (await waiting.locator("label").first().locator("span.font-medium").textContent())!;
+  // Nothing is chosen for the shopper, and swapping without a choice asks for one and changes nothing.
+  const radios = waiting.getByRole("radio");
+  for (const radio of await radios.all()) await expect(radio).not.toBeChecked();
+  await waiting.getByRole("button", { name: "Swap to this item" }).click();
+  await expect(waiting.locator("input[type=radio]:invalid").first()).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: "Swapped." })).toHaveCount(0);
+  // Each choice says what kind of change it is: another size or colour of the item, or another item.
+  const first = waiting.locator("label").first();
+  await expect(first).toContainText(/The same item in .+|A different item the shop suggests instead/);
+  const label = (await first.locator("span.font-medium").textContent())!;
+  await radios.first().check();
   await expectNoAxeViolations(page);
   await waiting.getByRole("button", { name: "Swap to this item" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Swapped." })).toBeVisible();
@@ -120,7 +121,10 @@ test("a shopper swaps a waiting item to an in-stock alternative", async ({ page 
     .locator("article")
     .filter({ has: page.getByRole("heading", { name: label, exact: true }) })
     .last();
-  await expect(replacement.getByText("Ready to ship")).toBeVisible();
+  await expect(replacement.locator("header").getByText("Ready to ship")).toBeVisible();
+  // Who swapped, and when, on both lines.
+  await expect(replacement).toContainText(/You swapped to this item on [A-Z][a-z]{2} \d+; it comes from stock\./);
+  await expect(old).toContainText(/You swapped this for .+ on [A-Z][a-z]{2} \d+, shown below\./);
   await expect(async () => {
     await page.goto(`/dev/mailbox?to=${encodeURIComponent(order.email)}`);
     await expect(
@@ -242,8 +246,11 @@ test("a form post from another site is refused and changes nothing", async ({ pa
   await expect(page.getByText(waiting)).toHaveCount(before);
 });
 
-test("a shopper chooses how the order ships", async ({ page }, testInfo) => {
-  const order = pick(demo().samples.cancellable, testInfo, 1);
+test("a shopper chooses how the order ships, and every item still to ship then shows the order's window", async ({
+  page,
+}) => {
+  // Two items waiting, on different deliveries: they could ship apart, so the choice is offered.
+  const order = demoOrder("rolling backorder");
   await signIn(page, order.email);
   await page.getByRole("link", { name: new RegExp(`Order ${order.number}\\b`) }).click();
   const choices = page.getByRole("group", { name: "How should it ship?" });
@@ -257,6 +264,19 @@ test("a shopper chooses how the order ships", async ({ page }, testInfo) => {
       ? "Saved: everything ships together once it is all here."
       : "Saved: items ship as soon as each is ready.",
   );
+  const asChosen = page.locator("article").getByText(/, with the rest of your order, as you chose\.$/);
+  if (choose === together) {
+    // Every item still to ship ships in the order's window (the latest item's), and says so.
+    const toShip = page
+      .locator("article")
+      .filter({ has: page.locator('[aria-current="step"]', { hasText: /Waiting|Ready/ }) });
+    expect(await toShip.count()).toBeGreaterThanOrEqual(2);
+    await expect(asChosen).toHaveCount(await toShip.count());
+    expect(new Set(await asChosen.allTextContents()).size).toBe(1);
+    await expect(page.locator("section[aria-labelledby=answer-heading]")).toContainText(
+      "It ships in one parcel, as you chose",
+    );
+  } else await expect(asChosen).toHaveCount(0);
   await expectNoAxeViolations(page);
   await page.reload();
   await expect(choose).toBeChecked();

@@ -75,6 +75,14 @@ export const test = base.extend({
   },
 });
 
+/** Looks an order up from the home page by number and email: its signed view opens. */
+export async function lookUp(page: Page, number: string, email: string) {
+  await page.goto("/");
+  await page.getByLabel("Order number").fill(number);
+  await page.getByLabel("Email you ordered with").fill(email);
+  await page.getByRole("button", { name: "Find my order" }).click();
+}
+
 /** Signs in by magic link through the dev mailbox (request, read, confirm); returns the link. */
 export async function signIn(page: Page, email: string, callbackUrl = "/orders") {
   await page.goto(`/signin?callbackUrl=${encodeURIComponent(callbackUrl)}`);

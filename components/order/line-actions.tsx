@@ -1,4 +1,5 @@
-export type SwapChoice = { skuId: string; label: string; price: string; difference: string };
+/** One alternative as the swap form shows it: its name, what kind of change it is, its price. */
+export type SwapChoice = { skuId: string; label: string; kind: string; price: string; difference: string };
 
 /** Which confirmation the page opened (`?cancel=<line>|all`, `?swap=<line>`): how it works without JavaScript. */
 export type OpenConfirmation = { cancel: number | "all" | null; swap: number | null };
@@ -115,20 +116,16 @@ export function LineActions(props: {
         >
           <fieldset className="space-y-2">
             <legend className="text-sm font-medium">Swap {props.title} for one of these, in stock now:</legend>
-            {props.options.map((option, i) => (
+            {/* Nothing is chosen for the shopper: the browser asks for a choice, and the server does too. */}
+            {props.options.map((option) => (
               <label
                 key={option.skuId}
                 className="flex cursor-pointer items-start gap-3 rounded-lg border border-stone-300 bg-white p-3 has-[:checked]:border-stone-900"
               >
-                <input
-                  type="radio"
-                  name="toSkuId"
-                  value={option.skuId}
-                  defaultChecked={i === 0}
-                  className="mt-1 size-4"
-                />
+                <input type="radio" name="toSkuId" value={option.skuId} required className="mt-1 size-4" />
                 <span>
                   <span className="block font-medium">{option.label}</span>
+                  <span className="block text-sm text-stone-800">{option.kind}</span>
                   <span className="block text-sm text-stone-700">
                     {option.price} · {option.difference}
                   </span>

@@ -1,18 +1,21 @@
 import type { LineView } from "@/lib/orders/view";
 import type { Merchant } from "@/lib/db/schema/merchants";
 import type { SwapOption } from "@/lib/orders/swap";
-import { dateIn, formatDay, formatShortDay } from "@/lib/dates";
+import { dateIn, formatDay, formatShortDay, maxDate, shipsPhrase } from "@/lib/dates";
 import {
+  actorSubject,
   certainty,
   formatMoney,
   queueSentence,
   statusOf,
+  swapKind,
   unitsSummary,
   whenSentence,
   type Tone,
 } from "@/lib/orders/words";
 import { isOpen, isWaiting, openUnits } from "@/lib/orders/line-status";
 import { EtaHistory } from "./eta-history";
+import { Progress } from "./progress";
 import { LineActions, type OpenConfirmation } from "./line-actions";
 import { webLink } from "@/lib/security/links";
 
@@ -45,6 +48,8 @@ export function LineCard({
   orderId,
   swapOptions,
   open: confirmation,
+  shipsWith,
+  swappedFrom,
 }: {
   line: LineView;
   merchant: Merchant;
@@ -54,6 +59,10 @@ export function LineCard({
   orderId: string;
   swapOptions: SwapOption[];
   open: OpenConfirmation;
+  /** The order's window when the shopper chose to ship everything together (the latest line's). */
+  shipsWith: { start: string; end: string } | null;
+  /** For a line swapped to: the line it replaced (for the price difference). */
+  swappedFrom: Pick<LineView, "unitPriceMinor"> | null;
 }) {
   const status = statusOf(line);
   const open = isOpen(line.status);
@@ -62,6 +71,9 @@ export function LineCard({
   const queue = isWaiting(line.status) ? queueSentence(line, line.basisDelivery) : null;
   const waitingUnits = openUnits(line);
   const headingId = `line-${line.id}`;
+  const today = dateIn(merchant.timezone, new Date());
+  const on = (act: { at: Date }) => formatShortDay(dateIn(merchant.timezone, act.at));
+  const swapBack = swappedFrom ? (swappedFrom.unitPriceMinor - line.unitPriceMinor) * line.quantity : 0;
   return (
     <article
       aria-labelledby={headingId}
@@ -91,12 +103,16 @@ export function LineCard({
         </div>
       </header>
 
+      <Progress line={line} accent={accent} />
+
       {units ? <p className="text-sm font-medium text-stone-800">{units}</p> : null}
 
       {open ? (
         <div className="space-y-1">
           <p className="text-base font-semibold text-stone-900">
-            {whenSentence(line, { typicalLeadDays: merchant.typicalLeadDays })}
+            {shipsWith && shipsWith.end >= today
+              ? `${shipsPhrase(maxDate(shipsWith.start, today), shipsWith.end)}, with the rest of your order, as you chose.`
+              : whenSentence(line, { typicalLeadDays: merchant.typicalLeadDays, today })}
           </p>
           {line.status === "preorder" && line.etaBasis === "release" && line.basisDate ? (
             <p className="text-sm text-stone-700">
@@ -143,24 +159,39 @@ export function LineCard({
 
       {line.status === "cancelled" ? (
         <p className="text-sm text-stone-700">
-          Cancelled{line.cancelledAt ? ` ${formatShortDay(dateIn(merchant.timezone, line.cancelledAt))}` : ""}.{" "}
+          {line.closedBy
+            ? `${actorSubject(line.closedBy.actor)} cancelled this on ${on(line.closedBy)}.`
+            : `Cancelled${line.cancelledAt ? ` ${formatShortDay(dateIn(merchant.timezone, line.cancelledAt))}` : ""}.`}{" "}
           {formatMoney(line.cancelledQuantity * line.unitPriceMinor, currency)} is refunded to your original payment.
         </p>
       ) : null}
       {line.status === "swapped" && line.swappedTo ? (
-        <p className="text-sm text-stone-700">Swapped for {line.swappedTo.title}, shown below.</p>
+        <p className="text-sm text-stone-700">
+          {line.closedBy
+            ? `${actorSubject(line.closedBy.actor)} swapped this for ${line.swappedTo.title} on ${on(line.closedBy)}`
+            : `Swapped for ${line.swappedTo.title}`}
+          , shown below.
+        </p>
       ) : null}
       {line.swappedFromLineId ? (
-        <p className="text-sm text-stone-700">You swapped to this item; it comes from stock.</p>
+        <p className="text-sm text-stone-700">
+          {line.swappedBy
+            ? `${actorSubject(line.swappedBy.actor)} swapped to this item on ${on(line.swappedBy)}; it comes from stock.`
+            : "Swapped to this item; it comes from stock."}
+          {swapBack > 0 ? ` ${formatMoney(swapBack, currency)}, the difference in price, is refunded to you.` : ""}
+        </p>
       ) : null}
 
-      <EtaHistory
-        events={line.etaEvents}
-        timezone={merchant.timezone}
-        accent={accent}
-        overrideNote={line.etaOverrideNote}
-        open={rolling}
-      />
+      {/* How the date moved matters while it is still to come; a closed line's date is history. */}
+      {open ? (
+        <EtaHistory
+          events={line.etaEvents}
+          timezone={merchant.timezone}
+          accent={accent}
+          overrideNote={line.etaOverrideNote}
+          open={rolling}
+        />
+      ) : null}
 
       {owner && isWaiting(line.status) ? (
         <LineActions
@@ -173,6 +204,7 @@ export function LineCard({
           options={swapOptions.map((o) => ({
             skuId: o.skuId,
             label: o.variantTitle ? `${o.title} — ${o.variantTitle}` : o.title,
+            kind: swapKind(o),
             price: formatMoney(o.priceMinor, o.currency),
             difference:
               o.refundPerUnitMinor > 0

@@ -22,6 +22,11 @@ export type SwapOption = {
   /** What the shopper gets back per unit (zero when the price is the same). */
   refundPerUnitMinor: number;
   freeUnits: number;
+  /**
+   * The same product in another variant (a size or colour), with the variant the shopper ordered;
+   * null for a different product (a substitute the shop names).
+   */
+  sameProduct: { orderedVariant: string | null } | null;
 };
 
 /**
@@ -61,12 +66,14 @@ async function optionsFor(db: DbOrTx, merchantId: string, lines: SQL): Promise<M
     currency: string;
     refund: number;
     free: number;
+    same_product: boolean;
+    ordered_variant: string | null;
   }>(
     db,
     sql`
     with line as (
       select l.id, l.sku_id, l.unit_price_minor, l.quantity - l.shipped_quantity - l.cancelled_quantity as open, o.currency,
-             s.product_id
+             s.product_id, s.variant_title
       from order_lines l join orders o on o.id = l.order_id join skus s on s.id = l.sku_id
       where ${lines} and l.merchant_id = ${merchantId} and l.status in ${sqlStatuses(waitingStatuses)}
     ),
@@ -76,7 +83,8 @@ async function optionsFor(db: DbOrTx, merchantId: string, lines: SQL): Promise<M
       select line.id, ss.substitute_sku_id from line join sku_substitutes ss on ss.sku_id = line.sku_id
     )
     select line.id as line_id, alt.id, alt.code, alt.title, alt.variant_title, alt.image_url, alt.price_minor, alt.currency,
-           (line.unit_price_minor - alt.price_minor)::int as refund, (alt.on_hand - alt.allocated)::int as free
+           (line.unit_price_minor - alt.price_minor)::int as refund, (alt.on_hand - alt.allocated)::int as free,
+           coalesce(alt.product_id = line.product_id, false) as same_product, line.variant_title as ordered_variant
     from candidate
     join line on line.id = candidate.line_id
     join skus alt on alt.id = candidate.sku_id
@@ -103,6 +111,7 @@ async function optionsFor(db: DbOrTx, merchantId: string, lines: SQL): Promise<M
         currency: r.currency,
         refundPerUnitMinor: Number(r.refund),
         freeUnits: Number(r.free),
+        sameProduct: r.same_product ? { orderedVariant: r.ordered_variant } : null,
       },
     ]);
   }

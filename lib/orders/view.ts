@@ -3,6 +3,7 @@ import { rows, type DbOrTx } from "../db/client";
 import { fromJsonRow } from "../db/json-rows";
 import { merchants, type Merchant } from "../db/schema/merchants";
 import { etaEvents, orderLines, orders, type EtaEvent, type Order, type OrderLine } from "../db/schema/orders";
+import type { ActorType } from "../db/schema/audit";
 import { isUuid } from "./read";
 
 export type LineShipment = {
@@ -28,7 +29,14 @@ export type LineView = OrderLine & {
     slip: { floorDays: number; allowanceDays: number } | null;
   } | null;
   swappedTo: { id: number; title: string } | null;
+  /** The delay notice waiting for the shopper's answer (the line's latest one), if any. */
+  awaitingNoticeId: number | null;
+  /** Who cancelled or swapped this line, and when. */
+  closedBy: LineAct | null;
+  /** For a line swapped to: who swapped, and when. */
+  swappedBy: LineAct | null;
 };
+export type LineAct = { actor: ActorType; at: Date };
 export type OrderView = { order: Order; merchant: Merchant; lines: LineView[] };
 
 /**
@@ -63,7 +71,15 @@ export async function loadOrderView(
                          from order_lines l
                          join purchase_orders p on p.id = l.basis_purchase_order_id
                          join purchase_order_lines pol on pol.purchase_order_id = p.id and pol.sku_id = l.sku_id
-                         where l.order_id = o.id)
+                         where l.order_id = o.id),
+          'acts', (select coalesce(json_agg(json_build_object('lineId', a.entity_id, 'actor', a.actor_type, 'at', a.at) order by a.at), '[]')
+                   from audit_log a where a.order_id = o.id
+                     and a.action in ('line.swapped', 'line.cancelled', 'line.cancelled_no_consent')),
+          -- Through the lines waiting for an answer (delay_notices_line_idx), the notices still unanswered.
+          'notices', (select coalesce(json_agg(json_build_object('lineId', d.order_line_id, 'id', d.id) order by d.id), '[]')
+                      from order_lines l join delay_notices d on d.order_line_id = l.id
+                      where l.order_id = o.id and l.consent_state = 'awaiting' and d.response is null
+                        and d.consent_deadline is not null)
         ) as view
         from orders o join merchants m on m.id = o.merchant_id
         where o.id = ${orderId} ${scope.shopperEmail === undefined ? sql`` : sql`and o.email = ${scope.shopperEmail}`}`,
@@ -104,9 +120,20 @@ export async function loadOrderView(
               }
             : null,
         swappedTo: swapped ? { id: swapped.id, title: swapped.title } : null,
+        closedBy: lastAct(raw.acts, line.id),
+        swappedBy: line.swappedFromLineId ? lastAct(raw.acts, line.swappedFromLineId) : null,
+        awaitingNoticeId:
+          line.consentState === "awaiting"
+            ? (raw.notices.filter((n) => n.lineId === line.id).at(-1)?.id ?? null)
+            : null,
       };
     }),
   };
+}
+
+function lastAct(acts: RawView["acts"], lineId: number): LineAct | null {
+  const act = acts.filter((a) => a.lineId === String(lineId)).at(-1);
+  return act ? { actor: act.actor, at: new Date(act.at) } : null;
 }
 
 /**
@@ -131,6 +158,8 @@ type RawView = {
     trackingUrl: string | null;
     shippedAt: string;
   }[];
+  notices: { lineId: number; id: number }[];
+  acts: { lineId: string; actor: ActorType; at: string }[];
   deliveries: {
     poId: string;
     skuId: string;

@@ -6,6 +6,7 @@ import {
   queueSentence,
   reasonSentence,
   statusOf,
+  swapKind,
   unitsSummary,
   whenSentence,
 } from "./words";
@@ -31,6 +32,26 @@ describe("order page wording", () => {
       "Ships Fri, Dec 11, arrives Mon, Dec 14 – Sun, Dec 20.",
     );
   });
+  it("says a date that has passed is late, not a promise, and where it is held up", () => {
+    const ready = {
+      ...line,
+      status: "ready" as const,
+      etaBasis: "stock" as const,
+      shipStart: "2026-12-02",
+      shipEnd: "2026-12-02",
+    };
+    expect(whenSentence(ready, { today: "2026-12-03" })).toBe(
+      "Late leaving our warehouse: it was due to ship by Wed, Dec 2. We will email you when it ships.",
+    );
+    expect(whenSentence(ready, { today: "2026-12-02" })).toMatch(/^Ships Wed, Dec 2/);
+    expect(whenSentence(line, { today: "2026-12-16" })).toMatch(
+      /^Late: it was due to ship by Tue, Dec 15, and the stock/,
+    );
+  });
+  it("names a swap to another size or colour as one, and a different item as one", () => {
+    expect(swapKind({ variantTitle: "L", sameProduct: { orderedVariant: "M" } })).toBe("The same item in L, not M");
+    expect(swapKind({ variantTitle: "Ink", sameProduct: null })).toBe("A different item the shop suggests instead");
+  });
   it("is honest when no date is confirmed, and labels a guess as a guess", () => {
     const unknown = { ...line, etaBasis: "unknown" as const, shipStart: null, shipEnd: null };
     expect(whenSentence(unknown)).toBe("The supplier has not confirmed a date yet; we will email you when they do.");
@@ -54,6 +75,8 @@ describe("order page wording", () => {
     );
     expect(queueSentence({ ...line, linesAhead: 0 }, null)).toBeNull();
     expect(queueSentence({ linesAhead: 1, etaBasis: "unknown" }, null)).toBe("1 order is ahead of yours.");
+    // A date support set replaces the delivery's, not the shopper's place in the queue.
+    expect(queueSentence({ linesAhead: 3, etaBasis: "override" }, null)).toBe("3 orders are ahead of yours.");
   });
   it("explains each change in plain words", () => {
     expect(reasonSentence("po_delayed", { first: false, supplierNote: "Held at customs" })).toBe(

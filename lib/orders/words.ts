@@ -1,4 +1,5 @@
 import type { EtaBasis, EtaReason, OrderLine } from "../db/schema/orders";
+import type { ActorType } from "../db/schema/audit";
 import { daysBetween, formatDay, formatShortDay, formatWindow, shipsPhrase } from "../dates";
 import { isOpen, openUnits } from "./line-status";
 
@@ -103,14 +104,15 @@ export function queueSentence(
     const mode = delivery.shipmentMode?.trim().toLowerCase();
     return `${due} This supplier's ${mode ? `${mode} shipments have` : "deliveries have"} arrived late at times, so your window allows ${allow === 1 ? "1 day" : `${allow} days`} past that date.`;
   }
-  if (line.etaBasis === "unknown") return `${ahead}.`;
+  // Without a supplier's delivery to name (no date yet, or a date support set), the place still counts.
+  if (line.etaBasis === "unknown" || line.etaBasis === "override") return `${ahead}.`;
   return null;
 }
 
 /** The sentence under the status: when, and how sure we are. */
 export function whenSentence(
   line: Pick<OrderLine, "status" | "etaBasis" | "shipStart" | "shipEnd" | "deliveryStart" | "deliveryEnd">,
-  options: { releaseDate?: string | null; typicalLeadDays?: number } = {},
+  options: { releaseDate?: string | null; typicalLeadDays?: number; today?: string } = {},
 ): string {
   if (!isOpen(line.status)) return "";
   if (line.etaBasis === "unknown" || !line.shipStart || !line.shipEnd) {
@@ -119,6 +121,11 @@ export function whenSentence(
       : "";
     return `The supplier has not confirmed a date yet; we will email you when they do.${guess}`;
   }
+  // A window whose last day has passed is no promise: say it is late, and where it is held up.
+  if (options.today && line.shipEnd < options.today)
+    return line.status === "ready"
+      ? `Late leaving our warehouse: it was due to ship by ${formatDay(line.shipEnd)}. We will email you when it ships.`
+      : `Late: it was due to ship by ${formatDay(line.shipEnd)}, and the stock has not arrived yet. We will email you when it ships.`;
   const ships = shipsPhrase(line.shipStart, line.shipEnd);
   const arrives =
     line.deliveryStart && line.deliveryEnd ? `, arrives ${formatWindow(line.deliveryStart, line.deliveryEnd)}` : "";
@@ -167,4 +174,35 @@ export function maskEmail(email: string): string {
 
 export function shortDay(date: string) {
   return formatShortDay(date);
+}
+
+/**
+ * What a swap choice is, in a few words beside its name: another size or colour of the same item
+ * says so ("The same item in L, not M"), a different item says it is one.
+ */
+export function swapKind(option: {
+  variantTitle: string | null;
+  sameProduct: { orderedVariant: string | null } | null;
+}) {
+  if (!option.sameProduct) return "A different item the shop suggests instead";
+  const ordered = option.sameProduct.orderedVariant;
+  if (!option.variantTitle) return "The same item, another variant";
+  return ordered
+    ? `The same item in ${option.variantTitle}, not ${ordered}`
+    : `The same item in ${option.variantTitle}`;
+}
+
+/** Who acted on a line, as the sentence's subject: "You", "Our support team", "The shop". */
+export function actorSubject(actor: ActorType): string {
+  switch (actor) {
+    case "shopper":
+      return "You";
+    case "agent":
+      return "Our support team";
+    case "api":
+    case "shopify":
+      return "The shop";
+    case "system":
+      return "We";
+  }
 }

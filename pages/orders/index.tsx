@@ -6,7 +6,7 @@ import { pack, unpack } from "@/components/page-data";
 import { pageReads, pageShopper, privatePage } from "@/components/shopper-page";
 import { dateIn, formatDay, formatWindow } from "@/lib/dates";
 import { ordersForEmail } from "@/lib/orders/view";
-import { statusOf } from "@/lib/orders/words";
+import { statusOf, type Tone } from "@/lib/orders/words";
 import { isWaiting } from "@/lib/orders/line-status";
 
 export const config: PageConfig = { runtime: "nodejs", unstable_runtimeJS: false };
@@ -20,6 +20,21 @@ export const getServerSideProps: GetServerSideProps<Props> = async (context) => 
   if (!email) return { redirect: { destination: "/signin?callbackUrl=/orders", permanent: false } };
   return { props: { email, orders: pack(await pageReads(context)((db) => ordersForEmail(db, email))) } };
 };
+
+/** One badge per state the order's items are in, with how many when more than one: "Waiting for stock (2 items)". */
+function badges(lines: Found[number]["lines"]) {
+  const byLabel = new Map<string, { label: string; tone: Tone; count: number }>();
+  for (const line of lines.filter((l) => l.status !== "swapped")) {
+    const status = statusOf(line);
+    const seen = byLabel.get(status.label);
+    if (seen) seen.count++;
+    else byLabel.set(status.label, { ...status, count: 1 });
+  }
+  return [...byLabel.values()].map((b) => ({
+    label: b.count > 1 ? `${b.label} (${b.count} items)` : b.label,
+    tone: b.tone,
+  }));
+}
 
 // GET /orders — every order placed with the signed-in email, across shops.
 export default function OrdersPage({ email, orders }: Props) {
@@ -67,11 +82,9 @@ export default function OrdersPage({ email, orders }: Props) {
                     </div>
                     <p className="text-lg font-semibold">Order {order.number}</p>
                     <div className="flex flex-wrap gap-1.5">
-                      {lines
-                        .filter((l) => l.status !== "swapped")
-                        .map((l) => (
-                          <StatusBadge key={l.id} {...statusOf(l)} />
-                        ))}
+                      {badges(lines).map((badge) => (
+                        <StatusBadge key={badge.label} {...badge} />
+                      ))}
                     </div>
                     {waiting.length > 0 ? (
                       <p className="text-sm text-stone-700">

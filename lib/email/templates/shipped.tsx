@@ -21,14 +21,16 @@ export function shippedSubject(props: Pick<ShippedEmailProps, "orderNumber" | "s
 /** A parcel left, with its tracking. */
 export function ShippedEmail(props: ShippedEmailProps) {
   const trackingLink = webLink(props.trackingUrl);
-  const tracking = props.trackingNumber
-    ? `${props.carrier ? `${props.carrier} ` : ""}tracking number ${props.trackingNumber}`
-    : null;
+  const tracking = props.trackingNumber ? `${props.carrier ? `${props.carrier} ` : ""}tracking number` : null;
   const status = { label: "Order status", href: props.links.view };
   return (
     <OrderEmail
       {...props}
-      preview={tracking ? `On its way: ${tracking}` : `Order ${props.orderNumber} is on its way`}
+      preview={
+        tracking
+          ? `Order ${props.orderNumber} is on its way. Your ${tracking} is ${props.trackingNumber}.`
+          : `Order ${props.orderNumber} is on its way.`
+      }
       heading={props.stillWaiting.length > 0 ? "Part of your order is on its way" : "Your order is on its way"}
       actions={trackingLink ? [{ label: "Track your parcel", href: trackingLink }, status] : [status]}
     >

@@ -88,3 +88,14 @@ describe.each(previewList())("$label email", ({ name }) => {
     }
   });
 });
+
+describe("preview text (what an inbox shows beside the subject)", () => {
+  const previewOf = async (name: string) =>
+    /data-skip-in-text="true">([^<]*)/.exec((await renderPreview(name))!.email.html)?.[1];
+
+  it("the shipped email says in a sentence that it is on its way, and its tracking number", async () => {
+    expect(await previewOf("shipped")).toBe(
+      "Order #1042 is on its way. Your UPS tracking number is 1Z999AA10123456784.",
+    );
+  });
+});

@@ -1,0 +1,94 @@
+import { expect, type Page } from "@playwright/test";
+import { demoOrder, expectNoAxeViolations, lookUp, signIn, test } from "./support";
+
+// The shopper's answer at a glance (issue 20): what the order page opens with, how each item shows
+// where it is, and the leftovers a new user found. At 375 px (phone) and 1280 px (desktop).
+// With SCREENSHOTS=1 the order pages of the demo's showcase orders are written to docs/screenshots/.
+
+const shopper = (what: string) => demoOrder(what);
+
+/** Opens an order's page by looking it up (its signed view: the same page, read-only, no sign-in limit spent). */
+async function openOrder(page: Page, what: string) {
+  const order = shopper(what);
+  await lookUp(page, order.number, order.email);
+  await expect(page.getByRole("heading", { level: 1, name: `Order ${order.number}` })).toBeVisible();
+  return order;
+}
+
+async function screenshot(page: Page, name: string) {
+  if (!process.env.SCREENSHOTS) return;
+  await page.screenshot({ path: `docs/screenshots/${name}-${test.info().project.name}.png`, fullPage: true });
+}
+
+test.skip(({ browserName }) => browserName !== "chromium");
+
+test("the order opens with its answer: when the rest ships, what has shipped, and what it cost", async ({ page }) => {
+  await openOrder(page, "a partial backorder");
+  const answer = page.getByRole("region", { name: /Part of your order has shipped; the rest ships/ });
+  await expect(answer).toBeVisible();
+  await expect(answer).toContainText(/\d parcels? shipped [A-Z][a-z]{2} \d+/);
+  // The answer comes before the items.
+  const top = (await answer.boundingBox())!.y;
+  expect(top).toBeLessThan((await page.locator("article").first().boundingBox())!.y);
+  await expect(page.getByText(/Total \$\d+\.\d{2}/)).toBeVisible();
+  await expectNoAxeViolations(page);
+  await screenshot(page, "order-1177");
+});
+
+test("each item shows its step, marked for screen readers, and only open items keep a date history", async ({
+  page,
+}) => {
+  await openOrder(page, "a swapped item");
+  // Items by their status badge (the tracker's steps carry the same words).
+  const items = (status: string) =>
+    page
+      .locator("article")
+      .filter({ has: page.locator("header span.rounded-full", { hasText: new RegExp(`^${status}$`) }) });
+  const waiting = items("Waiting for stock").first();
+  const shipped = items("Shipped");
+  const swapped = items("Swapped").first();
+  if (await waiting.count()) {
+    const progress = waiting.getByRole("list", { name: "Progress" });
+    await expect(progress.locator('[aria-current="step"]')).toHaveText("Waiting for stock");
+    await expect(progress.getByText("(done)")).toHaveCount(1);
+  }
+  for (const card of await shipped.all()) {
+    await expect(card.getByRole("list", { name: "Progress" }).locator('[aria-current="step"]')).toHaveText("Shipped");
+    await expect(card.locator("details")).toHaveCount(0);
+  }
+  // A swapped line: no tracker, no date history, and who swapped it and when.
+  await expect(swapped.getByRole("list", { name: "Progress" })).toHaveCount(0);
+  await expect(swapped.locator("details")).toHaveCount(0);
+  await expect(swapped).toContainText(
+    /(You|Our support team|The shop) swapped this for .+ on [A-Z][a-z]{2} \d+, shown below\./,
+  );
+  await expectNoAxeViolations(page);
+  await screenshot(page, "order-1147");
+});
+
+test("a rolling backorder keeps its history open, and the page fits a phone without wrapping the header", async ({
+  page,
+}) => {
+  await openOrder(page, "a rolling backorder");
+  await expect(page.getByText(/How this date has moved \(\d+ changes\)/).first()).toBeVisible();
+  // The shop's name stays on one line: the account links move below it instead.
+  const name = page.locator("header p").first();
+  const lineHeight = await name.evaluate((el) => parseFloat(getComputedStyle(el).lineHeight));
+  expect((await name.boundingBox())!.height).toBeLessThan(lineHeight * 1.5);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+    page.viewportSize()!.width,
+  );
+  await expectNoAxeViolations(page);
+  await screenshot(page, "order-1128");
+});
+
+test("your orders list each state once per order, with how many items are in it", async ({ page }) => {
+  // #1180's shopper signs in here and once more in the swap journey: within the sign-in limit.
+  const order = shopper("waiting with no confirmed date");
+  await signIn(page, order.email);
+  for (const card of await page.getByRole("listitem").all()) {
+    const badges = await card.locator("span.rounded-full").allTextContents();
+    expect(badges.length, `badges of ${await card.textContent()}`).toBe(new Set(badges).size);
+  }
+  await expectNoAxeViolations(page);
+});
