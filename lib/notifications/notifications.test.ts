@@ -8,6 +8,8 @@ import { checkViewToken } from "../links/view-link";
 import { cancelLines } from "../orders/cancel";
 import { recordShipment } from "../orders/ship";
 import { swapLine } from "../orders/swap";
+import { setFulfillmentPreference } from "../orders/preference";
+import { shipsPhrase } from "../dates";
 import { changeExpectedDate } from "../supply/purchase-orders";
 import { apiActor, createMerchant, createPo, createSku, day, placeOrder, type Units } from "../../testing/fixtures";
 import { mailRig, minutes } from "../../testing/mail-harness";
@@ -221,6 +223,42 @@ describe("every kind of notice reaches the stand-in", () => {
     const { email } = await theOrderEmail(m, order, "n2501@shopper.example");
     expect(email.subject).toBe("Order #2501: swapped to Product headlamp");
     expect(email.text).toContain("the difference, $15.00");
+  });
+
+  it("swapped while everything ships together: the email says the item waits for the rest, and until when", async () => {
+    const { db } = rig;
+    const m = await shop();
+    await createSku(db, m.id, { code: "HLX", priceMinor: 6000, productHandle: "headlamp-x" });
+    const alternative = await createSku(db, m.id, { code: "HLY", onHand: 3, productHandle: "headlamp-x" });
+    await createSku(db, m.id, { code: "JACKET-X" });
+    await createPo(db, m.id, "PO-JX", "2026-12-09", [{ sku: "JACKET-X", quantity: 5 }], day(0));
+    const order = await placedAndNotified(m, "#2502", [
+      { sku: "HLX", quantity: 1 },
+      { sku: "JACKET-X", quantity: 1 },
+    ]);
+    const shopper = { type: "shopper" as const, id: "n2502@shopper.example" };
+    await setFulfillmentPreference(db, {
+      merchantId: m.id,
+      orderId: order.orderId,
+      preference: "ship_together",
+      actor: shopper,
+      now: day(2),
+    });
+    await swapLine(db, {
+      merchantId: m.id,
+      orderId: order.orderId,
+      lineId: order.lines[0]!.id,
+      toSkuId: alternative.id,
+      actor: shopper,
+      now: day(2),
+    });
+    await drain(day(2));
+    const { email } = await theOrderEmail(m, order, "n2502@shopper.example");
+    const [jacket] = await db.select().from(orderLines).where(eq(orderLines.id, order.lines[1]!.id));
+    expect(email.text).toContain(
+      `In stock, and held to ship with the rest of your order, as you chose. ${shipsPhrase(jacket!.shipStart!, jacket!.shipEnd!)}`,
+    );
+    expect(email.text).not.toContain("ships with the next parcel");
   });
 
   it("delay notices: a first delay with the new date and a one-click cancel, then a renewed one asking to keep waiting", async () => {

@@ -15,7 +15,7 @@ import {
   type EventOf,
   type RecordedChange,
 } from "../events/types";
-import { isWaiting } from "../orders/line-status";
+import { isOpen, isWaiting } from "../orders/line-status";
 import type {
   BackorderedPayload,
   CancelledBy,
@@ -40,7 +40,8 @@ const notifiableTypes = [
 type NotifiableEvent = EventOf<(typeof notifiableTypes)[number]>;
 const isNotifiable = (event: DomainEvent): event is NotifiableEvent => isEventOf(event, ...notifiableTypes);
 
-export type OrderFacts = { email: string; currency: string; merchantId: string };
+/** `shipsTogether`: the shopper chose to have everything ship in one parcel. */
+export type OrderFacts = { email: string; currency: string; merchantId: string; shipsTogether?: boolean };
 
 export type LineFacts = LineSnapshot & { orderId: string; unitPriceMinor: number };
 
@@ -157,11 +158,26 @@ export function draftsFromEvents(
         refundMinor: first.payload.refundMinor,
         currency: order.currency,
         by: byOf(input.actor),
+        shipsWith: order.shipsTogether ? togetherWindow(orderLines.filter((l) => l.lineId !== newLineId)) : null,
       };
       drafts.push({ ...base, kind: "swapped", payload });
     }
   }
   return drafts;
+}
+
+/**
+ * When everything ships together, the window a line joins: the latest of the order's other items
+ * still to ship (none left: it ships on its own, null).
+ */
+function togetherWindow(others: LineFacts[]): { shipStart: string | null; shipEnd: string | null } | null {
+  const open = others.filter((l) => isOpen(l.status));
+  if (open.length === 0) return null;
+  // An item without a date holds the parcel until it has one.
+  const undated = open.find((l) => !l.shipEnd);
+  if (undated) return { shipStart: null, shipEnd: null };
+  const latest = open.reduce((a, b) => (b.shipEnd! > a.shipEnd! ? b : a));
+  return { shipStart: latest.shipStart, shipEnd: latest.shipEnd };
 }
 
 /** Loads what `draftsFromEvents` needs and writes its drafts. */
@@ -172,7 +188,7 @@ async function writeEventNotifications(tx: DbOrTx, change: RecordedChange) {
   // The orders and all their lines in one statement: each line row carries its order's facts.
   const lineRows = await rows<Record<string, unknown>>(
     tx,
-    sql`select o.id as order_id, o.email, o.currency, o.merchant_id, l.id, l.title, l.quantity, l.status, l.unit_price_minor,
+    sql`select o.id as order_id, o.email, o.currency, o.merchant_id, o.fulfillment_preference, l.id, l.title, l.quantity, l.status, l.unit_price_minor,
                l.lines_ahead, l.ship_start::text, l.ship_end::text, l.delivery_start::text, l.delivery_end::text
         from orders o left join order_lines l on l.order_id = o.id
         where o.id = any(${uuidArray(orderIds)})`,
@@ -182,6 +198,7 @@ async function writeEventNotifications(tx: DbOrTx, change: RecordedChange) {
     email: r.email as string,
     currency: r.currency as string,
     merchant_id: r.merchant_id as string,
+    ships_together: r.fulfillment_preference === "ship_together",
   }));
   const expired = relevant.filter((e) => e.type === "delay_consent_expired").map((e) => e.orderLineId);
   const deadlineRows =
@@ -197,7 +214,12 @@ async function writeEventNotifications(tx: DbOrTx, change: RecordedChange) {
     events: relevant,
     actor: change.actor,
     now: change.now,
-    orders: new Map(orderRows.map((o) => [o.id, { email: o.email, currency: o.currency, merchantId: o.merchant_id }])),
+    orders: new Map(
+      orderRows.map((o) => [
+        o.id,
+        { email: o.email, currency: o.currency, merchantId: o.merchant_id, shipsTogether: o.ships_together },
+      ]),
+    ),
     lines: new Map(
       lineRows
         .filter((l) => l.id != null)

@@ -65,6 +65,8 @@ export const swappedPayloadSchema = z.object({
   refundMinor: z.number().int(),
   currency: z.string(),
   by: z.enum(["shopper", "agent", "shop"]),
+  /** Everything ships together: the window of the parcel it joins (absent in payloads stored before). */
+  shipsWith: z.object({ shipStart: z.string().nullable(), shipEnd: z.string().nullable() }).nullable().optional(),
 });
 export type SwappedPayload = z.infer<typeof swappedPayloadSchema>;
 

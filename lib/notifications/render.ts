@@ -129,6 +129,7 @@ export function notificationEmail(n: NotificationToRender, appUrl: string): { su
         refundMinor: p.refundMinor,
         currency: p.currency,
         by: p.by,
+        shipsWith: p.shipsWith ?? null,
       };
       return { subject: swappedSubject(props), element: createElement(SwappedEmail, props) };
     }

@@ -1,4 +1,5 @@
-import { Item, ItemDetail, OrderEmail, Paragraph, money, sampleBase, type OrderEmailBase } from "./parts";
+import type { IsoDate } from "../../dates";
+import { Item, ItemDetail, OrderEmail, Paragraph, money, sampleBase, shipsText, type OrderEmailBase } from "./parts";
 
 export type SwappedEmailProps = OrderEmailBase & {
   fromTitle: string;
@@ -7,6 +8,8 @@ export type SwappedEmailProps = OrderEmailBase & {
   refundMinor: number;
   currency: string;
   by: "shopper" | "agent" | "shop";
+  /** The shopper chose to ship everything together: the window of the parcel this item joins. */
+  shipsWith?: { shipStart: IsoDate | null; shipEnd: IsoDate | null } | null;
 };
 
 export function swappedSubject(props: Pick<SwappedEmailProps, "orderNumber" | "toTitle">): string {
@@ -31,7 +34,11 @@ export function SwappedEmail(props: SwappedEmailProps) {
         an item on order {props.orderNumber}:
       </Paragraph>
       <Item title={props.toTitle} quantity={props.units}>
-        <ItemDetail strong>In stock: it ships with the next parcel</ItemDetail>
+        <ItemDetail strong>
+          {props.shipsWith
+            ? `In stock, and held to ship with the rest of your order, as you chose. ${shipsText(props.shipsWith.shipStart, props.shipsWith.shipEnd)}`
+            : "In stock: it ships with the next parcel"}
+        </ItemDetail>
         <ItemDetail>Instead of {props.fromTitle}, which was waiting for stock.</ItemDetail>
       </Item>
       <Paragraph>
