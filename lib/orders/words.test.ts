@@ -73,6 +73,15 @@ describe("order page wording", () => {
     ).toMatch(
       /This supplier's air shipments have arrived late at times, so your window allows 9 days past that date\.$/,
     );
+    // A window that opens before the delivery is due says why too.
+    expect(
+      queueSentence(line, { expectedDate: "2026-12-10", units: 40, slip: { floorDays: -2, allowanceDays: 3 } }),
+    ).toMatch(
+      /This supplier's deliveries have arrived early and late at times, so your window opens 2 days before and allows 3 days past that date\.$/,
+    );
+    expect(
+      queueSentence(line, { expectedDate: "2026-12-10", units: 40, slip: { floorDays: -1, allowanceDays: 0 } }),
+    ).toMatch(/arrived early at times, so your window opens 1 day before that date\.$/);
     expect(queueSentence({ ...line, linesAhead: 0 }, null)).toBeNull();
     expect(queueSentence({ linesAhead: 1, etaBasis: "unknown" }, null)).toBe("1 order is ahead of yours.");
     // A date support set replaces the delivery's, not the shopper's place in the queue.

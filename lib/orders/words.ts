@@ -87,7 +87,7 @@ export function queueSentence(
     expectedDate: string;
     units: number;
     shipmentMode?: string | null;
-    slip?: { allowanceDays: number } | null;
+    slip?: { allowanceDays: number; floorDays?: number } | null;
   } | null,
 ): string | null {
   const ahead =
@@ -98,11 +98,18 @@ export function queueSentence(
         : `${line.linesAhead} orders are ahead of yours`;
   if (delivery) {
     const due = `${ahead}; your item is waiting for a delivery of ${delivery.units} due ${formatDay(delivery.expectedDate)}.`;
-    // Why the window reaches past that date: the PO's slip window (lib/eta/slip.ts), in one sentence.
+    // Why the window opens before or reaches past that date: the PO's slip window (lib/eta/slip.ts).
     const allow = delivery.slip?.allowanceDays ?? 0;
-    if (allow <= 0) return due;
+    const early = Math.max(0, -(delivery.slip?.floorDays ?? 0));
+    if (allow <= 0 && early === 0) return due;
     const mode = delivery.shipmentMode?.trim().toLowerCase();
-    return `${due} This supplier's ${mode ? `${mode} shipments have` : "deliveries have"} arrived late at times, so your window allows ${allow === 1 ? "1 day" : `${allow} days`} past that date.`;
+    const days = (n: number) => (n === 1 ? "1 day" : `${n} days`);
+    const came = early > 0 && allow > 0 ? "early and late" : early > 0 ? "early" : "late";
+    const window = [
+      ...(early > 0 ? [`opens ${days(early)} before`] : []),
+      ...(allow > 0 ? [`allows ${days(allow)} past`] : []),
+    ].join(" and ");
+    return `${due} This supplier's ${mode ? `${mode} shipments have` : "deliveries have"} arrived ${came} at times, so your window ${window} that date.`;
   }
   // Without a supplier's delivery to name (no date yet, or a date support set), the place still counts.
   if (line.etaBasis === "unknown" || line.etaBasis === "override") return `${ahead}.`;
