@@ -5,14 +5,15 @@ import { rows, type Tx } from "../../db/client";
 import { shipments } from "../../db/schema/orders";
 import { DomainError } from "../../errors";
 import { shipmentSchema } from "../../ingest/schemas";
-import { recordShipment } from "../../orders/ship";
+import { recordDelivery, recordShipment } from "../../orders/ship";
 import { WaitingFor } from "./errors";
 import { findShopifyOrder } from "./orders";
 import { describeIssues, type ShopifyFulfillment } from "./payloads";
 
 // fulfillments/create and fulfillments/update: a fulfillment with status `success` is a parcel
 // that left, recorded once (its Shopify id is the shipment's externalId, so a repeat or a later
-// update adds no units). An update that brings tracking to a recorded parcel fills it in.
+// update adds no units). An update that brings tracking to a recorded parcel fills it in, and one
+// whose shipment_status is `delivered` records the delivery (once).
 
 const httpUrl = (value: string | null | undefined) =>
   value && /^https?:\/\/\S+$/i.test(value) && value.length <= 2000 ? value : undefined;
@@ -57,6 +58,7 @@ export async function applyShopifyFulfillment(
   }
 
   if (recorded) {
+    const delivered = await deliveredNow(tx, { merchantId, externalId, fulfillment, actor, now });
     const changes = {
       carrier: tracking.carrier ?? recorded.carrier,
       trackingNumber: tracking.trackingNumber ?? recorded.trackingNumber,
@@ -67,7 +69,7 @@ export async function applyShopifyFulfillment(
       changes.trackingNumber === recorded.trackingNumber &&
       changes.trackingUrl === recorded.trackingUrl
     ) {
-      return `${label} was already recorded; nothing changed.`;
+      return delivered ? `${label}: delivered.` : `${label} was already recorded; nothing changed.`;
     }
     await tx.update(shipments).set(changes).where(eq(shipments.id, recorded.id));
     await writeAudit(tx, actor, now, [
@@ -85,7 +87,7 @@ export async function applyShopifyFulfillment(
         after: changes,
       },
     ]);
-    return `${label}: tracking updated (${[changes.carrier, changes.trackingNumber].filter(Boolean).join(" ")}).`;
+    return `${label}: tracking updated (${[changes.carrier, changes.trackingNumber].filter(Boolean).join(" ")})${delivered ? "; delivered" : ""}.`;
   }
 
   const order = await findShopifyOrder(tx, merchantId, fulfillment.order_id, fulfillment.name?.replace(/\.\d+$/, ""));
@@ -125,6 +127,31 @@ export async function applyShopifyFulfillment(
   const parsed = shipmentSchema.safeParse({ orderNumber: order.number, ...tracking, shippedAt, externalId, lines });
   if (!parsed.success) throw new DomainError("invalid", describeIssues(parsed.error));
   await recordShipment(tx, { merchantId, input: parsed.data, actor, now });
+  const delivered = await deliveredNow(tx, { merchantId, externalId, fulfillment, actor, now });
   const more = trackingNumbers.length > 1 ? ` Further tracking numbers: ${trackingNumbers.slice(1).join(", ")}.` : "";
-  return `${label}: ${lines.map((l) => `${l.quantity} × ${l.sku}`).join(", ")} shipped on order ${order.number}${tracking.trackingNumber ? ` (${[tracking.carrier, tracking.trackingNumber].filter(Boolean).join(" ")})` : ""}.${more}${notesText}`;
+  return `${label}: ${lines.map((l) => `${l.quantity} × ${l.sku}`).join(", ")} shipped on order ${order.number}${tracking.trackingNumber ? ` (${[tracking.carrier, tracking.trackingNumber].filter(Boolean).join(" ")})` : ""}${delivered ? ", delivered" : ""}.${more}${notesText}`;
+}
+
+/** Records the parcel's delivery when Shopify says it was delivered; true if this update did. */
+async function deliveredNow(
+  tx: Tx,
+  params: { merchantId: string; externalId: string; fulfillment: ShopifyFulfillment; actor: Actor; now: Date },
+): Promise<boolean> {
+  const { fulfillment } = params;
+  if (fulfillment.shipment_status !== "delivered") return false;
+  const at =
+    fulfillment.updated_at && !Number.isNaN(Date.parse(fulfillment.updated_at)) ? fulfillment.updated_at : null;
+  const result = await recordDelivery(tx, {
+    merchantId: params.merchantId,
+    externalId: params.externalId,
+    // Shopify's time of the update, unless it is before the parcel left (clocks disagree): then ours.
+    deliveredAt: at ?? undefined,
+    actor: params.actor,
+    now: params.now,
+  }).catch((error: unknown) => {
+    if (error instanceof DomainError && error.field === "deliveredAt")
+      return recordDelivery(tx, { ...params, deliveredAt: undefined });
+    throw error;
+  });
+  return !result.alreadyDelivered;
 }

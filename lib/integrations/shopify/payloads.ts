@@ -92,6 +92,9 @@ export const shopifyFulfillmentSchema = z.object({
   tracking_numbers: z.array(text).nullish(),
   tracking_url: text.nullish(),
   tracking_urls: z.array(text).nullish(),
+  /** The carrier's word on the parcel (fulfillments/update): `delivered` means it was handed over. */
+  shipment_status: text.nullish(),
+  updated_at: z.string().nullish(),
   line_items: z
     .array(z.object({ id: shopifyId, sku: text.nullish(), quantity: z.number().int().nonnegative() }))
     .max(1000),

@@ -402,6 +402,25 @@ describe("Shopify webhooks in, over HTTP", () => {
     const [ipodAfter] = await database.db.select().from(skus).where(eq(skus.id, ipodBefore!.id));
     expect(ipodAfter!.onHand).toBe(ipodBefore!.onHand);
 
+    // The carrier's "delivered" (shipment_status on fulfillments/update) records the delivery, once.
+    const delivered = await post("fulfillments/update", {
+      ...fulfillment,
+      shipment_status: "delivered",
+      updated_at: "2026-11-27T14:05:00-05:00",
+    });
+    await work();
+    expect((await webhookRow(delivered.webhookId))!.outcome).toContain("delivered");
+    const [handedOver] = await database.db.select().from(shipments).where(eq(shipments.orderId, before.order!.id));
+    expect(handedOver!.deliveredAt?.toISOString()).toBe("2026-11-27T19:05:00.000Z");
+    const again = await post("fulfillments/update", { ...fulfillment, shipment_status: "delivered" });
+    await work();
+    expect((await webhookRow(again.webhookId))!.outcome).not.toContain("delivered");
+    const published = await rows(
+      database.db,
+      sql`select 1 from published_events where order_id = ${before.order!.id}::uuid and type = 'shipment.delivered'`,
+    );
+    expect(published).toHaveLength(1);
+
     // A fulfillment still open at a fulfillment service has not left yet.
     const open = await post(
       "fulfillments/create",
