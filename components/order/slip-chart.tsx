@@ -7,12 +7,22 @@ export type ChartPoint = { said: IsoDate; start: IsoDate | null; end: IsoDate | 
  * ship window we promised then. A date that keeps slipping climbs; a steady promise stays flat.
  * Drawn on the server as SVG; the list beside it carries the same history for screen readers.
  */
-export function SlipChart({ points, today, color }: { points: ChartPoint[]; today: IsoDate; color: string }) {
+export function SlipChart({
+  points,
+  today,
+  color,
+  width = 480,
+}: {
+  points: ChartPoint[];
+  today: IsoDate;
+  color: string;
+  /** Drawn at its size (a phone gets a narrower one), so the dates on its axes keep their type size. */
+  width?: number;
+}) {
   const dated = points.filter((p) => p.start && p.end) as { said: IsoDate; start: IsoDate; end: IsoDate }[];
   if (dated.length < 2) return null;
-  const width = 320;
-  const height = 168;
-  const pad = { left: 52, right: 12, top: 12, bottom: 28 };
+  const height = Math.round(width * 0.46);
+  const pad = { left: 56, right: 24, top: 14, bottom: 30 };
   const firstSaid = points[0]!.said;
   const lastSaid = today > points.at(-1)!.said ? today : points.at(-1)!.said;
   const xSpan = Math.max(1, daysBetween(firstSaid, lastSaid));
@@ -41,9 +51,26 @@ export function SlipChart({ points, today, color }: { points: ChartPoint[]; toda
     drawing = true;
   }
   const ticks = [low, addDays(low, Math.round(ySpan / 2)), high].filter((d, i, all) => all.indexOf(d) === i);
+  // Across: the first day, each day the date changed, and today, leaving out any too close to the
+  // one before to read (the last one, today, always stays).
+  const saidTicks: IsoDate[] = [];
+  for (const d of [...new Set([...points.map((p) => p.said), lastSaid])]) {
+    const previous = saidTicks.at(-1);
+    if (previous && x(d) - x(previous) < 44) {
+      if (d === lastSaid) saidTicks[saidTicks.length - 1] = d;
+      continue;
+    }
+    saidTicks.push(d);
+  }
 
   return (
-    <svg viewBox={`0 0 ${width} ${height}`} className="h-auto w-full max-w-md" aria-hidden="true" focusable="false">
+    <svg
+      viewBox={`0 0 ${width} ${height}`}
+      className="h-auto w-full"
+      style={{ maxWidth: width }}
+      aria-hidden="true"
+      focusable="false"
+    >
       {ticks.map((d) => (
         <g key={d}>
           <line x1={pad.left} x2={width - pad.right} y1={y(d)} y2={y(d)} stroke="#e7e5e4" strokeDasharray="3 3" />
@@ -66,12 +93,20 @@ export function SlipChart({ points, today, color }: { points: ChartPoint[]; toda
         />
       ))}
       <line x1={pad.left} x2={width - pad.right} y1={height - pad.bottom} y2={height - pad.bottom} stroke="#a8a29e" />
-      <text x={pad.left} y={height - 8} fontSize="11" fill="#57534e">
-        {formatShortDay(firstSaid)}
-      </text>
-      <text x={width - pad.right} y={height - 8} fontSize="11" fill="#57534e" textAnchor="end">
-        {lastSaid === today ? "today" : formatShortDay(lastSaid)}
-      </text>
+      {saidTicks.map((d, i) => (
+        <g key={d}>
+          <line x1={x(d)} x2={x(d)} y1={height - pad.bottom} y2={height - pad.bottom + 4} stroke="#a8a29e" />
+          <text
+            x={x(d)}
+            y={height - 10}
+            fontSize="11"
+            fill="#57534e"
+            textAnchor={i === 0 ? "start" : d === lastSaid ? "end" : "middle"}
+          >
+            {d === today ? "today" : formatShortDay(d)}
+          </text>
+        </g>
+      ))}
     </svg>
   );
 }
