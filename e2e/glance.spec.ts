@@ -1,5 +1,5 @@
 import { expect, type Page } from "@playwright/test";
-import { demoOrder, expectNoAxeViolations, lookUp, signIn, test } from "./support";
+import { demo, demoOrder, expectNoAxeViolations, lookUp, signIn, test } from "./support";
 
 // The shopper's answer at a glance (issue 20): what the order page opens with, how each item shows
 // where it is, and the leftovers a new user found. At 375 px (phone) and 1280 px (desktop).
@@ -71,6 +71,11 @@ test("a rolling backorder keeps its history open, and the page fits a phone with
 }) => {
   await openOrder(page, "a rolling backorder");
   await expect(page.getByText(/How this date has moved \(\d+ changes\)/).first()).toBeVisible();
+  // The chart of a date that moved twice or more is open, wide, and dated on both axes.
+  const chart = page.locator("details[open] svg").filter({ visible: true }).first();
+  const dates = (await chart.locator("text").allTextContents()).filter((t) => /^([A-Z][a-z]{2} \d+|today)$/.test(t));
+  expect(dates.length).toBeGreaterThanOrEqual(5);
+  expect((await chart.boundingBox())!.width).toBeGreaterThan(page.viewportSize()!.width < 640 ? 250 : 500);
   // The shop's name stays on one line: the account links move below it instead.
   const name = page.locator("header p").first();
   const lineHeight = await name.evaluate((el) => parseFloat(getComputedStyle(el).lineHeight));
@@ -90,5 +95,44 @@ test("your orders list each state once per order, with how many items are in it"
     const badges = await card.locator("span.rounded-full").allTextContents();
     expect(badges.length, `badges of ${await card.textContent()}`).toBe(new Set(badges).size);
   }
+  await expectNoAxeViolations(page);
+});
+
+test("a parcel the carrier delivered shows as delivered, on its item and at the top", async ({ page, request }) => {
+  // An order of the shop's own system, shipped and then delivered through the ingest API.
+  const auth = { authorization: `Bearer ${demo().apiKey}` };
+  const number = `#GL-${test.info().project.name}-${Date.now()}`;
+  const email = `glance.${test.info().project.name}@example.com`;
+  const placed = await request.post("/api/v1/orders", {
+    headers: { ...auth, "idempotency-key": number },
+    data: { number, email, lines: [{ sku: "NW-MUG", quantity: 1 }] },
+  });
+  expect(placed.status()).toBe(201);
+  const externalId = `parcel-${number}`;
+  const shipped = await request.post("/api/v1/shipments", {
+    headers: { ...auth, "idempotency-key": externalId },
+    data: {
+      orderNumber: number,
+      carrier: "UPS",
+      trackingNumber: "1ZGLANCE",
+      externalId,
+      lines: [{ sku: "NW-MUG", quantity: 1 }],
+    },
+  });
+  expect(shipped.status()).toBeLessThan(300);
+  await lookUp(page, number, email);
+  const item = page.locator("article").first();
+  await expect(item.locator('[aria-current="step"]')).toHaveText("Shipped");
+  await expect(page.locator("section[aria-labelledby=answer-heading]")).toContainText("Everything has shipped.");
+
+  const delivered = await request.post(`/api/v1/shipments/${encodeURIComponent(externalId)}/delivery`, {
+    headers: { ...auth, "idempotency-key": `${externalId}-delivered` },
+    data: {},
+  });
+  expect(delivered.status()).toBeLessThan(300);
+  await page.reload();
+  await expect(item.locator('[aria-current="step"]')).toHaveText("Delivered");
+  await expect(item).toContainText(/Delivered [A-Z][a-z]{2} \d+/);
+  await expect(page.locator("section[aria-labelledby=answer-heading]")).toContainText("Everything has been delivered.");
   await expectNoAxeViolations(page);
 });

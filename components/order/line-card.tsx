@@ -152,6 +152,7 @@ export function LineCard({
                   )}
                 </>
               ) : null}
+              {s.deliveredAt ? ` · Delivered ${formatShortDay(dateIn(merchant.timezone, s.deliveredAt))}` : null}
             </li>
           ))}
         </ul>
@@ -189,7 +190,7 @@ export function LineCard({
           timezone={merchant.timezone}
           accent={accent}
           overrideNote={line.etaOverrideNote}
-          open={rolling}
+          open={rolling || line.etaEvents.length >= 3}
         />
       ) : null}
 

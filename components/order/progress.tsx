@@ -7,7 +7,7 @@ type Step = { label: string; state: "done" | "current" | "ahead" };
  * Where a line is: ordered → waiting for stock (only if it ever waited) → ready → shipped →
  * delivered. The current step is marked for screen readers too (aria-current).
  */
-export function lineSteps(line: Pick<LineView, "status" | "etaEvents">): Step[] | null {
+export function lineSteps(line: Pick<LineView, "status" | "etaEvents" | "shipments">): Step[] | null {
   if (line.status === "cancelled" || line.status === "swapped") return null;
   const waited = isWaiting(line.status) || line.etaEvents.some((e) => e.newBasis !== "stock");
   const labels = [
@@ -17,13 +17,22 @@ export function lineSteps(line: Pick<LineView, "status" | "etaEvents">): Step[] 
     "Shipped",
     "Delivered",
   ];
+  // Delivered once every parcel of it is (a line still waiting for some units is not).
+  const delivered =
+    line.status === "shipped" && line.shipments.length > 0 && line.shipments.every((s) => s.deliveredAt);
   const current = isWaiting(line.status)
     ? labels.indexOf(line.status === "preorder" ? "Waiting for release" : "Waiting for stock")
-    : labels.indexOf(line.status === "ready" ? "Ready to ship" : "Shipped");
+    : labels.indexOf(line.status === "ready" ? "Ready to ship" : delivered ? "Delivered" : "Shipped");
   return labels.map((label, i) => ({ label, state: i < current ? "done" : i === current ? "current" : "ahead" }));
 }
 
-export function Progress({ line, accent }: { line: Pick<LineView, "id" | "status" | "etaEvents">; accent: string }) {
+export function Progress({
+  line,
+  accent,
+}: {
+  line: Pick<LineView, "id" | "status" | "etaEvents" | "shipments">;
+  accent: string;
+}) {
   const steps = lineSteps(line);
   if (!steps) return null;
   return (

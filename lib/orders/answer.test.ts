@@ -50,6 +50,9 @@ describe("the order's answer at a glance", () => {
     );
     expect(answer.headline).toBe("Part of your order has shipped; the rest ships Tue, Dec 22 – Sun, Dec 27.");
     expect(answer.details).toContain("1 parcel shipped Dec 1.");
+    const handedOver = shipped("2026-12-01", "1Z1");
+    handedOver.shipments[0]!.deliveredAt = new Date("2026-12-03T18:00:00Z");
+    expect(orderAnswer([handedOver], options).headline).toBe("Everything has been delivered.");
     const all = orderAnswer([shipped("2026-12-01", "1Z1"), shipped("2026-12-02", "1Z2")], options);
     expect(all.headline).toBe("Everything has shipped, in 2 parcels.");
     expect(all.details).toEqual(["2 parcels shipped Dec 1 and Dec 2."]);

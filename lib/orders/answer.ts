@@ -21,7 +21,7 @@ type AnswerLine = Pick<
   | "deliveryEnd"
   | "consentState"
   | "consentDeadline"
-> & { shipments: { shippedAt: Date; trackingNumber: string | null }[] };
+> & { shipments: { shippedAt: Date; trackingNumber: string | null; deliveredAt?: Date | null }[] };
 
 export type OrderAnswer = {
   /** The one sentence: "Everything should arrive by Fri, Jan 1." */
@@ -53,6 +53,9 @@ export function orderAnswer(
     return { headline: "This order was cancelled.", details: [], needsAnswer };
 
   const shippedPart = parcels.length ? [parcelsSentence(parcels)] : [];
+  const shipments = counted.flatMap((l) => l.shipments);
+  if (open.length === 0 && shipments.length > 0 && shipments.every((s) => s.deliveredAt))
+    return { headline: "Everything has been delivered.", details: shippedPart, needsAnswer };
   if (open.length === 0)
     return {
       headline:

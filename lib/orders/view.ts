@@ -11,6 +11,8 @@ export type LineShipment = {
   trackingNumber: string | null;
   trackingUrl: string | null;
   shippedAt: Date;
+  /** When the carrier handed it over (the shop's API or Shopify says so); null until then. */
+  deliveredAt: Date | null;
   quantity: number;
 };
 export type LineEtaEvent = EtaEvent & { supplierNote: string | null };
@@ -61,7 +63,8 @@ export async function loadOrderView(
                           and d.changed_at = e.at and d.note is not null limit 1)) order by e.at, e.id), '[]')
                      from eta_events e where e.order_id = o.id),
           'parcels', (select coalesce(json_agg(json_build_object('lineId', sl.order_line_id, 'quantity', sl.quantity, 'carrier', s.carrier,
-                        'trackingNumber', s.tracking_number, 'trackingUrl', s.tracking_url, 'shippedAt', s.shipped_at) order by s.shipped_at), '[]')
+                        'trackingNumber', s.tracking_number, 'trackingUrl', s.tracking_url, 'shippedAt', s.shipped_at,
+                        'deliveredAt', s.delivered_at) order by s.shipped_at), '[]')
                       from shipment_lines sl join shipments s on s.id = sl.shipment_id where s.order_id = o.id),
           -- Only the PO lines the order's own lines wait for (by PO and SKU, one index lookup each),
           -- not every line of those POs: a supplier's PO has dozens of SKUs.
@@ -103,6 +106,7 @@ export async function loadOrderView(
             trackingNumber: p.trackingNumber,
             trackingUrl: p.trackingUrl,
             shippedAt: new Date(p.shippedAt),
+            deliveredAt: p.deliveredAt ? new Date(p.deliveredAt) : null,
             quantity: p.quantity,
           })),
         etaEvents: events.filter((e) => e.orderLineId === line.id),
@@ -157,6 +161,7 @@ type RawView = {
     trackingNumber: string | null;
     trackingUrl: string | null;
     shippedAt: string;
+    deliveredAt: string | null;
   }[];
   notices: { lineId: number; id: number }[];
   acts: { lineId: string; actor: ActorType; at: string }[];
