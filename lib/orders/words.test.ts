@@ -77,11 +77,11 @@ describe("order page wording", () => {
     expect(
       queueSentence(line, { expectedDate: "2026-12-10", units: 40, slip: { floorDays: -2, allowanceDays: 3 } }),
     ).toMatch(
-      /This supplier's deliveries have arrived early and late at times, so your window opens 2 days before and allows 3 days past that date\.$/,
+      /This supplier's deliveries have arrived early and late at times, so your window allows for it arriving up to 2 days before and 3 days past that date\.$/,
     );
     expect(
       queueSentence(line, { expectedDate: "2026-12-10", units: 40, slip: { floorDays: -1, allowanceDays: 0 } }),
-    ).toMatch(/arrived early at times, so your window opens 1 day before that date\.$/);
+    ).toMatch(/arrived early at times, so your window allows for it arriving up to 1 day before that date\.$/);
     expect(queueSentence({ ...line, linesAhead: 0 }, null)).toBeNull();
     expect(queueSentence({ linesAhead: 1, etaBasis: "unknown" }, null)).toBe("1 order is ahead of yours.");
     // A date support set replaces the delivery's, not the shopper's place in the queue.

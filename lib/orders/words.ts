@@ -105,10 +105,13 @@ export function queueSentence(
     const mode = delivery.shipmentMode?.trim().toLowerCase();
     const days = (n: number) => (n === 1 ? "1 day" : `${n} days`);
     const came = early > 0 && allow > 0 ? "early and late" : early > 0 ? "early" : "late";
-    const window = [
-      ...(early > 0 ? [`opens ${days(early)} before`] : []),
-      ...(allow > 0 ? [`allows ${days(allow)} past`] : []),
-    ].join(" and ");
+    // The slip window is about the delivery (arriving early or late), not the day it ships.
+    const window =
+      early > 0 && allow > 0
+        ? `allows for it arriving up to ${days(early)} before and ${days(allow)} past`
+        : early > 0
+          ? `allows for it arriving up to ${days(early)} before`
+          : `allows ${days(allow)} past`;
     return `${due} This supplier's ${mode ? `${mode} shipments have` : "deliveries have"} arrived ${came} at times, so your window ${window} that date.`;
   }
   // Without a supplier's delivery to name (no date yet, or a date support set), the place still counts.
