@@ -35,6 +35,34 @@ export function StatusBadge({ label, tone }: { label: string; tone: Tone }) {
   );
 }
 
+/** The item's picture from the shop's catalogue, or a neutral box of the same size without one. */
+function Picture({ url, title }: { url: string | null; title: string }) {
+  const src = webLink(url);
+  if (!src)
+    return (
+      <span
+        aria-hidden="true"
+        className="grid size-14 shrink-0 place-items-center rounded-lg bg-stone-100 text-stone-400"
+      >
+        <svg viewBox="0 0 24 24" className="size-6" fill="none" stroke="currentColor" strokeWidth="1.5">
+          <path d="M3 7.5 12 3l9 4.5v9L12 21l-9-4.5z M3 7.5l9 4.5 9-4.5 M12 12v9" strokeLinejoin="round" />
+        </svg>
+      </span>
+    );
+  return (
+    // Pictures come from the shop's own hosts; next/image would need every host configured.
+    // eslint-disable-next-line @next/next/no-img-element
+    <img
+      src={src}
+      alt={title}
+      width={56}
+      height={56}
+      loading="lazy"
+      className="size-14 shrink-0 rounded-lg bg-stone-100 object-cover"
+    />
+  );
+}
+
 /**
  * One item of the order, answering in order: what is happening, when (and how sure), and what
  * the shopper can do about it.
@@ -80,13 +108,16 @@ export function LineCard({
       className="space-y-3 rounded-xl border border-stone-200 bg-white p-4 shadow-sm sm:p-5"
     >
       <header className="flex flex-wrap items-start justify-between gap-2">
-        <div>
-          <h3 id={headingId} className="text-lg leading-snug font-semibold">
-            {line.title}
-          </h3>
-          <p className="text-sm text-stone-600">
-            {line.quantity} × {formatMoney(line.unitPriceMinor, currency)} · SKU {line.skuCode}
-          </p>
+        <div className="flex min-w-0 items-start gap-3">
+          <Picture url={line.imageUrl} title={line.title} />
+          <div className="min-w-0">
+            <h3 id={headingId} className="text-lg leading-snug font-semibold">
+              {line.title}
+            </h3>
+            <p className="text-sm text-stone-600">
+              {line.quantity} × {formatMoney(line.unitPriceMinor, currency)} · SKU {line.skuCode}
+            </p>
+          </div>
         </div>
         <div className="flex flex-wrap gap-1.5">
           <StatusBadge {...status} />

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { skus } from "../db/schema/catalog";
 import { changeExpectedDate } from "../supply/purchase-orders";
 import { fileDatabase } from "../../testing/db";
 import { apiActor, createMerchant, createPo, createSku, day, placeOrder } from "../../testing/fixtures";
@@ -14,7 +16,8 @@ describe("loadOrderView", () => {
     const m = await createMerchant(db, { timezone: "Europe/London" });
     await createSku(db, m.id, { code: "PACK", onHand: 1 });
     await createSku(db, m.id, { code: "LAMP-SAND", productHandle: "lamp" });
-    await createSku(db, m.id, { code: "LAMP-INK", onHand: 3, productHandle: "lamp" });
+    const inkSku = await createSku(db, m.id, { code: "LAMP-INK", onHand: 3, productHandle: "lamp" });
+    await db.update(skus).set({ imageUrl: "https://cdn.example/lamp-ink.jpg" }).where(eq(skus.id, inkSku.id));
     await createSku(db, m.id, { code: "TENT" });
     const order = await placeOrder(db, m.id, "#V1", { PACK: 2, "LAMP-SAND": 1, TENT: 1 }, day(0));
     await createPo(db, m.id, "PO-T", "2026-11-20", [{ sku: "TENT", quantity: 40 }], day(1));
@@ -63,11 +66,16 @@ describe("loadOrderView", () => {
         trackingNumber: "DPD1",
         trackingUrl: "https://dpd.example/DPD1",
         shippedAt: day(3),
+        deliveredAt: null,
         quantity: 1,
       },
     ]);
     expect(lampSand).toMatchObject({ status: "swapped", swappedTo: { id: lampInk!.id, title: lampInk!.title } });
     expect(lampInk).toMatchObject({ status: "ready", swappedFromLineId: lampSand!.id });
+    // Who swapped, on both lines, and the pictures the catalogue has.
+    expect(lampSand!.closedBy).toEqual({ actor: "api", at: day(4) });
+    expect(lampInk!.swappedBy).toEqual({ actor: "api", at: day(4) });
+    expect([pack!.imageUrl, lampInk!.imageUrl]).toEqual([null, "https://cdn.example/lamp-ink.jpg"]);
     expect(tent).toMatchObject({ etaBasis: "po", basisDelivery: { expectedDate: "2026-11-27", units: 40 } });
     expect(tent!.etaEvents.map((e) => [e.reason, e.supplierNote])).toEqual([
       ["initial", null],

@@ -33,6 +33,8 @@ export type LineView = OrderLine & {
   swappedTo: { id: number; title: string } | null;
   /** The delay notice waiting for the shopper's answer (the line's latest one), if any. */
   awaitingNoticeId: number | null;
+  /** The SKU's picture (from the shop's catalogue), or null. */
+  imageUrl: string | null;
   /** Who cancelled or swapped this line, and when. */
   closedBy: LineAct | null;
   /** For a line swapped to: who swapped, and when. */
@@ -75,6 +77,8 @@ export async function loadOrderView(
                          join purchase_orders p on p.id = l.basis_purchase_order_id
                          join purchase_order_lines pol on pol.purchase_order_id = p.id and pol.sku_id = l.sku_id
                          where l.order_id = o.id),
+          'images', (select coalesce(json_agg(json_build_object('lineId', l.id, 'url', s.image_url)), '[]')
+                     from order_lines l join skus s on s.id = l.sku_id where l.order_id = o.id and s.image_url is not null),
           'acts', (select coalesce(json_agg(json_build_object('lineId', a.entity_id, 'actor', a.actor_type, 'at', a.at) order by a.at), '[]')
                    from audit_log a where a.order_id = o.id
                      and a.action in ('line.swapped', 'line.cancelled', 'line.cancelled_no_consent')),
@@ -124,6 +128,7 @@ export async function loadOrderView(
               }
             : null,
         swappedTo: swapped ? { id: swapped.id, title: swapped.title } : null,
+        imageUrl: raw.images.find((i) => i.lineId === line.id)?.url ?? null,
         closedBy: lastAct(raw.acts, line.id),
         swappedBy: line.swappedFromLineId ? lastAct(raw.acts, line.swappedFromLineId) : null,
         awaitingNoticeId:
@@ -165,6 +170,7 @@ type RawView = {
   }[];
   notices: { lineId: number; id: number }[];
   acts: { lineId: string; actor: ActorType; at: string }[];
+  images: { lineId: number; url: string }[];
   deliveries: {
     poId: string;
     skuId: string;

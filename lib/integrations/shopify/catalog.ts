@@ -44,6 +44,10 @@ export async function syncShopifyProduct(
     const variantTitle = variant.title && variant.title !== "Default Title" ? variant.title.slice(0, 200) : null;
     const priceMinor = Math.max(0, toMinor(variant.price, merchant.currency));
     const policy = variant.inventory_policy === "continue" ? "allow" : "deny";
+    // The variant's picture, else the product's; only an https address (the page shows it as is).
+    const picture =
+      product.images?.find((i) => variant.image_id && i.id === variant.image_id)?.src ?? product.image?.src;
+    const imageUrl = picture && /^https:\/\/\S+$/i.test(picture) && picture.length <= 2000 ? picture : null;
     await tx
       .insert(skus)
       .values({
@@ -55,6 +59,7 @@ export async function syncShopifyProduct(
         priceMinor,
         currency: merchant.currency,
         backorderPolicy: policy,
+        imageUrl,
         createdAt: now,
         updatedAt: now,
       })
@@ -65,6 +70,7 @@ export async function syncShopifyProduct(
           title: product.title,
           variantTitle,
           priceMinor,
+          imageUrl,
           // A pre-order (with its release date) is set here on purpose; Shopify has no such policy.
           backorderPolicy: sql`case when ${skus.backorderPolicy} = 'preorder' then ${skus.backorderPolicy} else ${policy} end`,
           updatedAt: now,

@@ -126,9 +126,17 @@ export const shopifyProductSchema = z.object({
         inventory_item_id: shopifyId.nullish(),
         /** `deny` stops selling at zero; `continue` takes backorders. */
         inventory_policy: text.nullish(),
+        /** The variant's own picture, one of the product's `images`. */
+        image_id: shopifyId.nullish(),
       }),
     )
     .max(2000),
+  /** The product's main picture, and all of them (a variant may name its own). */
+  image: z.object({ src: text.nullish(), alt: text.nullish() }).nullish(),
+  images: z
+    .array(z.object({ id: shopifyId, src: text.nullish() }))
+    .max(250)
+    .nullish(),
 });
 
 export type ShopifyProduct = z.output<typeof shopifyProductSchema>;

@@ -95,7 +95,7 @@ const catalogPage = `query CatalogPage($first: Int!, $after: String) {
   products(first: $first, after: $after, sortKey: ID) {
     pageInfo { hasNextPage endCursor }
     nodes {
-      id title handle
+      id title handle featuredImage { url }
       variants(first: 100) { nodes { id title sku price inventoryPolicy inventoryItem { id } } }
     }
   }
@@ -105,6 +105,7 @@ type CatalogNode = {
   id: string;
   title: string;
   handle: string;
+  featuredImage?: { url: string } | null;
   variants: {
     nodes: {
       id: string;
@@ -126,6 +127,7 @@ export function productFromGraphql(node: CatalogNode) {
     id: legacyId(node.id),
     title: node.title,
     handle: node.handle,
+    image: node.featuredImage ? { src: node.featuredImage.url } : null,
     variants: node.variants.nodes.map((v) => ({
       id: legacyId(v.id),
       sku: v.sku || null,

@@ -142,17 +142,21 @@ describe("Shopify webhooks in, over HTTP", () => {
       }),
     );
     expect(created.status).toBe(200);
-    await post(
-      "products/create",
-      productPayload({
-        id: "632910392",
-        title: "IPod Nano - 8GB",
-        handle: "ipod-nano",
-        variants: [
-          { id: "808950810", sku: "IPOD-342-N", title: "Default Title", price: "199.00", inventoryItemId: "39072856" },
-        ],
-      }),
-    );
+    // With pictures: the variant names its own (image_id), which wins over the product's.
+    const ipod = productPayload({
+      id: "632910392",
+      title: "IPod Nano - 8GB",
+      handle: "ipod-nano",
+      variants: [
+        { id: "808950810", sku: "IPOD-342-N", title: "Default Title", price: "199.00", inventoryItemId: "39072856" },
+      ],
+    });
+    await post("products/create", {
+      ...ipod,
+      image: { src: "https://cdn.shopify.com/s/files/ipod-nano.png", alt: null },
+      images: [{ id: 850703190, src: "https://cdn.shopify.com/s/files/ipod-nano-pink.png" }],
+      variants: ipod.variants.map((v) => ({ ...v, image_id: 850703190 })),
+    });
     expect(await work()).toEqual({ processed: 2, failed: 0, retrying: 0 });
 
     const catalogue = (await database.db.select().from(skus).where(eq(skus.merchantId, merchantId))).sort((a, b) =>
@@ -162,6 +166,11 @@ describe("Shopify webhooks in, over HTTP", () => {
       ["IPOD-342-N", "IPod Nano - 8GB", null, 19900, "allow", 0],
       ["example-shirt-m", "Example T-Shirt", "Medium", 1999, "deny", 0],
       ["example-shirt-s", "Example T-Shirt", "Small", 1999, "allow", 0],
+    ]);
+    expect(catalogue.map((s) => s.imageUrl)).toEqual([
+      "https://cdn.shopify.com/s/files/ipod-nano-pink.png",
+      null,
+      null,
     ]);
     const mapping = await rows<{ item: string; code: string }>(
       database.db,
