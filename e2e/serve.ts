@@ -83,6 +83,13 @@ await addAgent(database.db, {
   merchantSlug: "northwind",
   all: false,
 });
+// And one for the console's dates and time zones (e2e/support-console.spec.ts).
+await addAgent(database.db, {
+  email: "zones@northwind.example",
+  name: "Kim Lee",
+  merchantSlug: "northwind",
+  all: false,
+});
 // The admin who installs the Shopify app in e2e/shopify.spec.ts (its own sign-in link budget).
 await addAgent(database.db, { email: e2eShopify.admin, name: "Ada Apps", all: true });
 await database.close();
