@@ -150,11 +150,17 @@ test("every kind of response carries the security headers: a nonce for scripted 
   const nonce = /'nonce-([^']+)'/.exec(pagePolicy)![1]!;
   expect(await page.text()).toContain(`nonce="${nonce}"`);
   expect((await request.get("/dev/mailbox")).headers()["content-security-policy"]).not.toContain(nonce);
-  // A read-only shopper page ships no script at all (the order page's forms.js and its nonce:
-  // e2e/shopper.spec.ts, where the confirmation opens in place only if the script ran).
+  // A read-only shopper page ships no script at all; a page with a form (the lookup on the home
+  // page) ships only forms.js, with this response's nonce (its pending state: e2e/pending-states.spec.ts).
+  const readOnly = await request.get("/signin/check-email");
+  expect(readOnly.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
+  expect(await readOnly.text()).not.toContain("<script");
   const home = await request.get("/");
   expect(home.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
-  expect(await home.text()).not.toContain("<script");
+  const homeNonce = /'nonce-([^']+)'/.exec(home.headers()["content-security-policy"] ?? "")?.[1];
+  expect([...(await home.text()).matchAll(/<script[^>]*>/g)].map((m) => m[0])).toEqual([
+    `<script src="/js/forms.js" defer="" nonce="${homeNonce}">`,
+  ]);
   for (const path of ["/api/health", "/api/v1/openapi.json"]) {
     const headers = (await request.get(path)).headers();
     expect(headers["content-security-policy"], path).toContain("script-src 'none'");

@@ -15,12 +15,9 @@ import { makeProducts, startShopifyStandIn } from "../testing/shopify-standin";
 import { e2eShopify } from "./shopify-standin-config";
 
 const port = process.env.E2E_PORT ?? "3100";
-const appUrl = `http://localhost:${port}`;
 Object.assign(process.env, {
   MAIL_TRANSPORT: "mailbox",
   AUTH_SECRET: process.env.AUTH_SECRET ?? "e2e-secret-e2e-secret-e2e-secret-0123456",
-  APP_URL: appUrl,
-  AUTH_URL: appUrl,
   AUTH_TRUST_HOST: "true",
   NEXT_TELEMETRY_DISABLED: "1",
   RUN_WORKER: "true",
@@ -32,6 +29,10 @@ Object.assign(process.env, {
   WEBHOOKS_ALLOW_INTERNAL_ADDRESSES: "true",
 });
 delete process.env.RESEND_API_KEY;
+// No APP_URL, as `npm start` on a laptop: sign-in follows the host the browser used
+// (e2e/signin-host.spec.ts), and the worker's emails link to localhost on this port.
+delete process.env.APP_URL;
+delete process.env.AUTH_URL;
 
 // The Shopify app, pointed at the local stand-in for Shopify's OAuth and Admin API
 // (testing/shopify-standin.ts), on this run's port + 50. e2e/shopify.spec.ts installs onto it.
@@ -79,6 +80,13 @@ await addAgent(database.db, {
 await addAgent(database.db, {
   email: "console@northwind.example",
   name: "Sam Ortiz",
+  merchantSlug: "northwind",
+  all: false,
+});
+// And one for the console's dates and time zones (e2e/support-console.spec.ts).
+await addAgent(database.db, {
+  email: "zones@northwind.example",
+  name: "Kim Lee",
   merchantSlug: "northwind",
   all: false,
 });

@@ -83,3 +83,33 @@ test("the console fits the screen, and an order that is not there or not the age
   expect(texts[0]).toBe(texts[1]);
   await expectNoAxeViolations(page);
 });
+
+test("the console says every date in words and every time in the shop's zone, named on the page", async ({ page }) => {
+  // Its own agent (sign-in links are limited per address); Northwind's shop is in New York.
+  await signIn(page, "zones@northwind.example", "/support");
+  const rolling = demo().tryThese.find((o) => o.merchant === "northwind" && o.what.includes("rolling"))!;
+  const isoDate = /\b\d{4}-\d{2}-\d{2}\b/;
+
+  await openOrder(page, rolling.number);
+  await expect(page.getByText("Times in America/New_York", { exact: false }).first()).toBeVisible();
+  const timeline = page.getByRole("region", { name: "Timeline" });
+  await expect(timeline.getByRole("listitem").first()).toBeVisible();
+  const story = await timeline.innerText();
+  expect(story).not.toMatch(isoDate);
+  expect(story).toMatch(/ships (on )?\w{3}, \w{3} \d{1,2}|ships between \w{3}, \w{3} \d{1,2} and/i);
+  const main = await page.locator("main").innerText();
+  expect(main).not.toMatch(isoDate);
+  expect(main).not.toMatch(/\bUTC\b|Basis:? po\b/);
+  await expectNoAxeViolations(page);
+
+  await page.goto("/support/audit");
+  await expect(page.getByText("Times in America/New_York", { exact: false }).first()).toBeVisible();
+  const audit = await page.getByRole("table").innerText();
+  expect(audit).not.toMatch(/\bUTC\b/);
+  expect(audit).not.toMatch(/\b\d{4}-\d{2}-\d{2} \d{2}:\d{2}\b/);
+  await expectNoAxeViolations(page);
+
+  await page.goto("/support/merchants/northwind");
+  await expect(page.getByText("Times in America/New_York", { exact: false }).first()).toBeVisible();
+  expect(await page.locator("main").innerText()).not.toMatch(/\bUTC\b/);
+});

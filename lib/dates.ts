@@ -96,3 +96,44 @@ const instantFormat = memo(
 export function formatInstant(instant: Date, timeZone: string): string {
   return instantFormat(timeZone).format(instant);
 }
+
+const zoneNameFormat = memo((timeZone) => new Intl.DateTimeFormat("en-US", { timeZone, timeZoneName: "short" }));
+
+/** The zone's short name at `instant`, as a clock shows it: "EST", "GMT+1", "UTC". */
+export function zoneShortName(timeZone: string, instant: Date = new Date()): string {
+  return (
+    zoneNameFormat(timeZone)
+      .formatToParts(instant)
+      .find((p) => p.type === "timeZoneName")?.value ?? timeZone
+  );
+}
+
+const wallClockFormat = memo(
+  (timeZone) =>
+    new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    }),
+);
+
+/** How far `timeZone`'s clocks are ahead of UTC at `instant`, in milliseconds. */
+function zoneOffsetMs(timeZone: string, instant: number): number {
+  const parts = wallClockFormat(timeZone).formatToParts(new Date(instant));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
+  const wall = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
+  return wall - Math.floor(instant / 1000) * 1000;
+}
+
+/** The instant `date` begins in `timeZone` (its midnight there), for "from this day" in a zone's terms. */
+export function startOfDayIn(timeZone: string, date: IsoDate): Date {
+  const midnight = Date.parse(`${date}T00:00:00Z`);
+  // The offset at a first guess, then at the instant it gives: right on both sides of a clock change.
+  const guess = midnight - zoneOffsetMs(timeZone, midnight);
+  return new Date(midnight - zoneOffsetMs(timeZone, guess));
+}

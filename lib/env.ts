@@ -27,7 +27,8 @@ const envSchema = z.object({
   ),
   DB_READ_MAX_LAG_MS: optional(z.coerce.number().int().min(0).max(3_600_000)).default(2000),
   AUTH_SECRET: optional(z.string().min(32, "must be at least 32 characters")),
-  APP_URL: optional(z.url()).default("http://localhost:3000"),
+  /** Where links and redirects point. Unset, a request's links follow the host it was sent to. */
+  APP_URL: optional(z.url()),
   RESEND_API_KEY: optional(z.string().startsWith("re_", "must start with re_")),
   RESEND_BASE_URL: optional(z.url()),
   MAIL_TRANSPORT: optional(z.enum(["resend", "mailbox"])),
@@ -60,7 +61,13 @@ const envSchema = z.object({
   SHOPIFY_ADMIN_BASE_URL: optional(z.url()),
 });
 
-export type Env = z.infer<typeof envSchema> & { mailTransport: "resend" | "mailbox" };
+export type Env = Omit<z.infer<typeof envSchema>, "APP_URL"> & {
+  /** APP_URL, or this machine on PORT for what no request asked for (the worker's emails). */
+  APP_URL: string;
+  /** Whether APP_URL was set: only then does it override the host a request was sent to. */
+  appUrlConfigured: boolean;
+  mailTransport: "resend" | "mailbox";
+};
 
 /** Every variable the schema reads (.env.example lists them all: lib/env.test.ts). */
 export const envVariables = Object.keys(envSchema.shape);
@@ -89,7 +96,22 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       "SHOPIFY_TOKEN_KEY is missing: the Shopify app needs it to encrypt shops' access tokens (openssl rand -base64 32).",
     );
   }
-  return { ...env, mailTransport: chooseMailTransport(env) };
+  return {
+    ...env,
+    APP_URL: env.APP_URL ?? `http://localhost:${/^\d{1,5}$/.test(source.PORT ?? "") ? source.PORT : "3000"}`,
+    appUrlConfigured: env.APP_URL !== undefined,
+    mailTransport: chooseMailTransport(env),
+  };
+}
+
+/**
+ * The site's address for links and redirects made while answering a request: APP_URL when it is
+ * set, else the origin the request was sent to (`requestOrigin`), so a shopper who opened
+ * 127.0.0.1:3000 is not sent to localhost:3000 and its other cookies.
+ */
+export function siteOrigin(requestOrigin: string): string {
+  const { APP_URL, appUrlConfigured } = env();
+  return new URL(appUrlConfigured ? APP_URL : requestOrigin).origin;
 }
 
 /**

@@ -1,21 +1,26 @@
 import type { GetServerSideProps, PageConfig } from "next";
 import Link from "next/link";
+import { pageNonce } from "@/components/shopper-page";
 import { ShopperShell } from "@/components/shopper-shell";
 import { noScriptLookupMessage } from "@/lib/orders/lookup-messages";
 
 export const config: PageConfig = { runtime: "nodejs", unstable_runtimeJS: false };
 
-type Props = { message: string | null };
+type Props = { message: string | null; nonce: string | null };
 
-export const getServerSideProps: GetServerSideProps<Props> = async ({ query }) => ({
-  // What POST /lookup redirected back with (?lookup=…): the form is a plain post, with or without JavaScript.
-  props: { message: noScriptLookupMessage(typeof query.lookup === "string" ? query.lookup : undefined) },
+export const getServerSideProps: GetServerSideProps<Props> = async (context) => ({
+  props: {
+    // What POST /lookup redirected back with (?lookup=…): the form is a plain post, with or without JavaScript.
+    message: noScriptLookupMessage(typeof context.query.lookup === "string" ? context.query.lookup : undefined),
+    nonce: pageNonce(context),
+  },
 });
 
-// GET / — the order lookup.
-export default function HomePage({ message }: Props) {
+// GET / — the order lookup. With JavaScript, public/js/forms.js keeps the button pending (and the
+// form from being sent twice) until the order page replaces this one.
+export default function HomePage({ message, nonce }: Props) {
   return (
-    <ShopperShell>
+    <ShopperShell script={{ nonce }}>
       <div className="space-y-8">
         <section aria-labelledby="lookup-heading" className="space-y-3">
           <h1 id="lookup-heading" className="text-3xl font-bold tracking-tight text-balance sm:text-4xl">
@@ -29,6 +34,7 @@ export default function HomePage({ message }: Props) {
         <form
           action="/lookup"
           method="post"
+          data-pending="Finding your order…"
           className="space-y-4 rounded-xl border border-stone-200 bg-white p-5 shadow-sm"
         >
           <div className="grid gap-4 sm:grid-cols-2">
@@ -68,7 +74,7 @@ export default function HomePage({ message }: Props) {
           ) : null}
           <button
             type="submit"
-            className="w-full rounded-lg bg-stone-900 px-4 py-2.5 font-semibold text-white hover:bg-stone-800 sm:w-auto"
+            className="w-full rounded-lg bg-stone-900 px-4 py-2.5 font-semibold text-white hover:bg-stone-800 disabled:cursor-wait disabled:bg-stone-700 sm:w-auto"
           >
             Find my order
           </button>

@@ -19,8 +19,8 @@ await runScript(async () => {
   parseEnv(process.env);
   ensureAuthSecret();
   const port = process.env.PORT ?? "3000";
-  process.env.APP_URL ??= `http://localhost:${port}`;
-  process.env.AUTH_URL ??= process.env.APP_URL;
+  // No APP_URL: links and redirects follow the host each request was sent to (lib/env.ts siteOrigin).
+  if (process.env.APP_URL) process.env.AUTH_URL ??= process.env.APP_URL;
   process.env.AUTH_TRUST_HOST ??= "true";
   process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 

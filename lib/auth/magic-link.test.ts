@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { verificationTokens } from "../db/schema/auth";
 import { fileDatabase } from "../../testing/db";
+import { resetEnvCache } from "../env";
 import { confirmUrl, magicLinkIsUsable } from "./magic-link";
 
 const database = fileDatabase();
@@ -37,6 +38,29 @@ describe("magic links", () => {
       token: "abc",
       email: "maya@example.com",
       callbackUrl: "/orders",
+    });
+  });
+
+  describe("on which host", () => {
+    const configured = process.env.APP_URL;
+    afterEach(() => {
+      if (configured === undefined) delete process.env.APP_URL;
+      else process.env.APP_URL = configured;
+      resetEnvCache();
+    });
+    const asked =
+      "http://127.0.0.1:3400/api/auth/callback/email?callbackUrl=%2Forders&token=abc&email=maya%40example.com";
+
+    it("without APP_URL, the host the sign-in was asked on (not localhost)", () => {
+      delete process.env.APP_URL;
+      resetEnvCache();
+      expect(confirmUrl(asked)).toMatch(/^http:\/\/127\.0\.0\.1:3400\/signin\/confirm\?/);
+    });
+
+    it("with APP_URL, APP_URL whatever host was asked", () => {
+      process.env.APP_URL = "https://orders.example.com";
+      resetEnvCache();
+      expect(confirmUrl(asked)).toMatch(/^https:\/\/orders\.example\.com\/signin\/confirm\?/);
     });
   });
 });

@@ -5,18 +5,19 @@ import type { DbOrTx } from "../db/client";
 import { verificationTokens } from "../db/schema/auth";
 import { sendNow } from "../email/send";
 import { SignInEmail } from "../email/templates/sign-in";
-import { authSecret, env } from "../env";
+import { authSecret, siteOrigin } from "../env";
 import { hitRateLimits, signInChecks } from "../security/rate-limit";
 
 export const magicLinkMinutes = 15;
 
 /**
  * The link in the email points at our confirm page, not at Auth.js's callback: the page shows a
- * "Sign in" button, so a mail scanner that opens links cannot spend the single-use token.
+ * "Sign in" button, so a mail scanner that opens links cannot spend the single-use token. It is on
+ * APP_URL, or without one on the host the sign-in was asked on (Auth.js built its callback there).
  */
 export function confirmUrl(callbackUrl: string): string {
   const callback = new URL(callbackUrl);
-  const confirm = new URL("/signin/confirm", env().APP_URL);
+  const confirm = new URL("/signin/confirm", siteOrigin(callback.origin));
   for (const name of ["token", "email", "callbackUrl"]) {
     const value = callback.searchParams.get(name);
     if (value) confirm.searchParams.set(name, value);
@@ -47,7 +48,7 @@ export async function sendSignInLink(
     {
       to: email,
       subject: "Your sign-in link",
-      element: createElement(SignInEmail, { url, appUrl: env().APP_URL, expiresMinutes: magicLinkMinutes }),
+      element: createElement(SignInEmail, { url, appUrl: new URL(url).origin, expiresMinutes: magicLinkMinutes }),
     },
     `signin/${createHash("sha256").update(token).digest("hex").slice(0, 32)}`,
   );

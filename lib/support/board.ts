@@ -1,7 +1,7 @@
-import { and, desc, eq, gte, like, lte, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, like, lt, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { rows, type DbOrTx } from "../db/client";
-import { isIsoDate } from "../dates";
+import { addDays, isIsoDate, startOfDayIn } from "../dates";
 import { isStorableText } from "../security/text";
 import { auditLog } from "../db/schema/audit";
 import { merchants } from "../db/schema/merchants";
@@ -203,7 +203,29 @@ export function boardCsv(board: BoardRow[]): string {
   return [header.join(","), ...lines].join("\n") + "\n";
 }
 
-export type AuditFilters = { actorType?: string; merchantId?: string; action?: string; from?: string; to?: string };
+export type AuditFilters = {
+  actorType?: string;
+  merchantId?: string;
+  action?: string;
+  /** Days in `timeZone` (the page's zone, see pageZone; UTC when not given), as the agent reads the times beside them. */
+  from?: string;
+  to?: string;
+  timeZone?: string;
+};
+
+/**
+ * The one zone a page of several shops' times is shown in: the shop chosen, or the zone all the
+ * agent's shops share; UTC only when they differ (`mixed`), so a time never reads as another day.
+ */
+export function pageZone(
+  shops: readonly { id: string; timezone: string }[],
+  merchantId?: string,
+): { timeZone: string; mixed: boolean } {
+  const chosen = shops.filter((m) => !merchantId || m.id === merchantId);
+  const zones = new Set(chosen.map((m) => m.timezone));
+  const [only] = zones;
+  return zones.size === 1 ? { timeZone: only!, mixed: false } : { timeZone: "UTC", mixed: zones.size > 1 };
+}
 
 export const auditActorTypes = ["shopper", "agent", "api", "system", "shopify"];
 
@@ -222,6 +244,7 @@ export function auditFilters(params: Record<string, string | undefined>, shopIds
 
 /** The audit log an agent may see (their merchants' entries), newest first, filtered. */
 export async function auditEntries(db: DbOrTx, scope: AgentScope, filters: AuditFilters, limit = 200) {
+  const zone = filters.timeZone ?? "UTC";
   return db
     .select({
       id: auditLog.id,
@@ -245,8 +268,8 @@ export async function auditEntries(db: DbOrTx, scope: AgentScope, filters: Audit
         filters.merchantId ? eq(auditLog.merchantId, filters.merchantId) : undefined,
         filters.actorType ? eq(auditLog.actorType, filters.actorType as "agent") : undefined,
         filters.action ? like(auditLog.action, `${filters.action.replace(/[\\%_]/g, "\\$&")}%`) : undefined,
-        filters.from ? gte(auditLog.at, new Date(`${filters.from}T00:00:00Z`)) : undefined,
-        filters.to ? lte(auditLog.at, new Date(`${filters.to}T23:59:59.999Z`)) : undefined,
+        filters.from ? gte(auditLog.at, startOfDayIn(zone, filters.from)) : undefined,
+        filters.to ? lt(auditLog.at, startOfDayIn(zone, addDays(filters.to, 1))) : undefined,
       ),
     )
     .orderBy(desc(auditLog.at), desc(auditLog.id))

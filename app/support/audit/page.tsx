@@ -2,11 +2,13 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { db } from "@/lib/db/client";
 import { merchantsInScope } from "@/lib/support/access";
-import { auditActorTypes as actorTypes, auditEntries, auditFilters } from "@/lib/support/board";
+import { formatDay, formatInstant, isIsoDate } from "@/lib/dates";
+import { auditActorTypes as actorTypes, auditEntries, auditFilters, pageZone } from "@/lib/support/board";
 import { requireAgentPage } from "../guard";
 import { ShopFilter } from "../shop-filter";
 import { ScrollRegion } from "@/components/support/scroll-region";
 import { TableHead } from "@/components/support/table-head";
+import { ZoneNote } from "@/components/support/zone-note";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -20,14 +22,20 @@ export default async function AuditPage({
   const scope = await requireAgentPage("/support/audit");
   const params = await searchParams;
   const shops = await merchantsInScope(db(), scope);
-  const filters = auditFilters(
+  const chosen = auditFilters(
     params,
     shops.map((m) => m.id),
   );
+  // One zone for the whole page, the shop's: its times and the From/To days are read in it.
+  const zone = pageZone(shops, chosen.merchantId);
+  const filters = { ...chosen, timeZone: zone.timeZone };
   const entries = await auditEntries(db(), scope, filters);
   return (
     <div className="space-y-6">
-      <h1 className="text-2xl font-bold">Audit log</h1>
+      <div className="space-y-1">
+        <h1 className="text-2xl font-bold">Audit log</h1>
+        <ZoneNote timeZone={zone.timeZone} mixed={zone.mixed} />
+      </div>
       <form className="flex flex-wrap items-end gap-3 rounded-xl border border-stone-200 bg-white p-4">
         <div className="space-y-1">
           <label htmlFor="actor" className="block text-sm font-medium">
@@ -68,11 +76,13 @@ export default async function AuditPage({
       <ScrollRegion label="Audit entries">
         <table className="w-full text-left text-sm">
           <caption className="sr-only">Audit entries, newest first</caption>
-          <TableHead columns={["When (UTC)", "Who", "Action", "Shop", "Order", "Details"]} />
+          <TableHead columns={["When", "Who", "Action", "Shop", "Order", "Details"]} />
           <tbody>
             {entries.map((e) => (
               <tr key={e.id} className="border-t border-stone-200 align-top">
-                <td className="px-3 py-2 whitespace-nowrap">{e.at.toISOString().replace("T", " ").slice(0, 16)}</td>
+                <td className="px-3 py-2 whitespace-nowrap">
+                  <time dateTime={e.at.toISOString()}>{formatInstant(e.at, zone.timeZone)}</time>
+                </td>
                 <td className="px-3 py-2">
                   {e.actorType}
                   {e.actorId ? ` · ${e.actorId}` : ""}
@@ -103,7 +113,11 @@ function summarize(after: unknown): string {
   if (!after || typeof after !== "object") return "";
   const entries = Object.entries(after as Record<string, unknown>).filter(([key]) => key !== "lines");
   return entries
-    .map(([key, value]) => `${key}: ${typeof value === "object" ? JSON.stringify(value) : String(value)}`)
+    .map(([key, value]) => `${key}: ${typeof value === "object" ? JSON.stringify(value) : readable(value)}`)
     .join("; ")
     .slice(0, 300);
 }
+
+/** A calendar date as a person reads it ("Tue, Dec 15, 2026"); anything else as it is. */
+const readable = (value: unknown) =>
+  typeof value === "string" && isIsoDate(value) ? formatDay(value, { year: true }) : String(value);

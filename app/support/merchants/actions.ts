@@ -15,7 +15,10 @@ import {
   adminSetEndpointSubscriptions,
   agentResendDelivery,
   agentRetryShopifyWebhook,
+  merchantForAdmin,
 } from "@/lib/integrations/console";
+import { formatInstant, zoneShortName } from "@/lib/dates";
+import type { AgentScope } from "@/lib/support/access";
 import {
   parseConnectShopify,
   parseEndpoint,
@@ -36,7 +39,11 @@ import {
 const shopPages = ({ slug }: { slug: string }) => [`/support/merchants/${slug}`, `/support/merchants/${slug}/settings`];
 const asAgent = { revalidate: shopPages };
 const asAdmin = { role: "admin" as const, revalidate: shopPages };
-const until = (at: Date) => `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+/** A moment in a sentence, in the shop's zone (named: the sentence travels without its page). */
+async function until(at: Date, scope: AgentScope, slug: string): Promise<string> {
+  const { timezone } = await merchantForAdmin(db(), scope, slug);
+  return `${formatInstant(at, timezone)} ${zoneShortName(timezone, at)}`;
+}
 
 export const resendWebhook = agentAction(
   "resend webhook",
@@ -123,7 +130,7 @@ export const rotateEndpointSecretAction = agentAction<{ slug: string; endpointId
   async ({ slug, endpointId }, scope) => {
     const rotated = await adminRotateEndpointSecret(db(), scope, { slug, endpointId, now: new Date() });
     return {
-      message: `New signing secret made; the old one also signs until ${until(rotated.previousValidUntil)}. Copy it now: it is shown this once.`,
+      message: `New signing secret made; the old one also signs until ${await until(rotated.previousValidUntil, scope, slug)}. Copy it now: it is shown this once.`,
       secret: rotated.secret,
     };
   },
@@ -152,7 +159,7 @@ export const connectShopifyAction = agentAction(
     const connected = await adminConnectShopify(db(), scope, { slug, shopDomain, secret, now: new Date() });
     return {
       message: connected.rotated
-        ? `Shopify secret replaced; the old one is still accepted until ${until(connected.previousValidUntil!)}.`
+        ? `Shopify secret replaced; the old one is still accepted until ${await until(connected.previousValidUntil!, scope, slug)}.`
         : "Shopify connected. Webhooks from the shop are accepted from now on.",
     };
   },

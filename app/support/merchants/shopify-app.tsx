@@ -1,9 +1,8 @@
+import { formatInstant } from "@/lib/dates";
 import type { ShopifyAppStatus } from "@/lib/integrations/shopify/status";
 
 // The Shopify app's part of a shop's settings: its install and what followed, and the form that
 // starts an install (a plain GET to /api/shopify/install, which answers with Shopify's authorize page).
-
-const utc = (at: Date) => `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 
 const backfillWords = {
   pending: "waiting to start",
@@ -12,7 +11,9 @@ const backfillWords = {
   failed: "stopped",
 } as const;
 
-export function ShopifyAppInstall({ status }: { status: ShopifyAppStatus }) {
+/** `timeZone`: the shop's, which the settings page names. */
+export function ShopifyAppInstall({ status, timeZone }: { status: ShopifyAppStatus; timeZone: string }) {
+  const utc = (at: Date) => formatInstant(at, timeZone);
   const closed = status.uninstalledAt
     ? `Uninstalled ${utc(status.uninstalledAt)}; nothing is sent to Shopify.${status.redactAt ? ` Its shoppers' data is erased ${utc(status.redactAt)}.` : ""}`
     : status.tokenRejectedAt

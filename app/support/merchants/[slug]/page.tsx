@@ -6,10 +6,10 @@ import { integrationLogs } from "@/lib/integrations/console";
 import { foundOr404, requireAgentPage } from "../../guard";
 import { ResendDeliveryButton, RetryShopifyButton } from "../forms";
 import { TableHead } from "@/components/support/table-head";
+import { ZoneNote } from "@/components/support/zone-note";
+import { formatInstant } from "@/lib/dates";
 
 export const metadata: Metadata = { title: "Integrations" };
-
-const utc = (at: Date | null) => (at ? `${at.toISOString().slice(0, 16).replace("T", " ")}` : "—");
 
 type EventData = { order?: { number?: string }; line?: { sku?: string }; newLine?: { sku?: string } };
 
@@ -30,6 +30,8 @@ export default async function ShopIntegrationsPage({ params }: { params: Promise
   const { slug } = await params;
   const scope = await requireAgentPage(`/support/merchants/${slug}`);
   const { merchant, status, deliveries, shopify } = await foundOr404(integrationLogs(db(), scope, slug));
+  // Every time on the page in the shop's zone, named once below the heading.
+  const at = (instant: Date | null) => (instant ? formatInstant(instant, merchant.timezone) : "—");
   return (
     <div className="space-y-8">
       <header className="space-y-1">
@@ -40,6 +42,7 @@ export default async function ShopIntegrationsPage({ params }: { params: Promise
           / {merchant.name}
         </p>
         <h1 className="text-2xl font-bold">{merchant.name}: integrations</h1>
+        <ZoneNote timeZone={merchant.timezone} />
         <p className="text-sm">
           Shopify:{" "}
           {status.shopify.connected ? `connected (${status.shopify.shopDomain ?? "any shop domain"})` : "not connected"}{" "}
@@ -64,8 +67,8 @@ export default async function ShopIntegrationsPage({ params }: { params: Promise
           Webhook deliveries
         </h2>
         <p className="text-sm text-stone-700">
-          Events sent to the shop&apos;s endpoint, newest first. Times in UTC. A failed event can be sent again under
-          the same webhook-id.
+          Events sent to the shop&apos;s endpoint, newest first. A failed event can be sent again under the same
+          webhook-id.
         </p>
         <ScrollRegion label="Delivery log">
           <table className="w-full text-left text-sm">
@@ -74,7 +77,7 @@ export default async function ShopIntegrationsPage({ params }: { params: Promise
             <tbody>
               {deliveries.map((d) => (
                 <tr key={d.id} className="border-t border-stone-200 align-top">
-                  <td className="px-3 py-2 whitespace-nowrap">{utc(d.createdAt)}</td>
+                  <td className="px-3 py-2 whitespace-nowrap">{at(d.createdAt)}</td>
                   <td className="px-3 py-2">
                     <span className="font-medium">{d.eventType}</span>
                     <br />
@@ -87,7 +90,7 @@ export default async function ShopIntegrationsPage({ params }: { params: Promise
                     {d.status === "pending" && d.endpointEnabled ? (
                       <>
                         <br />
-                        next try {utc(d.nextAttemptAt)}
+                        next try {at(d.nextAttemptAt)}
                       </>
                     ) : null}
                     {d.status === "pending" && !d.endpointEnabled ? (
@@ -99,7 +102,7 @@ export default async function ShopIntegrationsPage({ params }: { params: Promise
                     {d.deliveredAt ? (
                       <>
                         <br />
-                        at {utc(d.deliveredAt)}
+                        at {at(d.deliveredAt)}
                       </>
                     ) : null}
                   </td>
@@ -128,7 +131,7 @@ export default async function ShopIntegrationsPage({ params }: { params: Promise
         <h2 id="shopify-heading" className="text-lg font-semibold">
           Shopify webhooks received
         </h2>
-        <p className="text-sm text-stone-700">What Shopify sent and what it did here, newest first. Times in UTC.</p>
+        <p className="text-sm text-stone-700">What Shopify sent and what it did here, newest first.</p>
         <ScrollRegion label="Shopify log">
           <table className="w-full text-left text-sm">
             <caption className="sr-only">Shopify webhooks received, newest first</caption>
@@ -136,7 +139,7 @@ export default async function ShopIntegrationsPage({ params }: { params: Promise
             <tbody>
               {shopify.map((w) => (
                 <tr key={w.webhookId} className="border-t border-stone-200 align-top">
-                  <td className="px-3 py-2 whitespace-nowrap">{utc(w.receivedAt)}</td>
+                  <td className="px-3 py-2 whitespace-nowrap">{at(w.receivedAt)}</td>
                   <td className="px-3 py-2">
                     <span className="font-medium">{w.topic}</span>
                     <br />
@@ -147,7 +150,7 @@ export default async function ShopIntegrationsPage({ params }: { params: Promise
                     {w.status === "pending" && w.attempts > 0 ? (
                       <>
                         <br />
-                        retry {utc(w.nextAttemptAt)}
+                        retry {at(w.nextAttemptAt)}
                       </>
                     ) : null}
                   </td>

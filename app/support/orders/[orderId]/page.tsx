@@ -12,10 +12,21 @@ import { foundOr404, requireAgentPage } from "../../guard";
 import { ScrollRegion } from "@/components/support/scroll-region";
 import { isOpen, isWaiting } from "@/lib/orders/line-status";
 import { TableHead } from "@/components/support/table-head";
+import { ZoneNote } from "@/components/support/zone-note";
+import type { ConsentState } from "@/lib/db/schema/orders";
 
 export const metadata: Metadata = { title: "Order" };
 
 const timelineIcons = { eta: "Date", email: "Email", action: "Action", note: "Note" } as const;
+
+/** Where a line stands on the FTC delay rule, in an agent's words. */
+const consentWords: Record<ConsentState, string> = {
+  none: "Not needed",
+  notified: "Delay notice sent; silence keeps the order",
+  awaiting: "Waiting for the shopper's answer",
+  accepted: "Shopper chose to keep waiting",
+  expired: "No answer by the deadline",
+};
 
 export default async function SupportOrderPage({ params }: { params: Promise<{ orderId: string }> }) {
   const { orderId } = await params;
@@ -44,8 +55,7 @@ export default async function SupportOrderPage({ params }: { params: Promise<{ o
             style={{ backgroundColor: merchant.brandColor }}
             aria-hidden="true"
           />
-          {merchant.name} · {order.channel} · placed {formatInstant(order.placedAt, merchant.timezone)} (
-          {merchant.timezone})
+          {merchant.name} · {order.channel} · placed {formatInstant(order.placedAt, merchant.timezone)}
         </p>
         <h1 className="text-2xl font-bold">Order {order.number}</h1>
         <p>
@@ -55,6 +65,7 @@ export default async function SupportOrderPage({ params }: { params: Promise<{ o
           </a>{" "}
           · ships {order.fulfillmentPreference === "ship_together" ? "everything together" : "what is ready"}
         </p>
+        <ZoneNote timeZone={merchant.timezone} />
         <p className="text-sm">
           <Link href={`/o/${viewToken(order.id)}`} className="underline" target="_blank">
             Open the shopper&apos;s view<span className="sr-only"> (opens a new tab)</span>
@@ -138,7 +149,7 @@ export default async function SupportOrderPage({ params }: { params: Promise<{ o
                 <div>
                   <dt className="text-stone-700">Delay consent</dt>
                   <dd>
-                    {line.consentState}
+                    {consentWords[line.consentState]}
                     {line.consentDeadline
                       ? ` · answer by ${formatInstant(line.consentDeadline, merchant.timezone)}`
                       : ""}

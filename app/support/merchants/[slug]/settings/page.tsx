@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
+import { formatInstant } from "@/lib/dates";
+import { ZoneNote } from "@/components/support/zone-note";
 import { integrationSettings } from "@/lib/integrations/console";
 import { getNotificationSettings } from "@/lib/notifications/settings";
 import { shopifyAppConfigured } from "@/lib/integrations/shopify/app";
@@ -23,13 +25,12 @@ export const metadata: Metadata = { title: "Integration settings" };
 
 const allTypes = publicEventTypes.map((type) => ({ type, summary: eventDataSchemas[type].description ?? "" }));
 
-const utc = (at: Date) => `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
-
 export default async function IntegrationSettingsPage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
   const scope = await requireAgentPage(`/support/merchants/${slug}/settings`);
   // Admins only: for anyone else, the page does not exist.
   const { merchant, status } = await foundOr404(integrationSettings(db(), scope, slug));
+  const at = (instant: Date) => formatInstant(instant, merchant.timezone);
   const notificationSettings = await getNotificationSettings(db(), merchant.id);
   const app = await shopifyAppStatus(db(), merchant.id);
   const shopifyAddress = `${env().APP_URL.replace(/\/$/, "")}/api/webhooks/shopify/${merchant.slug}`;
@@ -47,6 +48,7 @@ export default async function IntegrationSettingsPage({ params }: { params: Prom
           / Settings
         </p>
         <h1 className="text-2xl font-bold">{merchant.name}: integration settings</h1>
+        <ZoneNote timeZone={merchant.timezone} />
         <p className="text-sm text-stone-700">
           Secrets are shown once, when they are made. What you see later is only enough to tell them apart.
         </p>
@@ -61,7 +63,7 @@ export default async function IntegrationSettingsPage({ params }: { params: Prom
             Shopify app
           </h2>
           {app ? (
-            <ShopifyAppInstall status={app} />
+            <ShopifyAppInstall status={app} timeZone={merchant.timezone} />
           ) : (
             <p className="text-sm">The app is not installed on a shop yet.</p>
           )}
@@ -83,7 +85,7 @@ export default async function IntegrationSettingsPage({ params }: { params: Prom
             <>
               Connected to {status.shopify.shopDomain ?? "any shop domain"}, secret {status.shopify.secretHint}.
               {status.shopify.previousSecretUntil
-                ? ` The previous secret is accepted until ${utc(status.shopify.previousSecretUntil)}.`
+                ? ` The previous secret is accepted until ${at(status.shopify.previousSecretUntil)}.`
                 : ""}
             </>
           ) : (
@@ -116,7 +118,7 @@ export default async function IntegrationSettingsPage({ params }: { params: Prom
                 {endpoint.enabled ? "Sending" : `Off (${endpoint.disabledReason ?? "turned off"})`} · secret{" "}
                 {endpoint.secretHint}
                 {endpoint.previousSecretUntil
-                  ? ` · the previous secret also signs until ${utc(endpoint.previousSecretUntil)}`
+                  ? ` · the previous secret also signs until ${at(endpoint.previousSecretUntil)}`
                   : ""}
               </p>
               <EndpointForm slug={merchant.slug} url={endpoint.url} endpointId={endpoint.id} />
