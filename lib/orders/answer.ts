@@ -8,25 +8,13 @@ import { isOpen, isWaiting } from "./line-status";
 
 type AnswerLine = Pick<
   OrderLine,
-  | "id"
-  | "title"
-  | "status"
-  | "quantity"
-  | "shippedQuantity"
-  | "cancelledQuantity"
-  | "unitPriceMinor"
-  | "shipStart"
-  | "shipEnd"
-  | "deliveryStart"
-  | "deliveryEnd"
-  | "consentState"
-  | "consentDeadline"
+  "id" | "title" | "status" | "shipStart" | "shipEnd" | "deliveryEnd" | "consentState" | "consentDeadline"
 > & { shipments: { shippedAt: Date; trackingNumber: string | null; deliveredAt?: Date | null }[] };
 
 export type OrderAnswer = {
   /** The one sentence: "Everything should arrive by Fri, Jan 1." */
   headline: string;
-  /** The facts behind it, shortest first ("1 shipped Dec 1 with UPS"). */
+  /** The facts behind it: the parcels that left, how it ships, what has no date yet. */
   details: string[];
   /** Lines whose later date waits for the shopper's answer, soonest deadline first. */
   needsAnswer: { lineId: number; title: string; deadline: IsoDate }[];
@@ -91,7 +79,11 @@ export function orderAnswer(
         dated.length === 1
           ? `${open.length === 1 ? "Your item is" : "1 item is"} late: it was due to ship by ${formatDay(end)}.`
           : `${dated.length === open.length ? "Your items are" : `${dated.length} items are`} late: they were due to ship by ${formatDay(end)}.`,
-      details: [...shippedPart, "We are sorry. We will email you when it ships.", ...undatedPart],
+      details: [
+        ...shippedPart,
+        `We are sorry. We will email you when ${dated.length === 1 ? "it ships" : "they ship"}.`,
+        ...undatedPart,
+      ],
       needsAnswer,
     };
 
@@ -109,7 +101,7 @@ export function orderAnswer(
   const details = [
     ...shippedPart,
     ...(together && !parcels.length ? ["It ships in one parcel, as you chose, once everything is here."] : []),
-    ...(waiting === 0 && end >= today ? [`Everything left is ready and being packed.`] : []),
+    ...(waiting === 0 ? ["Everything left is ready and being packed."] : []),
     ...undatedPart,
   ];
   return { headline, details, needsAnswer };
