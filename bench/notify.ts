@@ -50,6 +50,7 @@ function startWorkerProcess(standIn: ResendStandIn): Promise<ChildProcess> {
     DATABASE_URL: databaseUrl(dbName),
     RESEND_API_KEY: standIn.apiKey,
     RESEND_BASE_URL: standIn.url,
+    APP_URL: "http://localhost:3000",
     NODE_ENV: "production",
   };
   delete env.MAIL_TRANSPORT;

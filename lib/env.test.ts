@@ -20,4 +20,11 @@ describe("configuration", () => {
     expect(parseEnv({ ...postgres, MAILBOX_TOKEN: "x".repeat(24) }).mailTransport).toBe("mailbox");
     expect(() => parseEnv({ TRUSTED_PROXIES: "10.0.0.0/99" })).toThrow(/^Environment variable TRUSTED_PROXIES /);
   });
+
+  it("refuses real email without APP_URL, so no sign-in link follows a forged Host", () => {
+    const real = { DATABASE_URL: "postgres://u@h:5432/db", RESEND_API_KEY: "re_live_key" };
+    expect(() => parseEnv(real)).toThrow(/RESEND_API_KEY \(real email\) needs APP_URL/);
+    const configured = parseEnv({ ...real, APP_URL: "https://orders.example.com" });
+    expect(configured).toMatchObject({ mailTransport: "resend", appUrlConfigured: true });
+  });
 });

@@ -123,6 +123,13 @@ function chooseMailTransport(env: z.infer<typeof envSchema>): "resend" | "mailbo
     if (env.MAIL_TRANSPORT === "mailbox") {
       throw new EnvError("MAIL_TRANSPORT=mailbox cannot be combined with RESEND_API_KEY; unset one of them.");
     }
+    // Real mail without APP_URL would put whatever Host a request claims into sign-in links: a
+    // forged Host would mail a shopper a link to someone else's site, carrying their token.
+    if (!env.APP_URL) {
+      throw new EnvError(
+        "RESEND_API_KEY (real email) needs APP_URL, the portal's public address: without it sign-in links would follow the Host header a request claims.",
+      );
+    }
     return "resend";
   }
   if (env.MAIL_TRANSPORT === "resend") {
