@@ -14,7 +14,8 @@ import {
   type LineState,
   type ShipWindow,
 } from "./policy";
-import { endOfDayIn, formatDeadline, startOfDayIn } from "./time";
+import { startOfDayIn } from "../dates";
+import { endOfDayIn, formatDeadline } from "./time";
 
 const now = new Date("2026-11-10T15:00:00Z");
 const today = "2026-11-10";

@@ -1,31 +1,7 @@
-import { addDays, dateIn, type IsoDate } from "../dates";
+import { addDays, dateIn, startOfDayIn, type IsoDate } from "../dates";
 
 // Instants that belong to a merchant's calendar: "the end of Fri, Dec 12 in New York". Dates are
 // stored as calendar dates in the merchant's zone; deadlines are instants (timestamptz).
-
-function offsetMs(timeZone: string, at: Date): number {
-  const parts = format("parts", timeZone, {
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).formatToParts(at);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
-  const local = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
-  return local - Math.floor(at.getTime() / 1000) * 1000;
-}
-
-/** The instant a calendar day starts in a time zone (midnight there, or the first moment after a DST gap). */
-export function startOfDayIn(timeZone: string, date: IsoDate): Date {
-  const midnightUtc = Date.parse(`${date}T00:00:00Z`);
-  let guess = midnightUtc - offsetMs(timeZone, new Date(midnightUtc));
-  // The offset at the guess can differ (a DST change near midnight): settle on it.
-  guess = midnightUtc - offsetMs(timeZone, new Date(guess));
-  return new Date(guess);
-}
 
 /** The instant a calendar day ends in a time zone (the start of the next one). */
 export function endOfDayIn(timeZone: string, date: IsoDate): Date {
