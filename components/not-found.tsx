@@ -8,14 +8,21 @@ export function NotFoundMessage() {
       <p className="text-stone-700">
         The address may be incomplete, or the order belongs to another email address than the one you signed in with.
       </p>
-      <p className="flex flex-wrap gap-4">
-        <Link href="/" className="font-semibold underline">
-          Look up an order
-        </Link>
-        <Link href="/orders" className="font-semibold underline">
-          Your orders
-        </Link>
-      </p>
+      <WayBack />
     </div>
+  );
+}
+
+/** Where a shopper can go from a page that could not answer: the lookup, or their orders. */
+export function WayBack() {
+  return (
+    <p className="flex flex-wrap gap-4">
+      <Link href="/" className="font-semibold underline">
+        Look up an order
+      </Link>
+      <Link href="/orders" className="font-semibold underline">
+        Your orders
+      </Link>
+    </p>
   );
 }

@@ -1,5 +1,5 @@
 import type { PageConfig } from "next";
-import Link from "next/link";
+import { WayBack } from "@/components/not-found";
 import { ShopperShell } from "@/components/shopper-shell";
 
 export const config: PageConfig = { unstable_runtimeJS: false };
@@ -15,14 +15,7 @@ export default function ErrorPage() {
           Please try again in a minute. If it keeps happening, write to the shop you ordered from; they can see your
           order too.
         </p>
-        <p className="flex flex-wrap gap-4">
-          <Link href="/" className="font-semibold underline">
-            Look up an order
-          </Link>
-          <Link href="/orders" className="font-semibold underline">
-            Your orders
-          </Link>
-        </p>
+        <WayBack />
       </div>
     </ShopperShell>
   );
