@@ -1,5 +1,5 @@
 import type { FulfillmentPreference, OrderLine } from "../db/schema/orders";
-import { formatDay, formatShortDay, formatWindow, type IsoDate } from "../dates";
+import { formatDay, formatShortDay, formatWindow, maxDate, type IsoDate } from "../dates";
 import { isOpen, isWaiting } from "./line-status";
 
 // The order's answer at a glance, above its items: what state it is in and when everything
@@ -69,8 +69,8 @@ export function orderAnswer(
     };
 
   const start = dated.map((l) => l.shipStart!).reduce(earliest);
-  const end = dated.map((l) => l.shipEnd!).reduce(latest);
-  const arrivesBy = dated.every((l) => l.deliveryEnd) ? dated.map((l) => l.deliveryEnd!).reduce(latest) : null;
+  const end = dated.map((l) => l.shipEnd!).reduce(maxDate);
+  const arrivesBy = dated.every((l) => l.deliveryEnd) ? dated.map((l) => l.deliveryEnd!).reduce(maxDate) : null;
   const together = options.preference === "ship_together" && open.length > 1;
   // A window whose last day has passed is not a promise any more: it is late.
   if (end < today)
@@ -88,8 +88,8 @@ export function orderAnswer(
     };
 
   const rest = together
-    ? `the rest ships together, ${formatWindow(maxOf(start, today), end)}`
-    : `the rest ships ${formatWindow(maxOf(start, today), end)}`;
+    ? `the rest ships together, ${formatWindow(maxDate(start, today), end)}`
+    : `the rest ships ${formatWindow(maxDate(start, today), end)}`;
   let headline: string;
   if (parcels.length && undated === 0) headline = `Part of your order has shipped; ${rest}.`;
   else if (undated === 0)
@@ -136,5 +136,3 @@ function parcelsSentence(days: IsoDate[]): string {
 }
 
 const earliest = (a: IsoDate, b: IsoDate) => (a < b ? a : b);
-const latest = (a: IsoDate, b: IsoDate) => (a > b ? a : b);
-const maxOf = latest;
