@@ -136,3 +136,63 @@ test("a parcel the carrier delivered shows as delivered, on its item and at the 
   await expect(page.locator("section[aria-labelledby=answer-heading]")).toContainText("Everything has been delivered.");
   await expectNoAxeViolations(page);
 });
+
+test("each item shows its picture with its name as alt text, or a plain box without one", async ({ page, request }) => {
+  // The demo's drawn pictures, served by the app.
+  await openOrder(page, "a rolling backorder");
+  const pictures = page.locator("article header img");
+  expect(await pictures.count()).toBeGreaterThan(0);
+  for (const picture of await pictures.all()) {
+    const title = await picture.locator("xpath=following-sibling::div//h3").textContent();
+    await expect(picture).toHaveAttribute("alt", title!);
+    await picture.scrollIntoViewIfNeeded();
+    await expect
+      .poll(() => picture.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+      .toBeGreaterThan(0);
+  }
+
+  // A shop's own system sends its catalogue with a picture for one SKU and none for the other.
+  const auth = { authorization: `Bearer ${demo().apiKey}` };
+  const project = test.info().project.name;
+  const code = `GL-PIC-${project}-${Date.now()}`;
+  const url = `https://cdn.northwind.example/products/${code.toLowerCase()}.jpg`;
+  const catalogue = await request.post("/api/v1/skus", {
+    headers: { ...auth, "idempotency-key": code },
+    data: {
+      skus: [
+        {
+          sku: code,
+          product: "glance-tote",
+          title: "Glance Tote",
+          variantTitle: "Navy",
+          priceMinor: 4200,
+          imageUrl: url,
+        },
+        { sku: `${code}-B`, product: "glance-tote", title: "Glance Tote", variantTitle: "Sand", priceMinor: 4200 },
+      ],
+    },
+  });
+  expect(catalogue.status(), await catalogue.text()).toBe(200);
+  const number = `#PIC-${project}-${Date.now()}`;
+  const email = `pictures.${project}@example.com`;
+  const placed = await request.post("/api/v1/orders", {
+    headers: { ...auth, "idempotency-key": number },
+    data: {
+      number,
+      email,
+      lines: [
+        { sku: code, quantity: 1 },
+        { sku: `${code}-B`, quantity: 1 },
+      ],
+    },
+  });
+  expect(placed.status()).toBe(201);
+  await lookUp(page, number, email);
+  const navy = page.locator("article").filter({ hasText: "Navy" });
+  await expect(navy.locator("header img")).toHaveAttribute("src", url);
+  await expect(navy.locator("header img")).toHaveAttribute("alt", /Glance Tote/);
+  const sand = page.locator("article").filter({ hasText: "Sand" });
+  await expect(sand.locator("header img")).toHaveCount(0);
+  await expect(sand.locator('header [aria-hidden="true"] svg')).toHaveCount(1);
+  await expectNoAxeViolations(page);
+});

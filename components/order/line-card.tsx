@@ -17,7 +17,7 @@ import { isOpen, isWaiting, openUnits } from "@/lib/orders/line-status";
 import { EtaHistory } from "./eta-history";
 import { Progress } from "./progress";
 import { LineActions, type OpenConfirmation } from "./line-actions";
-import { webLink } from "@/lib/security/links";
+import { pictureSrc, webLink } from "@/lib/security/links";
 
 const toneClasses: Record<Tone, string> = {
   good: "bg-emerald-100 text-emerald-900",
@@ -37,7 +37,7 @@ export function StatusBadge({ label, tone }: { label: string; tone: Tone }) {
 
 /** The item's picture from the shop's catalogue, or a neutral box of the same size without one. */
 function Picture({ url, title }: { url: string | null; title: string }) {
-  const src = webLink(url);
+  const src = pictureSrc(url);
   if (!src)
     return (
       <span

@@ -20,6 +20,8 @@ import {
   receiptSchema,
   shipmentResultSchema,
   shipmentSchema,
+  skuCatalogResultSchema,
+  skuCatalogSchema,
   stockLevelsSchema,
   stockResultSchema,
 } from "../ingest/schemas";
@@ -199,6 +201,11 @@ export function openApiDocument(serverUrl: string) {
       "/orders/{number}/cancel": post("Cancel open units of an order", orderCancelSchema, cancelResultSchema, {
         params: ["number"],
       }),
+      "/skus": post(
+        "Create or update SKUs (names, prices, pictures, backorder policy), all or none; stock is set by /stock",
+        skuCatalogSchema,
+        skuCatalogResultSchema,
+      ),
       "/stock": post("Set stock on hand", stockLevelsSchema, stockResultSchema),
       "/purchase-orders": {
         ...post("Create or update a purchase order", purchaseOrderUpsertSchema, purchaseOrderResultSchema, {

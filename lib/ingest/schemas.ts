@@ -102,6 +102,49 @@ export const stockLevelsSchema = z
 
 export type StockLevels = z.infer<typeof stockLevelsSchema>;
 
+/** The most SKUs one POST /api/v1/skus takes. */
+export const maxSkusPerCall = 1000;
+
+export const skuUpsertSchema = z
+  .object({
+    sku: skuCode,
+    product: text(100)
+      .optional()
+      .describe(
+        "The product's handle: SKUs of one product are the sizes or colours a shopper can swap between; omitted: a product of its own, named by the SKU code",
+      ),
+    title: text(200).describe("The product's name, as shoppers read it"),
+    variantTitle: text(200).nullable().optional().describe('The variant, e.g. "Forest green, M"; null clears it'),
+    priceMinor: z.number().int("must be a whole number").min(0, "must not be negative").max(100_000_000),
+    imageUrl: z
+      .url({ protocol: /^https$/, error: "must be an https URL" })
+      .max(2000, "must be at most 2000 characters")
+      .refine(isStorableText, unstorableTextMessage)
+      .nullable()
+      .optional()
+      .describe("A picture of the item, shown on the order page with the title as its alt text; null clears it"),
+    backorderPolicy: z
+      .enum(["allow", "deny", "preorder"], { error: "must be allow, deny or preorder" })
+      .optional()
+      .describe(
+        "allow: sold while out of stock; deny: not sold without stock; preorder: sold before its release date (default allow)",
+      ),
+    releaseDate: isoDate.nullable().optional().describe("A pre-order's release date"),
+  })
+  .strict();
+
+export const skuCatalogSchema = z
+  .object({
+    skus: z
+      .array(skuUpsertSchema)
+      .min(1, "must have at least one SKU")
+      .max(maxSkusPerCall, `must have at most ${maxSkusPerCall} SKUs`)
+      .describe("SKUs created or updated together: all of them or none. Stock is set by POST /stock"),
+  })
+  .strict();
+
+export type SkuCatalog = z.infer<typeof skuCatalogSchema>;
+
 export const purchaseOrderLineInputSchema = z.object({ sku: skuCode, quantity }).strict();
 
 export const purchaseOrderUpsertSchema = z
@@ -224,6 +267,7 @@ export const purchaseOrderResultSchema = z.object({
   linesRedated: z.number(),
 });
 export const stockResultSchema = z.object({ updated: z.number(), linesRedated: z.number() });
+export const skuCatalogResultSchema = z.object({ created: z.number(), updated: z.number() });
 export const shipmentResultSchema = z.object({ shipmentId: z.string(), created: z.boolean() });
 
 export const eventFeedSchema = z.object({

@@ -12,3 +12,9 @@ export function webLink(url: string | null | undefined): string | null {
     return null;
   }
 }
+
+/** An item's picture: an absolute http(s) address, or a path on this site (the demo's pictures), else null. */
+export function pictureSrc(url: string | null | undefined): string | null {
+  if (url && /^\/[^/\\]/.test(url)) return url;
+  return webLink(url);
+}

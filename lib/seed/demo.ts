@@ -279,6 +279,9 @@ export async function seedDemo(db: Db, options: { anchor: IsoDate }): Promise<De
   return summarize(db);
 }
 
+/** The demo's product pictures, drawn for it and served from public/. */
+export const demoPicture = (code: string) => `/demo/products/${code.toLowerCase()}.svg`;
+
 async function createShop(db: Db, shop: ShopStory, anchor: IsoDate): Promise<string> {
   const [merchant] = await db.insert(merchants).values(shop.merchant).returning({ id: merchants.id });
   const merchantId = merchant!.id;
@@ -299,6 +302,7 @@ async function createShop(db: Db, shop: ShopStory, anchor: IsoDate): Promise<str
       title: sku.title,
       variantTitle: sku.variant ?? null,
       priceMinor: sku.priceMinor,
+      imageUrl: demoPicture(sku.code),
       currency: shop.merchant.currency!,
       backorderPolicy: sku.policy ?? "allow",
       releaseDate: sku.release !== undefined ? addDays(anchor, sku.release) : null,

@@ -304,7 +304,9 @@ describe("ingest API v1 over HTTP", () => {
       type: "integer",
       exclusiveMinimum: 0,
     });
-    expect(Object.keys(document.paths)).toHaveLength(15);
+    expect(Object.keys(document.paths)).toHaveLength(16);
+    const skuBody = document.paths["/skus"].post.requestBody.content["application/json"].schema;
+    expect(skuBody.properties.skus.items.properties.imageUrl.anyOf[0]).toMatchObject({ type: "string", format: "uri" });
     expect(Object.keys(document.paths["/settings/notifications"]).sort()).toEqual(["get", "patch"]);
   });
 });
