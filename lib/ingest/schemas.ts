@@ -79,13 +79,22 @@ export type OrderUpsert = z.infer<typeof orderUpsertSchema>;
 /** The most orders one `upsertOrders` call (one POST /api/v1/order-batches) takes. */
 export const maxOrdersPerBatch = 100;
 
+/** From one to `max` items written together, all of them or none; the errors name them (`noun`s). */
+const together = <Item extends z.ZodType>(item: Item, noun: string, max: number, description: string) =>
+  z
+    .array(item)
+    .min(1, `must have at least one ${noun}`)
+    .max(max, `must have at most ${max} ${noun}s`)
+    .describe(description);
+
 export const orderBatchSchema = z
   .object({
-    orders: z
-      .array(orderUpsertSchema)
-      .min(1, "must have at least one order")
-      .max(maxOrdersPerBatch, `must have at most ${maxOrdersPerBatch} orders`)
-      .describe("Orders created or updated together: all of them or none"),
+    orders: together(
+      orderUpsertSchema,
+      "order",
+      maxOrdersPerBatch,
+      "Orders created or updated together: all of them or none",
+    ),
   })
   .strict();
 
@@ -135,11 +144,12 @@ export const skuUpsertSchema = z
 
 export const skuCatalogSchema = z
   .object({
-    skus: z
-      .array(skuUpsertSchema)
-      .min(1, "must have at least one SKU")
-      .max(maxSkusPerCall, `must have at most ${maxSkusPerCall} SKUs`)
-      .describe("SKUs created or updated together: all of them or none. Stock is set by POST /stock"),
+    skus: together(
+      skuUpsertSchema,
+      "SKU",
+      maxSkusPerCall,
+      "SKUs created or updated together, all of them or none; stock is set by POST /stock",
+    ),
   })
   .strict();
 
