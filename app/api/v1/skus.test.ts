@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { rows } from "@/lib/db/client";
 import { loadOrderView } from "@/lib/orders/view";
 import { apiTestbed } from "@/testing/api";
+import { onPostgres } from "@/testing/db";
 
 // POST /api/v1/skus: the catalogue from a shop's own systems, over HTTP, as a merchant's engineer
 // would call it.
@@ -205,4 +206,43 @@ describe("POST /api/v1/skus", () => {
     );
     expect(b!.title).toBe("Shop B's tee");
   });
+
+  it.runIf(onPostgres)(
+    "a release date moved while orders come in: either the move is refused or every order waits for the new date",
+    async () => {
+      for (let round = 0; round < 6; round++) {
+        const code = `RACE-${round}`;
+        const made = await post("/skus", api.keys.a, {
+          skus: [
+            { sku: code, title: "Race Lamp", priceMinor: 100, backorderPolicy: "preorder", releaseDate: "2027-05-01" },
+          ],
+        });
+        expect(made.status).toBe(200);
+        const [moved, ...placed] = await Promise.all([
+          post("/skus", api.keys.a, {
+            skus: [{ sku: code, title: "Race Lamp", priceMinor: 100, releaseDate: "2027-06-01" }],
+          }),
+          ...[1, 2].map((n) =>
+            post("/orders", api.keys.a, {
+              number: `#R${round}-${n}`,
+              email: "race@example.com",
+              lines: [{ sku: code, quantity: 1 }],
+            }),
+          ),
+        ]);
+        expect(placed.map((p) => p.status)).toEqual([201, 201]);
+        expect([200, 409]).toContain(moved.status);
+        const [sku] = await rows<{ release_date: string }>(
+          api.db,
+          sql`select release_date::text from skus where code = ${code}`,
+        );
+        expect(sku!.release_date).toBe(moved.status === 200 ? "2027-06-01" : "2027-05-01");
+        const lines = await rows<{ basis_date: string | null }>(
+          api.db,
+          sql`select basis_date::text from order_lines where sku_code = ${code}`,
+        );
+        expect(lines.map((l) => l.basis_date)).toEqual([sku!.release_date, sku!.release_date]);
+      }
+    },
+  );
 });
