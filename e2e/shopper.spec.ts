@@ -163,8 +163,21 @@ test("the order page of someone else is not found, and /orders needs sign-in", a
   const orderId = (
     JSON.parse(Buffer.from(url.split("/o/")[1]!.split(".")[0]!, "base64url").toString()) as { o: string }
   ).o;
-  const response = await page.goto(`/orders/${orderId}`);
-  expect(response?.status()).toBe(404);
+  // Not yours, or no such order: one answer, in the portal's own frame, with a way back.
+  const texts: string[] = [];
+  for (const id of [orderId, "00000000-0000-4000-8000-000000000000"]) {
+    const response = await page.goto(`/orders/${id}`);
+    expect(response?.status()).toBe(404);
+    await expect(page.getByRole("heading", { level: 1, name: "We cannot find that page" })).toBeVisible();
+    await expect(page.getByRole("link", { name: "Look up an order" })).toBeVisible();
+    await expect(page.getByRole("link", { name: "Your orders" }).last()).toBeVisible();
+    const body = await page.content();
+    expect(body).not.toContain(theirs.number);
+    expect(body).not.toMatch(/at \w+ \(|node_modules|Error:/);
+    texts.push(await page.locator("main").innerText());
+  }
+  expect(texts[0]).toBe(texts[1]);
+  await expectNoAxeViolations(page);
 });
 
 /** The order id behind a signed view link (its token's payload names it). */
