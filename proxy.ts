@@ -55,5 +55,5 @@ function rawTarget(url: string): string | null {
 
 export const config = {
   // Built assets and public files carry no input and need no policy of their own.
-  matcher: ["/((?!_next/static|_next/image|brands/|favicon.ico|icon.svg).*)"],
+  matcher: ["/((?!_next/static|_next/image|brands/|demo/|favicon.ico|icon.svg).*)"],
 };

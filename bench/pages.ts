@@ -190,7 +190,12 @@ async function main() {
       : []),
   ];
 
-  const floor = start("npx", ["tsx", "bench/floor-server.ts"], { ...appEnv, FLOOR_PORT: String(floorPort) });
+  // React in production mode, as next start runs it (without NODE_ENV, tsx would load its development build).
+  const floor = start("npx", ["tsx", "bench/floor-server.ts"], {
+    ...appEnv,
+    NODE_ENV: "production",
+    FLOOR_PORT: String(floorPort),
+  });
   const app = start("npx", ["next", "start", "-p", String(appPort)], appEnv);
   const measured: Measured[] = [];
   try {

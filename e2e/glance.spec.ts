@@ -72,10 +72,24 @@ test("a rolling backorder keeps its history open, and the page fits a phone with
   await openOrder(page, "a rolling backorder");
   await expect(page.getByText(/How this date has moved \(\d+ changes\)/).first()).toBeVisible();
   // The chart of a date that moved twice or more is open, wide, and dated on both axes.
-  const chart = page.locator("details[open] svg").filter({ visible: true }).first();
-  const dates = (await chart.locator("text").allTextContents()).filter((t) => /^([A-Z][a-z]{2} \d+|today)$/.test(t));
-  expect(dates.length).toBeGreaterThanOrEqual(5);
-  expect((await chart.boundingBox())!.width).toBeGreaterThan(page.viewportSize()!.width < 640 ? 250 : 500);
+  // One chart for every width, its dates set as text at their type size, none of them overlapping.
+  const chart = page.locator("details[open] figure").first();
+  await expect(chart.locator("svg")).toHaveCount(1);
+  const labels = chart.locator("span").filter({ hasText: /^([A-Z][a-z]{2} \d+|today)$/ });
+  expect(await labels.count()).toBeGreaterThanOrEqual(5);
+  const boxes = [];
+  for (const label of await labels.all()) {
+    expect(await label.evaluate((el) => getComputedStyle(el).fontSize)).toBe("11px");
+    boxes.push((await label.boundingBox())!);
+  }
+  for (const [i, a] of boxes.entries())
+    for (const b of boxes.slice(i + 1)) {
+      const apart = a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y;
+      expect(apart, `labels at ${JSON.stringify(a)} and ${JSON.stringify(b)} overlap`).toBe(true);
+    }
+  // The plot takes the width of its card, less its dates' margin.
+  const plot = (await chart.locator("svg").boundingBox())!.width;
+  expect(plot).toBeGreaterThan((await chart.boundingBox())!.width * 0.8);
   // The shop's name stays on one line: the account links move below it instead.
   const name = page.locator("header p").first();
   const lineHeight = await name.evaluate((el) => parseFloat(getComputedStyle(el).lineHeight));

@@ -12,28 +12,42 @@ export function isIsoDate(value: string): value is IsoDate {
 }
 
 // Building an Intl formatter costs far more than using one (tens of microseconds each, and a page
-// formats hundreds of dates), so each kind is built once per zone and kept.
-function memo<T>(build: (key: string) => T): (key: string) => T {
+// formats hundreds of dates), so each kind is built once per zone and kept. Using one still costs
+// microseconds, and the same few hundred days are formatted on every page, so the words for a
+// calendar date are kept too (up to `limit` of them: the oldest go first past that).
+function memo<T>(build: (key: string) => T, limit = Infinity): (key: string) => T {
   const made = new Map<string, T>();
   return (key) => {
     let value = made.get(key);
     if (value === undefined) {
       value = build(key);
+      if (made.size >= limit) made.delete(made.keys().next().value!);
       made.set(key, value);
     }
     return value;
   };
 }
 
+const utcDay = (date: IsoDate) => new Date(`${date}T00:00:00Z`);
+
 const calendarFormat = memo(
   (timeZone) => new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }),
 );
 
+// Every zone's midnight falls on a whole minute, so one minute has one date in a zone: the last
+// answer per zone serves the rest of a request, which asks for today many times.
+const lastDateIn = new Map<string, { minute: number; date: IsoDate }>();
+
 /** The calendar date of `instant` in `timeZone`. */
 export function dateIn(timeZone: string, instant: Date): IsoDate {
+  const minute = Math.floor(instant.getTime() / 60_000);
+  const last = lastDateIn.get(timeZone);
+  if (last?.minute === minute) return last.date;
   const parts = calendarFormat(timeZone).formatToParts(instant);
   const get = (type: string) => parts.find((p) => p.type === type)!.value;
-  return `${get("year")}-${get("month")}-${get("day")}`;
+  const date = `${get("year")}-${get("month")}-${get("day")}`;
+  lastDateIn.set(timeZone, { minute, date });
+  return date;
 }
 
 export function addDays(date: IsoDate, days: number): IsoDate {
@@ -51,23 +65,22 @@ export function maxDate(a: IsoDate, b: IsoDate): IsoDate {
   return a > b ? a : b;
 }
 
-const dayFormat = new Map<string, Intl.DateTimeFormat>();
+const dayWords = (year: boolean) => {
+  const format = new Intl.DateTimeFormat("en-US", {
+    weekday: "short",
+    month: "short",
+    day: "numeric",
+    ...(year ? { year: "numeric" } : {}),
+    timeZone: "UTC",
+  });
+  return memo((date) => format.format(utcDay(date)), 4000);
+};
+const dayWithoutYear = dayWords(false);
+const dayWithYear = dayWords(true);
 
 /** "Fri, Dec 12", as a person reads a date. Calendar dates need no zone conversion. */
 export function formatDay(date: IsoDate, options: { year?: boolean } = {}): string {
-  const key = options.year ? "y" : "n";
-  let format = dayFormat.get(key);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-US", {
-      weekday: "short",
-      month: "short",
-      day: "numeric",
-      ...(options.year ? { year: "numeric" } : {}),
-      timeZone: "UTC",
-    });
-    dayFormat.set(key, format);
-  }
-  return format.format(new Date(`${date}T00:00:00Z`));
+  return options.year ? dayWithYear(date) : dayWithoutYear(date);
 }
 
 /** "Fri, Dec 12 – Tue, Dec 16", or one day when both ends agree. */
@@ -81,10 +94,11 @@ export function formatWindow(start: IsoDate, end: IsoDate): string {
 }
 
 const shortDayFormat = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", timeZone: "UTC" });
+const shortDay = memo((date) => shortDayFormat.format(utcDay(date)), 4000);
 
 /** "Dec 12", the short form used inside sentences. */
 export function formatShortDay(date: IsoDate): string {
-  return shortDayFormat.format(new Date(`${date}T00:00:00Z`));
+  return shortDay(date);
 }
 
 const instantFormat = memo(

@@ -37,12 +37,7 @@ export function EtaHistory({
       </summary>
       <div className="mt-2 space-y-3">
         <figure className="space-y-1">
-          <div className="sm:hidden">
-            <SlipChart points={points} today={today} color={accent} width={320} />
-          </div>
-          <div className="hidden sm:block">
-            <SlipChart points={points} today={today} color={accent} width={560} />
-          </div>
+          <SlipChart points={points} today={today} color={accent} />
           {points.filter((p) => p.end).length >= 2 ? (
             <figcaption className="text-xs text-stone-600">
               Across: the day we told you. Up: the ship window we promised then.

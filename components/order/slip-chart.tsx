@@ -5,24 +5,13 @@ export type ChartPoint = { said: IsoDate; start: IsoDate | null; end: IsoDate | 
 /**
  * The ETA history as a slip chart (milestone trend analysis): across, the day we said it; up, the
  * ship window we promised then. A date that keeps slipping climbs; a steady promise stays flat.
- * Drawn on the server as SVG; the list beside it carries the same history for screen readers.
+ * Drawn once on the server for every width: the plot is an SVG stretched to its box (lines and
+ * dots keep their thickness), the dates on its axes are text beside it, so they keep their type
+ * size on a phone and on a desktop. The list beside it carries the same history for screen readers.
  */
-export function SlipChart({
-  points,
-  today,
-  color,
-  width = 480,
-}: {
-  points: ChartPoint[];
-  today: IsoDate;
-  color: string;
-  /** Drawn at its size (a phone gets a narrower one), so the dates on its axes keep their type size. */
-  width?: number;
-}) {
+export function SlipChart({ points, today, color }: { points: ChartPoint[]; today: IsoDate; color: string }) {
   const dated = points.filter((p) => p.start && p.end) as { said: IsoDate; start: IsoDate; end: IsoDate }[];
   if (dated.length < 2) return null;
-  const height = Math.round(width * 0.46);
-  const pad = { left: 56, right: 24, top: 14, bottom: 30 };
   const firstSaid = points[0]!.said;
   const lastSaid = today > points.at(-1)!.said ? today : points.at(-1)!.said;
   const xSpan = Math.max(1, daysBetween(firstSaid, lastSaid));
@@ -31,15 +20,16 @@ export function SlipChart({
   const low = lows.reduce((a, b) => (a < b ? a : b));
   const high = highs.reduce((a, b) => (a > b ? a : b));
   const ySpan = Math.max(1, daysBetween(low, high));
-  const x = (d: IsoDate) => pad.left + (daysBetween(firstSaid, d) / xSpan) * (width - pad.left - pad.right);
-  const y = (d: IsoDate) => height - pad.bottom - (daysBetween(low, d) / ySpan) * (height - pad.top - pad.bottom);
+  // Both axes in percent of the plot: the SVG's units and the labels' CSS positions alike.
+  const x = (d: IsoDate) => round((daysBetween(firstSaid, d) / xSpan) * 100);
+  const y = (d: IsoDate) => round(100 - (daysBetween(low, d) / ySpan) * 100);
 
   // Each promise holds from the day it was made until the next one (or today).
   const steps = points.map((p, i) => ({ ...p, until: points[i + 1]?.said ?? lastSaid }));
   const band = steps
     .filter((s) => s.start && s.end)
-    .map((s) => `M${x(s.said)},${y(s.end!)} H${x(s.until)} V${y(s.start!)} H${x(s.said)} Z`)
-    .join(" ");
+    .map((s) => `M${x(s.said)},${y(s.end!)}H${x(s.until)}V${y(s.start!)}H${x(s.said)}Z`)
+    .join("");
   let line = "";
   let drawing = false;
   for (const s of steps) {
@@ -47,66 +37,65 @@ export function SlipChart({
       drawing = false;
       continue;
     }
-    line += `${drawing ? "V" : "M" + x(s.said) + ","}${y(s.end)} H${x(s.until)} `;
+    line += `${drawing ? "V" : `M${x(s.said)},`}${y(s.end)}H${x(s.until)}`;
     drawing = true;
   }
+  // A dot where each promise was made: a zero-length stroke with round ends stays round when the
+  // plot is stretched.
+  const dots = dated.map((p) => `M${x(p.said)},${y(p.end)}h0`).join("");
   const ticks = [low, addDays(low, Math.round(ySpan / 2)), high].filter((d, i, all) => all.indexOf(d) === i);
   // Across: the first day, each day the date changed, and today, leaving out any too close to the
-  // one before to read (the last one, today, always stays).
+  // one before to read on a phone (the last one, today, always stays).
   const saidTicks: IsoDate[] = [];
   for (const d of [...new Set([...points.map((p) => p.said), lastSaid])]) {
     const previous = saidTicks.at(-1);
-    if (previous && x(d) - x(previous) < 44) {
+    if (previous && x(d) - x(previous) < 17) {
       if (d === lastSaid) saidTicks[saidTicks.length - 1] = d;
       continue;
     }
     saidTicks.push(d);
   }
+  const label = "absolute text-[11px] leading-none whitespace-nowrap text-stone-600";
+  const thin = { vectorEffect: "non-scaling-stroke" } as const;
 
   return (
-    <svg
-      viewBox={`0 0 ${width} ${height}`}
-      className="h-auto w-full"
-      style={{ maxWidth: width }}
-      aria-hidden="true"
-      focusable="false"
-    >
-      {ticks.map((d) => (
-        <g key={d}>
-          <line x1={pad.left} x2={width - pad.right} y1={y(d)} y2={y(d)} stroke="#e7e5e4" strokeDasharray="3 3" />
-          <text x={pad.left - 6} y={y(d) + 4} textAnchor="end" fontSize="11" fill="#57534e">
+    <div className="pt-2 pr-2 pb-6 pl-12" aria-hidden="true">
+      <div className="relative h-36 sm:h-60">
+        <svg
+          viewBox="0 0 100 100"
+          preserveAspectRatio="none"
+          className="absolute inset-0 h-full w-full overflow-visible"
+          focusable="false"
+        >
+          {ticks.map((d) => (
+            <line key={d} x1="0" x2="100" y1={y(d)} y2={y(d)} stroke="#e7e5e4" strokeDasharray="3 3" style={thin} />
+          ))}
+          <path d={band} fill={color} fillOpacity="0.15" />
+          <path d={line} fill="none" stroke={color} strokeWidth="2.5" strokeLinejoin="round" style={thin} />
+          <path d={dots} stroke={color} strokeWidth="9" strokeLinecap="round" style={thin} />
+          <path d={dots} stroke="#ffffff" strokeWidth="4" strokeLinecap="round" style={thin} />
+          <line x1="0" x2="100" y1="100" y2="100" stroke="#a8a29e" style={thin} />
+          {saidTicks.map((d) => (
+            <line key={d} x1={x(d)} x2={x(d)} y1="100" y2="103" stroke="#a8a29e" style={thin} />
+          ))}
+        </svg>
+        {ticks.map((d) => (
+          <span key={d} className={`${label} right-full mr-1.5 -translate-y-1/2`} style={{ top: `${y(d)}%` }}>
             {formatShortDay(d)}
-          </text>
-        </g>
-      ))}
-      <path d={band} fill={color} fillOpacity="0.15" />
-      <path d={line} fill="none" stroke={color} strokeWidth="2.5" strokeLinejoin="round" />
-      {dated.map((p) => (
-        <circle
-          key={`${p.said}-${p.end}`}
-          cx={x(p.said)}
-          cy={y(p.end)}
-          r="3.5"
-          fill="#ffffff"
-          stroke={color}
-          strokeWidth="2"
-        />
-      ))}
-      <line x1={pad.left} x2={width - pad.right} y1={height - pad.bottom} y2={height - pad.bottom} stroke="#a8a29e" />
-      {saidTicks.map((d, i) => (
-        <g key={d}>
-          <line x1={x(d)} x2={x(d)} y1={height - pad.bottom} y2={height - pad.bottom + 4} stroke="#a8a29e" />
-          <text
-            x={x(d)}
-            y={height - 10}
-            fontSize="11"
-            fill="#57534e"
-            textAnchor={i === 0 ? "start" : d === lastSaid ? "end" : "middle"}
+          </span>
+        ))}
+        {saidTicks.map((d, i) => (
+          <span
+            key={d}
+            className={`${label} top-full mt-2.5 ${i === 0 ? "" : d === lastSaid ? "-translate-x-full" : "-translate-x-1/2"}`}
+            style={{ left: `${x(d)}%` }}
           >
             {d === today ? "today" : formatShortDay(d)}
-          </text>
-        </g>
-      ))}
-    </svg>
+          </span>
+        ))}
+      </div>
+    </div>
   );
 }
+
+const round = (n: number) => Math.round(n * 100) / 100;
