@@ -11,7 +11,7 @@ import { sql } from "drizzle-orm";
 import { rows, type Db } from "../lib/db/client";
 import { resendTransport } from "../lib/email/transports";
 import type { OutgoingEmail } from "../lib/email/types";
-import { startResendStandIn, type ResendStandIn } from "../testing/resend-standin";
+import { mailingThroughStandIn, startResendStandIn, type ResendStandIn } from "../testing/resend-standin";
 import { databaseUrl, freshBenchDatabase, report, table } from "./lib";
 
 (process.env as Record<string, string | undefined>).NODE_ENV ??= "production";
@@ -45,15 +45,11 @@ async function load(db: Db) {
 }
 
 function startWorkerProcess(standIn: ResendStandIn): Promise<ChildProcess> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATABASE_URL: databaseUrl(dbName),
-    RESEND_API_KEY: standIn.apiKey,
-    RESEND_BASE_URL: standIn.url,
-    APP_URL: "http://localhost:3000",
-    NODE_ENV: "production",
-  };
-  delete env.MAIL_TRANSPORT;
+  const env = mailingThroughStandIn({
+    databaseUrl: databaseUrl(dbName),
+    resendKey: standIn.apiKey,
+    resendUrl: standIn.url,
+  });
   const child = spawn(
     process.execPath,
     ["--import", "tsx", "scripts/worker.ts", "--loops", loops, "--poll-ms", "50", "--no-schedule"],

@@ -1,4 +1,6 @@
 import Link from "next/link";
+import type { ReactNode } from "react";
+import { ShopperShell } from "./shopper-shell";
 
 /** What an unknown address answers, on both routers (pages/404.tsx, app/not-found.tsx). */
 export function NotFoundMessage() {
@@ -13,16 +15,47 @@ export function NotFoundMessage() {
   );
 }
 
-/** Where a shopper can go from a page that could not answer: the lookup, or their orders. */
-export function WayBack() {
+/** Where a shopper can go from a page that could not answer: the lookup, or (by default) their orders. */
+export function WayBack({
+  instead = { href: "/orders", label: "Your orders" },
+}: {
+  instead?: { href: string; label: string };
+}) {
   return (
     <p className="flex flex-wrap gap-4">
       <Link href="/" className="font-semibold underline">
         Look up an order
       </Link>
-      <Link href="/orders" className="font-semibold underline">
-        Your orders
+      <Link href={instead.href} className="font-semibold underline">
+        {instead.label}
       </Link>
     </p>
+  );
+}
+
+/** A shopper page whose link opened nothing: what it did not open and why, then the way on (the lookup unless told). */
+export function UnopenedLink({
+  title,
+  heading,
+  reason,
+  wayOn = (
+    <Link href="/" className="font-semibold underline">
+      Look up an order
+    </Link>
+  ),
+}: {
+  title: string;
+  heading: string;
+  reason: ReactNode;
+  wayOn?: ReactNode;
+}) {
+  return (
+    <ShopperShell title={title} noindex>
+      <div className="space-y-4">
+        <h1 className="text-2xl font-bold">{heading}</h1>
+        <p className="max-w-prose text-stone-700">{reason}</p>
+        {wayOn}
+      </div>
+    </ShopperShell>
   );
 }

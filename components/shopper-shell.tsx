@@ -1,6 +1,7 @@
 import Head from "next/head";
 import Link from "next/link";
 import { inkOn, readableAccent } from "@/lib/brand";
+import { SignOutButton } from "./sign-out";
 
 export type Brand = {
   name: string;
@@ -63,11 +64,7 @@ export function ShopperShell({
               <Link href="/orders" className="underline underline-offset-2">
                 Your orders
               </Link>
-              <form action="/signout" method="post">
-                <button type="submit" className="underline underline-offset-2">
-                  Sign out
-                </button>
-              </form>
+              <SignOutButton />
             </nav>
           ) : null}
         </div>

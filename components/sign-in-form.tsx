@@ -1,4 +1,5 @@
 import type { Flash } from "@/lib/links/flash";
+import { Field } from "@/components/field";
 
 /** Asks for a magic link: a plain form post to /signin/request, which answers "check your email" or a sentence here. */
 export function SignInForm({
@@ -18,10 +19,7 @@ export function SignInForm({
       method="post"
       className="space-y-4 rounded-xl border border-stone-200 bg-white p-5 shadow-sm"
     >
-      <div className="space-y-1">
-        <label htmlFor="signin-email" className="block text-sm font-medium">
-          Your email
-        </label>
+      <Field htmlFor="signin-email" label="Your email">
         <input
           id="signin-email"
           name="email"
@@ -32,7 +30,7 @@ export function SignInForm({
           aria-describedby={flash ? "result" : undefined}
           className="block w-full rounded-lg border border-stone-400 px-3 py-2.5 text-base"
         />
-      </div>
+      </Field>
       {callbackUrl ? <input type="hidden" name="callbackUrl" value={callbackUrl} /> : null}
       {flash ? (
         <p id="result" role="alert" className="rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900">

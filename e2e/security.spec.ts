@@ -11,11 +11,13 @@ const once = () => test.skip(test.info().project.name !== "desktop", "HTTP only:
 const port = Number(process.env.E2E_PORT ?? 3100);
 const onPostgres = Boolean(process.env.DATABASE_URL);
 
-/** This machine's address as another machine on the network reaches it (not loopback), if it has one. */
-function outsideAddress(): string | null {
-  for (const addresses of Object.values(networkInterfaces()))
-    for (const a of addresses ?? []) if (a.family === "IPv4" && !a.internal) return a.address;
-  return null;
+/** This machine's address as other machines reach it (not loopback); without one, the test is skipped. */
+function outsideAddress(): string {
+  const outside = Object.values(networkInterfaces())
+    .flatMap((addresses) => addresses ?? [])
+    .find((a) => a.family === "IPv4" && !a.internal)?.address;
+  test.skip(outside === undefined, "this machine has no non-loopback address to come from");
+  return outside!;
 }
 
 /** A client with no mailbox password, seen by the app (which trusts loopback proxies) as `address`. */
@@ -28,7 +30,6 @@ test("the dev mailbox is never readable anonymously from another machine, whatev
 }) => {
   once();
   const outside = outsideAddress();
-  test.skip(outside === null, "this machine has no non-loopback address to come from");
   // Plain fetch: Playwright's request contexts answer the mailbox's challenge with the test password.
   const remote = `http://${outside}:${port}`;
   // A forwarded header claiming loopback is anyone's to write: it must not open the mailbox.
@@ -50,7 +51,6 @@ test("rate limits count the connection's address: a forwarded header from an unt
 }) => {
   once();
   const outside = outsideAddress();
-  test.skip(outside === null, "this machine has no non-loopback address to come from");
   // The plain form's answer: a redirect whose address says what happened (`?lookup=slow_down`).
   const lookup = (from: string, forwarded: string) =>
     fetch(`${from}/lookup`, {

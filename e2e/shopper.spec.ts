@@ -1,4 +1,4 @@
-import { expect } from "@playwright/test";
+import { expect, type Page } from "@playwright/test";
 import { demo, demoOrder, expectNoAxeViolations, lookUp, projectIndex, signIn, test } from "./support";
 
 /** Each browser project acts on its own demo orders (every third), so the runs do not step on each other. */
@@ -7,6 +7,24 @@ function pick(list: { number: string; email: string }[], testInfo: { project: { 
   const found = list[index];
   if (!found) throw new Error("Not enough demo orders for the browser tests");
   return found;
+}
+
+/** The item cards titled `title`, exactly. */
+const cardsTitled = (page: Page, title: string) =>
+  page.locator("article").filter({ has: page.getByRole("heading", { name: title, exact: true }) });
+
+/**
+ * The first item card with the `button`, and its title. The card is found by that title, since its
+ * buttons change as the shopper goes through the steps.
+ */
+async function firstCardWith(page: Page, button: string) {
+  const title = (await page
+    .locator("article")
+    .filter({ has: page.getByRole("button", { name: button }) })
+    .first()
+    .getByRole("heading")
+    .textContent())!;
+  return { title, card: cardsTitled(page, title).first() };
 }
 
 /** Requests a magic link, reads it from the dev mailbox and presses Sign in, as a person would. */
@@ -89,17 +107,7 @@ test("a shopper swaps a waiting item to an in-stock alternative", async ({ page 
   const order = pick(demo().samples.swappable, testInfo);
   await signIn(page, order.email);
   await page.getByRole("link", { name: new RegExp(`Order ${order.number}\\b`) }).click();
-  const title = (await page
-    .locator("article")
-    .filter({ has: page.getByRole("button", { name: "Swap for an in-stock item" }) })
-    .first()
-    .getByRole("heading")
-    .textContent())!;
-  // The card by its title: its buttons change as the shopper goes through the steps.
-  const waiting = page
-    .locator("article")
-    .filter({ has: page.getByRole("heading", { name: title, exact: true }) })
-    .first();
+  const { title, card: waiting } = await firstCardWith(page, "Swap for an in-stock item");
   await waiting.getByRole("button", { name: "Swap for an in-stock item" }).click();
   // Nothing is chosen for the shopper, and swapping without a choice asks for one and changes nothing.
   const radios = waiting.getByRole("radio");
@@ -115,12 +123,9 @@ test("a shopper swaps a waiting item to an in-stock alternative", async ({ page 
   await expectNoAxeViolations(page);
   await waiting.getByRole("button", { name: "Swap to this item" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Swapped." })).toBeVisible();
-  const old = page.locator("article").filter({ has: page.getByRole("heading", { name: title, exact: true }) });
+  const old = cardsTitled(page, title);
   await expect(old.getByText("Swapped", { exact: true })).toBeVisible();
-  const replacement = page
-    .locator("article")
-    .filter({ has: page.getByRole("heading", { name: label, exact: true }) })
-    .last();
+  const replacement = cardsTitled(page, label).last();
   await expect(replacement.locator("header").getByText("Ready to ship")).toBeVisible();
   // Who swapped, and when, on both lines.
   await expect(replacement).toContainText(/You swapped to this item on [A-Z][a-z]{2} \d+; it comes from stock\./);
@@ -200,17 +205,7 @@ test("a forged form cannot cancel another shopper's order", async ({ page }, tes
 
   await signIn(page, mine.email);
   await page.getByRole("link", { name: new RegExp(`Order ${mine.number}\\b`) }).click();
-  const title = (await page
-    .locator("article")
-    .filter({ has: page.getByRole("button", { name: "Cancel item" }) })
-    .first()
-    .getByRole("heading")
-    .textContent())!;
-  // The card by its title: its buttons change once the confirmation opens.
-  const card = page
-    .locator("article")
-    .filter({ has: page.getByRole("heading", { name: title, exact: true }) })
-    .first();
+  const { card } = await firstCardWith(page, "Cancel item");
   await card.getByRole("button", { name: "Cancel item" }).click();
   // Point the confirmation form at the other shopper's order, and drop the line: "cancel all".
   await card.evaluate((article, orderId) => {

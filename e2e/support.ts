@@ -83,21 +83,28 @@ export async function lookUp(page: Page, number: string, email: string) {
   await page.getByRole("button", { name: "Find my order" }).click();
 }
 
-/** Signs in by magic link through the dev mailbox (request, read, confirm); returns the link. */
-export async function signIn(page: Page, email: string, callbackUrl = "/orders") {
-  await page.goto(`/signin?callbackUrl=${encodeURIComponent(callbackUrl)}`);
+/**
+ * Signs in by magic link through the dev mailbox (request, read, confirm); returns the link. With an
+ * `origin` (say http://127.0.0.1:port), every step is taken there, the emailed link is followed as it
+ * is, and the check-email page and the link are checked to stay on that origin.
+ */
+export async function signIn(page: Page, email: string, callbackUrl = "/orders", origin = "") {
+  await page.goto(`${origin}/signin?callbackUrl=${encodeURIComponent(callbackUrl)}`);
   await page.getByLabel("Your email").fill(email);
   await page.getByRole("button", { name: "Email me a sign-in link" }).click();
   await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
-  await page.goto(`/dev/mailbox?to=${encodeURIComponent(email)}`);
+  if (origin) expect(new URL(page.url()).origin, "the check-email page's host").toBe(origin);
+  await page.goto(`${origin}/dev/mailbox?to=${encodeURIComponent(email)}`);
   await page
     .getByRole("link", { name: /Your sign-in link/ })
     .first()
     .click();
   const text = await page.getByTestId("mail-text").textContent();
   const link = text?.match(/https?:\/\/\S+\/signin\/confirm\S+/)?.[0];
-  expect(link, "a sign-in link in the email").toBeTruthy();
-  await page.goto(link!.replace(/^https?:\/\/[^/]+/, ""));
+  if (origin)
+    expect(link, "the emailed sign-in link").toMatch(new RegExp(`^${origin.replace(/\./g, "\\.")}/signin/confirm\\?`));
+  else expect(link, "a sign-in link in the email").toBeTruthy();
+  await page.goto(origin ? link! : link!.replace(/^https?:\/\/[^/]+/, ""));
   await expect(page.getByText(`Signing in as ${email}`)).toBeVisible();
   await page.getByRole("button", { name: "Sign in" }).click();
   return link!;

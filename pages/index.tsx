@@ -3,6 +3,7 @@ import Link from "next/link";
 import { pageNonce } from "@/components/shopper-page";
 import { ShopperShell } from "@/components/shopper-shell";
 import { noScriptLookupMessage } from "@/lib/orders/lookup-messages";
+import { Field } from "@/components/field";
 
 export const config: PageConfig = { runtime: "nodejs", unstable_runtimeJS: false };
 
@@ -38,10 +39,7 @@ export default function HomePage({ message, nonce }: Props) {
           className="space-y-4 rounded-xl border border-stone-200 bg-white p-5 shadow-sm"
         >
           <div className="grid gap-4 sm:grid-cols-2">
-            <div className="space-y-1">
-              <label htmlFor="number" className="block text-sm font-medium">
-                Order number
-              </label>
+            <Field htmlFor="number" label="Order number">
               <input
                 id="number"
                 name="number"
@@ -51,11 +49,8 @@ export default function HomePage({ message, nonce }: Props) {
                 aria-describedby={message ? "lookup-message" : undefined}
                 className="block w-full rounded-lg border border-stone-400 px-3 py-2.5 text-base"
               />
-            </div>
-            <div className="space-y-1">
-              <label htmlFor="email" className="block text-sm font-medium">
-                Email you ordered with
-              </label>
+            </Field>
+            <Field htmlFor="email" label="Email you ordered with">
               <input
                 id="email"
                 name="email"
@@ -65,7 +60,7 @@ export default function HomePage({ message, nonce }: Props) {
                 aria-describedby={message ? "lookup-message" : undefined}
                 className="block w-full rounded-lg border border-stone-400 px-3 py-2.5 text-base"
               />
-            </div>
+            </Field>
           </div>
           {message ? (
             <p id="lookup-message" role="status" className="rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900">

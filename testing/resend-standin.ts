@@ -8,6 +8,29 @@ import type { AddressInfo } from "node:net";
 // and failures on demand (429 with retry-after, 500, 422). Point RESEND_BASE_URL (or the
 // transport's baseUrl) at `url`.
 
+/**
+ * The environment for a child process (`npm run worker`, the app) that mails through a stand-in:
+ * production mode with the Resend transport pointed at `resendUrl`, and no MAIL_TRANSPORT to
+ * divert it to the dev mailbox.
+ */
+export function mailingThroughStandIn(options: {
+  databaseUrl: string;
+  resendKey: string;
+  resendUrl: string;
+  appUrl?: string;
+}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: options.databaseUrl,
+    RESEND_API_KEY: options.resendKey,
+    RESEND_BASE_URL: options.resendUrl,
+    APP_URL: options.appUrl ?? "http://localhost:3000",
+    NODE_ENV: "production",
+  };
+  delete env.MAIL_TRANSPORT;
+  return env;
+}
+
 export type StandInFailure = { status: number; name?: string; message?: string; retryAfter?: string | number };
 
 export type StandInEmail = {

@@ -3,6 +3,7 @@
 import { useActionState, useId, useState } from "react";
 import { addNote, cancelForShopper, overrideEtaForShopper, resendEmail, swapForShopper } from "./actions";
 import type { ActionResult } from "@/lib/actions/result";
+import { Field } from "@/components/field";
 
 const button = "inline-flex min-h-10 items-center rounded-lg px-3 py-1.5 text-sm font-semibold";
 const primary = `${button} bg-stone-900 text-white hover:bg-stone-800 disabled:opacity-70`;
@@ -50,10 +51,7 @@ function SwapForm(props: AgentLineTools & { action: (form: FormData) => void; sw
     <form action={props.action} className="flex flex-wrap items-end gap-3 rounded-lg bg-stone-50 p-3">
       <input type="hidden" name="orderId" value={props.orderId} />
       <input type="hidden" name="lineId" value={props.lineId} />
-      <div className="space-y-1">
-        <label htmlFor={props.inputId} className="block text-sm font-medium">
-          Swap {props.title} to
-        </label>
+      <Field htmlFor={props.inputId} label={<>Swap {props.title} to</>}>
         <select
           id={props.inputId}
           name="toSkuId"
@@ -74,7 +72,7 @@ function SwapForm(props: AgentLineTools & { action: (form: FormData) => void; sw
             </option>
           ))}
         </select>
-      </div>
+      </Field>
       {confirming && label ? (
         <div role="group" aria-label="Confirm the swap" className="basis-full space-y-2">
           <p className="text-sm">
@@ -145,10 +143,7 @@ export function LineTools(props: AgentLineTools) {
         <form action={override} className="flex flex-wrap items-end gap-3 rounded-lg bg-sky-50 p-3">
           <input type="hidden" name="orderId" value={props.orderId} />
           <input type="hidden" name="lineId" value={props.lineId} />
-          <div className="space-y-1">
-            <label htmlFor={`${id}-start`} className="block text-sm font-medium">
-              Ships from
-            </label>
+          <Field htmlFor={`${id}-start`} label="Ships from">
             <input
               id={`${id}-start`}
               name="shipStart"
@@ -158,11 +153,8 @@ export function LineTools(props: AgentLineTools) {
               defaultValue={props.shipStart ?? undefined}
               className={input}
             />
-          </div>
-          <div className="space-y-1">
-            <label htmlFor={`${id}-end`} className="block text-sm font-medium">
-              Ships by
-            </label>
+          </Field>
+          <Field htmlFor={`${id}-end`} label="Ships by">
             <input
               id={`${id}-end`}
               name="shipEnd"
@@ -172,13 +164,10 @@ export function LineTools(props: AgentLineTools) {
               defaultValue={props.shipEnd ?? undefined}
               className={input}
             />
-          </div>
-          <div className="min-w-64 flex-1 space-y-1">
-            <label htmlFor={`${id}-note`} className="block text-sm font-medium">
-              Note for the shopper (required)
-            </label>
+          </Field>
+          <Field htmlFor={`${id}-note`} label="Note for the shopper (required)" className="min-w-64 flex-1 space-y-1">
             <input id={`${id}-note`} name="note" required minLength={3} maxLength={500} className={`${input} w-full`} />
-          </div>
+          </Field>
           <button type="submit" className={primary} disabled={overriding}>
             {overriding ? "Saving…" : "Save window"}
           </button>
@@ -189,12 +178,9 @@ export function LineTools(props: AgentLineTools) {
         <form action={cancel} className="flex flex-wrap items-end gap-3 rounded-lg bg-red-50 p-3">
           <input type="hidden" name="orderId" value={props.orderId} />
           <input type="hidden" name="lineId" value={props.lineId} />
-          <div className="min-w-64 flex-1 space-y-1">
-            <label htmlFor={`${id}-reason`} className="block text-sm font-medium">
-              Reason (kept in the log)
-            </label>
+          <Field htmlFor={`${id}-reason`} label="Reason (kept in the log)" className="min-w-64 flex-1 space-y-1">
             <input id={`${id}-reason`} name="reason" maxLength={500} className={`${input} w-full`} />
-          </div>
+          </Field>
           <button
             type="submit"
             className={`${button} bg-red-700 text-white hover:bg-red-800 disabled:opacity-70`}

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { requireAgentPage } from "./guard";
+import { SignOutButton } from "@/components/sign-out";
 
 export const metadata: Metadata = { title: { default: "Support", template: "%s · Support" }, robots: { index: false } };
 export const dynamic = "force-dynamic";
@@ -36,11 +37,7 @@ export default async function SupportLayout({ children }: { children: React.Reac
             <span>
               {scope.email} · {scope.role === "admin" ? "admin, all shops" : "agent"}
             </span>
-            <form action="/signout" method="post">
-              <button type="submit" className="underline underline-offset-2">
-                Sign out
-              </button>
-            </form>
+            <SignOutButton />
           </div>
         </div>
       </header>

@@ -1,10 +1,9 @@
+import { Field } from "@/components/field";
+
 /** The "Shop" field of the support filters: all the agent's shops, or one of them. */
 export function ShopFilter({ shops, merchantId }: { shops: { id: string; name: string }[]; merchantId?: string }) {
   return (
-    <div className="space-y-1">
-      <label htmlFor="merchant" className="block text-sm font-medium">
-        Shop
-      </label>
+    <Field htmlFor="merchant" label="Shop">
       <select
         id="merchant"
         name="merchant"
@@ -18,6 +17,6 @@ export function ShopFilter({ shops, merchantId }: { shops: { id: string; name: s
           </option>
         ))}
       </select>
-    </div>
+    </Field>
   );
 }

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import postgres from "postgres";
 import { openPostgres, type Database } from "../../lib/db/client";
+import { mailingThroughStandIn } from "../../testing/resend-standin";
 
 // The drills' plumbing: throw-away PostgreSQL databases (cloned from one seeded template per run),
 // the production build, and the processes a drill starts (the app through scripts/serve.ts, `npm
@@ -173,23 +174,16 @@ function baseEnv(
   resendKey: string,
   appUrl: string,
 ): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATABASE_URL: databaseUrl(database, server),
-    RESEND_API_KEY: resendKey,
-    RESEND_BASE_URL: resendUrl,
+  return {
+    ...mailingThroughStandIn({ databaseUrl: databaseUrl(database, server), resendKey, resendUrl, appUrl }),
     AUTH_SECRET: authSecret,
-    APP_URL: appUrl,
     AUTH_URL: appUrl,
     AUTH_TRUST_HOST: "true",
     NEXT_TELEMETRY_DISABLED: "1",
     NEXT_DIST_DIR: distDir,
-    NODE_ENV: "production",
     // The drills' webhook receiver listens on 127.0.0.1.
     WEBHOOKS_ALLOW_INTERNAL_ADDRESSES: "true",
   };
-  delete env.MAIL_TRANSPORT;
-  return env;
 }
 
 /** The built app through scripts/serve.ts (what `npm start` runs on PostgreSQL); resolves when /api/health answers 200. */

@@ -1,3 +1,5 @@
+import type { ReactNode } from "react";
+
 /** One alternative as the swap form shows it: its name, what kind of change it is, its price. */
 export type SwapChoice = { skuId: string; label: string; kind: string; price: string; difference: string };
 
@@ -46,6 +48,54 @@ export function ConfirmCloser({ orderId, label }: { orderId: string; label: stri
 }
 
 /**
+ * A confirmation: a form posting to /orders/<id>/<action>, hidden until its opener opens it, with
+ * the question (children) above the "yes" and the way back.
+ */
+export function Confirmation({
+  orderId,
+  panel,
+  action,
+  pending,
+  open,
+  tone = "danger",
+  labelledBy,
+  yes,
+  no,
+  children,
+}: {
+  orderId: string;
+  panel: string;
+  action: "cancel" | "swap";
+  pending: string;
+  open: boolean;
+  tone?: "danger" | "neutral";
+  labelledBy?: string;
+  yes: string;
+  no: string;
+  children: ReactNode;
+}) {
+  return (
+    <form
+      id={panel}
+      method="post"
+      action={`/orders/${orderId}/${action}`}
+      data-pending={pending}
+      hidden={!open}
+      className={`space-y-3 rounded-lg ${tone === "danger" ? "bg-red-50" : "bg-stone-50"} p-3`}
+      aria-labelledby={labelledBy}
+    >
+      {children}
+      <div className="flex flex-wrap gap-2">
+        <button type="submit" className={tone === "danger" ? danger : primary}>
+          {yes}
+        </button>
+        <ConfirmCloser orderId={orderId} label={no} />
+      </div>
+    </form>
+  );
+}
+
+/**
  * Swap or cancel a waiting item; each asks for confirmation first. The confirmations are in the
  * page from the start (hidden) so that JavaScript can open them without a round trip.
  */
@@ -83,36 +133,33 @@ export function LineActions(props: {
         />
       </div>
 
-      <form
-        id={cancelPanel}
-        method="post"
-        action={`/orders/${props.orderId}/cancel`}
-        data-pending="Cancelling…"
-        hidden={!cancelOpen}
-        className="space-y-3 rounded-lg bg-red-50 p-3"
-        aria-labelledby={`${cancelPanel}-question`}
+      <Confirmation
+        orderId={props.orderId}
+        panel={cancelPanel}
+        action="cancel"
+        pending="Cancelling…"
+        open={cancelOpen}
+        labelledBy={`${cancelPanel}-question`}
+        yes="Yes, cancel it"
+        no="Keep waiting"
       >
         <p id={`${cancelPanel}-question`} className="text-sm text-red-950">
           Cancel {props.units} × {props.title}? {props.refund} goes back to your original payment. This cannot be
           undone.
         </p>
         <input type="hidden" name="lineId" value={props.lineId} />
-        <div className="flex flex-wrap gap-2">
-          <button type="submit" className={danger}>
-            Yes, cancel it
-          </button>
-          <ConfirmCloser orderId={props.orderId} label="Keep waiting" />
-        </div>
-      </form>
+      </Confirmation>
 
       {props.options.length > 0 ? (
-        <form
-          id={swapPanel}
-          method="post"
-          action={`/orders/${props.orderId}/swap`}
-          data-pending="Swapping…"
-          hidden={!swapOpen}
-          className="space-y-3 rounded-lg bg-stone-50 p-3"
+        <Confirmation
+          orderId={props.orderId}
+          panel={swapPanel}
+          action="swap"
+          pending="Swapping…"
+          open={swapOpen}
+          tone="neutral"
+          yes="Swap to this item"
+          no="Never mind"
         >
           <fieldset className="space-y-2">
             <legend className="text-sm font-medium">Swap {props.title} for one of these, in stock now:</legend>
@@ -134,13 +181,7 @@ export function LineActions(props: {
             ))}
           </fieldset>
           <input type="hidden" name="lineId" value={props.lineId} />
-          <div className="flex flex-wrap gap-2">
-            <button type="submit" className={primary}>
-              Swap to this item
-            </button>
-            <ConfirmCloser orderId={props.orderId} label="Never mind" />
-          </div>
-        </form>
+        </Confirmation>
       ) : null}
     </div>
   );

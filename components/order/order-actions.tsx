@@ -1,9 +1,15 @@
-import { ConfirmCloser, ConfirmOpener, danger, type OpenConfirmation } from "./line-actions";
+import type { FulfillmentPreference } from "@/lib/db/schema/orders";
+import { Confirmation, ConfirmOpener, type OpenConfirmation } from "./line-actions";
+
+const shippingChoices: { value: FulfillmentPreference; label: string }[] = [
+  { value: "ship_available", label: "Ship what is ready now, the rest when it arrives" },
+  { value: "ship_together", label: "Ship everything together, once it is all here" },
+];
 
 /** Order-wide choices: how the order ships, and cancelling everything still waiting. */
 export function OrderActions(props: {
   orderId: string;
-  preference: "ship_available" | "ship_together";
+  preference: FulfillmentPreference;
   showPreference: boolean;
   waitingCount: number;
   waitingRefund: string;
@@ -22,26 +28,18 @@ export function OrderActions(props: {
         <form method="post" action={`/orders/${props.orderId}/shipping`} data-pending="Saving…" className="space-y-3">
           <fieldset className="space-y-2">
             <legend className="text-sm font-medium">How should it ship?</legend>
-            <label className="flex items-start gap-3">
-              <input
-                type="radio"
-                name="preference"
-                value="ship_available"
-                defaultChecked={props.preference === "ship_available"}
-                className="mt-1 size-4"
-              />
-              <span>Ship what is ready now, the rest when it arrives</span>
-            </label>
-            <label className="flex items-start gap-3">
-              <input
-                type="radio"
-                name="preference"
-                value="ship_together"
-                defaultChecked={props.preference === "ship_together"}
-                className="mt-1 size-4"
-              />
-              <span>Ship everything together, once it is all here</span>
-            </label>
+            {shippingChoices.map(({ value, label }) => (
+              <label key={value} className="flex items-start gap-3">
+                <input
+                  type="radio"
+                  name="preference"
+                  value={value}
+                  defaultChecked={props.preference === value}
+                  className="mt-1 size-4"
+                />
+                <span>{label}</span>
+              </label>
+            ))}
           </fieldset>
           <button
             type="submit"
@@ -62,25 +60,20 @@ export function OrderActions(props: {
               label="Cancel everything not shipped yet"
             />
           </div>
-          <form
-            id="cancel-all"
-            method="post"
-            action={`/orders/${props.orderId}/cancel`}
-            data-pending="Cancelling…"
-            hidden={!confirming}
-            className="space-y-3 rounded-lg bg-red-50 p-3"
+          <Confirmation
+            orderId={props.orderId}
+            panel="cancel-all"
+            action="cancel"
+            pending="Cancelling…"
+            open={confirming}
+            yes="Yes, cancel all waiting items"
+            no="Keep them"
           >
             <p className="text-sm text-red-950">
               Cancel all {props.waitingCount} waiting items? {props.waitingRefund} goes back to your original payment.
               Items already shipped or being packed are not affected.
             </p>
-            <div className="flex flex-wrap gap-2">
-              <button type="submit" className={danger}>
-                Yes, cancel all waiting items
-              </button>
-              <ConfirmCloser orderId={props.orderId} label="Keep them" />
-            </div>
-          </form>
+          </Confirmation>
         </div>
       ) : null}
     </section>

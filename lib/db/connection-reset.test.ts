@@ -4,6 +4,7 @@ import postgres from "postgres";
 import { sql } from "drizzle-orm";
 import { openPostgres, rows, type Database } from "./client";
 import { errorCode } from "./transaction";
+import { within } from "../../testing/within";
 
 // When PostgreSQL goes away under load (the postgres-restart drill), a connection's socket can end
 // with an error (ECONNRESET) rather than a clean close. Node emits the socket's 'error' and its
@@ -30,11 +31,6 @@ describe.runIf(process.env.DATABASE_URL)("a connection reset by the network or t
     await proxy.close();
   });
 
-  const within = <T>(promise: Promise<T>, ms = 5000) =>
-    Promise.race([
-      promise,
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`did not settle within ${ms} ms`)), ms)),
-    ]);
   const outcome = (promise: Promise<unknown>) =>
     within(
       promise.then(

@@ -3,6 +3,7 @@ import postgres from "postgres";
 import { sql } from "drizzle-orm";
 import { openPostgres, rows, type Database } from "./client";
 import { errorCode } from "./transaction";
+import { within } from "../../testing/within";
 
 // A transaction whose connection the server closes (PostgreSQL restarting, an administrator's
 // pg_terminate_backend, a failover) must fail at once and leave the pool healthy. postgres.js 3.4.9
@@ -26,12 +27,6 @@ describe.runIf(process.env.DATABASE_URL)("a transaction whose connection is clos
     await database.close();
     await admin.end();
   });
-
-  const within = <T>(promise: Promise<T>, ms = 5000) =>
-    Promise.race([
-      promise,
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`did not settle within ${ms} ms`)), ms)),
-    ]);
 
   /** What the transaction failed with, or null when it committed; within the time limit either way. */
   const failureOf = (attempt: Promise<unknown>) =>

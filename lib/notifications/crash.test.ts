@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import { rows } from "../db/client";
 import { onPostgres, useFreshDatabase, type TestDatabase } from "../../testing/db";
 import { createMerchant } from "../../testing/fixtures";
-import { startResendStandIn, type ResendStandIn } from "../../testing/resend-standin";
+import { mailingThroughStandIn, startResendStandIn, type ResendStandIn } from "../../testing/resend-standin";
 
 // Crash safety on PostgreSQL, with real processes: two `npm run worker` processes share 1,000 due
 // notifications; one is killed with SIGKILL while a batch it sent is delivered but not yet
@@ -20,15 +20,7 @@ const keyA = "re_worker_a";
 const keyB = "re_worker_b";
 
 function startWorker(apiKey: string): ChildProcess {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATABASE_URL: database.url!,
-    RESEND_API_KEY: apiKey,
-    RESEND_BASE_URL: standIn.url,
-    APP_URL: "http://localhost:3000",
-    NODE_ENV: "production",
-  };
-  delete env.MAIL_TRANSPORT;
+  const env = mailingThroughStandIn({ databaseUrl: database.url!, resendKey: apiKey, resendUrl: standIn.url });
   const child = spawn(
     process.execPath,
     [

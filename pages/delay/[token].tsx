@@ -1,6 +1,7 @@
 import type { GetServerSideProps, PageConfig } from "next";
 import Link from "next/link";
 import { FormResult, ShopperShell } from "@/components/shopper-shell";
+import { UnopenedLink } from "@/components/not-found";
 import { pack, unpack } from "@/components/page-data";
 import { pageFlash, pageNonce, pageReads, privatePage } from "@/components/shopper-page";
 import { shipsPhrase } from "@/lib/dates";
@@ -118,17 +119,11 @@ function AnswerForm({
 export default function DelayPage(props: Props) {
   if (!props.found) {
     return (
-      <ShopperShell title="Your delayed item" noindex>
-        <div className="space-y-4">
-          <h1 className="text-2xl font-bold">This link does not open a delay notice</h1>
-          <p className="max-w-prose text-stone-700">
-            It may be incomplete: try the button in our email again, or look your order up.
-          </p>
-          <Link href="/" className="font-semibold underline">
-            Look up an order
-          </Link>
-        </div>
-      </ShopperShell>
+      <UnopenedLink
+        title="Your delayed item"
+        heading="This link does not open a delay notice"
+        reason="It may be incomplete: try the button in our email again, or look your order up."
+      />
     );
   }
   const { token, preferred, closed, flash, viewUrl, nonce } = props;

@@ -1,5 +1,5 @@
 import type { GetServerSideProps, PageConfig } from "next";
-import Link from "next/link";
+import { UnopenedLink, WayBack } from "@/components/not-found";
 import { ShopperShell } from "@/components/shopper-shell";
 import { OrderDetails } from "@/components/order/order-details";
 import { pack, unpack } from "@/components/page-data";
@@ -33,20 +33,12 @@ export const getServerSideProps: GetServerSideProps<Props, { token: string }> = 
 export default function ViewLinkPage(props: Props) {
   if ("problem" in props) {
     return (
-      <ShopperShell title="Your order" noindex>
-        <div className="space-y-4">
-          <h1 className="text-2xl font-bold">We cannot show this order</h1>
-          <p className="max-w-prose text-stone-700">{problems[props.problem]}</p>
-          <p className="flex flex-wrap gap-4">
-            <Link href="/" className="font-semibold underline">
-              Look up an order
-            </Link>
-            <Link href="/signin" className="font-semibold underline">
-              Sign in
-            </Link>
-          </p>
-        </div>
-      </ShopperShell>
+      <UnopenedLink
+        title="Your order"
+        heading="We cannot show this order"
+        reason={problems[props.problem]}
+        wayOn={<WayBack instead={{ href: "/signin", label: "Sign in" }} />}
+      />
     );
   }
   const view = unpack<OrderView>(props.view);

@@ -1,6 +1,6 @@
 import type { GetServerSideProps, PageConfig } from "next";
-import Link from "next/link";
 import { FormResult, ShopperShell } from "@/components/shopper-shell";
+import { UnopenedLink } from "@/components/not-found";
 import { pageFlash, pageNonce, privatePage } from "@/components/shopper-page";
 import { db } from "@/lib/db/client";
 import type { Flash } from "@/lib/links/flash";
@@ -70,17 +70,11 @@ function Choice({
 export default function PreferencesPage(props: Props) {
   if (!props.found) {
     return (
-      <ShopperShell title="Email choices" noindex>
-        <div className="space-y-4">
-          <h1 className="text-2xl font-bold">This link does not open your email choices</h1>
-          <p className="max-w-prose text-stone-700">
-            It may be incomplete: try the “Email preferences” link at the bottom of one of our emails again.
-          </p>
-          <Link href="/" className="font-semibold underline">
-            Look up an order
-          </Link>
-        </div>
-      </ShopperShell>
+      <UnopenedLink
+        title="Email choices"
+        heading="This link does not open your email choices"
+        reason="It may be incomplete: try the “Email preferences” link at the bottom of one of our emails again."
+      />
     );
   }
   const { token, view, flash, nonce } = props;

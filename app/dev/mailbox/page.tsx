@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { mailboxAccess } from "@/lib/email/mailbox-access";
 import { db } from "@/lib/db/client";
 import { listMailbox } from "@/lib/email/mailbox";
+import { Field } from "@/components/field";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Dev mailbox" };
@@ -25,12 +26,9 @@ export default async function MailboxPage({ searchParams }: { searchParams: Prom
           .
         </p>
         <form className="flex flex-wrap items-end gap-2" role="search">
-          <div className="space-y-1">
-            <label htmlFor="to" className="block text-sm font-medium">
-              Recipient
-            </label>
+          <Field htmlFor="to" label="Recipient">
             <input id="to" name="to" defaultValue={to} className="rounded-lg border border-stone-400 px-3 py-2" />
-          </div>
+          </Field>
           <button className="rounded-lg bg-stone-900 px-4 py-2 font-semibold text-white">Filter</button>
         </form>
       </header>

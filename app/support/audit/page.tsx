@@ -9,6 +9,7 @@ import { ShopFilter } from "../shop-filter";
 import { ScrollRegion } from "@/components/support/scroll-region";
 import { TableHead } from "@/components/support/table-head";
 import { ZoneNote } from "@/components/support/zone-note";
+import { Field } from "@/components/field";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -37,10 +38,7 @@ export default async function AuditPage({
         <ZoneNote timeZone={zone.timeZone} mixed={zone.mixed} />
       </div>
       <form className="flex flex-wrap items-end gap-3 rounded-xl border border-stone-200 bg-white p-4">
-        <div className="space-y-1">
-          <label htmlFor="actor" className="block text-sm font-medium">
-            Who
-          </label>
+        <Field htmlFor="actor" label="Who">
           <select id="actor" name="actor" defaultValue={filters.actorType ?? ""} className={field}>
             <option value="">Anyone</option>
             {actorTypes.map((a) => (
@@ -49,26 +47,17 @@ export default async function AuditPage({
               </option>
             ))}
           </select>
-        </div>
+        </Field>
         <ShopFilter shops={shops} merchantId={filters.merchantId} />
-        <div className="space-y-1">
-          <label htmlFor="action" className="block text-sm font-medium">
-            Action starts with
-          </label>
+        <Field htmlFor="action" label="Action starts with">
           <input id="action" name="action" defaultValue={filters.action} placeholder="line." className={field} />
-        </div>
-        <div className="space-y-1">
-          <label htmlFor="from" className="block text-sm font-medium">
-            From
-          </label>
+        </Field>
+        <Field htmlFor="from" label="From">
           <input id="from" name="from" type="date" defaultValue={filters.from} className={field} />
-        </div>
-        <div className="space-y-1">
-          <label htmlFor="to" className="block text-sm font-medium">
-            To
-          </label>
+        </Field>
+        <Field htmlFor="to" label="To">
           <input id="to" name="to" type="date" defaultValue={filters.to} className={field} />
-        </div>
+        </Field>
         <button type="submit" className="min-h-10 rounded-lg bg-stone-900 px-3 py-1.5 text-sm font-semibold text-white">
           Filter
         </button>

@@ -9,6 +9,7 @@ import { ScrollRegion } from "@/components/support/scroll-region";
 import { requireAgentPage } from "../guard";
 import { ShopFilter } from "../shop-filter";
 import { TableHead } from "@/components/support/table-head";
+import { Field } from "@/components/field";
 
 export const metadata: Metadata = { title: "Backorder board" };
 
@@ -134,10 +135,7 @@ export default async function BoardPage({
         <h1 className="text-2xl font-bold">Backorder board</h1>
         <form className="flex flex-wrap items-end gap-3">
           <ShopFilter shops={shops} merchantId={merchantId} />
-          <div className="space-y-1">
-            <label htmlFor="sort" className="block text-sm font-medium">
-              Sort by
-            </label>
+          <Field htmlFor="sort" label="Sort by">
             <select
               id="sort"
               name="sort"
@@ -150,7 +148,7 @@ export default async function BoardPage({
                 </option>
               ))}
             </select>
-          </div>
+          </Field>
           <button
             type="submit"
             className="min-h-10 rounded-lg bg-stone-900 px-3 py-1.5 text-sm font-semibold text-white"

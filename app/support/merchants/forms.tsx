@@ -16,6 +16,7 @@ import {
 } from "./actions";
 import type { ActionResult } from "@/lib/actions/result";
 import type { NotificationSettings } from "@/lib/notifications/settings";
+import { Field } from "@/components/field";
 
 type IntegrationResult = ActionResult<{ secret?: string }>;
 
@@ -388,10 +389,7 @@ export function ShopifyForm({
     <form action={action} className="space-y-2">
       <input type="hidden" name="slug" value={slug} />
       <div className="flex flex-wrap gap-3">
-        <div className="space-y-1">
-          <label htmlFor={`${id}-domain`} className="block text-sm font-medium">
-            Shop domain
-          </label>
+        <Field htmlFor={`${id}-domain`} label="Shop domain">
           <input
             id={`${id}-domain`}
             name="shopDomain"
@@ -400,11 +398,12 @@ export function ShopifyForm({
             placeholder="northwind.myshopify.com"
             className={input}
           />
-        </div>
-        <div className="min-w-64 flex-1 space-y-1">
-          <label htmlFor={`${id}-secret`} className="block text-sm font-medium">
-            {connected ? "New Shopify webhook secret" : "Shopify webhook secret"}
-          </label>
+        </Field>
+        <Field
+          htmlFor={`${id}-secret`}
+          label={connected ? "New Shopify webhook secret" : "Shopify webhook secret"}
+          className="min-w-64 flex-1 space-y-1"
+        >
           <input
             id={`${id}-secret`}
             name="secret"
@@ -413,7 +412,7 @@ export function ShopifyForm({
             autoComplete="off"
             className={`${input} w-full`}
           />
-        </div>
+        </Field>
       </div>
       <button type="submit" className={primary} disabled={pending}>
         {pending ? "Saving…" : connected ? "Replace secret" : "Connect Shopify"}

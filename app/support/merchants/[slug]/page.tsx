@@ -6,6 +6,7 @@ import { integrationLogs } from "@/lib/integrations/console";
 import { foundOr404, requireAgentPage } from "../../guard";
 import { ResendDeliveryButton, RetryShopifyButton } from "../forms";
 import { TableHead } from "@/components/support/table-head";
+import { Breadcrumbs } from "@/components/support/breadcrumbs";
 import { ZoneNote } from "@/components/support/zone-note";
 import { formatInstant } from "@/lib/dates";
 
@@ -35,12 +36,7 @@ export default async function ShopIntegrationsPage({ params }: { params: Promise
   return (
     <div className="space-y-8">
       <header className="space-y-1">
-        <p className="text-sm text-stone-700">
-          <Link href="/support/merchants" className="underline">
-            Shops
-          </Link>{" "}
-          / {merchant.name}
-        </p>
+        <Breadcrumbs above={[{ href: "/support/merchants", label: "Shops" }]} here={merchant.name} />
         <h1 className="text-2xl font-bold">{merchant.name}: integrations</h1>
         <ZoneNote timeZone={merchant.timezone} />
         <p className="text-sm">

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { formatInstant } from "@/lib/dates";
+import { Breadcrumbs } from "@/components/support/breadcrumbs";
 import { ZoneNote } from "@/components/support/zone-note";
 import { integrationSettings } from "@/lib/integrations/console";
 import { getNotificationSettings } from "@/lib/notifications/settings";
@@ -37,16 +37,13 @@ export default async function IntegrationSettingsPage({ params }: { params: Prom
   return (
     <div className="space-y-8">
       <header className="space-y-1">
-        <p className="text-sm text-stone-700">
-          <Link href="/support/merchants" className="underline">
-            Shops
-          </Link>{" "}
-          /{" "}
-          <Link href={`/support/merchants/${merchant.slug}`} className="underline">
-            {merchant.name}
-          </Link>{" "}
-          / Settings
-        </p>
+        <Breadcrumbs
+          above={[
+            { href: "/support/merchants", label: "Shops" },
+            { href: `/support/merchants/${merchant.slug}`, label: merchant.name },
+          ]}
+          here="Settings"
+        />
         <h1 className="text-2xl font-bold">{merchant.name}: integration settings</h1>
         <ZoneNote timeZone={merchant.timezone} />
         <p className="text-sm text-stone-700">
