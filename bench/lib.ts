@@ -85,7 +85,9 @@ export async function prewarm(db: Db): Promise<void> {
 
 /**
  * CPU milliseconds (utime + stime) used so far by a process and every process under it, from
- * /proc: the figure that survives a noisy machine, where wall-clock latency does not.
+ * /proc: the figure that survives a noisy machine, where wall-clock latency does not. Processes of
+ * the tree that have ended count too (cutime + cstime of the parent that reaped them), so a
+ * PostgreSQL backend that exits between two readings does not take its CPU out of the sum.
  */
 export function processTreeCpuMs(rootPid: number): number {
   const ticksPerMs = 100 / 1000; // USER_HZ on Linux
@@ -94,9 +96,11 @@ export function processTreeCpuMs(rootPid: number): number {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      // pid (comm) state ppid ... utime(14) stime(15): the fields after the ")" that ends comm.
+      // pid (comm) state ppid ... utime(14) stime(15) cutime(16) cstime(17): the fields after the
+      // ")" that ends comm.
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      stats.set(Number(entry), { parent: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
+      const [utime, stime, cutime, cstime] = fields.slice(11, 15).map(Number);
+      stats.set(Number(entry), { parent: Number(fields[1]), ticks: utime! + stime! + cutime! + cstime! });
     } catch {
       // Ended meanwhile.
     }
