@@ -1,5 +1,5 @@
 import { expect, type Page } from "@playwright/test";
-import { expectNoAxeViolations, projectIndex, test } from "./support";
+import { demo, expectNoAxeViolations, projectIndex, test } from "./support";
 
 // Notifications in the built app: the in-app worker (PGlite, pg-boss through the app's client)
 // mails the demo's last day and the delay notices its start-up scan finds into the dev mailbox;
@@ -8,17 +8,25 @@ import { expectNoAxeViolations, projectIndex, test } from "./support";
 /**
  * Opens a dev-mailbox email whose subject matches, waiting for the worker to send it. Each browser
  * project takes a different one (`nth`), since answering a notice changes it for the next run.
+ * Emails about the orders other journeys act on (`avoid`: cancels, swaps, an agent's changes) are
+ * passed over: by the time this test reads one, its notice may have nothing left to decide.
  */
 async function openMail(
   page: Page,
   subject: RegExp,
   nth: number,
+  avoid: string[] = [],
 ): Promise<{ text: string; headers: Record<string, string> }> {
+  const mails = () =>
+    avoid.reduce(
+      (links, number) => links.filter({ hasNotText: `Order ${number}:` }),
+      page.getByRole("link", { name: subject }),
+    );
   await expect(async () => {
     await page.goto("/dev/mailbox");
-    await expect(page.getByRole("link", { name: subject }).nth(nth)).toBeVisible({ timeout: 1000 });
+    await expect(mails().nth(nth)).toBeVisible({ timeout: 1000 });
   }).toPass({ timeout: 90_000, intervals: [1000, 2000, 3000] });
-  await page.getByRole("link", { name: subject }).nth(nth).click();
+  await mails().nth(nth).click();
   const text = (await page.getByTestId("mail-text").textContent()) ?? "";
   const headers: Record<string, string> = {};
   const terms = page.locator("dl dt");
@@ -47,7 +55,8 @@ test("every email has a preview with sample data", async ({ page }) => {
 test("a delay notice is answered on its page, by keyboard, and only by pressing the button", async ({
   page,
 }, testInfo) => {
-  const mail = await openMail(page, /is delayed|keep waiting/, projectIndex(testInfo));
+  const actedOn = Object.values(demo().samples).flatMap((orders) => orders.map((o) => o.number));
+  const mail = await openMail(page, /is delayed|keep waiting/, projectIndex(testInfo), actedOn);
   const answerPath = link(mail.text, "/delay/");
   await page.goto(answerPath);
   await expect(page.getByRole("heading", { level: 1 })).toContainText("is delayed");
