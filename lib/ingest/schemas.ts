@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isIsoDate } from "../dates";
+import { backorderPolicies } from "../db/schema/catalog";
 import { purchaseOrderStatuses } from "../db/schema/supply";
 import { publicEventSchema } from "../events/catalogue";
 import { isStorableText, unstorableTextMessage } from "../security/text";
@@ -133,12 +134,12 @@ export const skuUpsertSchema = z
       .optional()
       .describe("A picture of the item, shown on the order page with the title as its alt text; null clears it"),
     backorderPolicy: z
-      .enum(["allow", "deny", "preorder"], { error: "must be allow, deny or preorder" })
+      .enum(backorderPolicies, { error: "must be allow, deny or preorder" })
       .optional()
       .describe(
         "allow: sold while out of stock; deny: not sold without stock; preorder: sold before its release date (default allow)",
       ),
-    releaseDate: isoDate.nullable().optional().describe("A pre-order's release date"),
+    releaseDate: isoDate.nullable().optional().describe("A pre-order's release date (only a pre-order has one)"),
   })
   .strict();
 

@@ -6,7 +6,6 @@ import { products, skus, type BackorderPolicy } from "../db/schema/catalog";
 import { merchants } from "../db/schema/merchants";
 import { DomainError } from "../errors";
 import { uuidArray } from "../db/sql-helpers";
-import { lockSkus } from "../eta/allocate";
 import type { SkuCatalog } from "../ingest/schemas";
 import { sqlStatuses, waitingStatuses } from "../orders/line-status";
 
@@ -16,7 +15,7 @@ import { sqlStatuses, waitingStatuses } from "../orders/line-status";
 type Stored = {
   id: string;
   code: string;
-  productId: string;
+  handle: string;
   title: string;
   variantTitle: string | null;
   priceMinor: number;
@@ -46,45 +45,34 @@ export async function upsertSkus(
     .where(eq(merchants.id, merchantId));
   if (!merchant) throw new DomainError("not_found", "Merchant not found.");
 
-  const found = await tx
-    .select({ id: skus.id })
+  // Locked in a fixed order, as order intake locks them, so a change here and an order for the
+  // same SKUs take turns; what is read is then what is current.
+  const current = await tx
+    .select({
+      id: skus.id,
+      code: skus.code,
+      handle: products.handle,
+      title: skus.title,
+      variantTitle: skus.variantTitle,
+      priceMinor: skus.priceMinor,
+      imageUrl: skus.imageUrl,
+      backorderPolicy: skus.backorderPolicy,
+      releaseDate: skus.releaseDate,
+    })
     .from(skus)
-    .where(and(eq(skus.merchantId, merchantId), inArray(skus.code, [...seen])));
-  await lockSkus(
-    tx,
-    found.map((s) => s.id),
-  );
-  const stored = new Map<string, Stored>();
-  if (found.length > 0) {
-    const current = await tx
-      .select({
-        id: skus.id,
-        code: skus.code,
-        productId: skus.productId,
-        title: skus.title,
-        variantTitle: skus.variantTitle,
-        priceMinor: skus.priceMinor,
-        imageUrl: skus.imageUrl,
-        backorderPolicy: skus.backorderPolicy,
-        releaseDate: skus.releaseDate,
-      })
-      .from(skus)
-      .where(
-        inArray(
-          skus.id,
-          found.map((s) => s.id),
-        ),
-      );
-    for (const s of current) stored.set(s.code, s);
-  }
+    .innerJoin(products, eq(products.id, skus.productId))
+    .where(and(eq(skus.merchantId, merchantId), inArray(skus.code, [...seen])))
+    .orderBy(skus.id)
+    .for("update", { of: skus });
+  const stored = new Map<string, Stored>(current.map((s) => [s.code, s]));
   const waiting = new Set(
-    found.length === 0
+    current.length === 0
       ? []
       : (
           await rows<{ sku_id: string }>(
             tx,
             sql`select distinct sku_id from order_lines
-                where sku_id = any(${uuidArray(found.map((s) => s.id))}) and status in ${sqlStatuses(waitingStatuses)}`,
+                where sku_id = any(${uuidArray(current.map((s) => s.id))}) and status in ${sqlStatuses(waitingStatuses)}`,
           )
         ).map((r) => r.sku_id),
   );
@@ -92,7 +80,14 @@ export async function upsertSkus(
   const wanted = input.skus.map((s, i) => {
     const before = stored.get(s.sku);
     const policy = s.backorderPolicy ?? before?.backorderPolicy ?? "allow";
-    const releaseDate = s.releaseDate === undefined ? (before?.releaseDate ?? null) : s.releaseDate;
+    if (policy !== "preorder" && s.releaseDate)
+      throw new DomainError(
+        "invalid",
+        `SKU ${s.sku} is not a pre-order, so it has no release date.`,
+        `skus[${i}].releaseDate`,
+      );
+    const releaseDate =
+      policy !== "preorder" ? null : s.releaseDate === undefined ? (before?.releaseDate ?? null) : s.releaseDate;
     if (policy === "preorder" && !releaseDate)
       throw new DomainError(
         "invalid",
@@ -115,13 +110,13 @@ export async function upsertSkus(
     }
     return {
       code: s.sku,
-      handle: s.product ?? s.sku,
+      handle: s.product ?? before?.handle ?? s.sku,
       title: s.title,
       variantTitle: s.variantTitle === undefined ? (before?.variantTitle ?? null) : s.variantTitle,
       priceMinor: s.priceMinor,
       imageUrl: s.imageUrl === undefined ? (before?.imageUrl ?? null) : s.imageUrl,
       backorderPolicy: policy,
-      releaseDate: policy === "preorder" ? releaseDate : null,
+      releaseDate,
       before,
     };
   });
@@ -169,7 +164,7 @@ export async function upsertSkus(
     .returning({ id: skus.id, code: skus.code });
   const idOf = new Map(written.map((s) => [s.code, s.id]));
 
-  const shown = (w: Omit<Stored, "id" | "code" | "productId">) => ({
+  const shown = (w: Omit<Stored, "id" | "code" | "handle">) => ({
     title: w.title,
     variantTitle: w.variantTitle,
     priceMinor: w.priceMinor,

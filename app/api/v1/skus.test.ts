@@ -82,7 +82,8 @@ describe("POST /api/v1/skus", () => {
   it("updates what it is sent, keeps what is left out and clears what is null", async () => {
     const updated = await post("/skus", api.keys.a, {
       skus: [
-        { sku: "MER-M", product: "merino", title: "Merino Crew", priceMinor: 7000 },
+        // No product given: it stays in the one it is in (so its sizes stay swappable).
+        { sku: "MER-M", title: "Merino Crew", priceMinor: 7000 },
         {
           sku: "MER-L",
           product: "merino",
@@ -105,6 +106,11 @@ describe("POST /api/v1/skus", () => {
     );
     expect(m).toEqual({ title: "Merino Crew", variant_title: "M", image_url: picture, price_minor: 7000 });
     expect(l).toEqual({ title: "Merino Crew", variant_title: null, image_url: picture, price_minor: 7000 });
+    const handles = await rows<{ handle: string }>(
+      api.db,
+      sql`select distinct p.handle from skus s join products p on p.id = s.product_id where s.code like 'MER-%'`,
+    );
+    expect(handles).toEqual([{ handle: "merino" }]);
 
     const cleared = await post("/skus", api.keys.a, {
       skus: [{ sku: "MER-M", product: "merino", title: "Merino Crew", priceMinor: 7000, imageUrl: null }],
@@ -149,6 +155,7 @@ describe("POST /api/v1/skus", () => {
         },
         "skus[1].sku",
       ],
+      [{ skus: [{ sku: "X", title: "X", priceMinor: 1, releaseDate: "2027-01-01" }] }, "skus[0].releaseDate"],
       [{ skus: [] }, "skus"],
     ];
     for (const [body, field] of cases) {
